@@ -1,0 +1,105 @@
+"""Domain errors and the one place where every API error becomes the same JSON envelope.
+
+``{"code": "...", "detail": "...", "fields": {...}}``: validation 400, auth 401, role 403,
+scope 404, conflict 409, throttled 429.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+
+class DomainError(Exception):
+    """A business rule refused the request (400)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "rule_violation"
+
+    def __init__(self, detail=None, *, code: str | None = None, fields: dict | None = None):
+        self.detail = detail if detail is not None else _("The request breaks a business rule.")
+        if code:
+            self.code = code
+        self.fields = fields or {}
+        super().__init__(str(self.detail))
+
+
+class ConflictError(DomainError):
+    """The request conflicts with the current state of the resource (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class ForbiddenError(DomainError):
+    """The acting member's role does not allow the action (403)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+def _flatten(errors):
+    """Turn DRF's nested error structure into plain strings, keeping the nesting of fields."""
+    if isinstance(errors, dict):
+        return {str(key): _flatten(value) for key, value in errors.items()}
+    if isinstance(errors, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in errors):
+            return [str(item) for item in errors]
+        return [_flatten(item) for item in errors]
+    return [str(errors)]
+
+
+def envelope(*, code: str, detail, fields: dict | None = None, status_code: int, headers=None) -> Response:
+    return Response(
+        {"code": code, "detail": str(detail), "fields": fields or {}}, status=status_code, headers=headers
+    )
+
+
+def api_exception_handler(exc, context):
+    """DRF exception handler: every error leaves in the envelope."""
+    if isinstance(exc, DomainError):
+        return envelope(
+            code=exc.code,
+            detail=exc.detail,
+            fields=_flatten(exc.fields) if exc.fields else {},
+            status_code=exc.status_code,
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        data = exc.detail
+        if isinstance(data, dict):
+            non_field = data.get("non_field_errors")
+            fields = _flatten({k: v for k, v in data.items() if k != "non_field_errors"})
+            detail = " ".join(str(m) for m in non_field) if non_field else _("Invalid input.")
+            if fields and not non_field:
+                first_field, messages = next(iter(fields.items()))
+                first = messages[0] if messages and isinstance(messages[0], str) else ""
+                detail = _("Invalid input: %(field)s: %(message)s") % {"field": first_field, "message": first}
+        else:
+            fields = {}
+            detail = " ".join(_flatten(data)) if data else _("Invalid input.")
+        code = "invalid"
+    else:
+        detail = exc.detail if hasattr(exc, "detail") else str(exc)
+        if isinstance(detail, dict | list):
+            detail = " ".join(str(m) for m in _flatten(detail))
+        codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
+        code = codes if isinstance(codes, str) else "error"
+        fields = {}
+
+    response.data = {"code": code, "detail": str(detail), "fields": fields}
+    return response

@@ -1,0 +1,115 @@
+"""``Idempotency-Key`` for every POST: the same key from the same user replays the first response.
+
+The key is claimed by inserting a row before the view runs (committed at once, so a concurrent
+duplicate sees it and gets 409 while the first is still working). The response is stored when the
+view finishes; a 5xx, 409 or 429 releases the key so that the client may retry.
+"""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from config.exceptions import ConflictError, DomainError
+from studio.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAY_HEADER = "Idempotent-Replayed"
+KEY_MAX_LENGTH = 255
+RETENTION = timedelta(hours=24)
+RELEASED_STATUSES = {409, 429}
+
+
+class IdempotencyKeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+class _Replay(Exception):
+    def __init__(self, record: IdempotencyRecord):
+        self.record = record
+
+
+def request_fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(request.get_full_path().encode())
+    digest.update((request.headers.get("X-Organization") or "").encode())
+    content_type = request.content_type or ""
+    if not content_type.startswith("multipart/"):
+        digest.update(request._request.body)
+    return digest.hexdigest()
+
+
+def idempotency_claim(*, user, key: str, fingerprint: str) -> IdempotencyRecord:
+    """Claim ``key`` for this request, or raise ``_Replay`` / 409 / 422 for a repeat."""
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if record is None:  # released between our insert and this read: the client may simply retry
+        raise ConflictError(
+            _("A request with this Idempotency-Key is in progress."), code="idempotency_in_progress"
+        )
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(_("This Idempotency-Key was used for a different request."))
+    if record.state == IdempotencyRecord.State.IN_PROGRESS:
+        raise ConflictError(
+            _("A request with this Idempotency-Key is in progress."), code="idempotency_in_progress"
+        )
+    raise _Replay(record)
+
+
+def idempotency_complete(*, record: IdempotencyRecord, response) -> None:
+    if response.status_code >= 500 or response.status_code in RELEASED_STATUSES:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return
+    body = json.loads(json.dumps(getattr(response, "data", None), cls=DjangoJSONEncoder))
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        state=IdempotencyRecord.State.COMPLETED, response_status=response.status_code, response_body=body
+    )
+
+
+def idempotency_purge(*, older_than: timedelta = RETENTION) -> int:
+    deleted, _details = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+class IdempotentMixin:
+    """For APIViews: honour ``Idempotency-Key`` on POST from an authenticated user."""
+
+    _idempotency_record = None
+
+    def initial(self, request, *args, **kwargs):
+        self._idempotency_record = None
+        super().initial(request, *args, **kwargs)
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or not key or not request.user.is_authenticated:
+            return
+        if len(key) > KEY_MAX_LENGTH:
+            raise ValidationError({HEADER: [_("At most %(max)d characters.") % {"max": KEY_MAX_LENGTH}]})
+        self._idempotency_record = idempotency_claim(
+            user=request.user, key=key, fingerprint=request_fingerprint(request)
+        )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return Response(
+                exc.record.response_body, status=exc.record.response_status, headers={REPLAY_HEADER: "true"}
+            )
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._idempotency_record is not None:
+            idempotency_complete(record=self._idempotency_record, response=response)
+            self._idempotency_record = None
+        return response

@@ -1,0 +1,73 @@
+"""Serializer building blocks shared by every app: strict input, aware datetimes, scoped foreign keys."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A datetime that must carry its UTC offset: a naive time is ambiguous, so it is refused."""
+
+    default_error_messages = {
+        "naive": _("Datetime must include a timezone offset, e.g. 2026-03-01T08:00:00+08:00."),
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = super().to_internal_value(value)
+            # DRF makes naive input aware in the current zone; look at the raw text instead.
+            from django.utils.dateparse import parse_datetime
+
+            raw = parse_datetime(value.strip())
+            if raw is not None and timezone.is_naive(raw):
+                self.fail("naive")
+            return parsed
+        return super().to_internal_value(value)
+
+
+class StrictSerializerMixin:
+    """Reject keys the serializer does not know, so a typo is a 400 rather than silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class InputSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Base class for command inputs."""
+
+    serializer_field_mapping = None
+
+
+class ModelInputSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """Base class for model-shaped inputs; datetimes must be aware."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: AwareDateTimeField,
+    }
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices come from a selector scoped to the acting organisation.
+
+    ``scope`` is called with the acting ``Organization``; a key outside it is a 400 that reads
+    exactly like a key that does not exist. ``queryset`` names the model (for the schema) and is
+    what is used when there is no acting organisation: nothing.
+    """
+
+    def __init__(self, *, scope, queryset, **kwargs):
+        self.scope = scope
+        super().__init__(queryset=queryset.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        organization = getattr(request, "organization", None) if request else None
+        if organization is None:
+            return self.queryset
+        return self.scope(organization)

@@ -1,0 +1,51 @@
+"""Base classes for every API view: authentication, the acting organisation, roles, idempotency.
+
+Subclasses declare ``scope`` (see ``studio.tenancy.Scope``) and take their queryset from a
+selector scoped to ``self.request.organization`` in ``get_queryset``.
+"""
+
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from config.idempotency import IdempotentMixin
+from studio.tenancy import PLAN_ROLES, ActingOrganization, RolePermission
+
+
+class ScopedViewMixin(IdempotentMixin):
+    permission_classes = [IsAuthenticated, ActingOrganization, RolePermission]
+    scope = None  # each concrete view must declare a studio.tenancy.Scope
+    write_roles = PLAN_ROLES
+    action_roles: dict = {}
+
+    @property
+    def organization(self):
+        return self.request.organization
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["organization"] = getattr(self.request, "organization", None)
+        return context
+
+
+class ScopedAPIView(ScopedViewMixin, APIView):
+    """A plain API view acting for an organisation."""
+
+
+class ScopedGenericViewSet(ScopedViewMixin, viewsets.GenericViewSet):
+    """A viewset acting for an organisation; mix in the operations it offers."""
+
+
+class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """List and retrieve only."""
+
+
+class ScopedModelViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedGenericViewSet,
+):
+    """Full CRUD; subclasses route writes through services in perform_create/update/destroy."""

@@ -1,0 +1,99 @@
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from config.serializers import InputSerializer, ModelInputSerializer
+from studio.models import Membership, Organization, Production
+
+
+class OrganizationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "short_name",
+            "province",
+            "city",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "licence_number",
+        ]
+
+
+class MembershipOut(serializers.ModelSerializer):
+    organization = OrganizationOut()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "role", "organization"]
+
+
+class MeOut(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "first_name", "last_name", "email", "memberships"]
+
+    def get_memberships(self, user) -> list[dict]:
+        return MembershipOut(self.context["memberships"], many=True).data
+
+
+class ProductionOut(serializers.ModelSerializer):
+    company = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Production
+        fields = [
+            "id",
+            "company",
+            "title",
+            "genre",
+            "episode_count",
+            "minutes_per_episode",
+            "total_investment",
+            "special_subject",
+            "planned_start",
+            "planned_end",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProductionIn(ModelInputSerializer):
+    class Meta:
+        model = Production
+        fields = [
+            "title",
+            "genre",
+            "episode_count",
+            "minutes_per_episode",
+            "total_investment",
+            "special_subject",
+            "planned_start",
+            "planned_end",
+            "status",
+        ]
+        # uniqueness is the service's rule, with its own message
+        validators = []
+
+    def validate(self, attrs):
+        start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
+        end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"planned_end": [_("Must be on or after the planned start.")]})
+        return attrs
+
+
+class TokenIn(InputSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()

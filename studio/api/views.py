@@ -1,0 +1,116 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from config.idempotency import IdempotentMixin
+from config.viewsets import ScopedGenericViewSet
+from studio.api.filters import ProductionFilterSet
+from studio.api.serializers import MeOut, OrganizationOut, ProductionIn, ProductionOut, TokenIn, TokenOut
+from studio.models import Organization
+from studio.selectors import memberships_for_user, organizations_visible_to, productions_visible_to
+from studio.services import production_create, production_update
+from studio.tenancy import MANAGE_ROLES, PLAN_ROLES, Scope
+
+
+class TokenView(IdempotentMixin, APIView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"
+    scope = Scope.USER
+
+    def get_authenticate_header(self, request):
+        return "Token"
+
+    @extend_schema(request=TokenIn, responses={200: TokenOut}, auth=[])
+    def post(self, request):
+        data = TokenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed(_("Unable to log in with the given username and password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class MeView(IdempotentMixin, APIView):
+    """The signed-in user with their memberships and roles."""
+
+    permission_classes = [IsAuthenticated]
+    scope = Scope.USER
+
+    @extend_schema(responses=MeOut)
+    def get(self, request):
+        memberships = list(memberships_for_user(user=request.user))
+        return Response(MeOut(request.user, context={"memberships": memberships}).data)
+
+
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """The organisation the request acts for."""
+
+    scope = Scope.ORGANIZATION
+    serializer_class = OrganizationOut
+    filterset_fields = ["kind"]
+    ordering_fields = ["name", "id"]
+    write_roles = MANAGE_ROLES
+
+    def get_queryset(self):
+        return organizations_visible_to(organization=self.organization)
+
+
+class ProductionViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedGenericViewSet,
+):
+    """A production company's productions."""
+
+    scope = Scope.ORGANIZATION
+    filterset_class = ProductionFilterSet
+    ordering_fields = ["title", "created_at", "planned_start", "total_investment", "id"]
+    ordering = ["-created_at", "-id"]
+    search_fields = ["title"]
+    write_roles = PLAN_ROLES
+    action_kinds = {
+        "create": {Organization.Kind.PRODUCTION_COMPANY},
+        "update": {Organization.Kind.PRODUCTION_COMPANY},
+        "partial_update": {Organization.Kind.PRODUCTION_COMPANY},
+    }
+
+    def get_queryset(self):
+        return productions_visible_to(organization=self.organization)
+
+    def get_serializer_class(self):
+        return ProductionIn if self.action in {"create", "update", "partial_update"} else ProductionOut
+
+    @extend_schema(request=ProductionIn, responses={201: ProductionOut})
+    def create(self, request, *args, **kwargs):
+        data = ProductionIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        production = production_create(company=self.organization, by=request.user, **data.validated_data)
+        return Response(ProductionOut(production).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProductionIn, responses=ProductionOut)
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        data = ProductionIn(
+            instance, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        production = production_update(production=instance, by=request.user, **data.validated_data)
+        return Response(ProductionOut(production).data)

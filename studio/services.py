@@ -1,0 +1,83 @@
+"""Writes for the studio app: every change goes through here, in one transaction, with its event."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.exceptions import DomainError
+from notifications.services import event_record
+from studio.models import Organization, Production
+
+PRODUCTION_FIELDS = (
+    "title",
+    "genre",
+    "episode_count",
+    "minutes_per_episode",
+    "total_investment",
+    "special_subject",
+    "planned_start",
+    "planned_end",
+    "status",
+)
+
+
+def _check_production(production: Production) -> None:
+    if (
+        production.planned_start
+        and production.planned_end
+        and production.planned_end < production.planned_start
+    ):
+        raise DomainError(
+            _("The planned end is before the planned start."),
+            code="invalid_dates",
+            fields={"planned_end": [_("Must be on or after the planned start.")]},
+        )
+    duplicate = Production.objects.filter(company=production.company, title=production.title).exclude(
+        pk=production.pk
+    )
+    if duplicate.exists():
+        raise DomainError(
+            _("Your company already has a production with this title."),
+            code="duplicate_title",
+            fields={"title": [_("Already used by another of your productions.")]},
+        )
+
+
+@transaction.atomic
+def production_create(*, company: Organization, by, **data) -> Production:
+    """Create a production for a production company."""
+    if company.kind != Organization.Kind.PRODUCTION_COMPANY:
+        raise DomainError(_("Only production companies make productions."), code="wrong_organization_kind")
+    production = Production(company=company, **{k: v for k, v in data.items() if k in PRODUCTION_FIELDS})
+    _check_production(production)
+    production.save()
+    event_record(
+        type="production.created",
+        organization=company,
+        actor=by,
+        subject=production,
+        payload={"production": production.pk, "title": production.title},
+    )
+    return production
+
+
+@transaction.atomic
+def production_update(*, production: Production, by, **data) -> Production:
+    """Change a production's details."""
+    production = Production.objects.select_for_update().get(pk=production.pk)
+    changed = {}
+    for field, value in data.items():
+        if field in PRODUCTION_FIELDS and getattr(production, field) != value:
+            changed[field] = str(value)
+            setattr(production, field, value)
+    if not changed:
+        return production
+    _check_production(production)
+    production.save()
+    event_record(
+        type="production.updated",
+        organization=production.company,
+        actor=by,
+        subject=production,
+        payload={"production": production.pk, "changed": changed},
+    )
+    return production

@@ -1,15 +1,23 @@
-"""The one API router: every app registers its viewsets here, under /api/v1/."""
+"""The one API router: every app registers its viewsets here, under /api/v1/.
+
+Each app owns ``<app>/api/routes.py`` with ``register(router)``; this module calls them in order.
+"""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from studio.api.views import MeView, OrganizationViewSet, ProductionViewSet, TokenView
+from bookings.api import routes as bookings_routes
+from crews.api import routes as crews_routes
+from locations.api import routes as locations_routes
+from notifications.api import routes as notifications_routes
+from studio.api import routes as studio_routes
+from studio.api.views import MeView, TokenView
 
 router = DefaultRouter(trailing_slash=True)
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("productions", ProductionViewSet, basename="production")
+for app_routes in (studio_routes, notifications_routes, locations_routes, bookings_routes, crews_routes):
+    app_routes.register(router)
 
-#: Views outside the router, with the scope they declare (walked by the scoping test too).
+#: Views outside the router; each declares its scope like the viewsets do.
 extra_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),

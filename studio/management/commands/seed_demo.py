@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-#: Each app contributes ``seed(*, scale, progress, stdout) -> list[str]`` (summary lines), in this order.
+#: Each app contributes ``seed(*, scale, stdout) -> list[str]`` (summary lines), in this order; use
+#: ``studio.demo_progress.progress`` for any loop that takes more than a second.
 SEEDERS = [
     "studio.demo",
 ]

@@ -1,17 +1,61 @@
-"""Django-level error pages: JSON in the API envelope under /api/, Django's defaults elsewhere."""
+"""Django-level error pages: JSON in the API envelope under /api/, Django's defaults elsewhere.
+
+DRF turns errors raised inside its views into the envelope (``config.exceptions``); these handlers
+cover what happens outside them: an unknown path, a request Django refuses before any view runs
+(bad host, too many fields, CSRF) and a crash.
+"""
 
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
-from django.views import defaults
+from django.views import csrf, defaults
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _envelope(code: str, detail: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "detail": detail, "fields": {}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def json_400(request, exception):
+    if _is_api(request):
+        return _envelope("bad_request", _("The request could not be understood."), 400)
+    return defaults.bad_request(request, exception)
+
+
+def json_403(request, exception):
+    if _is_api(request):
+        return _envelope("permission_denied", _("You do not have permission to perform this action."), 403)
+    return defaults.permission_denied(request, exception)
 
 
 def json_404(request, exception):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "detail": _("Not found."), "fields": {}}, status=404)
+    if _is_api(request):
+        detail = _("Not found.")
+        if not request.path_info.endswith("/"):
+            try:
+                resolve(request.path_info + "/")
+            except Resolver404:
+                pass
+            else:
+                detail = _("Not found. Did you mean %(path)s?") % {"path": request.path + "/"}
+        return _envelope("not_found", detail, 404)
     return defaults.page_not_found(request, exception)
 
 
 def json_500(request):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": "server_error", "detail": _("Server error."), "fields": {}}, status=500)
+    if _is_api(request):
+        return _envelope("server_error", _("Server error."), 500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return _envelope("csrf_failed", _("CSRF verification failed."), 403)
+    return csrf.csrf_failure(request, reason=reason)

@@ -1,10 +1,13 @@
 """Domain errors and the one place where every API error becomes the same JSON envelope.
 
 ``{"code": "...", "detail": "...", "fields": {...}}``: validation 400, auth 401, role 403,
-scope 404, conflict 409, throttled 429.
+scope 404, conflict 409, body too large 413, unsupported media type 415, idempotency key reused 422,
+throttled 429 (with ``Retry-After``). ``fields`` maps a field name (or a header such as
+``X-Organization`` / ``Idempotency-Key``, or a query parameter) to its messages.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +71,12 @@ def api_exception_handler(exc, context):
             fields=_flatten(exc.fields) if exc.fields else {},
             status_code=exc.status_code,
         )
+    if isinstance(exc, RequestDataTooBig):
+        return envelope(code="request_too_large", detail=_("The request body is too large."), status_code=413)
+    if isinstance(exc, TooManyFieldsSent):
+        return envelope(code="too_many_fields", detail=_("The request has too many fields."), status_code=400)
+    if isinstance(exc, SuspiciousOperation):
+        return envelope(code="bad_request", detail=_("The request could not be understood."), status_code=400)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -2,7 +2,13 @@
 
 The key is claimed by inserting a row before the view runs (committed at once, so a concurrent
 duplicate sees it and gets 409 while the first is still working). The response is stored when the
-view finishes; a 5xx, 409 or 429 releases the key so that the client may retry.
+view finishes, 4xx included (the same request would fail the same way); a 5xx, 409 or 429, an
+exception that escapes the view, or a response that is not a DRF ``Response`` releases the key so
+that the client may retry. The same key with a different request (method, path, acting
+organisation, body; for multipart bodies the fields and the files' names, sizes and contents) is a
+422. Records are purged after ``RETENTION`` (``studio.tasks`` schedules ``idempotency_purge``);
+an expired record no longer replays, and a claim abandoned by a crashed worker is taken over after
+``ABANDONED_AFTER``.
 """
 
 import hashlib
@@ -11,6 +17,7 @@ from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
@@ -24,6 +31,8 @@ REPLAY_HEADER = "Idempotent-Replayed"
 KEY_MAX_LENGTH = 255
 RETENTION = timedelta(hours=24)
 RELEASED_STATUSES = {409, 429}
+#: A claim still "in progress" after this long belongs to a process that died; it is taken over.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 class IdempotencyKeyReused(DomainError):
@@ -36,19 +45,43 @@ class _Replay(Exception):
         self.record = record
 
 
+def _hash_multipart(digest, request) -> None:
+    data = request.data
+    for name in sorted(data.keys()):
+        for value in data.getlist(name) if hasattr(data, "getlist") else [data[name]]:
+            digest.update(f"\0{name}=".encode())
+            if hasattr(value, "chunks"):
+                digest.update(f"{value.name}:{value.size}:".encode())
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+            else:
+                digest.update(str(value).encode())
+
+
 def request_fingerprint(request) -> str:
+    """What makes two POSTs "the same request": method, path and query, acting organisation, body."""
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(request.get_full_path().encode())
-    digest.update((request.headers.get("X-Organization") or "").encode())
+    organization = getattr(request, "organization", None)
+    acting = str(organization.pk) if organization is not None else request.headers.get("X-Organization") or ""
+    digest.update(f"\0org={acting}\0".encode())
     content_type = request.content_type or ""
-    if not content_type.startswith("multipart/"):
+    if content_type.startswith("multipart/"):
+        _hash_multipart(digest, request)
+    else:
         digest.update(request._request.body)
     return digest.hexdigest()
 
 
 def idempotency_claim(*, user, key: str, fingerprint: str) -> IdempotencyRecord:
     """Claim ``key`` for this request, or raise ``_Replay`` / 409 / 422 for a repeat."""
+    now = timezone.now()
+    IdempotencyRecord.objects.filter(user=user, key=key).filter(
+        Q(created_at__lt=now - RETENTION)
+        | Q(state=IdempotencyRecord.State.IN_PROGRESS, created_at__lt=now - ABANDONED_AFTER)
+    ).delete()
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint)
@@ -68,17 +101,26 @@ def idempotency_claim(*, user, key: str, fingerprint: str) -> IdempotencyRecord:
     raise _Replay(record)
 
 
+def idempotency_release(*, record: IdempotencyRecord) -> None:
+    IdempotencyRecord.objects.filter(pk=record.pk).delete()
+
+
 def idempotency_complete(*, record: IdempotencyRecord, response) -> None:
-    if response.status_code >= 500 or response.status_code in RELEASED_STATUSES:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+    if (
+        response.status_code >= 500
+        or response.status_code in RELEASED_STATUSES
+        or not isinstance(response, Response)
+    ):
+        idempotency_release(record=record)
         return
-    body = json.loads(json.dumps(getattr(response, "data", None), cls=DjangoJSONEncoder))
+    body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
     IdempotencyRecord.objects.filter(pk=record.pk).update(
         state=IdempotencyRecord.State.COMPLETED, response_status=response.status_code, response_body=body
     )
 
 
 def idempotency_purge(*, older_than: timedelta = RETENTION) -> int:
+    """Delete records older than ``older_than``; returns how many went."""
     deleted, _details = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
     return deleted
 
@@ -105,7 +147,14 @@ class IdempotentMixin:
             return Response(
                 exc.record.response_body, status=exc.record.response_status, headers={REPLAY_HEADER: "true"}
             )
-        return super().handle_exception(exc)
+        try:
+            return super().handle_exception(exc)
+        except BaseException:
+            # The exception leaves the view (a 500 follows): free the key so that a retry can run.
+            if self._idempotency_record is not None:
+                idempotency_release(record=self._idempotency_record)
+                self._idempotency_record = None
+            raise
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
-from config.errors import json_404, json_500
+from config.errors import json_400, json_403, json_404, json_500
 
 admin.site.site_header = "Shooting Circle"
 admin.site.site_title = "Shooting Circle"
@@ -19,5 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler400 = json_400
+handler403 = json_403
 handler404 = json_404
 handler500 = json_500

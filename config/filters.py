@@ -1,0 +1,37 @@
+"""Filter backends shared by every list endpoint.
+
+``?ordering=`` with a field the view does not offer is a 400 naming the allowed fields: DRF's own
+filter drops unknown fields silently, so a typo returned a differently ordered page without a word.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+
+class OrderingFilter(filters.OrderingFilter):
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = {item[0] for item in self.get_valid_fields(queryset, view, {"request": request})}
+        unknown = [term for term in fields if term.lstrip("-") not in valid]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering field(s): %(unknown)s. Allowed: %(allowed)s.")
+                        % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(valid)) or "-"}
+                    ]
+                }
+            )
+        return super().remove_invalid_fields(queryset, fields, view, request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        declared = getattr(view, "ordering_fields", None)
+        if isinstance(declared, list | tuple) and declared:
+            choices = []
+            for name in declared:
+                choices += [name, f"-{name}"]
+            for parameter in parameters:
+                if parameter["name"] == self.ordering_param:
+                    parameter["schema"] = {"type": "string", "enum": choices}
+        return parameters

@@ -92,6 +92,11 @@ class Production(models.Model):
         RELEASED = "released", _("released")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Tier(models.TextChoices):
+        KEY = "key", _("key")
+        ORDINARY = "ordinary", _("ordinary")
+        OTHER = "other", _("other")
+
     company = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -119,6 +124,14 @@ class Production(models.Model):
     planned_start = models.DateField(_("planned shoot start"), null=True, blank=True)
     planned_end = models.DateField(_("planned shoot end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DEVELOPMENT)
+    # Derived from studio.review.tiers (TierRule rows); never set by hand.
+    tier = models.CharField(_("review tier"), max_length=10, choices=Tier.choices, blank=True)
+    tier_flagged_at = models.DateTimeField(
+        _("tier changed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a change of budget or subject moved the production across a tier threshold."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -169,3 +182,6 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+from studio import models_review  # noqa: E402, F401  (review models live in their own module)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import DomainError
 from notifications.services import event_record
 from studio.models import Organization, Production
+from studio.review.tiers import production_tier_refresh
 
 PRODUCTION_FIELDS = (
     "title",
@@ -49,6 +50,7 @@ def production_create(*, company: Organization, by, **data) -> Production:
         raise DomainError(_("Only production companies make productions."), code="wrong_organization_kind")
     production = Production(company=company, **{k: v for k, v in data.items() if k in PRODUCTION_FIELDS})
     _check_production(production)
+    production_tier_refresh(production=production, by=by)
     production.save()
     event_record(
         type="production.created",
@@ -73,6 +75,8 @@ def production_update(*, production: Production, by, **data) -> Production:
         return production
     _check_production(production)
     production.save()
+    if "total_investment" in changed or "special_subject" in changed:
+        production_tier_refresh(production=production, by=by)
     event_record(
         type="production.updated",
         organization=production.company,

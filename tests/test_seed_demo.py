@@ -1,0 +1,171 @@
+"""seed_demo: the zone it builds, that a second run creates nothing, and that it refuses production."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from studio import demo
+from studio.models import Membership, Organization, Production
+
+pytestmark = pytest.mark.django_db
+
+#: Rows that record activity rather than demo data (the first login writes them, not the seeder).
+ACTIVITY_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "studio.idempotencyrecord"}
+
+
+@pytest.fixture(autouse=True)
+def _debug_on_and_fast_hashing(settings):
+    """The test runner turns DEBUG off; the seeder is meant for development, where it is on."""
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label_lower: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label_lower not in ACTIVITY_MODELS
+    }
+
+
+def test_zone_has_a_review_centre_three_operators_and_twelve_companies():
+    seed()
+    kinds = Organization.Kind
+    centres = Organization.objects.filter(kind=kinds.REVIEW_CENTRE)
+    assert [c.name for c in centres] == ["平原示范区微短剧审查服务分中心"]
+    assert Organization.objects.filter(kind=kinds.BASE_OPERATOR).count() == 3
+    companies = Organization.objects.filter(kind=kinds.PRODUCTION_COMPANY)
+    assert companies.count() == 12
+    assert all(c.name.endswith("有限公司") and c.licence_number for c in companies)
+
+
+def test_zone_productions_are_realistic_and_span_every_tier_threshold():
+    seed()
+    productions = list(Production.objects.all())
+    assert 24 <= len(productions) <= 48
+    assert all(60 <= p.episode_count <= 100 for p in productions)
+    assert all(Decimal("1") <= p.minutes_per_episode <= Decimal("3") for p in productions)
+    assert all(p.planned_start <= p.planned_end for p in productions)
+    investments = [p.total_investment for p in productions]
+    # Both rule sets: ¥300k / ¥1M until 2025, ¥1M / ¥3M from 2026.
+    assert min(investments) < 300_000
+    assert any(300_000 <= i < 1_000_000 for i in investments)
+    assert any(1_000_000 <= i < 3_000_000 for i in investments)
+    assert max(investments) >= 3_000_000
+    assert any(p.special_subject for p in productions)
+    assert len({p.genre for p in productions}) >= 6
+    assert Production.objects.filter(company__kind=Organization.Kind.PRODUCTION_COMPANY).count() == len(
+        productions
+    )
+
+
+def test_demo_users_have_their_roles_flags_and_the_documented_password():
+    output = seed()
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    expected = {
+        "operator1": (Organization.Kind.BASE_OPERATOR, Membership.Role.OWNER, True),
+        "producer1": (Organization.Kind.PRODUCTION_COMPANY, Membership.Role.OWNER, True),
+        "producer2": (Organization.Kind.PRODUCTION_COMPANY, Membership.Role.COORDINATOR, False),
+        "reviewer1": (Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, True),
+    }
+    for username, (kind, role, is_staff) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(demo.DEMO_PASSWORD), username
+        assert user.is_staff is is_staff and not user.is_superuser
+        [membership] = user.memberships.all()
+        assert (membership.organization.kind, membership.role) == (kind, role)
+        assert username in output
+    assert demo.DEMO_PASSWORD in output
+    producer1, producer2 = (
+        User.objects.get(username=n).memberships.get() for n in ("producer1", "producer2")
+    )
+    assert producer1.organization != producer2.organization
+    assert producer1.organization.name == demo.COMPANIES[0][0]
+
+
+def test_second_run_creates_nothing_new():
+    seed()
+    first = row_counts()
+    output = seed()
+    assert row_counts() == first
+    assert "(0 new)" in output
+
+
+def test_second_run_restores_a_changed_demo_password_and_role():
+    seed()
+    User = get_user_model()
+    producer1 = User.objects.get(username="producer1")
+    producer1.set_password("something-else")
+    producer1.save()
+    producer1.memberships.update(role=Membership.Role.MEMBER)
+    seed()
+    producer1.refresh_from_db()
+    assert producer1.check_password(demo.DEMO_PASSWORD)
+    assert producer1.memberships.get().role == Membership.Role.OWNER
+
+
+def test_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert not Organization.objects.exists()
+    seed("--force")
+    assert Organization.objects.filter(kind=Organization.Kind.PRODUCTION_COMPANY).count() == 12
+
+
+def test_producer1_sees_only_its_own_companys_productions():
+    seed()
+    client = APIClient()
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "producer1", "password": demo.DEMO_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    listed = client.get("/api/v1/productions/?page_size=200").json()
+    company = Organization.objects.get(name=demo.COMPANIES[0][0])
+    mine = set(Production.objects.filter(company=company).values_list("pk", flat=True))
+    assert mine
+    assert {p["id"] for p in listed["results"]} == mine
+    assert Production.objects.exclude(company=company).exists()
+
+
+def test_larger_scale_is_bulk_created_with_a_progress_bar_and_contains_the_zone(monkeypatch):
+    monkeypatch.setitem(
+        demo.SCALES,
+        "province",
+        demo.Scale(review_centres=3, operators=5, companies=240, productions_per_company=(3, 7)),
+    )
+    monkeypatch.setattr(demo, "PROGRESS_THRESHOLD", 100)
+    monkeypatch.setattr(demo, "BATCH_SIZE", 100)
+    seed()
+    zone_titles = set(Production.objects.values_list("company__name", "title"))
+    output = seed("--scale", "province")
+    companies = Organization.objects.filter(kind=Organization.Kind.PRODUCTION_COMPANY)
+    assert companies.count() == 240
+    assert len(set(companies.values_list("name", flat=True))) == 240
+    assert Organization.objects.filter(kind=Organization.Kind.REVIEW_CENTRE).count() == 3
+    assert "productions (companies) [##############################] 240/240" in output
+    assert zone_titles <= set(Production.objects.values_list("company__name", "title"))
+    assert get_user_model().objects.filter(username="producer240").exists()
+    counts = row_counts()
+    seed("--scale", "province")
+    assert row_counts() == counts
+
+
+def test_demo_organizations_are_in_generation_order():
+    seed()
+    operators = demo.demo_organizations(Organization.Kind.BASE_OPERATOR, scale="zone")
+    assert [o.name for o in operators] == [name for name, _short, _city in demo.OPERATORS]

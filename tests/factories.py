@@ -73,3 +73,106 @@ class ProductionFactory(factory.django.DjangoModelFactory):
 def token_for(user) -> str:
     token, _created = Token.objects.get_or_create(user=user)
     return token.key
+
+
+# locations
+from datetime import time as _time  # noqa: E402
+from datetime import timedelta as _timedelta  # noqa: E402
+
+from django.utils import timezone as _timezone  # noqa: E402
+
+from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone  # noqa: E402
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Zone {n}")
+    city = "新乡"
+    detour_factor = Decimal("1.40")
+    average_speed_kmh = Decimal("30.0")
+    walk_minutes = 3
+    circle_minutes = 15
+
+
+class BaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Base
+
+    operator = factory.SubFactory(OperatorFactory)
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"Base {n}")
+    latitude = Decimal("35.190000")
+    longitude = Decimal("113.960000")
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    base = factory.SubFactory(BaseFactory)
+    weekday = 0
+    opens = _time(6, 0)
+    closes = _time(23, 0)
+
+
+class SetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Set
+
+    base = factory.SubFactory(BaseFactory)
+    name = factory.Sequence(lambda n: f"Set {n}")
+    kind = Set.Kind.HOSPITAL_WARD
+    tags = factory.LazyFunction(lambda: ["都市"])
+    area_sqm = 80
+    crew_capacity = 35
+    hourly_rate = Decimal("300.00")
+    day_rate = Decimal("4500.00")
+    day_length_hours = 14
+    overtime_rate_per_hour = Decimal("300.00")
+    deposit = Decimal("1000.00")
+
+
+class SetPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SetPhoto
+
+    set = factory.SubFactory(SetFactory)
+    image = factory.django.ImageField(color="blue", width=64, height=48)
+
+
+class BlackoutFactory(factory.django.DjangoModelFactory):
+    """A set blackout by default; pass ``set=None, base=...`` for a whole base."""
+
+    class Meta:
+        model = Blackout
+
+    set = factory.SubFactory(SetFactory)
+    base = None
+    starts_at = factory.LazyFunction(_timezone.now)
+    ends_at = factory.LazyAttribute(lambda b: b.starts_at + _timedelta(hours=4))
+    reason = "设备检修"
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    zone = factory.SubFactory(ZoneFactory)
+    owner = factory.SubFactory(OperatorFactory)
+    name = factory.Sequence(lambda n: f"Hotel {n}")
+    kind = Place.Kind.HOTEL
+    latitude = Decimal("35.200000")
+    longitude = Decimal("113.950000")
+
+
+def travel_time_for(*, owner, first, second, minutes: int) -> TravelTime:
+    """A measured travel-time entry, stored in canonical order like the service does."""
+    entry = TravelTime(owner=owner, minutes=minutes)
+    entry.set_ends(first, second)
+    entry.save()
+    return entry
+
+

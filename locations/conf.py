@@ -1,0 +1,57 @@
+"""Settings of the locations app, each overridable in Django settings (``LOCATIONS_<NAME>``)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+
+def _get(name: str, default):
+    return getattr(settings, f"LOCATIONS_{name}", default)
+
+
+def default_detour_factor() -> Decimal:
+    """Road distance over great-circle distance, used where a zone does not say."""
+    return Decimal(str(_get("DEFAULT_DETOUR_FACTOR", "1.4")))
+
+
+def default_speed_kmh() -> Decimal:
+    """Average door-to-door speed of a crew van in town."""
+    return Decimal(str(_get("DEFAULT_SPEED_KMH", "30")))
+
+
+def default_walk_minutes() -> int:
+    return int(_get("DEFAULT_WALK_MINUTES", 3))
+
+
+def default_circle_minutes() -> int:
+    return int(_get("DEFAULT_CIRCLE_MINUTES", 15))
+
+
+def photo_max_bytes() -> int:
+    return int(_get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def photo_max_pixels() -> int:
+    return int(_get("PHOTO_MAX_PIXELS", 40_000_000))
+
+
+def availability_max_days() -> int:
+    """The longest range a set's calendar answers for at once."""
+    return int(_get("AVAILABILITY_MAX_DAYS", 31))
+
+
+def search_max_window_days() -> int:
+    """The longest ``available_from``/``available_to`` window a search accepts."""
+    return int(_get("SEARCH_MAX_WINDOW_DAYS", 31))
+
+
+def feed_days_ahead() -> int:
+    return int(_get("FEED_DAYS_AHEAD", 60))
+
+
+def circle_plan_max_items() -> int:
+    return int(_get("CIRCLE_PLAN_MAX_ITEMS", 12))
+
+
+def circle_plan_max_results() -> int:
+    return int(_get("CIRCLE_PLAN_MAX_RESULTS", 10))

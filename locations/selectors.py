@@ -1,0 +1,228 @@
+"""Reads of the catalogue: what an organisation may see, availability, search and calendars.
+
+The catalogue is shared: every signed-in organisation reads active bases and their active sets; a
+base operator also sees its own inactive bases and sets. Blackouts and travel-time entries are the
+operator's own records.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from locations.availability import (
+    BusyInterval,
+    busy_providers,
+    closed_base_ids,
+    complement,
+    merge,
+    open_intervals,
+)
+from locations.models import (
+    Base,
+    Blackout,
+    CalendarFeed,
+    OpeningHours,
+    Place,
+    Set,
+    SetPhoto,
+    TravelTime,
+    Zone,
+)
+from locations.travel import travel_minutes_to_bases
+from studio.models import Organization
+
+
+def zones_visible_to(*, organization: Organization) -> QuerySet[Zone]:
+    return Zone.objects.all()
+
+
+def bases_visible_to(*, organization: Organization) -> QuerySet[Base]:
+    return (
+        Base.objects.filter(Q(is_active=True) | Q(operator=organization))
+        .select_related("zone", "operator")
+        .prefetch_related(Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday")))
+    )
+
+
+def bases_owned_by(*, organization: Organization) -> QuerySet[Base]:
+    return bases_visible_to(organization=organization).filter(operator=organization)
+
+
+def sets_visible_to(*, organization: Organization) -> QuerySet[Set]:
+    return (
+        Set.objects.filter(Q(is_active=True, base__is_active=True) | Q(base__operator=organization))
+        .select_related("base__zone")
+        .prefetch_related(Prefetch("photos", queryset=SetPhoto.objects.order_by("position", "id")))
+    )
+
+
+def sets_owned_by(*, organization: Organization) -> QuerySet[Set]:
+    return sets_visible_to(organization=organization).filter(base__operator=organization)
+
+
+def set_photos_visible_to(*, organization: Organization) -> QuerySet[SetPhoto]:
+    return SetPhoto.objects.filter(set__in=sets_visible_to(organization=organization).values("pk"))
+
+
+def set_photos_owned_by(*, organization: Organization) -> QuerySet[SetPhoto]:
+    return SetPhoto.objects.filter(set__base__operator=organization).select_related("set")
+
+
+def blackouts_owned_by(*, organization: Organization) -> QuerySet[Blackout]:
+    return Blackout.objects.filter(
+        Q(set__base__operator=organization) | Q(base__operator=organization)
+    ).select_related("set__base", "base")
+
+
+def places_visible_to(*, organization: Organization) -> QuerySet[Place]:
+    return Place.objects.select_related("zone")
+
+
+def places_owned_by(*, organization: Organization) -> QuerySet[Place]:
+    return places_visible_to(organization=organization).filter(owner=organization)
+
+
+def travel_times_owned_by(*, organization: Organization) -> QuerySet[TravelTime]:
+    return TravelTime.objects.filter(owner=organization).select_related(
+        "place_a", "place_b", "base_a", "base_b"
+    )
+
+
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    if not token:
+        return None
+    return CalendarFeed.objects.select_related("set__base__zone", "organization").filter(token=token).first()
+
+
+# Availability ------------------------------------------------------------------------------------
+
+
+def sets_available(queryset: QuerySet[Set], starts_at: datetime, ends_at: datetime) -> QuerySet[Set]:
+    """The sets of ``queryset`` free for the whole of ``[starts_at, ends_at)``.
+
+    Free means: the base is open throughout (one small query, see ``closed_base_ids``), and no busy
+    provider (blackouts here; bookings once registered, see ``locations.availability``) blocks the set
+    at any moment of the window. Providers contribute ``NOT EXISTS`` subqueries, so the result is
+    still one lazy queryset that can be filtered, annotated, ordered and paginated further.
+    """
+    closed = closed_base_ids(starts_at, ends_at)
+    if closed:
+        queryset = queryset.exclude(base_id__in=closed)
+    for provider in busy_providers():
+        queryset = queryset.filter(~provider.blocking(starts_at, ends_at))
+    return queryset
+
+
+def set_busy_intervals(
+    set_: Set, starts_at: datetime, ends_at: datetime, *, viewer=None
+) -> list[BusyInterval]:
+    """Every reason ``set_`` is busy during the range: closing hours, blackouts, bookings (no names)."""
+    hours = [(row.weekday, row.opens, row.closes) for row in set_.base.opening_hours.all()]
+    closed = [
+        BusyInterval(start, end, "closed")
+        for start, end in complement(open_intervals(hours, starts_at, ends_at), starts_at, ends_at)
+    ]
+    busy = list(closed)
+    for provider in busy_providers():
+        busy += provider.intervals(set_, starts_at, ends_at, viewer=viewer)
+    return sorted(busy)
+
+
+def set_free_intervals(busy: list[BusyInterval], starts_at: datetime, ends_at: datetime):
+    return complement(merge((item.starts_at, item.ends_at) for item in busy), starts_at, ends_at)
+
+
+# Search ------------------------------------------------------------------------------------------
+
+ORDERINGS = {
+    "travel_minutes": ("travel_minutes", "hourly_rate", "id"),
+    "-travel_minutes": ("-travel_minutes", "hourly_rate", "id"),
+    "hourly_rate": ("hourly_rate", "id"),
+    "-hourly_rate": ("-hourly_rate", "id"),
+    "day_rate": ("day_rate", "id"),
+    "-day_rate": ("-day_rate", "id"),
+    "area_sqm": ("area_sqm", "id"),
+    "-area_sqm": ("-area_sqm", "id"),
+    "name": ("name", "id"),
+}
+
+
+@dataclass
+class SetSearch:
+    """Validated search criteria (see ``locations.api.serializers.SetSearchIn``)."""
+
+    kinds: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    bases: list[int] = field(default_factory=list)
+    zones: list[int] = field(default_factory=list)
+    min_area: int | None = None
+    min_capacity: int | None = None
+    max_hourly_rate: object = None
+    max_day_rate: object = None
+    available_from: datetime | None = None
+    available_to: datetime | None = None
+    origin: object = None  # Place, Set or (lat, lon)
+    within_minutes: int | None = None
+    ordering: str | None = None
+
+
+def sets_search(*, organization: Organization, criteria: SetSearch) -> QuerySet[Set]:
+    """The sets matching every criterion, with ``travel_minutes`` annotated when an origin is given.
+
+    Nearness is computed per base in Python with ``travel_minutes_to_bases`` (one query for bases, one
+    for the measured table: the same function everything else uses, so search never disagrees with a
+    call sheet) and handed to the database as a ``CASE`` over ``base_id`` grouped by minute value, so
+    filtering by ``within_minutes``, ordering by travel and pagination all happen in SQL.
+    """
+    queryset = sets_visible_to(organization=organization)
+    if criteria.kinds:
+        queryset = queryset.filter(kind__in=criteria.kinds)
+    for tag in criteria.tags:
+        queryset = queryset.filter(tags__has=tag)
+    if criteria.bases:
+        queryset = queryset.filter(base_id__in=criteria.bases)
+    if criteria.zones:
+        queryset = queryset.filter(base__zone_id__in=criteria.zones)
+    if criteria.min_area is not None:
+        queryset = queryset.filter(area_sqm__gte=criteria.min_area)
+    if criteria.min_capacity is not None:
+        queryset = queryset.filter(crew_capacity__gte=criteria.min_capacity)
+    if criteria.max_hourly_rate is not None:
+        queryset = queryset.filter(hourly_rate__lte=criteria.max_hourly_rate)
+    if criteria.max_day_rate is not None:
+        queryset = queryset.filter(day_rate__lte=criteria.max_day_rate)
+    if criteria.available_from is not None and criteria.available_to is not None:
+        queryset = sets_available(queryset, criteria.available_from, criteria.available_to)
+    if criteria.origin is not None:
+        queryset = _annotate_travel(queryset, organization=organization, criteria=criteria)
+    ordering = criteria.ordering or ("travel_minutes" if criteria.origin is not None else None)
+    if ordering:
+        return queryset.order_by(*ORDERINGS[ordering])
+    return queryset.order_by("base__name", "name", "id")
+
+
+def _annotate_travel(
+    queryset: QuerySet[Set], *, organization: Organization, criteria: SetSearch
+) -> QuerySet[Set]:
+    bases = bases_visible_to(organization=organization).prefetch_related(None)
+    if criteria.bases:
+        bases = bases.filter(pk__in=criteria.bases)
+    if criteria.zones:
+        bases = bases.filter(zone_id__in=criteria.zones)
+    minutes = travel_minutes_to_bases(criteria.origin, bases)
+    limit = criteria.within_minutes
+    by_minutes: dict[int, list[int]] = {}
+    for base_id, value in minutes.items():
+        if value <= limit:
+            by_minutes.setdefault(value, []).append(base_id)
+    whens = []
+    origin_set_id = criteria.origin.pk if isinstance(criteria.origin, Set) else None
+    if origin_set_id is not None:
+        whens.append(When(pk=origin_set_id, then=Value(0)))
+    whens += [When(base_id__in=ids, then=Value(value)) for value, ids in sorted(by_minutes.items())]
+    reachable = [base_id for ids in by_minutes.values() for base_id in ids]
+    queryset = queryset.filter(base_id__in=reachable)
+    if not whens:
+        return queryset.annotate(travel_minutes=Value(None, output_field=IntegerField()))
+    return queryset.annotate(travel_minutes=Case(*whens, default=Value(None), output_field=IntegerField()))

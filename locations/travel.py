@@ -1,0 +1,175 @@
+"""How many minutes a crew needs from one point to another: the one function search and scheduling share.
+
+``travel_minutes(origin, destination)`` takes a ``Place``, ``Base``, ``Set`` or a ``(lat, lon)`` pair:
+
+1. the same point → 0; two sets of one base (or a base and a set in it) → the zone's walk minutes;
+2. a measured entry in ``TravelTime`` between the two places/bases, in either direction;
+3. else great-circle distance × the zone's detour factor ÷ its average speed, rounded up.
+
+Where the two ends lie in different zones the estimate takes the slower settings of the two, so it
+stays symmetric. ``travel_minutes_to_bases`` and ``travel_matrix`` answer the same question for many
+bases at once with a single query for the measured table, for search and the circle plan.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from locations import conf
+from locations.models import Base, Place, Set, TravelTime, Zone, endpoint_key
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One end of a trip, reduced to what the calculation needs."""
+
+    lat: float
+    lon: float
+    key: str | None = None  # the TravelTime key, or None for a bare point
+    base_id: int | None = None
+    set_id: int | None = None
+    zone: Zone | None = None
+
+
+def as_endpoint(obj) -> Endpoint:
+    if isinstance(obj, Endpoint):
+        return obj
+    if isinstance(obj, Set):
+        base = obj.base
+        return Endpoint(
+            float(base.latitude), float(base.longitude), endpoint_key(base), base.pk, obj.pk, base.zone
+        )
+    if isinstance(obj, Base):
+        return Endpoint(float(obj.latitude), float(obj.longitude), endpoint_key(obj), obj.pk, None, obj.zone)
+    if isinstance(obj, Place):
+        return Endpoint(float(obj.latitude), float(obj.longitude), endpoint_key(obj), zone=obj.zone)
+    if isinstance(obj, tuple | list) and len(obj) == 2:
+        lat, lon = (float(value) for value in obj)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"Not a coordinate: {obj!r}")
+        return Endpoint(lat, lon)
+    raise TypeError(f"Cannot travel from or to {obj!r}")
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance; symmetric in its two points by construction."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half_dphi = math.radians(lat2 - lat1) / 2
+    half_dlambda = math.radians(lon2 - lon1) / 2
+    h = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _settings(first: Zone | None, second: Zone | None) -> tuple[Decimal, Decimal]:
+    zones = [zone for zone in (first, second) if zone is not None]
+    if not zones:
+        return conf.default_detour_factor(), conf.default_speed_kmh()
+    return max(zone.detour_factor for zone in zones), min(zone.average_speed_kmh for zone in zones)
+
+
+def estimate_minutes(origin: Endpoint, destination: Endpoint) -> int:
+    detour, speed = _settings(origin.zone, destination.zone)
+    km = great_circle_km(origin.lat, origin.lon, destination.lat, destination.lon)
+    # Rounded before the ceiling so that float noise never adds a minute.
+    return math.ceil(round(km * float(detour) / float(speed) * 60, 6))
+
+
+def _walk_minutes(end: Endpoint) -> int:
+    return end.zone.walk_minutes if end.zone is not None else conf.default_walk_minutes()
+
+
+def _without_measurement(origin: Endpoint, destination: Endpoint) -> int | None:
+    """The answer when no measurement applies (same point, same base), else None."""
+    if origin.set_id is not None and origin.set_id == destination.set_id:
+        return 0
+    if origin.base_id is not None and origin.base_id == destination.base_id:
+        if origin.set_id is None and destination.set_id is None:
+            return 0
+        return _walk_minutes(origin)
+    if origin.key is not None and origin.key == destination.key:
+        return 0
+    if (
+        origin.key is None
+        and destination.key is None
+        and (origin.lat, origin.lon)
+        == (
+            destination.lat,
+            destination.lon,
+        )
+    ):
+        return 0
+    return None
+
+
+def _pair(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first < second else (second, first)
+
+
+def travel_minutes(origin, destination) -> int:
+    """Minutes from ``origin`` to ``destination``: measured where recorded, else estimated."""
+    origin, destination = as_endpoint(origin), as_endpoint(destination)
+    fixed = _without_measurement(origin, destination)
+    if fixed is not None:
+        return fixed
+    if origin.key is not None and destination.key is not None:
+        key_a, key_b = _pair(origin.key, destination.key)
+        measured = TravelTime.objects.filter(key_a=key_a, key_b=key_b).values_list("minutes", flat=True)
+        for minutes in measured:
+            return minutes
+    return estimate_minutes(origin, destination)
+
+
+def measured_minutes(keys_from: Iterable[str], keys_to: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Measured entries between a key in ``keys_from`` and one in ``keys_to``, keyed both ways; one query."""
+    keys_from, keys_to = set(keys_from), set(keys_to)
+    if not keys_from or not keys_to:
+        return {}
+    rows = TravelTime.objects.filter(
+        Q(key_a__in=keys_from, key_b__in=keys_to) | Q(key_a__in=keys_to, key_b__in=keys_from)
+    ).values_list("key_a", "key_b", "minutes")
+    found = {}
+    for key_a, key_b, minutes in rows:
+        found[(key_a, key_b)] = minutes
+        found[(key_b, key_a)] = minutes
+    return found
+
+
+def travel_minutes_to_bases(origin, bases: Iterable[Base]) -> dict[int, int]:
+    """``{base_id: minutes}`` from ``origin`` to each base (zones loaded), with one measured-table query.
+
+    For a set as origin its own base answers the walk minutes; the caller gives the set itself 0.
+    """
+    origin = as_endpoint(origin)
+    ends = [as_endpoint(base) for base in bases]
+    measured = measured_minutes([origin.key], [end.key for end in ends]) if origin.key else {}
+    result = {}
+    for end in ends:
+        if origin.set_id is not None and origin.base_id == end.base_id:
+            result[end.base_id] = _walk_minutes(origin)
+            continue
+        fixed = _without_measurement(origin, end)
+        if fixed is None:
+            fixed = measured.get((origin.key, end.key))
+        result[end.base_id] = fixed if fixed is not None else estimate_minutes(origin, end)
+    return result
+
+
+def travel_matrix(bases: Iterable[Base]) -> dict[tuple[int, int], int]:
+    """``{(base_id, base_id): minutes}`` between every two of ``bases`` (zones loaded); one query."""
+    ends = [as_endpoint(base) for base in bases]
+    keys = [end.key for end in ends]
+    measured = measured_minutes(keys, keys)
+    matrix = {}
+    for i, first in enumerate(ends):
+        matrix[(first.base_id, first.base_id)] = 0
+        for second in ends[i + 1 :]:
+            minutes = measured.get((first.key, second.key))
+            if minutes is None:
+                minutes = estimate_minutes(first, second)
+            matrix[(first.base_id, second.base_id)] = matrix[(second.base_id, first.base_id)] = minutes
+    return matrix

@@ -35,3 +35,13 @@ class OrderingFilter(filters.OrderingFilter):
                 if parameter["name"] == self.ordering_param:
                     parameter["schema"] = {"type": "string", "enum": choices}
         return parameters
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, with a refused term (e.g. a NUL character) reported against ``search``."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({self.search_param: exc.detail}) from None

@@ -125,14 +125,27 @@ def idempotency_purge(*, older_than: timedelta = RETENTION) -> int:
     return deleted
 
 
+def enforce_body_limit(request) -> None:
+    """Refuse a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413) before a parser reads it.
+
+    DRF's parsers read the raw stream, which Django does not bound; reading ``HttpRequest.body``
+    first applies Django's limit. Multipart bodies are bounded by Django's multipart parser itself.
+    """
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"} and not (request.content_type or "").startswith(
+        "multipart/"
+    ):
+        request._request.body  # noqa: B018 - raises RequestDataTooBig
+
+
 class IdempotentMixin:
-    """For APIViews: honour ``Idempotency-Key`` on POST from an authenticated user."""
+    """For APIViews: honour ``Idempotency-Key`` on POST from an authenticated user; bound body sizes."""
 
     _idempotency_record = None
 
     def initial(self, request, *args, **kwargs):
         self._idempotency_record = None
         super().initial(request, *args, **kwargs)
+        enforce_body_limit(request)
         key = request.headers.get(HEADER)
         if request.method != "POST" or not key or not request.user.is_authenticated:
             return

@@ -1,16 +1,392 @@
-"""Recording domain events and fanning them out into the outbox (placeholder until the outbox lands)."""
+"""Writes for the event log and the outbox.
 
+``event_record`` runs inside the caller's transaction: the event, its audience and one ``Delivery`` per
+recipient and channel are written together, and the delivery tasks are queued only after commit. A
+rolled-back transaction leaves nothing behind and sends nothing. ``delivery_attempt`` sends one row
+under a row lock, so that duplicate task messages are harmless; ``deliveries_relay`` re-queues rows
+whose message was lost (broker flushed, worker killed).
+"""
+
+import logging
+import random
+import re
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.exceptions import ConflictError, DomainError
+from notifications import conf
+from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
+from notifications.sending import DeliveryAbandoned, delivery_send
+from notifications.webhooks import UnsafeWebhookUrl, secret_generate, webhook_url_check
+from studio.models import Membership, Organization
+
+logger = logging.getLogger(__name__)
+
+#: members of an audience organisation with these roles receive its emails
+EMAIL_ROLES = (
+    Membership.Role.OWNER,
+    Membership.Role.MANAGER,
+    Membership.Role.COORDINATOR,
+    Membership.Role.REVIEWER,
+)
+EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$")
+MAX_SUBSCRIBED_TYPES = 50
+#: a message may come back from the broker's timer a hair before the row's next_attempt_at
+DUE_TOLERANCE = timedelta(milliseconds=500)
+ERROR_MAX_LENGTH = 2000
+
+
+def _subject_reference(subject) -> dict:
+    if subject is None:
+        return {"subject_type": None, "subject_id": ""}
+    if subject.pk is None:
+        raise ValueError("An event's subject must be saved first.")
+    return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": str(subject.pk)}
+
+
+def _unique_organizations(organizations: Iterable[Organization]) -> list[Organization]:
+    return list({organization.pk: organization for organization in organizations}.values())
+
+
+def _email_deliveries(*, event: Event, audience: list[Organization], emails: Iterable[str]) -> list[Delivery]:
+    """One email per address (compared case-insensitively); members first, then the explicit addresses."""
+    recipients: dict[str, tuple[str, int]] = {}
+    if audience:
+        members = (
+            Membership.objects.filter(
+                organization__in=audience, is_active=True, role__in=EMAIL_ROLES, user__is_active=True
+            )
+            .exclude(user__email="")
+            .order_by("organization_id", "pk")
+            .values_list("user__email", "organization_id")
+        )
+        for address, organization_id in members:
+            recipients.setdefault(address.strip().lower(), (address.strip(), organization_id))
+    for address in emails:
+        address = (address or "").strip()
+        try:
+            validate_email(address)
+        except ValidationError:
+            logger.warning("event %s: skipped the malformed address %r", event.type, address)
+            continue
+        recipients.setdefault(address.lower(), (address, event.organization_id))
+    return [
+        Delivery(
+            event=event,
+            channel=Delivery.Channel.EMAIL,
+            organization_id=organization_id,
+            to_address=address,
+            language=settings.LANGUAGE_CODE,
+            next_attempt_at=event.created_at,
+        )
+        for address, organization_id in recipients.values()
+    ]
+
+
+def _endpoint_delivery(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
+    channel = (
+        Delivery.Channel.WECOM if endpoint.kind == WebhookEndpoint.Kind.WECOM else Delivery.Channel.WEBHOOK
+    )
+    return Delivery(
+        event=event,
+        channel=channel,
+        organization_id=endpoint.organization_id,
+        endpoint=endpoint,
+        language=settings.LANGUAGE_CODE,
+        next_attempt_at=event.created_at,
+    )
+
+
+def _webhook_deliveries(*, event: Event, audience: list[Organization]) -> list[Delivery]:
+    if not audience:
+        return []
+    endpoints = WebhookEndpoint.objects.filter(organization__in=audience, is_active=True).order_by("pk")
+    return [
+        _endpoint_delivery(event=event, endpoint=endpoint)
+        for endpoint in endpoints
+        if endpoint.subscribes_to(event.type)
+    ]
+
+
+def deliveries_enqueue(delivery_ids: list[int], *, eta: datetime | None = None) -> None:
+    """Queue a task per delivery. Never raises: a row whose message is not queued is sent by the relay."""
+    if not delivery_ids:
+        return
+    from config.celery import app
+    from notifications.tasks import delivery_attempt
+
+    try:
+        with app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                delivery_attempt.apply_async((delivery_id,), eta=eta, producer=producer)
+    except Exception:
+        logger.warning(
+            "could not queue %d deliveries; the relay will send them", len(delivery_ids), exc_info=True
+        )
+
+
+def _enqueue_after_commit(deliveries: list[Delivery]) -> None:
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        transaction.on_commit(partial(deliveries_enqueue, ids))
 
 
 def event_record(
     *,
-    type: str,  # noqa: A002
-    organization,
+    type: str,  # noqa: A002 - the fixed interface every app calls
+    organization: Organization,
     payload: dict,
     actor=None,
     subject=None,
-    audience: Iterable = (),
+    audience: Iterable[Organization] = (),
     emails: Iterable[str] = (),
-):
-    return None
+) -> Event:
+    """Record an event of ``organization``; queue its emails and webhooks to ``audience`` after commit."""
+    if not type:
+        raise ValueError("An event needs a type.")
+    if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
+        actor = None
+    audience = _unique_organizations(audience)
+    with transaction.atomic():
+        event = Event(
+            type=type, organization=organization, actor=actor, payload=payload, **_subject_reference(subject)
+        )
+        event.save()
+        if audience:
+            EventAudience.objects.bulk_create(
+                [EventAudience(event=event, organization=member) for member in audience]
+            )
+        deliveries = _email_deliveries(event=event, audience=audience, emails=emails)
+        deliveries += _webhook_deliveries(event=event, audience=audience)
+        if deliveries:
+            Delivery.objects.bulk_create(deliveries)
+            _enqueue_after_commit(deliveries)
+    return event
+
+
+def retry_delay_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
+    """Wait after the ``attempts``-th failure: exponential, capped, stretched by up to ``JITTER``."""
+    base = conf.retry_base_seconds() * conf.retry_factor() ** max(attempts - 1, 0)
+    delay = min(base, conf.retry_max_seconds())
+    return delay * (1 + conf.retry_jitter() * (rng or random).random())
+
+
+def _failure_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+
+
+def delivery_attempt(*, delivery_id: int) -> str | None:
+    """Send one delivery if it is due and nobody else holds it; return its new status (None: nothing done).
+
+    The row stays locked while it is sent, so two copies of the task never both send it; a row ends
+    ``sent`` once. A failure counts an attempt and schedules the next one, or ends ``dead`` at the cap.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event", "event__organization", "event__actor", "endpoint")
+            .filter(
+                pk=delivery_id, status__in=Delivery.OPEN_STATUSES, next_attempt_at__lte=now + DUE_TOLERANCE
+            )
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.attempts += 1
+        try:
+            delivery_send(delivery)
+        except Exception as exc:  # noqa: BLE001 - whatever the transport raised, the row records it
+            delivery.last_error = _failure_text(exc)
+            if (
+                isinstance(exc, DeliveryAbandoned | UnsafeWebhookUrl)
+                or delivery.attempts >= conf.max_attempts()
+            ):
+                delivery.status = Delivery.Status.DEAD
+            else:
+                delivery.status = Delivery.Status.RETRYING
+                delivery.next_attempt_at = timezone.now() + timedelta(
+                    seconds=retry_delay_seconds(delivery.attempts)
+                )
+                transaction.on_commit(
+                    partial(deliveries_enqueue, [delivery.pk], eta=delivery.next_attempt_at)
+                )
+            logger.info(
+                "delivery %s attempt %s failed (%s): %s",
+                delivery.pk,
+                delivery.attempts,
+                delivery.status,
+                delivery.last_error,
+            )
+        else:
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        delivery.save(update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at"])
+    return delivery.status
+
+
+def deliveries_relay(*, now: datetime | None = None) -> int:
+    """Re-queue open deliveries overdue by more than the grace period: their message was lost."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.relay_grace_seconds())
+    ids = list(
+        Delivery.objects.filter(status__in=Delivery.OPEN_STATUSES, next_attempt_at__lte=cutoff)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: conf.relay_batch()]
+    )
+    if ids:
+        logger.info("relay: re-queueing %d overdue deliveries", len(ids))
+        deliveries_enqueue(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
+    """Make an unsent delivery due now; a dead one gets one more attempt."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status == Delivery.Status.SENT:
+        raise ConflictError(_("This delivery has already been sent."), code="delivery_already_sent")
+    delivery.status = Delivery.Status.RETRYING
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "next_attempt_at"])
+    transaction.on_commit(partial(deliveries_enqueue, [delivery.pk]))
+    return delivery
+
+
+def _clean_event_types(event_types) -> list[str]:
+    if not isinstance(event_types, list | tuple) or len(event_types) > MAX_SUBSCRIBED_TYPES:
+        raise DomainError(
+            _("Give at most %(max)d event types as a list.") % {"max": MAX_SUBSCRIBED_TYPES},
+            code="invalid_event_types",
+            fields={"event_types": [_("A list of at most %(max)d types.") % {"max": MAX_SUBSCRIBED_TYPES}]},
+        )
+    cleaned = []
+    for value in event_types:
+        if not isinstance(value, str) or len(value) > 100 or not EVENT_TYPE_PATTERN.match(value):
+            raise DomainError(
+                _("Not an event type: %(value)s") % {"value": value},
+                code="invalid_event_types",
+                fields={"event_types": [_('Use types like "booking.confirmed" or "booking.*".')]},
+            )
+        cleaned.append(value)
+    return list(dict.fromkeys(cleaned))
+
+
+def _check_endpoint(endpoint: WebhookEndpoint) -> None:
+    webhook_url_check(endpoint.url)
+    duplicate = WebhookEndpoint.objects.filter(organization_id=endpoint.organization_id, name=endpoint.name)
+    if duplicate.exclude(pk=endpoint.pk).exists():
+        raise DomainError(
+            _("Your organisation already has a webhook endpoint with this name."),
+            code="duplicate_name",
+            fields={"name": [_("Already used by another endpoint.")]},
+        )
+
+
+def _endpoint_event(endpoint: WebhookEndpoint, event_type: str, by, **payload) -> None:
+    event_record(
+        type=event_type,
+        organization=endpoint.organization,
+        actor=by,
+        subject=endpoint,
+        payload={"endpoint": endpoint.pk, "name": endpoint.name, **payload},
+    )
+
+
+ENDPOINT_FIELDS = ("name", "url", "kind", "event_types", "is_active")
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *,
+    organization: Organization,
+    name: str,
+    url: str,
+    kind: str = WebhookEndpoint.Kind.STANDARD,
+    event_types: list[str] | tuple = (),
+    is_active: bool = True,
+    by=None,
+) -> WebhookEndpoint:
+    """Register an endpoint; its signing secret is made here and shown once."""
+    endpoint = WebhookEndpoint(
+        organization=organization,
+        name=name,
+        url=url,
+        kind=kind,
+        event_types=_clean_event_types(list(event_types)),
+        is_active=is_active,
+        secret=secret_generate(),
+    )
+    _check_endpoint(endpoint)
+    endpoint.save()
+    _endpoint_event(endpoint, "webhook_endpoint.created", by, url=endpoint.url)
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by=None, **data) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    changed = {}
+    for field, value in data.items():
+        if field not in ENDPOINT_FIELDS:
+            continue
+        if field == "event_types":
+            value = _clean_event_types(value)
+        if getattr(endpoint, field) != value:
+            changed[field] = value
+            setattr(endpoint, field, value)
+    if not changed:
+        return endpoint
+    _check_endpoint(endpoint)
+    endpoint.save()
+    _endpoint_event(endpoint, "webhook_endpoint.updated", by, changed=sorted(changed))
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by=None) -> WebhookEndpoint:
+    """A new secret signs every message sent from now on, retries of older ones included."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint.secret = secret_generate()
+    endpoint.save(update_fields=["secret", "updated_at"])
+    _endpoint_event(endpoint, "webhook_endpoint.secret_rotated", by)
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by=None) -> None:
+    """Delete an endpoint; its unsent deliveries end dead, its sent ones stay in the log."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    Delivery.objects.filter(endpoint=endpoint, status__in=Delivery.OPEN_STATUSES).update(
+        status=Delivery.Status.DEAD, last_error="The webhook endpoint was deleted."
+    )
+    _endpoint_event(endpoint, "webhook_endpoint.deleted", by)
+    endpoint.delete()
+
+
+@transaction.atomic
+def webhook_endpoint_ping(*, endpoint: WebhookEndpoint, by=None) -> Delivery:
+    """Send a ``webhook.ping`` event to this endpoint only, through the outbox like any other."""
+    if not endpoint.is_active:
+        raise DomainError(_("The endpoint is switched off."), code="endpoint_inactive")
+    event = event_record(
+        type="webhook.ping",
+        organization=endpoint.organization,
+        actor=by,
+        subject=endpoint,
+        payload={"endpoint": endpoint.pk, "name": endpoint.name},
+    )
+    delivery = _endpoint_delivery(event=event, endpoint=endpoint)
+    delivery.save()
+    _enqueue_after_commit([delivery])
+    return delivery

@@ -75,6 +75,46 @@ def token_for(user) -> str:
     return token.key
 
 
+# notifications
+from notifications.models import Delivery, Event, WebhookEndpoint  # noqa: E402
+from notifications.webhooks import secret_generate  # noqa: E402
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    type = "production.updated"
+    organization = factory.SubFactory(CompanyFactory)
+    payload = factory.LazyFunction(lambda: {"changed": ["title"]})
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    organization = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Endpoint {n}")
+    url = factory.Sequence(lambda n: f"https://hooks.example.com/{n}")
+    kind = WebhookEndpoint.Kind.STANDARD
+    secret = factory.LazyFunction(secret_generate)
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """An email delivery by default; pass ``endpoint=`` and ``channel=`` for a webhook."""
+
+    class Meta:
+        model = Delivery
+
+    event = factory.SubFactory(EventFactory)
+    channel = Delivery.Channel.EMAIL
+    organization = factory.LazyAttribute(
+        lambda d: d.endpoint.organization if d.endpoint else d.event.organization
+    )
+    endpoint = None
+    to_address = factory.LazyAttributeSequence(lambda d, n: "" if d.endpoint else f"notify{n}@example.com")
+
+
 # locations
 from datetime import time as _time  # noqa: E402
 from datetime import timedelta as _timedelta  # noqa: E402

@@ -216,3 +216,49 @@ def travel_time_for(*, owner, first, second, minutes: int) -> TravelTime:
     return entry
 
 
+# review
+import hashlib as _hashlib  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from studio.models_review import Finding, ReviewSubmission, SubmissionDocument  # noqa: E402
+
+PDF_BYTES = b"%PDF-1.4\n% demo dossier\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class ReviewSubmissionFactory(factory.django.DjangoModelFactory):
+    """A draft submission; walk it through the workflow with ``studio.review.services``."""
+
+    class Meta:
+        model = ReviewSubmission
+
+    production = factory.SubFactory(ProductionFactory)
+    centre = factory.SubFactory(ReviewCentreFactory)
+    kind = ReviewSubmission.Kind.PLANNING_DOSSIER
+    created_by = factory.SubFactory(UserFactory)
+
+
+class SubmissionDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionDocument
+
+    submission = factory.SubFactory(ReviewSubmissionFactory)
+    doc_type = SubmissionDocument.Type.SCRIPT
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="document.pdf"))
+    original_name = "document.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = factory.LazyFunction(lambda: _hashlib.sha256(PDF_BYTES).hexdigest())
+    uploaded_by = factory.SelfAttribute("submission.created_by")
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    submission = factory.SubFactory(ReviewSubmissionFactory)
+    episode = 3
+    timecode = "0:01:15"
+    severity = Finding.Severity.MAJOR
+    text = "第3集1分15秒：台词涉及不当引导，请修改。"
+    created_by = factory.SubFactory(UserFactory)

@@ -73,7 +73,7 @@ def production_tier_refresh(
 
 
 def tiers_reclassify_all(*, on: date | None = None) -> int:
-    """Re-classify every production whose tier the rule in force on ``on`` changes (a new rule took effect)."""
+    """Re-classify every production under the rule in force on ``on`` (run when a new rule takes effect)."""
     on = on or timezone.localdate()
     rule = tier_rule_on(on)
     changed = 0

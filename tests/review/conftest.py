@@ -10,11 +10,9 @@ from studio.review import conf, services
 from studio.review.tiers import tier_classify
 from tests.factories import (
     CompanyFactory,
-    FindingFactory,
     MembershipFactory,
     ProductionFactory,
     ReviewCentreFactory,
-    ReviewSubmissionFactory,
     SubmissionDocumentFactory,
 )
 

@@ -1,3 +1,4 @@
+import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -96,8 +97,17 @@ def _member(organization, role, username=None):
     return user
 
 
+def ensure_tier_rules() -> None:
+    """The data migration's rules (a transactional test's flush removes them for the tests after it)."""
+    from django.apps import apps
+
+    seed_migration = importlib.import_module("studio.migrations.0003_seed_tier_rules")
+    seed_migration.seed(apps, None)
+
+
 @pytest.fixture
 def world(db) -> ReviewWorld:
+    ensure_tier_rules()
     centre = ReviewCentreFactory(name="平原审查服务分中心", short_name="平原分中心")
     company = CompanyFactory()
     other_company = CompanyFactory()

@@ -96,7 +96,11 @@ def api_exception_handler(exc, context):
             detail = " ".join(str(m) for m in non_field) if non_field else _("Invalid input.")
             if fields and not non_field:
                 first_field, messages = next(iter(fields.items()))
-                first = messages[0] if messages and isinstance(messages[0], str) else ""
+                first = (
+                    messages[0]
+                    if isinstance(messages, list) and messages and isinstance(messages[0], str)
+                    else ""
+                )
                 detail = _("Invalid input: %(field)s: %(message)s") % {"field": first_field, "message": first}
         else:
             fields = {}

@@ -1,1 +1,164 @@
-# Register your models here.
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from config.exceptions import DomainError
+from notifications.models import Delivery, Event, WebhookEndpoint
+from notifications.services import (
+    clean_event_types,
+    delivery_retry_now,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_update,
+)
+from notifications.webhooks import webhook_url_check
+from studio.admin_scoping import OrganizationScopedAdmin
+from studio.models import Organization
+from studio.tenancy import MANAGE_ROLES
+
+
+class ReadOnlyAdmin(OrganizationScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "type", "organization", "actor", "subject_type", "subject_id"]
+    list_filter = ["type", "created_at"]
+    search_fields = ["type", "subject_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organization", "actor", "subject_type"]
+    readonly_fields = ["type", "organization", "actor", "subject_type", "subject_id", "payload", "created_at"]
+    fields = readonly_fields
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "event",
+        "channel",
+        "organization",
+        "to_address",
+        "endpoint",
+        "status",
+        "attempts",
+    ]
+    list_filter = ["status", "channel"]
+    search_fields = ["to_address", "event__type", "message_id"]
+    list_select_related = ["event", "organization", "endpoint"]
+    readonly_fields = [
+        "event",
+        "channel",
+        "organization",
+        "to_address",
+        "endpoint",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "message_id",
+        "created_at",
+    ]
+    fields = readonly_fields
+    actions = ["retry_now"]
+    admin_write_roles = MANAGE_ROLES
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not (request.user.is_superuser or self.admin_organization_ids(request, write=True)):
+            actions.pop("retry_now", None)
+        return actions
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.filter(organization_id__in=self.admin_organization_ids(request, write=True))
+        retried = 0
+        for delivery in queryset:
+            try:
+                delivery_retry_now(delivery=delivery, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{delivery}: {error.detail}", messages.WARNING)
+            else:
+                retried += 1
+        if retried:
+            self.message_user(
+                request,
+                ngettext("%(count)d delivery queued.", "%(count)d deliveries queued.", retried)
+                % {"count": retried},
+                messages.SUCCESS,
+            )
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """The same rules as the API, as form errors: a safe URL and well-formed event types."""
+
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["organization", "name", "url", "kind", "event_types", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            webhook_url_check(url)
+        except DomainError as error:
+            raise forms.ValidationError(str(error.detail)) from None
+        return url
+
+    def clean_event_types(self):
+        try:
+            return clean_event_types(self.cleaned_data["event_types"] or [])
+        except DomainError as error:
+            raise forms.ValidationError(str(error.detail)) from None
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(OrganizationScopedAdmin):
+    form = WebhookEndpointForm
+    list_display = ["name", "organization", "kind", "url", "is_active", "created_at"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "url"]
+    list_select_related = ["organization"]
+    readonly_fields = ["created_at", "updated_at"]
+    admin_roles = MANAGE_ROLES
+    admin_write_roles = MANAGE_ROLES
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization" and not request.user.is_superuser:
+            ids = self.admin_organization_ids(request, write=True)
+            kwargs["queryset"] = Organization.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "organization"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            field: form.cleaned_data[field] for field in ("name", "url", "kind", "event_types", "is_active")
+        }
+        if change:
+            saved = webhook_endpoint_update(endpoint=obj, by=request.user, **data)
+        else:
+            saved = webhook_endpoint_create(organization=obj.organization, by=request.user, **data)
+        obj.pk, obj.secret = saved.pk, saved.secret
+
+    def delete_model(self, request, obj):
+        webhook_endpoint_delete(endpoint=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for endpoint in queryset:
+            webhook_endpoint_delete(endpoint=endpoint, by=request.user)

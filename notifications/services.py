@@ -263,7 +263,7 @@ def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
     return delivery
 
 
-def _clean_event_types(event_types) -> list[str]:
+def clean_event_types(event_types) -> list[str]:
     if not isinstance(event_types, list | tuple) or len(event_types) > MAX_SUBSCRIBED_TYPES:
         raise DomainError(
             _("Give at most %(max)d event types as a list.") % {"max": MAX_SUBSCRIBED_TYPES},
@@ -323,7 +323,7 @@ def webhook_endpoint_create(
         name=name,
         url=url,
         kind=kind,
-        event_types=_clean_event_types(list(event_types)),
+        event_types=clean_event_types(list(event_types)),
         is_active=is_active,
         secret=secret_generate(),
     )
@@ -341,7 +341,7 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by=None, **data) -> We
         if field not in ENDPOINT_FIELDS:
             continue
         if field == "event_types":
-            value = _clean_event_types(value)
+            value = clean_event_types(value)
         if getattr(endpoint, field) != value:
             changed[field] = value
             setattr(endpoint, field, value)

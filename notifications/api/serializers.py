@@ -1,0 +1,93 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.serializers import ModelInputSerializer
+from notifications.models import Delivery, Event, WebhookEndpoint
+from notifications.services import EVENT_TYPE_PATTERN, MAX_SUBSCRIBED_TYPES
+
+
+class SubjectOut(serializers.Serializer):
+    type = serializers.CharField(help_text="app_label.model, e.g. studio.production")
+    id = serializers.CharField()
+
+
+class EventOut(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    actor = serializers.PrimaryKeyRelatedField(read_only=True)
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "type", "organization", "actor", "subject", "payload", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(SubjectOut(allow_null=True))
+    def get_subject(self, event: Event) -> dict | None:
+        if event.subject_type is None:
+            return None
+        return {"type": f"{event.subject_type.app_label}.{event.subject_type.model}", "id": event.subject_id}
+
+
+class EventSummaryOut(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "type", "created_at"]
+        read_only_fields = fields
+
+
+class DeliveryOut(serializers.ModelSerializer):
+    event = EventSummaryOut()
+    endpoint = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "event",
+            "channel",
+            "to_address",
+            "endpoint",
+            "language",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "sent_at",
+            "message_id",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class WebhookEndpointOut(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "name", "url", "kind", "event_types", "is_active", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class WebhookEndpointWithSecretOut(WebhookEndpointOut):
+    """Shown on creation and after rotation only: the secret receivers verify signatures with."""
+
+    class Meta(WebhookEndpointOut.Meta):
+        fields = [*WebhookEndpointOut.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookEndpointIn(ModelInputSerializer):
+    event_types = serializers.ListField(
+        child=serializers.RegexField(
+            EVENT_TYPE_PATTERN,
+            max_length=100,
+            error_messages={"invalid": _('Use types like "booking.confirmed" or "booking.*".')},
+        ),
+        max_length=MAX_SUBSCRIBED_TYPES,
+        required=False,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "kind", "event_types", "is_active"]
+        # the name's uniqueness is the service's rule, with its own message
+        validators = []

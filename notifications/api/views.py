@@ -1,0 +1,134 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from notifications.api.filters import DeliveryFilterSet, EventFilterSet
+from notifications.api.serializers import (
+    DeliveryOut,
+    EventOut,
+    WebhookEndpointIn,
+    WebhookEndpointOut,
+    WebhookEndpointWithSecretOut,
+)
+from notifications.selectors import deliveries_visible_to, events_visible_to, webhook_endpoints_of
+from notifications.services import (
+    delivery_retry_now,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_ping,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
+)
+from studio.tenancy import MANAGE_ROLES, Scope
+
+
+class EventViewSet(ScopedReadOnlyViewSet):
+    """The event log: events of the acting organisation and events addressed to it."""
+
+    scope = Scope.PARTICIPANTS
+    serializer_class = EventOut
+    filterset_class = EventFilterSet
+    ordering_fields = ["created_at", "id", "type"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return events_visible_to(organization=self.organization)
+
+
+class DeliveryViewSet(ScopedReadOnlyViewSet):
+    """The outbox rows addressed to the acting organisation: emails to its members, posts to its endpoints."""
+
+    scope = Scope.ORGANIZATION
+    serializer_class = DeliveryOut
+    filterset_class = DeliveryFilterSet
+    ordering_fields = ["created_at", "id", "next_attempt_at", "sent_at"]
+    ordering = ["-created_at", "-id"]
+    write_roles = MANAGE_ROLES
+
+    def get_queryset(self):
+        return deliveries_visible_to(organization=self.organization)
+
+    @extend_schema(request=None, responses=DeliveryOut)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Send an unsent delivery now; a dead one gets one more attempt."""
+        delivery = delivery_retry_now(delivery=self.get_object(), by=request.user)
+        return Response(DeliveryOut(self.get_queryset().get(pk=delivery.pk)).data)
+
+
+class WebhookEndpointViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedGenericViewSet,
+):
+    """The acting organisation's webhook endpoints, for owners and managers (URLs may carry credentials)."""
+
+    scope = Scope.ORGANIZATION
+    ordering_fields = ["name", "created_at", "id"]
+    ordering = ["name", "id"]
+    filterset_fields = ["kind", "is_active"]
+    write_roles = MANAGE_ROLES
+    action_roles = {
+        name: MANAGE_ROLES
+        for name in (
+            "list",
+            "retrieve",
+            "create",
+            "update",
+            "partial_update",
+            "destroy",
+            "rotate_secret",
+            "ping",
+        )
+    }
+
+    def get_queryset(self):
+        return webhook_endpoints_of(organization=self.organization)
+
+    def get_serializer_class(self):
+        return (
+            WebhookEndpointIn if self.action in {"create", "update", "partial_update"} else WebhookEndpointOut
+        )
+
+    @extend_schema(request=WebhookEndpointIn, responses={201: WebhookEndpointWithSecretOut})
+    def create(self, request, *args, **kwargs):
+        data = WebhookEndpointIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        endpoint = webhook_endpoint_create(
+            organization=self.organization, by=request.user, **data.validated_data
+        )
+        return Response(WebhookEndpointWithSecretOut(endpoint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WebhookEndpointIn, responses=WebhookEndpointOut)
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        data = WebhookEndpointIn(
+            instance, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        endpoint = webhook_endpoint_update(endpoint=instance, by=request.user, **data.validated_data)
+        return Response(WebhookEndpointOut(endpoint).data)
+
+    def destroy(self, request, *args, **kwargs):
+        webhook_endpoint_delete(endpoint=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=WebhookEndpointWithSecretOut)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """Replace the signing secret; the new one is shown once, in this answer."""
+        endpoint = webhook_endpoint_rotate_secret(endpoint=self.get_object(), by=request.user)
+        return Response(WebhookEndpointWithSecretOut(endpoint).data)
+
+    @extend_schema(request=None, responses={202: DeliveryOut})
+    @action(detail=True, methods=["post"])
+    def ping(self, request, pk=None):
+        """Send a ``webhook.ping`` event to this endpoint through the outbox; follow it in deliveries."""
+        delivery = webhook_endpoint_ping(endpoint=self.get_object(), by=request.user)
+        return Response(DeliveryOut(delivery).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,562 @@
+"""The review centre's admin: queues, the submission page and buttons/actions that call the workflow services.
+
+A reviewer sees only the submissions sent to their centre (``OrganizationScopedAdmin`` on ``centre``);
+a production-company user has no centre membership and so cannot open any of it. Workflow fields are
+read-only: every change goes through ``studio.review.services`` after a confirmation page, and a rule
+that refuses shows as an error message, never a 500.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from config.exceptions import DomainError
+from studio.admin_scoping import OrganizationScopedAdmin
+from studio.models import Organization
+from studio.models_review import (
+    Finding,
+    HolidayOverride,
+    ReviewCentreProfile,
+    ReviewSubmission,
+    SubmissionDocument,
+    SubmissionEpisode,
+    SubmissionHistory,
+    TierRule,
+)
+from studio.review import services
+from studio.review.reports import turnaround_report
+from studio.tenancy import MANAGE_ROLES, REVIEW_ROLES
+
+Stage = ReviewSubmission.Stage
+CENTRE_KINDS = frozenset({Organization.Kind.REVIEW_CENTRE})
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The queues a reviewer works from."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", _("assigned to me")),
+            ("unassigned", _("unassigned")),
+            ("overdue", _("overdue")),
+            ("open", _("open (at the centre)")),
+            ("awaiting_company", _("awaiting the company")),
+        ]
+
+    def queryset(self, request, queryset):
+        open_stages = ReviewSubmission.CENTRE_STAGES
+        value = self.value()
+        if value == "mine":
+            return queryset.filter(assigned_reviewer=request.user, stage__in=open_stages)
+        if value == "unassigned":
+            return queryset.filter(assigned_reviewer__isnull=True, stage__in=open_stages)
+        if value == "overdue":
+            return queryset.filter(stage__in=open_stages, due_date__lt=timezone.localdate())
+        if value == "open":
+            return queryset.filter(stage__in=open_stages)
+        if value == "awaiting_company":
+            return queryset.filter(stage=Stage.REVISION_REQUESTED, next_version__isnull=True)
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shown on the submission page to whoever may see the submission; never edited here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DocumentInline(ReadOnlyInline):
+    model = SubmissionDocument
+    fields = ["doc_type", "download", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        url = reverse("admin:studio_reviewsubmission_document", args=[document.submission_id, document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+class EpisodeInline(ReadOnlyInline):
+    model = SubmissionEpisode
+    fields = ["number", "title", "duration_seconds"]
+    readonly_fields = fields
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
+    fields = ["episode", "timecode", "severity", "text", "internal", "created_by", "created_at", "sent"]
+    readonly_fields = fields
+
+    @admin.display(description=_("sent to the company"), boolean=True)
+    def sent(self, finding):
+        return finding.decision_id is not None and not finding.internal
+
+
+class HistoryInline(ReadOnlyInline):
+    model = SubmissionHistory
+    verbose_name_plural = _("history")
+    fields = ["at", "actor", "from_stage", "to_stage", "decision", "comment", "working_days_in_stage"]
+    readonly_fields = fields
+    ordering = ["at", "id"]
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    pass
+
+
+class ReturnForm(CommentForm):
+    episode = forms.IntegerField(label=_("episode"), required=False, min_value=1)
+    timecode = forms.CharField(label=_("timecode"), required=False, max_length=8, help_text=_("H:MM:SS"))
+    severity = forms.ChoiceField(label=_("severity"), choices=Finding.Severity.choices, initial="major")
+    text = forms.CharField(
+        label=_("finding"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Findings already recorded on the submission are sent as well."),
+    )
+
+
+class FindingForm(forms.Form):
+    episode = forms.IntegerField(label=_("episode"), required=False, min_value=1)
+    timecode = forms.CharField(label=_("timecode"), required=False, max_length=8, help_text=_("H:MM:SS"))
+    severity = forms.ChoiceField(label=_("severity"), choices=Finding.Severity.choices, initial="major")
+    text = forms.CharField(label=_("finding"), widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(
+        label=_("internal note"),
+        required=False,
+        help_text=_("Internal notes are never shown to the company."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _assign(submission, user, data):
+    return services.submission_assign(submission=submission, by=user)
+
+
+def _pass(submission, user, data):
+    return services.submission_pass_preliminary(submission=submission, by=user, comment=data["comment"])
+
+
+def _return(submission, user, data):
+    findings = []
+    if data.get("text"):
+        findings.append(
+            {
+                "text": data["text"],
+                "episode": data.get("episode"),
+                "timecode": data.get("timecode") or "",
+                "severity": data["severity"],
+            }
+        )
+    return services.submission_return(
+        submission=submission, by=user, comment=data["comment"], findings=findings
+    )
+
+
+def _approve(submission, user, data):
+    return services.submission_approve(submission=submission, by=user, comment=data["comment"])
+
+
+def _reject(submission, user, data):
+    return services.submission_reject(submission=submission, by=user, reason=data["reason"])
+
+
+def _finding(submission, user, data):
+    return services.finding_add(
+        submission=submission,
+        by=user,
+        text=data["text"],
+        episode=data.get("episode"),
+        timecode=data.get("timecode") or "",
+        severity=data["severity"],
+        internal=data["internal"],
+    )
+
+
+#: name → (button label, form, service call, the stages the button shows in, success message)
+WORKFLOW = {
+    "assign": (_("Assign to me"), AssignForm, _assign, ReviewSubmission.CENTRE_STAGES, _("Assigned to you")),
+    "pass": (_("Pass preliminary review"), CommentForm, _pass, (Stage.PRELIMINARY_REVIEW,), _("Passed 初审")),
+    "finding": (
+        _("Add finding"),
+        FindingForm,
+        _finding,
+        (Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT),
+        _("Finding recorded"),
+    ),
+    "return": (
+        _("Return with findings"),
+        ReturnForm,
+        _return,
+        (Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT),
+        _("Returned for revision"),
+    ),
+    "approve": (_("Approve"), CommentForm, _approve, (Stage.CONTENT_AUDIT,), _("Approved")),
+    "reject": (_("Reject"), RejectForm, _reject, ReviewSubmission.CENTRE_STAGES, _("Rejected")),
+}
+
+
+class ReviewSubmissionAdmin(OrganizationScopedAdmin):
+    organization_field = "centre"
+    admin_organization_kinds = CENTRE_KINDS
+    admin_roles = REVIEW_ROLES
+    admin_write_roles = REVIEW_ROLES
+    change_form_template = "admin/studio/reviewsubmission/change_form.html"
+    change_list_template = "admin/studio/reviewsubmission/change_list.html"
+    list_display = [
+        "id",
+        "title",
+        "company",
+        "kind",
+        "version",
+        "stage",
+        "tier",
+        "assigned_reviewer",
+        "due",
+        "filing_number",
+    ]
+    list_display_links = ["id", "title"]
+    list_filter = [QueueFilter, "stage", "tier", "kind"]
+    search_fields = ["production__title", "production__company__name", "filing_number"]
+    list_select_related = ["production__company", "assigned_reviewer", "centre"]
+    list_per_page = 50
+    ordering = ["due_date", "id"]
+    actions = ["assign_to_me", "pass_preliminary", "return_with_findings", "approve", "reject"]
+    inlines = [DocumentInline, EpisodeInline, FindingInline, HistoryInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "production",
+                    "company",
+                    "centre",
+                    "kind",
+                    "version",
+                    "previous_version",
+                    "cover_note",
+                ]
+            },
+        ),
+        (
+            _("Workflow"),
+            {
+                "fields": [
+                    "stage",
+                    "tier",
+                    "tier_rule",
+                    "tier_now",
+                    "assigned_reviewer",
+                    "submitted_at",
+                    "stage_entered_at",
+                    "due",
+                    "decided_at",
+                    "filing_number",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False  # companies create submissions through the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("title"), ordering="production__title")
+    def title(self, submission):
+        return submission.production.title
+
+    @admin.display(description=_("production company"), ordering="production__company__name")
+    def company(self, submission):
+        return submission.production.company
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, submission):
+        if submission.due_date is None:
+            return "—"
+        overdue = (
+            submission.stage in ReviewSubmission.CENTRE_STAGES and submission.due_date < timezone.localdate()
+        )
+        parts = [format_html("{}", submission.due_date.isoformat())]
+        if submission.due_date_estimated:
+            parts.append(
+                format_html(
+                    ' <span title="{}">({})</span>',
+                    gettext("The official holiday calendar does not cover these dates yet."),
+                    gettext("estimated"),
+                )
+            )
+        if overdue:
+            parts.append(format_html(' <strong style="color:#ba2121">{}</strong>', gettext("overdue")))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @admin.display(description=_("tier now"))
+    def tier_now(self, submission):
+        production = submission.production
+        if production.tier and submission.tier and production.tier != submission.tier:
+            return format_html(
+                '<strong style="color:#ba2121">{}</strong>',
+                gettext("%(tier)s — the budget or subject changed since submission")
+                % {"tier": production.get_tier_display()},
+            )
+        return production.get_tier_display() or "—"
+
+    # -- workflow: buttons (one object) and actions (a selection) share the confirmation page --------
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:object_id>/workflow/<str:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="studio_reviewsubmission_workflow",
+            ),
+            path(
+                "<int:object_id>/documents/<int:document_id>/",
+                self.admin_site.admin_view(self.document_view),
+                name="studio_reviewsubmission_document",
+            ),
+            path(
+                "turnaround/",
+                self.admin_site.admin_view(self.turnaround_view),
+                name="studio_reviewsubmission_turnaround",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def _object_or_404(self, request, object_id):
+        submission = self.get_queryset(request).filter(pk=object_id).first()
+        if submission is None or not self.has_view_permission(request, submission):
+            raise Http404
+        return submission
+
+    def _run(self, request, step, submissions, data) -> int:
+        label, _form, call, _stages, done = WORKFLOW[step]
+        succeeded = 0
+        for submission in submissions:
+            try:
+                call(submission, request.user, data)
+            except DomainError as exc:
+                self.message_user(request, f"{submission}: {exc.detail}", level=messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(
+                request,
+                gettext("%(done)s: %(count)d submission(s).") % {"done": done, "count": succeeded},
+                level=messages.SUCCESS,
+            )
+        return succeeded
+
+    def _confirm_page(self, request, *, step, submissions, form, single, action_name=""):
+        label = WORKFLOW[step][0]
+        context = {
+            "action_name": action_name,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("%(action)s: are you sure?") % {"action": label},
+            "action_label": label,
+            "step": step,
+            "submissions": submissions,
+            "form": form,
+            "single": single,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/studio/reviewsubmission/confirm.html", context)
+
+    def workflow_view(self, request, object_id, step):
+        if step not in WORKFLOW:
+            raise Http404
+        submission = self._object_or_404(request, object_id)
+        if not self.has_change_permission(request, submission):
+            raise PermissionDenied
+        form_class = WORKFLOW[step][1]
+        change_url = reverse("admin:studio_reviewsubmission_change", args=[submission.pk])
+        if request.method == "POST":
+            form = form_class(request.POST)
+            if form.is_valid():
+                self._run(request, step, [submission], form.cleaned_data)
+                return HttpResponseRedirect(change_url)
+        else:
+            form = form_class()
+        return self._confirm_page(request, step=step, submissions=[submission], form=form, single=True)
+
+    def _action(self, request, queryset, step):
+        form_class = WORKFLOW[step][1]
+        if request.POST.get("confirm") == "yes":
+            form = form_class(request.POST)
+            if form.is_valid():
+                self._run(request, step, list(queryset), form.cleaned_data)
+                return None
+        else:
+            form = form_class()
+        return self._confirm_page(
+            request,
+            step=step,
+            submissions=list(queryset),
+            form=form,
+            single=False,
+            action_name=request.POST["action"],
+        )
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        return self._action(request, queryset, "assign")
+
+    @admin.action(description=_("Pass preliminary review"), permissions=["change"])
+    def pass_preliminary(self, request, queryset):
+        return self._action(request, queryset, "pass")
+
+    @admin.action(description=_("Return with findings"), permissions=["change"])
+    def return_with_findings(self, request, queryset):
+        return self._action(request, queryset, "return")
+
+    @admin.action(description=_("Approve"), permissions=["change"])
+    def approve(self, request, queryset):
+        return self._action(request, queryset, "approve")
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._action(request, queryset, "reject")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        submission = self.get_queryset(request).filter(pk=object_id).first()
+        buttons = []
+        if submission is not None and self.has_change_permission(request, submission):
+            buttons = [
+                {
+                    "step": step,
+                    "label": spec[0],
+                    "url": reverse("admin:studio_reviewsubmission_workflow", args=[submission.pk, step]),
+                }
+                for step, spec in WORKFLOW.items()
+                if submission.stage in spec[3]
+            ]
+        extra_context = {**(extra_context or {}), "workflow_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def document_view(self, request, object_id, document_id):
+        submission = self._object_or_404(request, object_id)
+        document = submission.documents.filter(pk=document_id).first()
+        if document is None:
+            raise Http404
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+    def turnaround_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        index = today.year * 12 + today.month - 1 - 11
+        since = today.replace(year=index // 12, month=index % 12 + 1, day=1)
+        centres = Organization.objects.filter(kind=Organization.Kind.REVIEW_CENTRE)
+        if not request.user.is_superuser:
+            centres = centres.filter(pk__in=self.admin_organization_ids(request))
+        reports = [
+            {"centre": centre, "months": turnaround_report(centre=centre, since=since, until=today)}
+            for centre in centres.order_by("name")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Turnaround (working days per stage)"),
+            "reports": reports,
+            "since": since,
+            "until": today,
+        }
+        return TemplateResponse(request, "admin/studio/reviewsubmission/turnaround.html", context)
+
+
+class CentreSettingsAdmin(OrganizationScopedAdmin):
+    """Centre leads edit their centre's settings; reviewers may look."""
+
+    organization_field = "centre"
+    admin_organization_kinds = CENTRE_KINDS
+    admin_roles = REVIEW_ROLES
+    admin_write_roles = MANAGE_ROLES
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "centre" and not request.user.is_superuser:
+            kwargs["queryset"] = Organization.objects.filter(
+                pk__in=self.admin_organization_ids(request, write=True)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReviewCentreProfileAdmin(CentreSettingsAdmin):
+    list_display = [
+        "centre",
+        "region",
+        "number_format",
+        "intake_days",
+        "preliminary_days",
+        "content_audit_days",
+    ]
+
+
+class HolidayOverrideAdmin(CentreSettingsAdmin):
+    list_display = ["date", "name", "is_working_day", "centre"]
+    list_filter = ["is_working_day", "centre"]
+    date_hierarchy = "date"
+
+
+class TierRuleAdmin(admin.ModelAdmin):
+    """Tier thresholds are national rules: superusers maintain them, reviewers read them."""
+
+    list_display = [
+        "effective_from",
+        "key_min_investment",
+        "ordinary_min_investment",
+        "special_subject_is_key",
+    ]
+
+    def _is_reviewer(self, request):
+        from studio.admin_scoping import admin_memberships
+
+        return admin_memberships(request.user, kinds=CENTRE_KINDS, roles=REVIEW_ROLES).exists()
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or self._is_reviewer(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or self._is_reviewer(request)
+
+
+admin.site.register(ReviewSubmission, ReviewSubmissionAdmin)
+admin.site.register(ReviewCentreProfile, ReviewCentreProfileAdmin)
+admin.site.register(HolidayOverride, HolidayOverrideAdmin)
+admin.site.register(TierRule, TierRuleAdmin)

@@ -1,0 +1,182 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.utils import timezone
+
+from studio.models_review import ReviewSubmission, SubmissionHistory
+from studio.review import services
+from tests.factories import ProductionFactory, ReviewCentreFactory
+from tests.review.conftest import FINDING
+
+pytestmark = pytest.mark.django_db
+
+Stage = ReviewSubmission.Stage
+CHANGELIST = "/admin/studio/reviewsubmission/"
+
+
+@pytest.fixture
+def reviewer_client(client, world):
+    client.force_login(world.reviewer)
+    return client
+
+
+def ids(response):
+    return sorted(obj.pk for obj in response.context["cl"].result_list)
+
+
+def another(world, stage):
+    production = ProductionFactory(company=world.company, total_investment=1500000)
+    return world.submission_in(stage, production=production)
+
+
+def test_reviewer_sees_only_their_centres_submissions(world, reviewer_client):
+    mine = world.submission_in(Stage.SUBMITTED)
+    foreign = ProductionFactory(total_investment=1500000)
+    other_centre = ReviewCentreFactory()
+    theirs = services.submission_create(
+        production=foreign, centre=other_centre, kind="planning_dossier", by=_coordinator_of(foreign)
+    )
+    response = reviewer_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert ids(response) == [mine.pk]
+    assert reviewer_client.get(f"{CHANGELIST}{theirs.pk}/change/").status_code in (302, 404)
+
+
+def _coordinator_of(production):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(organization=production.company).user
+
+
+def test_company_staff_cannot_open_the_review_admin(client, world):
+    world.submission_in(Stage.SUBMITTED)
+    client.force_login(world.coordinator)
+    assert client.get(CHANGELIST).status_code == 403
+    index = client.get("/admin/")
+    assert b"reviewsubmission" not in index.content
+
+
+def test_queues(world, reviewer_client):
+    unassigned = world.submission_in(Stage.SUBMITTED)
+    mine = another(world, Stage.PRELIMINARY_REVIEW)
+    theirs = another(world, Stage.SUBMITTED)
+    services.submission_assign(submission=theirs, by=world.other_reviewer)
+    late = another(world, Stage.CONTENT_AUDIT)
+    ReviewSubmission.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+    assert ids(reviewer_client.get(CHANGELIST + "?queue=unassigned")) == [unassigned.pk]
+    assert ids(reviewer_client.get(CHANGELIST + "?queue=mine")) == sorted([mine.pk, late.pk])
+    assert ids(reviewer_client.get(CHANGELIST + "?queue=overdue")) == [late.pk]
+    assert ids(reviewer_client.get(CHANGELIST + "?stage__exact=content_audit")) == [late.pk]
+    assert ids(reviewer_client.get(CHANGELIST + "?tier__exact=key")) == [unassigned.pk]
+    assert b"overdue" in reviewer_client.get(CHANGELIST + "?queue=overdue").content or "逾期" in (
+        reviewer_client.get(CHANGELIST + "?queue=overdue").content.decode()
+    )
+
+
+def test_search_by_title_company_and_number(world, reviewer_client):
+    approved = world.submission_in(Stage.APPROVED)
+    other = another(world, Stage.SUBMITTED)
+    assert ids(reviewer_client.get(CHANGELIST, {"q": "闪婚"})) == [approved.pk]
+    assert ids(reviewer_client.get(CHANGELIST, {"q": world.company.name})) == sorted([approved.pk, other.pk])
+    assert ids(reviewer_client.get(CHANGELIST, {"q": approved.filing_number})) == [approved.pk]
+
+
+def test_button_flow_assign_pass_return_with_confirmation(world, reviewer_client):
+    submission = world.submission_in(Stage.SUBMITTED)
+    change = f"{CHANGELIST}{submission.pk}/change/"
+    page = reviewer_client.get(change)
+    assert b"workflow/assign/" in page.content and b"workflow/approve/" not in page.content
+    confirm = reviewer_client.get(f"{CHANGELIST}{submission.pk}/workflow/assign/")
+    assert confirm.status_code == 200
+    submission.refresh_from_db()
+    assert submission.stage == Stage.SUBMITTED  # nothing happens before confirming
+    assert reviewer_client.post(f"{CHANGELIST}{submission.pk}/workflow/assign/", {}).status_code == 302
+    assert (
+        reviewer_client.post(
+            f"{CHANGELIST}{submission.pk}/workflow/pass/", {"comment": "初审通过"}
+        ).status_code
+        == 302
+    )
+    response = reviewer_client.post(
+        f"{CHANGELIST}{submission.pk}/workflow/return/",
+        {
+            "comment": "请修改",
+            "severity": "major",
+            "text": "第2集字幕错误",
+            "episode": "2",
+            "timecode": "0:00:42",
+        },
+        follow=True,
+    )
+    submission.refresh_from_db()
+    assert submission.stage == Stage.REVISION_REQUESTED
+    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+    assert levels == ["success"] * 3
+    history = [h.decision for h in SubmissionHistory.objects.filter(submission=submission)]
+    assert history == ["submitted", "assigned", "passed", "returned"]
+    assert "第2集字幕错误" in response.content.decode()
+
+
+def test_refused_rule_shows_an_error_message_not_a_500(world, reviewer_client):
+    submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
+    response = reviewer_client.post(
+        f"{CHANGELIST}{submission.pk}/workflow/return/",
+        {"comment": "", "severity": "major", "text": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    submission.refresh_from_db()
+    assert submission.stage == Stage.PRELIMINARY_REVIEW
+
+
+def test_other_reviewer_is_refused_on_someone_elses_submission(world, client):
+    submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
+    client.force_login(world.other_reviewer)
+    response = client.post(f"{CHANGELIST}{submission.pk}/workflow/pass/", {"comment": ""}, follow=True)
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    submission.refresh_from_db()
+    assert submission.stage == Stage.PRELIMINARY_REVIEW
+
+
+def test_bulk_action_asks_for_confirmation_then_calls_the_service(world, reviewer_client):
+    first = world.submission_in(Stage.SUBMITTED)
+    second = another(world, Stage.SUBMITTED)
+    data = {"action": "assign_to_me", "_selected_action": [first.pk, second.pk]}
+    confirm = reviewer_client.post(CHANGELIST, data)
+    assert confirm.status_code == 200 and b'name="confirm"' in confirm.content
+    assert ReviewSubmission.objects.filter(assigned_reviewer__isnull=True).count() == 2
+    response = reviewer_client.post(CHANGELIST, {**data, "confirm": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert (
+        ReviewSubmission.objects.filter(
+            assigned_reviewer=world.reviewer, stage=Stage.PRELIMINARY_REVIEW
+        ).count()
+        == 2
+    )
+    response = reviewer_client.post(CHANGELIST, {**data, "confirm": "yes"}, follow=True)
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error", "error"]
+
+
+def test_change_page_shows_documents_findings_internal_notes_and_history(world, reviewer_client):
+    submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
+    services.finding_add(submission=submission, by=world.reviewer, text="内部备注：需复核", internal=True)
+    services.submission_return(submission=submission, by=world.reviewer, findings=[FINDING])
+    content = reviewer_client.get(f"{CHANGELIST}{submission.pk}/change/").content.decode()
+    assert "内部备注：需复核" in content and FINDING["text"] in content
+    assert content.count('class="field-decision"') >= 3 or "returned" in content
+    document = submission.documents.first()
+    download = reviewer_client.get(f"{CHANGELIST}{submission.pk}/documents/{document.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    # workflow fields cannot be posted
+    reviewer_client.post(f"{CHANGELIST}{submission.pk}/change/", {"stage": "approved"})
+    submission.refresh_from_db()
+    assert submission.stage == Stage.REVISION_REQUESTED
+
+
+def test_turnaround_page(world, reviewer_client):
+    world.submission_in(Stage.APPROVED)
+    response = reviewer_client.get(f"{CHANGELIST}turnaround/")
+    assert response.status_code == 200
+    assert str(world.centre) in response.content.decode()

@@ -12,6 +12,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         receiver = self.server.receiver
+        with receiver.lock:
+            receiver.arrived += 1
         receiver.gate.wait()
         status, answer, headers = receiver.record(
             {key.lower(): value for key, value in self.headers.items()}, body, self.path
@@ -34,6 +36,7 @@ class Receiver:
     def __init__(self, respond=None):
         self.respond = respond or (lambda n, headers, body: (200, b"{}", {}))
         self.requests: list[dict] = []
+        self.arrived = 0  # requests read, including those held at the gate
         self.lock = threading.Lock()
         self.gate = threading.Event()
         self.gate.set()

@@ -148,16 +148,23 @@ def is_open_throughout(
     return open_intervals(hours, starts_at, ends_at) == [(starts_at, ends_at)]
 
 
-def closed_base_ids(starts_at: datetime, ends_at: datetime) -> set[int]:
+def opening_hours_table() -> dict[int, list[tuple[int, time, time]]]:
+    """``{base_id: [(weekday, opens, closes), ...]}`` for every base with hours; one query."""
+    hours = defaultdict(list)
+    rows = OpeningHours.objects.values_list("base_id", "weekday", "opens", "closes")
+    for base_id, weekday, opens, closes in rows:
+        hours[base_id].append((weekday, opens, closes))
+    return hours
+
+
+def closed_base_ids(starts_at: datetime, ends_at: datetime, *, hours: dict | None = None) -> set[int]:
     """Bases not open for the whole window; one query over the (small) opening-hours table.
 
     Computed in Python rather than SQL because a window may cross midnight and several days and be
     covered only by the union of overnight intervals; bases are few (hundreds at most), so this stays
-    cheap and exact, and the result is a plain ``base_id NOT IN (...)`` for the database.
+    cheap and exact, and the result is a plain ``base_id NOT IN (...)`` for the database. Pass
+    ``hours`` (from ``opening_hours_table``) to check many windows with one query.
     """
-    hours = defaultdict(list)
-    for base_id, weekday, opens, closes in OpeningHours.objects.values_list(
-        "base_id", "weekday", "opens", "closes"
-    ):
-        hours[base_id].append((weekday, opens, closes))
+    if hours is None:
+        hours = opening_hours_table()
     return {base_id for base_id, rows in hours.items() if not is_open_throughout(rows, starts_at, ends_at)}

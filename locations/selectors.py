@@ -98,7 +98,9 @@ def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
 # Availability ------------------------------------------------------------------------------------
 
 
-def sets_available(queryset: QuerySet[Set], starts_at: datetime, ends_at: datetime) -> QuerySet[Set]:
+def sets_available(
+    queryset: QuerySet[Set], starts_at: datetime, ends_at: datetime, *, hours: dict | None = None
+) -> QuerySet[Set]:
     """The sets of ``queryset`` free for the whole of ``[starts_at, ends_at)``.
 
     Free means: the base is open throughout (one small query, see ``closed_base_ids``), and no busy
@@ -106,7 +108,7 @@ def sets_available(queryset: QuerySet[Set], starts_at: datetime, ends_at: dateti
     at any moment of the window. Providers contribute ``NOT EXISTS`` subqueries, so the result is
     still one lazy queryset that can be filtered, annotated, ordered and paginated further.
     """
-    closed = closed_base_ids(starts_at, ends_at)
+    closed = closed_base_ids(starts_at, ends_at, hours=hours)
     if closed:
         queryset = queryset.exclude(base_id__in=closed)
     for provider in busy_providers():

@@ -1,0 +1,497 @@
+"""The catalogue API: search and calendars for everyone, edits for the owning base operator.
+
+Reads (list, retrieve, availability) use the catalogue selectors; every write action takes its object
+from the operator's own rows, so another operator's base, set, blackout or photo is a 404.
+"""
+
+import json
+from datetime import datetime, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, renderers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from config.viewsets import ScopedGenericViewSet
+from locations import conf, services
+from locations.api import serializers as s
+from locations.circle import CircleItem, circle_plan, validate_items
+from locations.ics import busy_calendar
+from locations.importing import set_catalogue_import
+from locations.models import Place, Set
+from locations.selectors import (
+    SetSearch,
+    bases_owned_by,
+    bases_visible_to,
+    blackouts_owned_by,
+    calendar_feed_by_token,
+    places_owned_by,
+    places_visible_to,
+    set_busy_intervals,
+    set_free_intervals,
+    set_photos_owned_by,
+    set_photos_visible_to,
+    sets_owned_by,
+    sets_search,
+    sets_visible_to,
+    travel_times_owned_by,
+    zones_visible_to,
+)
+from studio.models import Organization
+from studio.tenancy import ALL_ROLES, PLAN_ROLES, Scope
+
+OPERATORS = {Organization.Kind.BASE_OPERATOR}
+
+
+def _validated(serializer_class, data, view, **kwargs):
+    serializer = serializer_class(data=data, context=view.get_serializer_context(), **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class CatalogueViewSet(ScopedGenericViewSet):
+    """Reads from the shared catalogue; ``owner_actions`` act on the operator's own rows only."""
+
+    scope = Scope.CATALOGUE
+    write_roles = PLAN_ROLES
+    owner_actions = frozenset({"update", "partial_update", "destroy", "activate", "deactivate"})
+    filter_backends: list = []
+
+    def visible(self):
+        raise NotImplementedError
+
+    def owned(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.owned() if self.action in self.owner_actions else self.visible()
+
+
+class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """Shooting-service zones and their travel settings."""
+
+    scope = Scope.CATALOGUE
+    serializer_class = s.ZoneOut
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return zones_visible_to(organization=self.organization)
+
+
+class PlaceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet
+):
+    """Named starting points (hotels, gates), maintained by base operators."""
+
+    serializer_class = s.PlaceOut
+    action_kinds = {name: OPERATORS for name in ("create", "update", "partial_update", "destroy")}
+
+    def visible(self):
+        queryset = places_visible_to(organization=self.organization)
+        zone = self.request.query_params.get("zone")
+        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+
+    def owned(self):
+        return places_owned_by(organization=self.organization)
+
+    @extend_schema(request=s.PlaceIn, responses={201: s.PlaceOut})
+    def create(self, request):
+        data = _validated(s.PlaceIn, request.data, self)
+        place = services.place_create(organization=self.organization, by=request.user, **data)
+        return Response(s.PlaceOut(place).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PlaceIn, responses=s.PlaceOut)
+    def update(self, request, pk=None, partial=False):
+        place = self.get_object()
+        data = _validated(s.PlaceIn, request.data, self, partial=partial)
+        place = services.place_update(organization=self.organization, place=place, by=request.user, **data)
+        return Response(s.PlaceOut(place).data)
+
+    @extend_schema(request=s.PlaceIn, responses=s.PlaceOut)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def perform_destroy(self, instance):
+        services.place_delete(organization=self.organization, place=instance, by=self.request.user)
+
+
+class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueViewSet):
+    """Filming bases and location clusters: everyone reads active ones, the operator edits its own."""
+
+    serializer_class = s.BaseOut
+    action_kinds = {
+        name: OPERATORS for name in ("create", "update", "partial_update", "activate", "deactivate")
+    }
+
+    def visible(self):
+        queryset = bases_visible_to(organization=self.organization)
+        zone = self.request.query_params.get("zone")
+        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+
+    def owned(self):
+        return bases_owned_by(organization=self.organization)
+
+    @extend_schema(request=s.BaseIn, responses={201: s.BaseOut})
+    def create(self, request):
+        data = _validated(s.BaseIn, request.data, self)
+        base = services.base_create(operator=self.organization, by=request.user, **data)
+        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.BaseIn, responses=s.BaseOut)
+    def update(self, request, pk=None, partial=False):
+        base = self.get_object()
+        data = _validated(s.BaseIn, request.data, self, partial=partial)
+        services.base_update(base=base, by=request.user, **data)
+        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
+
+    @extend_schema(request=s.BaseIn, responses=s.BaseOut)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(request=None, responses=s.BaseOut)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        base = services.base_set_active(base=self.get_object(), active=True, by=request.user)
+        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
+
+    @extend_schema(request=None, responses=s.BaseOut)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        base = services.base_set_active(base=self.get_object(), active=False, by=request.user)
+        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
+
+
+class ICalendarRenderer(renderers.BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
+    """Sets and stand-alone locations: search, calendars, and the operator's catalogue edits."""
+
+    serializer_class = s.SetOut
+    owner_actions = CatalogueViewSet.owner_actions | {"rates", "photos"}
+    action_kinds = {
+        name: OPERATORS
+        for name in (
+            "create",
+            "update",
+            "partial_update",
+            "activate",
+            "deactivate",
+            "rates",
+            "photos",
+            "import_csv",
+        )
+    }
+    action_roles = {"feed_url": ALL_ROLES}
+
+    def visible(self):
+        return sets_visible_to(organization=self.organization)
+
+    def owned(self):
+        return sets_owned_by(organization=self.organization)
+
+    @extend_schema(parameters=[s.SetSearchIn], responses=s.SetOut(many=True))
+    def list(self, request):
+        data = _validated(s.SetSearchIn, request.query_params, self)
+        origin = data.get("near_place") or data.get("near_set")
+        if "near_lat" in data:
+            origin = (data["near_lat"], data["near_lon"])
+        within = data.get("within_minutes")
+        if origin is not None and within is None:
+            zone = (
+                origin.zone
+                if isinstance(origin, Place)
+                else origin.base.zone
+                if isinstance(origin, Set)
+                else None
+            )
+            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+        criteria = SetSearch(
+            kinds=data.get("kind", []),
+            tags=data.get("tag", []),
+            bases=data.get("base", []),
+            zones=data.get("zone", []),
+            min_area=data.get("min_area"),
+            min_capacity=data.get("min_capacity"),
+            max_hourly_rate=data.get("max_hourly_rate"),
+            max_day_rate=data.get("max_day_rate"),
+            available_from=data.get("available_from"),
+            available_to=data.get("available_to"),
+            origin=origin,
+            within_minutes=within,
+            ordering=data.get("ordering"),
+        )
+        queryset = sets_search(organization=self.organization, criteria=criteria)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(
+            s.SetOut(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=s.SetIn, responses={201: s.SetOut})
+    def create(self, request):
+        data = _validated(s.SetIn, request.data, self)
+        set_ = services.set_create(organization=self.organization, by=request.user, **data)
+        return Response(self._out(set_), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SetIn, responses=s.SetOut)
+    def update(self, request, pk=None, partial=False):
+        set_ = self.get_object()
+        data = _validated(s.SetIn, request.data, self, partial=partial)
+        set_ = services.set_update(organization=self.organization, set_=set_, by=request.user, **data)
+        return Response(self._out(set_))
+
+    @extend_schema(request=s.SetIn, responses=s.SetOut)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def _out(self, set_):
+        return s.SetOut(self.owned().get(pk=set_.pk), context=self.get_serializer_context()).data
+
+    @extend_schema(request=None, responses=s.SetOut)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        set_ = self.get_object()
+        services.sets_set_active(organization=self.organization, sets=[set_], active=True, by=request.user)
+        return Response(self._out(set_))
+
+    @extend_schema(request=None, responses=s.SetOut)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        set_ = self.get_object()
+        services.sets_set_active(organization=self.organization, sets=[set_], active=False, by=request.user)
+        return Response(self._out(set_))
+
+    @extend_schema(request=s.SetRatesIn, responses=s.SetOut)
+    @action(detail=True, methods=["post"])
+    def rates(self, request, pk=None):
+        set_ = self.get_object()
+        data = _validated(s.SetRatesIn, request.data, self)
+        services.sets_update_rates(organization=self.organization, sets=[set_], by=request.user, **data)
+        return Response(self._out(set_))
+
+    @extend_schema(request={"multipart/form-data": s.SetPhotoIn}, responses={201: s.SetPhotoOut})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def photos(self, request, pk=None):
+        set_ = self.get_object()
+        data = _validated(s.SetPhotoIn, request.data, self)
+        photo = services.set_photo_add(organization=self.organization, set_=set_, by=request.user, **data)
+        return Response(s.SetPhotoOut(photo, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportIn},
+        responses=s.ImportResultOut,
+        description=_("Import the operator's set catalogue from CSV; a bad row rejects the whole file."),
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_csv(self, request):
+        data = _validated(s.ImportIn, request.data, self)
+        result = set_catalogue_import(operator=self.organization, data=data["file"].read(), by=request.user)
+        return Response(s.ImportResultOut(result).data)
+
+    @extend_schema(parameters=[s.AvailabilityIn], responses=s.AvailabilityOut)
+    @action(detail=True, methods=["get"])
+    def availability(self, request, pk=None):
+        set_ = self.get_object()
+        data = _validated(s.AvailabilityIn, request.query_params, self)
+        tz = timezone.get_current_timezone()
+        starts_at = datetime.combine(data["date"], datetime.min.time(), tzinfo=tz)
+        ends_at = starts_at + timedelta(days=data["days"])
+        busy = set_busy_intervals(set_, starts_at, ends_at, viewer=self.organization)
+        free = set_free_intervals(busy, starts_at, ends_at)
+        body = {
+            "set": set_.pk,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "free": [{"starts_at": a, "ends_at": b} for a, b in free],
+            "busy": [
+                {"starts_at": b.starts_at, "ends_at": b.ends_at, "kind": b.kind, "reason": b.reason}
+                for b in busy
+            ],
+        }
+        return Response(s.AvailabilityOut(body).data)
+
+    @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
+    @action(detail=True, methods=["post"], url_path="feed-url")
+    def feed_url(self, request, pk=None):
+        """Your organisation's private iCalendar URL for this set (``rotate`` to revoke the old one)."""
+        set_ = self.get_object()
+        data = _validated(s.FeedUrlIn, request.data, self)
+        feed = services.calendar_feed_issue(organization=self.organization, set_=set_, rotate=data["rotate"])
+        path = reverse("set-calendar", kwargs={"pk": set_.pk, "format": "ics"})
+        return Response(
+            {"url": request.build_absolute_uri(f"{path}?token={feed.token}"), "token": feed.token}
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        auth=[],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="calendar",
+        renderer_classes=[ICalendarRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def calendar(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
+        """The set's busy times as iCalendar, for calendar apps: authenticated by the feed token alone."""
+        feed = calendar_feed_by_token(token=request.query_params.get("token", ""))
+        if feed is None or str(feed.set_id) != str(pk):
+            raise NotFound()
+        set_ = sets_visible_to(organization=feed.organization).filter(pk=feed.set_id).first()
+        if set_ is None:
+            raise NotFound()
+        return Response(
+            busy_calendar(set_, viewer=feed.organization), content_type="text/calendar; charset=utf-8"
+        )
+
+
+class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet):
+    """Photos of sets (upload through ``POST /sets/{id}/photos/``)."""
+
+    serializer_class = s.SetPhotoOut
+    action_kinds = {"destroy": OPERATORS}
+
+    def visible(self):
+        return set_photos_visible_to(organization=self.organization)
+
+    def owned(self):
+        return set_photos_owned_by(organization=self.organization)
+
+    def perform_destroy(self, instance):
+        services.set_photo_delete(organization=self.organization, photo=instance, by=self.request.user)
+
+
+class BlackoutViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
+):
+    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+
+    scope = Scope.ORGANIZATION
+    serializer_class = s.BlackoutOut
+    organization_kinds = OPERATORS
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return blackouts_owned_by(organization=self.organization)
+
+    @extend_schema(request=s.BlackoutIn, responses={201: s.BlackoutOut})
+    def create(self, request):
+        data = _validated(s.BlackoutIn, request.data, self)
+        blackout = services.blackout_create(
+            organization=self.organization,
+            by=request.user,
+            set_=data.get("set"),
+            base=data.get("base"),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data.get("reason", ""),
+        )
+        return Response(s.BlackoutOut(blackout).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.BlackoutIn, responses=s.BlackoutOut)
+    def partial_update(self, request, pk=None):
+        blackout = self.get_object()
+        data = _validated(s.BlackoutIn, request.data, self, partial=True, instance=blackout)
+        blackout = services.blackout_update(
+            organization=self.organization, blackout=blackout, by=request.user, **data
+        )
+        return Response(s.BlackoutOut(blackout).data)
+
+    def perform_destroy(self, instance):
+        services.blackout_delete(organization=self.organization, blackout=instance, by=self.request.user)
+
+
+class TravelTimeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
+):
+    """Travel times an operator measured; every search and plan uses them (either direction)."""
+
+    scope = Scope.ORGANIZATION
+    serializer_class = s.TravelTimeOut
+    organization_kinds = OPERATORS
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return travel_times_owned_by(organization=self.organization)
+
+    @extend_schema(request=s.TravelTimeIn, responses={201: s.TravelTimeOut})
+    def create(self, request):
+        """Record or correct the minutes between two places/bases (at least one of them yours)."""
+        data = _validated(s.TravelTimeIn, request.data, self)
+        first, second = data["ends"]
+        entry = services.travel_time_record(
+            organization=self.organization,
+            by=request.user,
+            first=first,
+            second=second,
+            minutes=data["minutes"],
+            note=data["note"],
+        )
+        return Response(s.TravelTimeOut(entry).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.travel_time_delete(organization=self.organization, entry=instance, by=self.request.user)
+
+
+class CirclePlanViewSet(ScopedGenericViewSet):
+    """Pack a day's needs into free sets a few minutes apart, best combinations first."""
+
+    scope = Scope.CATALOGUE
+    serializer_class = s.CirclePlansOut
+    action_roles = {"create": ALL_ROLES}
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return sets_visible_to(organization=self.organization).none()
+
+    @extend_schema(request=s.CirclePlanIn, responses=s.CirclePlansOut)
+    def create(self, request):
+        data = _validated(s.CirclePlanIn, request.data, self)
+        origin = data["origin"]
+        within = data.get("within_minutes")
+        if within is None:
+            zone = (
+                origin.zone
+                if isinstance(origin, Place)
+                else origin.base.zone
+                if isinstance(origin, Set)
+                else None
+            )
+            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+        items = [
+            CircleItem(
+                starts_at=item["from"],
+                ends_at=item["to"],
+                kind=item.get("kind"),
+                set=item.get("set"),
+                tags=item.get("tags", []),
+            )
+            for item in data["items"]
+        ]
+        validate_items(items)
+        plans = circle_plan(
+            organization=self.organization,
+            origin=origin,
+            items=items,
+            within_minutes=within,
+            limit=data["limit"],
+        )
+        return Response(s.CirclePlansOut({"within_minutes": within, "plans": plans}).data)

@@ -1,0 +1,285 @@
+"""Circle plan: pack a day's needs into concrete free sets a few minutes apart.
+
+Given an origin and items ``{kind or set, from, to}`` in shooting order, find the combinations of free
+sets (one per item) whose every leg (origin → first, first → second, …) is within the circle limit,
+ranked by total travel.
+
+How it stays fast at province scale (50 bases, 5,000 sets):
+
+1. one query per item for its free candidates (``sets_available``; opening hours read once), one for
+   the candidates' bases, one for the measured travel table;
+2. travel depends only on bases (a set to itself is 0, to a sibling in its base the walk minutes), so
+   the search runs over bases: items become layers of candidate bases, pruned forwards (reachable
+   within the limit from the previous layer) and backwards (can still reach the next layer);
+3. a K-best dynamic programme over the layered graph keeps the best few partial routes per base and
+   layer, so the top routes are exact at base level in O(items × bases² × K);
+4. each base route is turned into concrete sets by a small exact DP (reusing one set for consecutive
+   items costs 0), and the routes are re-ranked by their concrete total, then price.
+"""
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.exceptions import DomainError
+from locations import conf
+from locations.availability import opening_hours_table
+from locations.models import Base, Set
+from locations.selectors import sets_available
+from locations.travel import as_endpoint, estimate_minutes, measured_minutes, travel_minutes_to_bases
+from studio.models import Organization
+
+
+@dataclass
+class CircleItem:
+    starts_at: datetime
+    ends_at: datetime
+    kind: str | None = None
+    set: Set | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    set_id: int
+    base_id: int
+    name: str
+    kind: str
+    hourly_rate: object
+
+
+@dataclass
+class Leg:
+    item: int
+    set: Candidate
+    base: Base
+    travel_minutes: int
+    alternatives: list[int]
+
+
+@dataclass
+class Plan:
+    total_minutes: int
+    legs: list[Leg]
+
+    @property
+    def hourly_total(self):
+        return sum(leg.set.hourly_rate for leg in self.legs)
+
+
+def _fail(index: int, message: str, field_name: str = "kind"):
+    raise DomainError(
+        _("items[%(index)d]: %(message)s") % {"index": index, "message": message},
+        code="circle_plan_impossible",
+        fields={"items": {str(index): {field_name: [message]}}},
+    )
+
+
+def _describe(item: CircleItem) -> str:
+    what = item.set.name if item.set is not None else Set.Kind(item.kind).label
+    start, end = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
+    return _("%(what)s from %(start)s to %(end)s") % {
+        "what": what,
+        "start": start.strftime("%Y-%m-%d %H:%M"),
+        "end": end.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _candidates(organization: Organization, items: list[CircleItem]) -> list[dict[int, list[Candidate]]]:
+    hours = opening_hours_table()
+    bookable = Set.objects.filter(is_active=True, base__is_active=True)
+    layers = []
+    for index, item in enumerate(items):
+        queryset = (
+            bookable.filter(pk=item.set.pk) if item.set is not None else bookable.filter(kind=item.kind)
+        )
+        for tag in item.tags:
+            queryset = queryset.filter(tags__has=tag)
+        queryset = sets_available(queryset, item.starts_at, item.ends_at, hours=hours)
+        rows = queryset.order_by("hourly_rate", "id").values_list(
+            "pk", "base_id", "name", "kind", "hourly_rate"
+        )
+        layer: dict[int, list[Candidate]] = {}
+        for row in rows:
+            candidate = Candidate(*row)
+            layer.setdefault(candidate.base_id, []).append(candidate)
+        if not layer:
+            field_name = "set" if item.set is not None else "kind"
+            _fail(index, _("nothing free: %(item)s.") % {"item": _describe(item)}, field_name)
+        layers.append(layer)
+    return layers
+
+
+class _Travel:
+    """Base-to-base minutes, computed on demand from one read of the measured table."""
+
+    def __init__(self, bases: dict[int, Base]):
+        self.ends = {pk: as_endpoint(base) for pk, base in bases.items()}
+        keys = [end.key for end in self.ends.values()]
+        self.measured = measured_minutes(keys, keys)
+        self.memo: dict[tuple[int, int], int] = {}
+
+    def walk(self, base_id: int) -> int:
+        return self.ends[base_id].zone.walk_minutes
+
+    def between(self, first: int, second: int) -> int:
+        if first == second:
+            return 0
+        pair = (first, second) if first < second else (second, first)
+        if pair not in self.memo:
+            a, b = self.ends[pair[0]], self.ends[pair[1]]
+            minutes = self.measured.get((a.key, b.key))
+            self.memo[pair] = minutes if minutes is not None else estimate_minutes(a, b)
+        return self.memo[pair]
+
+
+def _base_step(travel: _Travel, layers, i: int, b: int, b_next: int) -> int:
+    """Minutes from item ``i`` in base ``b`` to item ``i+1`` in ``b_next``, optimistic on set reuse."""
+    if b != b_next:
+        return travel.between(b, b_next)
+    shared = {c.set_id for c in layers[i][b]} & {c.set_id for c in layers[i + 1][b]}
+    return 0 if shared else travel.walk(b)
+
+
+def circle_plan(
+    *,
+    organization: Organization,
+    origin,
+    items: list[CircleItem],
+    within_minutes: int,
+    limit: int = 5,
+) -> list[Plan]:
+    """The best ``limit`` combinations of free sets for ``items`` from ``origin``, by total travel."""
+    layers = _candidates(organization, items)
+    base_ids = {base_id for layer in layers for base_id in layer}
+    bases = {base.pk: base for base in Base.objects.select_related("zone").filter(pk__in=base_ids)}
+    travel = _Travel(bases)
+    origin_end = as_endpoint(origin)
+    origin_set_id = origin.pk if isinstance(origin, Set) else None
+    from_origin = travel_minutes_to_bases(origin_end, bases.values())
+
+    def first_leg(base_id: int) -> int:
+        if origin_set_id is not None and any(c.set_id == origin_set_id for c in layers[0][base_id]):
+            return 0
+        return from_origin[base_id]
+
+    # Forward pruning: keep only bases reachable within the limit from the previous layer.
+    reachable = [{b for b in layers[0] if first_leg(b) <= within_minutes}]
+    if not reachable[0]:
+        _fail(0, _("no free set within %(n)d minutes of the origin.") % {"n": within_minutes})
+    for i in range(1, len(layers)):
+        keep = {
+            b
+            for b in layers[i]
+            if any(_base_step(travel, layers, i - 1, p, b) <= within_minutes for p in reachable[i - 1])
+        }
+        if not keep:
+            _fail(
+                i,
+                _("no free set within %(n)d minutes of any set possible for items[%(prev)d].")
+                % {"n": within_minutes, "prev": i - 1},
+            )
+        reachable.append(keep)
+    # Backward pruning: drop bases from which the next layer cannot be reached.
+    for i in range(len(layers) - 2, -1, -1):
+        reachable[i] = {
+            b
+            for b in reachable[i]
+            if any(_base_step(travel, layers, i, b, n) <= within_minutes for n in reachable[i + 1])
+        }
+
+    # K-best DP over bases; K above ``limit`` leaves room for re-ranking after concrete assignment.
+    keep_k = max(limit * 3, limit + 5)
+    best = {b: [(first_leg(b), (b,))] for b in reachable[0]}
+    for i in range(1, len(layers)):
+        step = {}
+        for b_next in reachable[i]:
+            options = []
+            for b, routes in best.items():
+                minutes = _base_step(travel, layers, i - 1, b, b_next)
+                if minutes > within_minutes:
+                    continue
+                options += [(total + minutes, route + (b_next,)) for total, route in routes]
+            if options:
+                step[b_next] = heapq.nsmallest(keep_k, options)
+        best = step
+    routes = heapq.nsmallest(keep_k, (option for routes in best.values() for option in routes))
+
+    plans = [
+        plan
+        for route in (r for _total, r in routes)
+        if (plan := _assign(route, layers, travel, bases, from_origin, origin_set_id, within_minutes))
+    ]
+    plans.sort(
+        key=lambda p: (p.total_minutes, sum(1 for leg in p.legs if leg.travel_minutes), p.hourly_total)
+    )
+    return plans[:limit]
+
+
+def _assign(route, layers, travel: _Travel, bases, from_origin, origin_set_id, within_minutes) -> Plan | None:
+    """The cheapest concrete sets along a base route (exact DP; ties go to the lower hourly rate)."""
+    # state: set_id → (minutes, price, chain of candidates, legs' minutes)
+    states = {}
+    for c in layers[0][route[0]]:
+        minutes = 0 if c.set_id == origin_set_id else from_origin[route[0]]
+        if minutes <= within_minutes:
+            states[c.set_id] = (minutes, c.hourly_rate, [c], [minutes])
+    if not states:
+        return None
+    for i in range(1, len(route)):
+        nxt = {}
+        for c in layers[i][route[i]]:
+            choice = None
+            for prev_id, (total, price, chain, legs) in states.items():
+                if route[i - 1] != route[i]:
+                    leg = travel.between(route[i - 1], route[i])
+                else:
+                    leg = 0 if prev_id == c.set_id else travel.walk(route[i])
+                if leg > within_minutes:
+                    continue
+                option = (total + leg, price + c.hourly_rate, chain + [c], legs + [leg])
+                if choice is None or option[:2] < choice[:2]:
+                    choice = option
+            if choice is not None:
+                nxt[c.set_id] = choice
+        if not nxt:
+            return None
+        states = nxt
+    total, _price, chain, legs = min(states.values(), key=lambda s: s[:2])
+    return Plan(
+        total_minutes=total,
+        legs=[
+            Leg(
+                item=i,
+                set=c,
+                base=bases[c.base_id],
+                travel_minutes=legs[i],
+                alternatives=[o.set_id for o in layers[i][c.base_id] if o.set_id != c.set_id][:5],
+            )
+            for i, c in enumerate(chain)
+        ],
+    )
+
+
+def validate_items(items: list[CircleItem]) -> None:
+    """Items are in shooting order, one after another, each window sensible."""
+    if not items:
+        raise DomainError(_("Give at least one item."), code="invalid", fields={"items": [_("Empty.")]})
+    if len(items) > conf.circle_plan_max_items():
+        raise DomainError(
+            _("At most %(n)d items.") % {"n": conf.circle_plan_max_items()},
+            code="invalid",
+            fields={"items": [_("Too many.")]},
+        )
+    for index, item in enumerate(items):
+        if item.ends_at <= item.starts_at:
+            _fail(index, _("to must be after from."), "to")
+        if index and item.starts_at < items[index - 1].ends_at:
+            _fail(
+                index,
+                _("starts before items[%(prev)d] ends; list the day in order.") % {"prev": index - 1},
+                "from",
+            )

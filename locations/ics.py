@@ -1,0 +1,41 @@
+"""A set's busy times as an iCalendar feed (RFC 5545) for the calendar apps coordinators already use."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from locations import conf
+from locations.models import Set
+from locations.selectors import set_busy_intervals
+
+
+def _summary(kind: str) -> str:
+    labels = {"closed": _("Closed"), "blackout": _("Blocked"), "booking": _("Booked")}
+    return labels.get(kind, _("Busy"))
+
+
+def busy_calendar(set_: Set, *, viewer=None, now: datetime | None = None) -> bytes:
+    """A week back to ``FEED_DAYS_AHEAD`` ahead; names no company, reasons only for the operator."""
+    now = now or timezone.now()
+    local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    starts_at = local_midnight - timedelta(days=7)
+    ends_at = local_midnight + timedelta(days=conf.feed_days_ahead())
+    calendar = Calendar()
+    calendar.add("prodid", "-//Shooting Circle//Set calendar//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{set_.base.name} · {set_.name}")
+    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    for busy in set_busy_intervals(set_, starts_at, ends_at, viewer=viewer):
+        event = Event()
+        event.add("uid", f"{busy.kind}-{set_.pk}-{busy.starts_at:%Y%m%dT%H%M%S%z}@shooting-circle")
+        event.add("dtstamp", now)
+        event.add("dtstart", busy.starts_at)
+        event.add("dtend", busy.ends_at)
+        summary = _summary(busy.kind)
+        event.add("summary", f"{summary}: {busy.reason}" if busy.reason else summary)
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,22 +1,29 @@
-# Shooting Circle: `make run` serves the demo, `make test` runs lint, migration check and the suite.
+# Shooting Circle. The two commands that matter:
+#   make run   venv + requirements + migrate + demo data, then web server, Celery worker and beat on
+#              http://127.0.0.1:8000 (embedded: SQLite and a filesystem broker under var/); Ctrl-C stops all
+#   make test  ruff (lint + format check), migrations check, the whole pytest suite
+# With DATABASE_URL / REDIS_URL set, the same targets use PostgreSQL and Redis (`make worker`, `make beat`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev lint format migrate seed worker beat serve messages clean
+.PHONY: run serve test install install-dev lint format check-migrations pytest migrate seed worker beat \
+	compose-config messages clean distclean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required: set PYTHON=python3.11 (or newer)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -28,7 +35,12 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Web server + Celery worker + beat, stopped together (scripts/devserver.py).
 run: seed
+	$(BIN)/python scripts/devserver.py --host $(HOST) --port $(PORT)
+
+# The web server alone (tasks then wait in the broker until a worker runs).
+serve: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
@@ -37,21 +49,32 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
 
+test: lint check-migrations pytest
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+check-migrations: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install-dev lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+# Validates docker-compose.yml (no Docker engine needed).
+compose-config: install
+	scripts/compose config -q
 
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache staticfiles
+
+distclean: clean
+	rm -rf $(VENV)

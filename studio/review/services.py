@@ -148,7 +148,8 @@ def _emit(
 ) -> None:
     event_record(
         type=type_,
-        organization=submission.centre if to == submission.centre else submission.production.company,
+        # the event belongs to the side that acted; the other side is its audience
+        organization=submission.production.company if to == submission.centre else submission.centre,
         actor=by,
         subject=submission,
         audience=[to],
@@ -650,7 +651,7 @@ def submissions_notify_overdue(*, today: date | None = None) -> int:
                 type="review.overdue",
                 organization=centre,
                 subject=centre,
-                audience=[centre],
+                # the leads only, by address: an audience would mail every reviewer of the centre
                 emails=[user.email for user in leads if user.email],
                 payload={
                     "centre": centre.name,

@@ -8,6 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
+def _error(exc: Exception) -> dict:
+    """The failure, without connection details unless DEBUG: the probe is public."""
+    message = f"{type(exc).__name__}: {exc}" if settings.DEBUG else type(exc).__name__
+    return {"status": "error", "error": message[:200]}
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -21,7 +27,7 @@ def _check_database() -> dict:
             cursor.execute("SELECT 1")
         return {"status": "ok"}
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
-        return {"status": "error", "error": str(exc)[:200]}
+        return _error(exc)
 
 
 def _check_migrations() -> dict:
@@ -29,7 +35,7 @@ def _check_migrations() -> dict:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:  # noqa: BLE001
-        return {"status": "error", "error": str(exc)[:200]}
+        return _error(exc)
     if plan:
         return {"status": "error", "error": f"{len(plan)} unapplied migration(s)"}
     return {"status": "ok"}
@@ -45,7 +51,7 @@ def _check_broker() -> dict:
         client.ping()
         return {"status": "ok", "broker": "redis"}
     except Exception as exc:  # noqa: BLE001
-        return {"status": "error", "error": str(exc)[:200]}
+        return _error(exc)
 
 
 @never_cache

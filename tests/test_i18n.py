@@ -1,0 +1,62 @@
+"""Chinese by default; ``Accept-Language: en`` switches API messages to English."""
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.factories import CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_language_is_simplified_chinese():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_api_errors_are_chinese_by_default():
+    response = APIClient().get("/api/v1/productions/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "身份认证信息未提供。"
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_accept_language_en_switches_api_errors_to_english():
+    response = APIClient().get("/api/v1/productions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == "Authentication credentials were not provided."
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.fixture
+def client(member, api):
+    company = CompanyFactory()
+    return api(member(company), company)
+
+
+def test_config_messages_are_translated(client):
+    chinese = client.get("/api/v1/productions/?page_size=0").json()
+    assert chinese["fields"]["page_size"] == ["必须在 1 到 200 之间。"]
+    assert chinese["detail"] == "输入无效：page_size：必须在 1 到 200 之间。"
+    english = client.get("/api/v1/productions/?page_size=0", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").json()
+    assert english["fields"]["page_size"] == ["Must be between 1 and 200."]
+    assert english["detail"] == "Invalid input: page_size: Must be between 1 and 200."
+
+
+def test_unknown_field_and_ordering_messages_follow_the_language(client):
+    chinese = client.post("/api/v1/productions/", {"colour": "red"}, format="json").json()
+    assert chinese["fields"]["colour"] == ["未知字段。"]
+    english = client.post("/api/v1/productions/", {"colour": "red"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["fields"]["colour"] == ["Unknown field."]
+    ordering = client.get("/api/v1/productions/?ordering=budget", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert ordering["fields"]["ordering"][0].startswith("Unknown ordering field(s): budget.")
+
+
+def test_django_level_404_under_api_is_translated():
+    assert APIClient().get("/api/v1/nothing-here/").json()["detail"] == "未找到。"
+    english = APIClient().get("/api/v1/nothing-here/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["detail"] == "Not found."
+
+
+def test_unsupported_language_falls_back_to_chinese():
+    response = APIClient().get("/api/v1/productions/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.json()["detail"] == "身份认证信息未提供。"

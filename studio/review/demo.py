@@ -1,0 +1,267 @@
+"""Demo review data: the zone's centre with a lead and two reviewers, submissions in every stage (some
+overdue), findings, history spread over the past months for the turnaround report, and the centre's
+holiday overrides for the year the official calendar does not cover yet.
+
+Everything goes through the workflow services at a chosen (past) moment, so history, due dates and
+events are what the real workflow would have produced. Idempotent: a centre that already has
+submissions is left as it is.
+"""
+
+import hashlib
+import random
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from studio.demo import DEMO_PASSWORD, demo_organizations
+from studio.models import Membership, Organization, Production
+from studio.models_review import HolidayOverride, ReviewCentreProfile, ReviewSubmission, SubmissionDocument
+from studio.review import conf, services
+from studio.review.tiers import tier_classify, tiers_reclassify_all
+
+Stage = ReviewSubmission.Stage
+K = Organization.Kind
+R = Membership.Role
+PDF = b"%PDF-1.4\n% Shooting Circle demo document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+#: Extra centre staff (reviewer1 comes from studio.demo).
+CENTRE_STAFF = [("centrelead1", R.OWNER, "王主任"), ("auditor1", R.REVIEWER, "李审查")]
+
+#: The first days of 2027 as the centre entered them (the package covers up to 2026).
+HOLIDAYS_2027 = [
+    (date(2027, 1, 1), False, "元旦"),
+    (date(2027, 2, 6), False, "春节"),
+    (date(2027, 2, 7), False, "春节"),
+    (date(2027, 2, 8), False, "春节"),
+    (date(2027, 2, 9), False, "春节"),
+    (date(2027, 2, 10), False, "春节"),
+    (date(2027, 2, 11), False, "春节"),
+    (date(2027, 2, 12), False, "春节"),
+    (date(2027, 2, 13), True, "春节调休"),
+]
+
+FINDINGS = [
+    (3, "0:01:12", "major", "第3集：角色对未成年人的言行不当，请删改相关台词。"),
+    (7, "0:00:45", "minor", "第7集：片头字幕错别字“既然”误作“即然”。"),
+    (12, "0:01:30", "major", "第12集：豪车、奢侈品特写过多，存在炫富导向，请压缩。"),
+    (None, "", "critical", "剧本大纲：结局以暴制暴，价值导向需调整。"),
+    (20, "0:00:58", "minor", "第20集：背景音乐版权证明缺失。"),
+]
+
+
+@contextmanager
+def _at(moment: datetime):
+    """Run the services as if it were ``moment``."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _staff(centre: Organization) -> dict[str, object]:
+    User = get_user_model()
+    staff = {"reviewer1": User.objects.filter(username="reviewer1").first()}
+    password = None
+    for username, role, name in CENTRE_STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "is_staff": True,
+                "email": f"{username}@demo.shooting-circle.local",
+                "first_name": name,
+            },
+        )
+        if created:
+            password = password or make_password(DEMO_PASSWORD)
+            User.objects.filter(pk=user.pk).update(password=password)
+        Membership.objects.get_or_create(user=user, organization=centre, defaults={"role": role})
+        staff[username] = user
+    return staff
+
+
+def _coordinator(company: Organization):
+    membership = (
+        Membership.objects.filter(
+            organization=company, is_active=True, role__in=[R.OWNER, R.MANAGER, R.COORDINATOR]
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _attach_documents(submission: ReviewSubmission, by, *, when: datetime) -> None:
+    production = submission.production
+    tier, _rule = tier_classify(
+        total_investment=production.total_investment,
+        special_subject=production.special_subject,
+        on=timezone.localdate(when),
+    )
+    for doc_type in conf.required_documents(kind=submission.kind, tier=tier):
+        document = SubmissionDocument(
+            submission=submission,
+            doc_type=doc_type,
+            original_name=f"{production.title}-{SubmissionDocument.Type(doc_type).label}.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            uploaded_by=by,
+        )
+        document.file.save(f"{doc_type}.pdf", ContentFile(PDF), save=False)
+        document.save()
+    if submission.kind == ReviewSubmission.Kind.FINISHED_CUT:
+        submission.episodes.bulk_create(
+            submission.episodes.model(submission=submission, number=n, duration_seconds=60 + (n * 7) % 60)
+            for n in range(1, production.episode_count + 1)
+        )
+
+
+def _moment(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _walk(production, centre, staff, *, kind, start: date, steps: list[str], rng) -> ReviewSubmission:
+    """Create a submission on ``start`` and apply ``steps``, each a working day or two after the last."""
+    company_user = _coordinator(production.company)
+    reviewer = staff[rng.choice(["reviewer1", "auditor1"])]
+    day = start
+    with _at(_moment(day, 9)):
+        submission = services.submission_create(
+            production=production, centre=centre, kind=kind, by=company_user
+        )
+        _attach_documents(submission, company_user, when=_moment(day, 9))
+    last, real_now = _moment(day, 9), timezone.now()
+    for step in steps:
+        # never in the future, always after the previous step
+        moment = min(_moment(day, rng.randint(9, 17)), real_now)
+        moment = last = max(moment, last + timedelta(minutes=5))
+        with _at(moment):
+            if step == "submit":
+                submission = services.submission_submit(submission=submission, by=company_user)
+            elif step == "assign":
+                submission = services.submission_assign(submission=submission, by=reviewer)
+            elif step == "pass":
+                submission = services.submission_pass_preliminary(
+                    submission=submission, by=reviewer, comment="初审通过"
+                )
+            elif step == "return":
+                for episode, timecode, severity, text in rng.sample(FINDINGS, 2):
+                    services.finding_add(
+                        submission=submission,
+                        by=reviewer,
+                        text=text,
+                        episode=episode,
+                        timecode=timecode,
+                        severity=severity,
+                    )
+                services.finding_add(
+                    submission=submission, by=reviewer, text="内部备注：请主任复核导向问题。", internal=True
+                )
+                submission = services.submission_return(
+                    submission=submission, by=reviewer, comment="请按意见修改后重新报送。"
+                )
+            elif step == "resubmit":
+                submission = services.submission_resubmit(
+                    submission=submission, by=company_user, comment="已按意见修改。"
+                )
+                reviewer = staff[rng.choice(["reviewer1", "auditor1"])]
+            elif step == "approve":
+                submission = services.submission_approve(
+                    submission=submission, by=reviewer, comment="同意备案"
+                )
+            elif step == "reject":
+                submission = services.submission_reject(
+                    submission=submission, by=reviewer, reason="题材涉及不宜内容，不予备案。"
+                )
+            elif step == "withdraw":
+                submission = services.submission_withdraw(
+                    submission=submission, by=company_user, comment="项目暂缓"
+                )
+        day += timedelta(days=rng.choice([1, 1, 2, 3, 4, 6]))
+    return submission
+
+
+#: (days ago the submission started, kind, steps): the last ones are the open queues of today.
+PLAN = [
+    *[(170 - 12 * i, "planning_dossier", ["submit", "assign", "pass", "approve"]) for i in range(8)],
+    *[
+        (
+            150 - 15 * i,
+            "planning_dossier",
+            ["submit", "assign", "return", "resubmit", "assign", "pass", "approve"],
+        )
+        for i in range(4)
+    ],
+    (95, "planning_dossier", ["submit", "assign", "reject"]),
+    (60, "planning_dossier", ["submit", "withdraw"]),
+    (40, "planning_dossier", ["submit", "assign", "return"]),
+    (30, "planning_dossier", ["submit", "assign", "return", "resubmit"]),
+    (21, "planning_dossier", ["submit", "assign"]),  # overdue in 初审
+    (18, "planning_dossier", ["submit"]),  # overdue, unassigned
+    (12, "planning_dossier", ["submit", "assign", "pass"]),  # overdue in content audit
+    (3, "planning_dossier", ["submit", "assign", "pass"]),
+    (2, "planning_dossier", ["submit", "assign"]),
+    (1, "planning_dossier", ["submit"]),
+    (0, "planning_dossier", ["submit"]),
+    (0, "planning_dossier", []),  # a draft
+]
+
+
+def seed(*, scale: str, stdout) -> list[str]:
+    centres = demo_organizations(K.REVIEW_CENTRE, scale=scale)
+    if not centres:
+        return []
+    centre = centres[0]
+    changed_tiers = tiers_reclassify_all()
+    ReviewCentreProfile.objects.get_or_create(centre=centre, defaults={"region": "豫"})
+    for day, is_working_day, name in HOLIDAYS_2027:
+        HolidayOverride.objects.get_or_create(
+            centre=centre, date=day, defaults={"is_working_day": is_working_day, "name": name}
+        )
+    staff = _staff(centre)
+    if ReviewSubmission.objects.filter(centre=centre).exists():
+        return [
+            f"Review: {ReviewSubmission.objects.filter(centre=centre).count()} submissions (already seeded)"
+        ]
+    companies = demo_organizations(K.PRODUCTION_COMPANY, scale="zone")
+    productions = list(
+        Production.objects.filter(company__in=companies)
+        .select_related("company")
+        .order_by("company__name", "title")
+    )
+    rng = random.Random("review-demo")
+    today = timezone.localdate()
+    used = 0
+    for days_ago, kind, steps in PLAN:
+        if used >= len(productions):
+            break
+        production = productions[used]
+        used += 1
+        if _coordinator(production.company) is None:
+            continue
+        _walk(
+            production, centre, staff, kind=kind, start=today - timedelta(days=days_ago), steps=steps, rng=rng
+        )
+    # finished cuts of some approved dossiers
+    for production in productions[:3]:
+        _walk(
+            production,
+            centre,
+            staff,
+            kind="finished_cut",
+            start=today - timedelta(days=20 + 5 * productions.index(production)),
+            steps=["submit", "assign", "pass", "approve"][: 2 + productions.index(production)],
+            rng=rng,
+        )
+    submissions = ReviewSubmission.objects.filter(centre=centre)
+    overdue = submissions.filter(stage__in=ReviewSubmission.CENTRE_STAGES, due_date__lt=today).count()
+    stages = sorted(set(submissions.values_list("stage", flat=True)))
+    return [
+        f"Review: {submissions.count()} submissions to {centre.name} "
+        f"(stages: {', '.join(stages)}; {overdue} overdue); {changed_tiers} production tiers set; "
+        "logins centrelead1 (lead), reviewer1, auditor1"
+    ]

@@ -1,2 +1,124 @@
-# Register your models here.
+"""Admin for organisations, their members and productions, scoped like the API.
+
+A staff member sees only the organisations they belong to and those organisations' productions;
+superusers see everything. Production writes go through the same services as the API.
+"""
+
+from django.contrib import admin, messages
+
+from config.exceptions import DomainError
+from studio.admin_scoping import OrganizationScopedAdmin
+from studio.models import Membership, Organization, Production
 from studio.review import admin as review_admin  # noqa: F401  (the review centre's admin registers itself)
+from studio.services import PRODUCTION_FIELDS, production_create, production_update
+
+
+class MembershipInline(admin.TabularInline):
+    """An organisation's members; editable by whoever may change the organisation."""
+
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "is_active", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["user"]
+
+    def _parent_admin(self):
+        return self.admin_site._registry[Organization]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(OrganizationScopedAdmin):
+    organization_field = "pk"  # an organisation is scoped on itself
+    admin_write_roles = frozenset({Membership.Role.OWNER, Membership.Role.MANAGER})
+    list_display = ["name", "short_name", "kind", "province", "city", "contact_name", "created_at"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "short_name", "city", "licence_number"]
+    readonly_fields = ["created_at"]
+    inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("kind")  # a member cannot turn their company into a review centre
+        return readonly
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Production)
+class ProductionAdmin(OrganizationScopedAdmin):
+    organization_field = "company"
+    admin_organization_kinds = frozenset({Organization.Kind.PRODUCTION_COMPANY})
+    list_display = [
+        "title",
+        "company",
+        "genre",
+        "episode_count",
+        "total_investment",
+        "status",
+        "planned_start",
+    ]
+    list_filter = ["status", "genre", "special_subject"]
+    search_fields = ["title", "company__name"]
+    list_select_related = ["company"]
+    date_hierarchy = "planned_start"
+    readonly_fields = ["status", "created_at", "updated_at"]  # state changes are actions, never edits
+    fields = [
+        "company",
+        "title",
+        "genre",
+        "episode_count",
+        "minutes_per_episode",
+        "total_investment",
+        "special_subject",
+        "planned_start",
+        "planned_end",
+        "status",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("company")
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "company" and not request.user.is_superuser:
+            kwargs["queryset"] = Organization.objects.filter(
+                pk__in=self.admin_organization_ids(request, write=True)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in PRODUCTION_FIELDS if name in form.cleaned_data}
+        try:
+            if change:
+                changed = {name: value for name, value in data.items() if name in form.changed_data}
+                saved = production_update(production=obj, by=request.user, **changed)
+            else:
+                saved = production_create(company=obj.company, by=request.user, **data)
+        except DomainError as exc:
+            # The form's constraint validation catches these first; a race can still get here.
+            self.message_user(request, str(exc.detail), messages.ERROR)
+            raise
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+

@@ -10,6 +10,8 @@ Any bad row rejects the whole file: nothing is written and the error names the s
 header is row 1) and the reason. An operator imports only into its own bases.
 """
 
+from decimal import InvalidOperation
+
 import tablib
 from django.db import transaction
 from django.db.models import QuerySet
@@ -85,7 +87,10 @@ class MoneyWidget(widgets.DecimalWidget):
             value = value.replace("¥", "").replace("￥", "").replace(",", "").replace("元", "").strip()
         if value in ("", None):
             raise ValueError(_("An amount is required."))
-        return super().clean(value, row=row, **kwargs)
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (InvalidOperation, ValueError, TypeError):
+            raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
 
 
 class OptionalBooleanWidget(widgets.Widget):

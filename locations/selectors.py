@@ -89,6 +89,10 @@ def travel_times_owned_by(*, organization: Organization) -> QuerySet[TravelTime]
     )
 
 
+def calendar_feeds_of(*, organization: Organization) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(organization=organization).order_by("-created_at", "-id")
+
+
 def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
     if not token:
         return None

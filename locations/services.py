@@ -7,7 +7,6 @@ saves in one transaction and records the event.
 
 import secrets
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -478,17 +477,19 @@ def travel_time_delete(*, organization: Organization, entry: TravelTime, by) -> 
 
 
 @transaction.atomic
-def calendar_feed_issue(*, organization: Organization, set_: Set, rotate: bool = False) -> CalendarFeed:
-    """The organisation's private feed token for a set; ``rotate`` replaces a leaked one."""
-    feed = CalendarFeed.objects.select_for_update().filter(organization=organization, set=set_).first()
-    if feed is None:
-        feed = CalendarFeed(organization=organization, set=set_)
-    elif not rotate:
+def calendar_feed_issue(*, organization: Organization, set_: Set) -> CalendarFeed:
+    """The organisation's private feed of a set (the existing one if any; revoke it to get a new token)."""
+    feed = CalendarFeed.objects.filter(organization=organization, set=set_).first()
+    if feed is not None:
         return feed
-    feed.token = secrets.token_urlsafe(32)
+    feed = CalendarFeed(organization=organization, set=set_, token=secrets.token_urlsafe(32))
     _save(feed)
     return feed
 
 
-def money(value) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+@transaction.atomic
+def calendar_feed_revoke(*, organization: Organization, feed: CalendarFeed, by) -> None:
+    """Revoke a feed: its URL stops working at once (a leaked link is dead)."""
+    if feed.organization_id != organization.pk:
+        raise DomainError(_("This feed belongs to another organisation."), code="not_owner")
+    feed.delete()

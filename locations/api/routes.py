@@ -1,6 +1,7 @@
 from locations.api.views import (
     BaseViewSet,
     BlackoutViewSet,
+    CalendarFeedViewSet,
     CirclePlanViewSet,
     PlaceViewSet,
     SetPhotoViewSet,
@@ -19,4 +20,5 @@ def register(router) -> None:
     router.register("set-photos", SetPhotoViewSet, basename="set-photo")
     router.register("blackouts", BlackoutViewSet, basename="blackout")
     router.register("travel-times", TravelTimeViewSet, basename="travel-time")
+    router.register("calendar-feeds", CalendarFeedViewSet, basename="calendar-feed")
     router.register("circle-plans", CirclePlanViewSet, basename="circle-plan")

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -11,7 +12,17 @@ from config.serializers import (
     ScopedPrimaryKeyRelatedField,
 )
 from locations import conf
-from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone
+from locations.models import (
+    Base,
+    Blackout,
+    CalendarFeed,
+    OpeningHours,
+    Place,
+    Set,
+    SetPhoto,
+    TravelTime,
+    Zone,
+)
 from locations.selectors import ORDERINGS, bases_owned_by, places_visible_to, sets_owned_by, sets_visible_to
 from locations.services import BASE_FIELDS, SET_FIELDS
 
@@ -161,9 +172,19 @@ class AvailabilityOut(serializers.Serializer):
     busy = BusyIntervalOut(many=True)
 
 
-class FeedUrlOut(serializers.Serializer):
-    url = serializers.URLField()
-    token = serializers.CharField()
+class CalendarFeedOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CalendarFeed
+        fields = ["id", "set", "url", "token", "created_at"]
+        read_only_fields = fields
+
+    def get_url(self, feed) -> str:
+        path = reverse("set-calendar", kwargs={"pk": feed.set_id, "format": "ics"})
+        request = self.context.get("request")
+        location = f"{path}?token={feed.token}"
+        return request.build_absolute_uri(location) if request else location
 
 
 class ImportResultOut(serializers.Serializer):
@@ -281,8 +302,8 @@ class TravelTimeIn(InputSerializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class FeedUrlIn(InputSerializer):
-    rotate = serializers.BooleanField(required=False, default=False)
+class CalendarFeedIn(InputSerializer):
+    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects)
 
 
 class SetPhotoIn(InputSerializer):

@@ -7,7 +7,6 @@ from the operator's own rows, so another operator's base, set, blackout or photo
 import json
 from datetime import datetime, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +31,7 @@ from locations.selectors import (
     bases_visible_to,
     blackouts_owned_by,
     calendar_feed_by_token,
+    calendar_feeds_of,
     places_owned_by,
     places_visible_to,
     set_busy_intervals,
@@ -197,7 +197,6 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
             "import_csv",
         )
     }
-    action_roles = {"feed_url": ALL_ROLES}
 
     def visible(self):
         return sets_visible_to(organization=self.organization)
@@ -325,18 +324,6 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         }
         return Response(s.AvailabilityOut(body).data)
 
-    @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
-    @action(detail=True, methods=["post"], url_path="feed-url")
-    def feed_url(self, request, pk=None):
-        """Your organisation's private iCalendar URL for this set (``rotate`` to revoke the old one)."""
-        set_ = self.get_object()
-        data = _validated(s.FeedUrlIn, request.data, self)
-        feed = services.calendar_feed_issue(organization=self.organization, set_=set_, rotate=data["rotate"])
-        path = reverse("set-calendar", kwargs={"pk": set_.pk, "format": "ics"})
-        return Response(
-            {"url": request.build_absolute_uri(f"{path}?token={feed.token}"), "token": feed.token}
-        )
-
     @extend_schema(
         parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
         responses={(200, "text/calendar"): OpenApiTypes.BINARY},
@@ -361,6 +348,33 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         return Response(
             busy_calendar(set_, viewer=feed.organization), content_type="text/calendar; charset=utf-8"
         )
+
+
+class CalendarFeedViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
+):
+    """Your organisation's private iCalendar feeds of sets' busy times.
+
+    ``POST`` with a set you can see returns the feed's ``url`` (``/sets/{id}/calendar.ics?token=...``)
+    to paste into a calendar app; ``DELETE`` revokes it, and posting again issues a new token.
+    """
+
+    scope = Scope.ORGANIZATION
+    serializer_class = s.CalendarFeedOut
+    write_roles = ALL_ROLES
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return calendar_feeds_of(organization=self.organization)
+
+    @extend_schema(request=s.CalendarFeedIn, responses={201: s.CalendarFeedOut})
+    def create(self, request):
+        data = _validated(s.CalendarFeedIn, request.data, self)
+        feed = services.calendar_feed_issue(organization=self.organization, set_=data["set"])
+        return Response(self.get_serializer(feed).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.calendar_feed_revoke(organization=self.organization, feed=instance, by=self.request.user)
 
 
 class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet):

@@ -342,8 +342,8 @@ def test_availability_lists_free_and_busy_and_caps_days(company_client):
 def test_ics_feed_by_private_token(company_client, api):
     set_ = SetFactory()
     BlackoutFactory(set=set_, reason="私人包场")
-    response = company_client.post(f"/api/v1/sets/{set_.pk}/feed-url/", {}, format="json")
-    assert response.status_code == 200, response.json()
+    response = company_client.post("/api/v1/calendar-feeds/", {"set": set_.pk}, format="json")
+    assert response.status_code == 201, response.json()
     url, token = response.json()["url"], response.json()["token"]
     assert url.endswith(f"/api/v1/sets/{set_.pk}/calendar.ics?token={token}")
     anonymous = api()
@@ -355,7 +355,8 @@ def test_ics_feed_by_private_token(company_client, api):
     assert "私人包场" not in feed.content.decode()
     assert anonymous.get(f"/api/v1/sets/{set_.pk}/calendar.ics?token=wrong").status_code == 404
     assert anonymous.get(f"/api/v1/sets/{SetFactory().pk}/calendar.ics?token={token}").status_code == 404
-    rotated = company_client.post(f"/api/v1/sets/{set_.pk}/feed-url/", {"rotate": True}, format="json")
+    assert company_client.delete(f"/api/v1/calendar-feeds/{response.json()['id']}/").status_code == 204
+    rotated = company_client.post("/api/v1/calendar-feeds/", {"set": set_.pk}, format="json")
     assert rotated.json()["token"] != token
     assert anonymous.get(f"/api/v1/sets/{set_.pk}/calendar.ics?token={token}").status_code == 404
 

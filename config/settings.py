@@ -186,6 +186,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# Workers keep their database connection across tasks instead of reconnecting for each one (see
+# docs/benchmarks.md, Outbox); config/celery.py still drops a broken or CONN_MAX_AGE-old connection.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -250,6 +253,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("kind", "status", "stage") get distinct, stable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "studio.models.Organization.Kind",
+        "ProductionStatusEnum": "studio.models.Production.Status",
+        "ReviewSubmissionKindEnum": "studio.models_review.ReviewSubmission.Kind",
+        "ReviewStageEnum": "studio.models_review.ReviewSubmission.Stage",
+        "BaseKindEnum": "locations.models.Base.Kind",
+        "SetKindEnum": "locations.models.Set.Kind",
+        "PlaceKindEnum": "locations.models.Place.Kind",
+        "WebhookEndpointKindEnum": "notifications.models.WebhookEndpoint.Kind",
+        "DeliveryStatusEnum": "notifications.models.Delivery.Status",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "WaitlistEntryStatusEnum": "bookings.models.WaitlistEntry.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_error_responses",

@@ -36,7 +36,9 @@ Always first, as a control: a member of the owner sees the object in the list an
   rival organisation of the owner's kind gets 404 for every detail write.
 - ``USER``: nothing to walk (the view holds no organisation's objects).
 
-List-level ``@action`` routes (``detail=False``) are not walked: what they return is specific to
+Parameters in a detail action's own path (``documents/(?P<document_id>[0-9]+)``) get a placeholder
+value: the outsider must be refused on the parent object already. List-level ``@action`` routes
+(``detail=False``) are not walked: what they return is specific to
 them; test them in the app. Extra views outside the router only have to declare their scope.
 """
 
@@ -266,11 +268,26 @@ def _prefix_kwargs(route: Route, obj) -> dict:
     return kwargs
 
 
+def _action_kwargs(route: Route, url_name: str) -> dict:
+    """Placeholders for parameters in an action's own path (``documents/(?P<document_id>[0-9]+)``).
+
+    The outsider must be refused on the parent object, before the sub-object is ever looked up.
+    """
+    for extra in route.viewset.get_extra_actions():
+        if extra.url_name == url_name:
+            return {
+                name: "1" if re.fullmatch(pattern, "1") else "x"
+                for name, pattern in re.findall(r"\(\?P<(\w+)>([^)]*)\)", extra.url_path)
+            }
+    return {}
+
+
 def _url(route: Route, obj, url_name: str, detail: bool) -> str:
     kwargs = _prefix_kwargs(route, obj)
     if detail:
         lookup_kwarg = route.viewset.lookup_url_kwarg or route.viewset.lookup_field
         kwargs[lookup_kwarg] = getattr(obj, route.viewset.lookup_field)
+    kwargs.update(_action_kwargs(route, url_name))
     return reverse(f"{route.basename}-{url_name}", kwargs=kwargs)
 
 
@@ -284,9 +301,20 @@ def _listed_keys(response, lookup_field):
     return {str(item[field]) for item in items}
 
 
-def _call(client, method, url):
+def _body_format(viewset, action) -> str:
+    """An empty body in a format the action parses, so that content negotiation cannot answer first."""
+    parser_classes = viewset.parser_classes
+    for extra in viewset.get_extra_actions():
+        if action in extra.mapping.values():
+            parser_classes = extra.kwargs.get("parser_classes", parser_classes)
+    media_types = {parser.media_type for parser in parser_classes}
+    return "json" if "application/json" in media_types or not media_types else "multipart"
+
+
+def _call(client, method, url, viewset=None, action=None):
     if method in {"post", "put", "patch"}:
-        return getattr(client, method)(url, {}, format="json")
+        body_format = _body_format(viewset, action) if viewset is not None else "json"
+        return getattr(client, method)(url, {}, format=body_format)
     return getattr(client, method)(url)
 
 
@@ -318,7 +346,7 @@ def _walk_private(route, actors, owner, obj, key):
         outsider = actors.organization("outsider", kind)
         client = actors.client(outsider, action, method)
         url = _url(route, obj, url_name, detail)
-        response = _call(client, method, url)
+        response = _call(client, method, url, route.viewset, action)
         if action == "list":
             if response.status_code != 200:
                 failures.append(
@@ -329,8 +357,11 @@ def _walk_private(route, actors, owner, obj, key):
                     f"{method.upper()} {url} ({action}) by an outsider LISTS the other org's object"
                 )
         elif response.status_code != 404:
+            hint = (
+                " (call self.get_object() before validating the body)" if response.status_code == 400 else ""
+            )
             failures.append(
-                f"{method.upper()} {url} ({action}) by an outsider: {response.status_code}, want 404 "
+                f"{method.upper()} {url} ({action}) by an outsider: {response.status_code}, want 404{hint} "
                 f"{response.content[:200]!r}"
             )
     return failures
@@ -347,7 +378,7 @@ def _walk_catalogue(route, actors, owner, obj, key):
         url = _url(route, obj, url_name, detail) if detail or action in {"list", "create"} else None
         if url is None:
             continue
-        response = _call(actors.client(consumer, action, method), method, url)
+        response = _call(actors.client(consumer, action, method), method, url, route.viewset, action)
         label = f"{method.upper()} {url} ({action})"
         if action == "list":
             if response.status_code != 200 or key not in _listed_keys(response, route.viewset.lookup_field):
@@ -361,7 +392,7 @@ def _walk_catalogue(route, actors, owner, obj, key):
         elif method in WRITE_METHODS:
             if response.status_code not in {403, 404}:
                 failures.append(f"{label} by a consumer: {response.status_code}, want 403/404")
-            rival_response = _call(actors.client(rival, action, method), method, url)
+            rival_response = _call(actors.client(rival, action, method), method, url, route.viewset, action)
             if rival_response.status_code != 404:
                 failures.append(
                     f"{label} by a rival {owner.kind}: {rival_response.status_code}, want 404 "

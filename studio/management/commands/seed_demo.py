@@ -15,6 +15,7 @@ from studio.demo import DEMO_PASSWORD
 SEEDERS = [
     "studio.demo",
     "studio.review.demo",
+    "locations.demo",
 ]
 
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError, DomainError
 from notifications.services import event_record
@@ -60,7 +61,7 @@ def _lock(submission: ReviewSubmission) -> ReviewSubmission:
 def _require_stage(submission: ReviewSubmission, allowed: Iterable[str], action: str) -> None:
     if submission.stage not in allowed:
         raise InvalidTransition(
-            _("A submission in stage “%(stage)s” cannot be %(action)s.")
+            _("You cannot %(action)s a submission in stage “%(stage)s”.")
             % {"stage": submission.get_stage_display(), "action": action},
             fields={"stage": [submission.stage]},
         )
@@ -236,7 +237,7 @@ def submission_submit(*, submission: ReviewSubmission, by, comment: str = "") ->
     """Send a complete draft to the centre (400 listing what is missing otherwise)."""
     require_company_member(user=by, company=submission.production.company)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.DRAFT], _("submitted"))
+    _require_stage(locked, [Stage.DRAFT], pgettext("review action", "submit"))
     now = timezone.now()
     _check_complete_and_classify(locked, now=now)
     locked.submitted_at = now
@@ -260,7 +261,11 @@ def submission_withdraw(*, submission: ReviewSubmission, by, comment: str = "") 
     """The company takes its submission back (final)."""
     require_company_member(user=by, company=submission.production.company)
     locked = _lock(submission)
-    _require_stage(locked, [*ReviewSubmission.ACTIVE_STAGES, Stage.REVISION_REQUESTED], _("withdrawn"))
+    _require_stage(
+        locked,
+        [*ReviewSubmission.ACTIVE_STAGES, Stage.REVISION_REQUESTED],
+        pgettext("review action", "withdraw"),
+    )
     if (
         locked.stage == Stage.REVISION_REQUESTED
         and ReviewSubmission.objects.filter(previous_version=locked).exists()
@@ -302,7 +307,7 @@ def submission_resubmit(
     """Answer a revision request with the next version, carrying over the documents not replaced."""
     require_company_member(user=by, company=submission.production.company)
     old = _lock(submission)
-    _require_stage(old, [Stage.REVISION_REQUESTED], _("resubmitted"))
+    _require_stage(old, [Stage.REVISION_REQUESTED], pgettext("review action", "resubmit"))
     if ReviewSubmission.objects.filter(previous_version=old).exists():
         raise InvalidTransition(_("This version has already been resubmitted."), code="already_resubmitted")
     now = timezone.now()
@@ -384,7 +389,7 @@ def submission_assign(
             fields={"reviewer": [_("Not a reviewer of this centre.")]},
         ) from None
     locked = _lock(submission)
-    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, _("assigned"))
+    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, pgettext("review action", "assign"))
     if locked.assigned_reviewer_id == reviewer.pk:
         raise ConflictError(
             _("The submission is already assigned to %(user)s.") % {"user": reviewer}, code="already_assigned"
@@ -428,7 +433,9 @@ def finding_add(
     """Record a finding (or, with ``internal``, a note only the centre sees) on a submission under review."""
     locked = _lock(submission)
     _require_handler(locked, by)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], _("annotated"))
+    _require_stage(
+        locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], pgettext("review action", "add a finding to")
+    )
     return _finding_create(
         locked, by=by, text=text, episode=episode, timecode=timecode, severity=severity, internal=internal
     )
@@ -484,7 +491,7 @@ def submission_pass_preliminary(*, submission: ReviewSubmission, by, comment: st
     """初审 passed: the submission moves on to content audit."""
     require_reviewer(user=by, centre=submission.centre)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW], _("passed"))
+    _require_stage(locked, [Stage.PRELIMINARY_REVIEW], pgettext("review action", "pass"))
     _require_handler(locked, by)
     now = timezone.now()
     spent = _enter_stage(locked, Stage.CONTENT_AUDIT, now=now)
@@ -516,7 +523,9 @@ def submission_return(
     """Return for revision (退回修改) with at least one finding the company can read."""
     require_reviewer(user=by, centre=submission.centre)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], _("returned"))
+    _require_stage(
+        locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], pgettext("review action", "return")
+    )
     _require_handler(locked, by)
     for finding in findings:
         _finding_create(locked, by=by, **finding)
@@ -561,7 +570,7 @@ def submission_approve(*, submission: ReviewSubmission, by, comment: str = "") -
     """Approve after content audit and issue the filing number."""
     require_reviewer(user=by, centre=submission.centre)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.CONTENT_AUDIT], _("approved"))
+    _require_stage(locked, [Stage.CONTENT_AUDIT], pgettext("review action", "approve"))
     _require_handler(locked, by)
     now = timezone.now()
     year = timezone.localdate(now).year
@@ -600,7 +609,7 @@ def submission_reject(*, submission: ReviewSubmission, by, reason: str) -> Revie
             _("A rejection needs a reason."), code="reason_required", fields={"reason": [_("Required.")]}
         )
     locked = _lock(submission)
-    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, _("rejected"))
+    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, pgettext("review action", "reject"))
     _require_handler(locked, by)
     now, from_stage = timezone.now(), locked.stage
     spent = _enter_stage(locked, Stage.REJECTED, now=now)

@@ -236,3 +236,14 @@ def test_finding_timecode_and_episode_are_checked(world):
     with pytest.raises(DomainError) as caught:
         services.finding_add(submission=submission, by=world.reviewer, text="x", episode=81)
     assert "episode" in caught.value.fields
+
+
+def test_gate_production_passed_preliminary(world):
+    from studio.review.selectors import production_passed_preliminary
+
+    submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
+    assert not production_passed_preliminary(world.production)
+    submission = services.submission_pass_preliminary(submission=submission, by=world.reviewer)
+    assert production_passed_preliminary(world.production)
+    services.submission_return(submission=submission, by=world.reviewer, findings=[FINDING])
+    assert not production_passed_preliminary(world.production)  # the next version must pass 初审 again

@@ -152,3 +152,22 @@ def test_import_through_the_api_is_operator_only_and_reports_rows(member, api):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_rows"
     assert response.json()["fields"]["rows"][0].startswith(("Row 7:", "第 7 行"))
+
+
+def test_management_command_imports_and_rejects(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    operator = OperatorFactory()
+    bases = [BaseFactory(operator=operator, name="一号基地")]
+    good = tmp_path / "sets.csv"
+    good.write_bytes(to_csv(catalogue_rows(bases, 4)))
+    out = io.StringIO()
+    call_command("import_sets", str(operator.pk), str(good), stdout=out)
+    assert Set.objects.count() == 4 and "4" in out.getvalue()
+    rows = catalogue_rows(bases, 6)
+    rows[5]["kind"] = "?"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(to_csv(rows))
+    with pytest.raises(CommandError, match="7"):
+        call_command("import_sets", operator.name, str(bad))
+    assert Set.objects.count() == 4

@@ -16,7 +16,7 @@ import json
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,9 +114,17 @@ def idempotency_complete(*, record: IdempotencyRecord, response) -> None:
         idempotency_release(record=record)
         return
     body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        state=IdempotencyRecord.State.COMPLETED, response_status=response.status_code, response_body=body
-    )
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                state=IdempotencyRecord.State.COMPLETED,
+                response_status=response.status_code,
+                response_body=body,
+            )
+    except (DataError, UnicodeError, ValueError):
+        # A body the database cannot hold (a NUL or a lone surrogate echoed back from garbage input):
+        # nothing to replay, so the key is freed rather than turning the answer into a 500.
+        idempotency_release(record=record)
 
 
 def idempotency_purge(*, older_than: timedelta = RETENTION) -> int:

@@ -1,5 +1,6 @@
 """``Idempotency-Key``: one effect per key and user, replays of the stored answer, 409 while in flight."""
 
+import json
 import threading
 from datetime import timedelta
 from unittest import mock
@@ -241,3 +242,13 @@ def test_purge_is_scheduled_periodically():
     schedule_periodic_tasks(celery_app)
     entry = celery_app.conf.beat_schedule["studio.idempotency_purge"]
     assert entry["task"] == idempotency_purge_task.name
+
+
+@pytest.mark.parametrize("garbage", ["\\u0000", "\\ud83d", "a\\udfffb"], ids=["nul", "lone-high", "lone-low"])
+def test_a_response_the_database_cannot_store_is_not_a_500(coordinator, garbage):
+    client = client_for(coordinator.user, key=f"garbage-{len(garbage)}-{garbage[-1]}")
+    raw = json.dumps(VALID)[:-1] + f', "{garbage}": 1}}'
+    response = client.post("/api/v1/productions/", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"]

@@ -262,3 +262,54 @@ class FindingFactory(factory.django.DjangoModelFactory):
     severity = Finding.Severity.MAJOR
     text = "第3集1分15秒：台词涉及不当引导，请修改。"
     created_by = factory.SubFactory(UserFactory)
+
+
+# bookings
+from bookings.models import Booking, BookingFeed, WaitlistEntry  # noqa: E402
+
+
+def _next_morning(days: int = 3):
+    """08:00 local, ``days`` days from now: on every grid, within every default notice window."""
+    local = _timezone.localtime() + _timedelta(days=days)
+    return local.replace(hour=8, minute=0, second=0, microsecond=0)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A confirmed booking written directly (no rules checked); use ``bookings.services`` to test rules."""
+
+    class Meta:
+        model = Booking
+
+    set = factory.SubFactory(SetFactory)
+    production = factory.SubFactory(ProductionFactory)
+    company = factory.SelfAttribute("production.company")
+    status = Booking.Status.CONFIRMED
+    starts_at = factory.LazyFunction(_next_morning)
+    ends_at = factory.LazyAttribute(lambda b: b.starts_at + _timedelta(hours=4))
+    turnover_minutes = factory.LazyAttribute(lambda b: b.set.effective_turnover_minutes)
+    blocked_from = factory.LazyAttribute(lambda b: b.starts_at - _timedelta(minutes=b.turnover_minutes))
+    blocked_until = factory.LazyAttribute(lambda b: b.ends_at + _timedelta(minutes=b.turnover_minutes))
+    hold_expires_at = factory.LazyAttribute(
+        lambda b: _timezone.now() + _timedelta(minutes=30) if b.status == Booking.Status.HELD else None
+    )
+    total_price = Decimal("1200.00")
+    deposit = Decimal("1000.00")
+    price_breakdown = factory.LazyFunction(lambda: {"currency": "CNY", "method": "hourly", "total": "1200.00"})
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitlistEntry
+
+    set = factory.SubFactory(SetFactory)
+    company = factory.SubFactory(CompanyFactory)
+    starts_at = factory.LazyFunction(_next_morning)
+    ends_at = factory.LazyAttribute(lambda w: w.starts_at + _timedelta(hours=4))
+
+
+class BookingFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BookingFeed
+
+    organization = factory.SubFactory(CompanyFactory)
+    token = factory.Sequence(lambda n: f"feed-token-{n:06d}-abcdefghijklmnop")

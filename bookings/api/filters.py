@@ -1,0 +1,23 @@
+import django_filters
+
+from bookings.models import Booking, WaitlistEntry
+
+
+class BookingFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Booking.Status.choices)
+    base = django_filters.NumberFilter(field_name="set__base_id")
+    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    date = django_filters.DateFilter(field_name="starts_at", lookup_expr="date")
+
+    class Meta:
+        model = Booking
+        fields = ["status", "set", "base", "production", "batch"]
+
+
+class WaitlistFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=WaitlistEntry.Status.choices)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["status", "set"]

@@ -1,0 +1,223 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from bookings import conf
+from bookings.models import Booking, WaitlistEntry
+from bookings.selectors import bookable_sets
+from config.serializers import AwareDateTimeField, InputSerializer, ScopedPrimaryKeyRelatedField
+from locations.models import Set
+from studio.models import Production
+from studio.selectors import productions_visible_to
+
+
+def _sets(organization):
+    return bookable_sets()
+
+
+def _productions(organization):
+    return productions_visible_to(organization=organization)
+
+
+def _set_field():
+    return ScopedPrimaryKeyRelatedField(scope=_sets, queryset=Set.objects)
+
+
+def _production_field(**kwargs):
+    return ScopedPrimaryKeyRelatedField(scope=_productions, queryset=Production.objects, **kwargs)
+
+
+class WindowIn(InputSerializer):
+    starts_at = AwareDateTimeField()
+    ends_at = AwareDateTimeField()
+
+    def validate(self, attrs):
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError({"ends_at": [_("Must be after starts_at.")]})
+        return attrs
+
+
+class BookingIn(WindowIn):
+    set = _set_field()
+    production = _production_field()
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class QuoteIn(WindowIn):
+    set = _set_field()
+
+
+class RescheduleIn(WindowIn):
+    pass
+
+
+class ReasonIn(InputSerializer):
+    reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class AtIn(InputSerializer):
+    at = AwareDateTimeField(required=False, help_text=_("The actual time; now if omitted."))
+
+
+class BatchIn(InputSerializer):
+    items = BookingIn(many=True, min_length=1)
+    skip_conflicts = serializers.BooleanField(required=False, default=False)
+
+    def validate_items(self, value):
+        if len(value) > conf.batch_max_items():
+            raise serializers.ValidationError(_("At most %(n)d items.") % {"n": conf.batch_max_items()})
+        return value
+
+
+class WaitlistIn(WindowIn):
+    set = _set_field()
+    production = _production_field(required=False, allow_null=True)
+
+
+class FeedUrlIn(InputSerializer):
+    rotate = serializers.BooleanField(required=False, default=False)
+
+
+class BoardIn(InputSerializer):
+    date = serializers.DateField()
+
+
+# Output ------------------------------------------------------------------------------------------
+
+
+class BookingOut(serializers.ModelSerializer):
+    set_name = serializers.CharField(source="set.name", read_only=True)
+    base = serializers.IntegerField(source="set.base_id", read_only=True)
+    base_name = serializers.CharField(source="set.base.name", read_only=True)
+    production_title = serializers.CharField(source="production.title", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "status",
+            "set",
+            "set_name",
+            "base",
+            "base_name",
+            "production",
+            "production_title",
+            "company",
+            "company_name",
+            "starts_at",
+            "ends_at",
+            "turnover_minutes",
+            "blocked_from",
+            "blocked_until",
+            "hold_expires_at",
+            "note",
+            "price_breakdown",
+            "total_price",
+            "deposit",
+            "cancellation_fee",
+            "cancellation_reason",
+            "decline_reason",
+            "checked_in_at",
+            "checked_out_at",
+            "overtime_minutes",
+            "overtime_fee",
+            "confirmed_at",
+            "closed_at",
+            "batch",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class QuoteOut(serializers.Serializer):
+    set = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    deposit = serializers.DecimalField(max_digits=12, decimal_places=2)
+    breakdown = serializers.JSONField()
+    cancellation_policy = serializers.JSONField()
+
+
+class BatchItemOut(serializers.Serializer):
+    index = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    booking = BookingOut(allow_null=True)
+    status_code = serializers.IntegerField()
+    code = serializers.CharField(allow_blank=True)
+    detail = serializers.CharField(allow_blank=True)
+    fields = serializers.JSONField(allow_null=True)
+
+
+class BatchOut(serializers.Serializer):
+    batch = serializers.UUIDField()
+    created = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    items = BatchItemOut(many=True)
+
+
+class WaitlistOut(serializers.ModelSerializer):
+    set_name = serializers.CharField(source="set.name", read_only=True)
+    base_name = serializers.CharField(source="set.base.name", read_only=True)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "id",
+            "set",
+            "set_name",
+            "base_name",
+            "production",
+            "starts_at",
+            "ends_at",
+            "status",
+            "offered_at",
+            "offer_expires_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FeedUrlOut(serializers.Serializer):
+    url = serializers.URLField()
+    token = serializers.CharField()
+
+
+class BoardBookingOut(serializers.ModelSerializer):
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    production_title = serializers.CharField(source="production.title", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "status",
+            "company",
+            "company_name",
+            "production",
+            "production_title",
+            "starts_at",
+            "ends_at",
+            "blocked_from",
+            "blocked_until",
+            "checked_in_at",
+            "checked_out_at",
+        ]
+        read_only_fields = fields
+
+
+class BoardSetOut(serializers.ModelSerializer):
+    bookings = BoardBookingOut(source="day_bookings", many=True, read_only=True)
+
+    class Meta:
+        model = Set
+        fields = ["id", "name", "kind", "is_active", "bookings"]
+        read_only_fields = fields
+
+
+class BoardOut(serializers.Serializer):
+    base = serializers.IntegerField()
+    base_name = serializers.CharField()
+    date = serializers.DateField()
+    sets = BoardSetOut(many=True)

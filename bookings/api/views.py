@@ -1,0 +1,293 @@
+"""The bookings API: companies request, reschedule and cancel; operators confirm, decline and check in/out.
+
+A booking is visible to its company and to its base's operator (``Scope.PARTICIPANTS``); to anyone else
+it does not exist (404). ``status`` is never writable: every change is a POST action calling a service.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from bookings import pricing, services
+from bookings.api import serializers as s
+from bookings.api.filters import BookingFilterSet, WaitlistFilterSet
+from bookings.ics import bookings_calendar
+from bookings.selectors import (
+    base_board,
+    booking_feed_by_token,
+    bookings_visible_to,
+    waitlist_entries_visible_to,
+)
+from config.viewsets import ScopedGenericViewSet
+from locations.api.views import ICalendarRenderer
+from locations.selectors import bases_owned_by
+from studio.models import Organization
+from studio.tenancy import ALL_ROLES, Scope
+
+COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
+OPERATORS = {Organization.Kind.BASE_OPERATOR}
+
+
+def _validated(serializer_class, data, view, **kwargs):
+    serializer = serializer_class(data=data, context=view.get_serializer_context(), **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """Set bookings of the acting company, or at the acting operator's bases."""
+
+    scope = Scope.PARTICIPANTS
+    serializer_class = s.BookingOut
+    filterset_class = BookingFilterSet
+    ordering_fields = ["starts_at", "created_at", "status", "total_price", "id"]
+    ordering = ["starts_at", "id"]
+    search_fields = ["set__name", "production__title"]
+    action_kinds = {
+        "create": COMPANIES,
+        "reschedule": COMPANIES,
+        "cancel": COMPANIES,
+        "feed_url": COMPANIES,
+        "confirm": OPERATORS,
+        "decline": OPERATORS,
+        "check_in": OPERATORS,
+        "check_out": OPERATORS,
+        "no_show": OPERATORS,
+    }
+    action_roles = {"quote": ALL_ROLES}
+
+    def get_queryset(self):
+        return bookings_visible_to(organization=self.organization)
+
+    def _out(self, booking, code=status.HTTP_200_OK):
+        booking = self.get_queryset().get(pk=booking.pk)
+        return Response(s.BookingOut(booking).data, status=code)
+
+    @extend_schema(request=s.BookingIn, responses={201: s.BookingOut})
+    def create(self, request):
+        """Request a set: ``confirmed`` on an instant-book set, else ``held`` until the operator answers."""
+        data = _validated(s.BookingIn, request.data, self)
+        booking = services.booking_create(
+            set_=data["set"],
+            production=data["production"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            note=data["note"],
+            by=request.user,
+            organization=self.organization,
+        )
+        return Response(s.BookingOut(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.QuoteIn, responses=s.QuoteOut)
+    @action(detail=False, methods=["post"])
+    def quote(self, request):
+        """Price a window: the cheaper of hourly and day-rate billing, and the deposit (books nothing)."""
+        data = _validated(s.QuoteIn, request.data, self)
+        set_ = data["set"]
+        quote = pricing.quote(set_, data["starts_at"], data["ends_at"])
+        body = {
+            "set": set_.pk,
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "total": quote.total,
+            "deposit": quote.deposit,
+            "breakdown": quote.breakdown,
+            "cancellation_policy": set_.base.cancellation_policy,
+        }
+        return Response(s.QuoteOut(body).data)
+
+    @extend_schema(request=None, responses=s.BookingOut)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._out(services.booking_confirm(booking=self.get_object(), by=request.user))
+
+    @extend_schema(request=s.ReasonIn, responses=s.BookingOut)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        booking = self.get_object()
+        data = _validated(s.ReasonIn, request.data, self)
+        return self._out(services.booking_decline(booking=booking, by=request.user, reason=data["reason"]))
+
+    @extend_schema(request=s.ReasonIn, responses=s.BookingOut)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a hold (free) or a confirmed booking (fee by the base's policy tiers)."""
+        booking = self.get_object()
+        data = _validated(s.ReasonIn, request.data, self)
+        return self._out(services.booking_cancel(booking=booking, by=request.user, reason=data["reason"]))
+
+    @extend_schema(request=s.RescheduleIn, responses=s.BookingOut)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        """Move the booking to another time on its set; every rule is checked again."""
+        booking = self.get_object()
+        data = _validated(s.RescheduleIn, request.data, self)
+        booking = services.booking_reschedule(
+            booking=booking, starts_at=data["starts_at"], ends_at=data["ends_at"], by=request.user
+        )
+        return self._out(booking)
+
+    @extend_schema(request=s.AtIn, responses=s.BookingOut)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        booking = self.get_object()
+        data = _validated(s.AtIn, request.data, self)
+        return self._out(services.booking_check_in(booking=booking, by=request.user, at=data.get("at")))
+
+    @extend_schema(request=s.AtIn, responses=s.BookingOut)
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request, pk=None):
+        """Record the crew's departure; overtime past the booked end is billed from the actual time."""
+        booking = self.get_object()
+        data = _validated(s.AtIn, request.data, self)
+        return self._out(services.booking_check_out(booking=booking, by=request.user, at=data.get("at")))
+
+    @extend_schema(request=None, responses=s.BookingOut)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        return self._out(services.booking_mark_no_show(booking=self.get_object(), by=request.user))
+
+    @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
+    @action(detail=False, methods=["post"], url_path="feed-url")
+    def feed_url(self, request):
+        """Your company's private iCalendar URL of its bookings (``rotate`` to revoke the old one)."""
+        data = _validated(s.FeedUrlIn, request.data, self)
+        feed = services.booking_feed_issue(organization=self.organization, rotate=data["rotate"])
+        path = reverse("booking-calendar", kwargs={"format": "ics"})
+        return Response(
+            {"url": request.build_absolute_uri(f"{path}?token={feed.token}"), "token": feed.token}
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        auth=[],
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="calendar",
+        renderer_classes=[ICalendarRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
+        """The company's bookings as iCalendar (``/bookings/calendar.ics?token=``): the token is the key."""
+        feed = booking_feed_by_token(token=request.query_params.get("token", ""))
+        if feed is None:
+            raise NotFound()
+        return Response(bookings_calendar(feed.organization), content_type="text/calendar; charset=utf-8")
+
+
+class BookingBatchViewSet(ScopedGenericViewSet):
+    """Several sets and days in one request: all or nothing, or ``skip_conflicts`` item by item."""
+
+    scope = Scope.PARTICIPANTS
+    serializer_class = s.BatchOut
+    organization_kinds = COMPANIES
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return bookings_visible_to(organization=self.organization).none()
+
+    @extend_schema(request=s.BatchIn, responses={201: s.BatchOut, 200: s.BatchOut})
+    def create(self, request):
+        data = _validated(s.BatchIn, request.data, self)
+        batch, results = services.booking_batch_create(
+            organization=self.organization,
+            items=data["items"],
+            skip_conflicts=data["skip_conflicts"],
+            by=request.user,
+        )
+        created = [r.booking.pk for r in results if r.booking is not None]
+        fresh = {b.pk: b for b in bookings_visible_to(organization=self.organization).filter(pk__in=created)}
+        items = [
+            {
+                "index": r.index,
+                "ok": r.booking is not None,
+                "booking": fresh.get(r.booking.pk) if r.booking is not None else None,
+                "status_code": r.status_code,
+                "code": r.code,
+                "detail": r.detail,
+                "fields": r.fields,
+            }
+            for r in results
+        ]
+        failed = sum(1 for item in items if not item["ok"])
+        body = {"batch": batch, "created": len(created), "failed": failed, "items": items}
+        return Response(
+            s.BatchOut(body).data, status=status.HTTP_200_OK if failed else status.HTTP_201_CREATED
+        )
+
+
+class WaitlistEntryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
+):
+    """A company's places on set waitlists; a freed window is offered to one waiter at a time."""
+
+    scope = Scope.ORGANIZATION
+    serializer_class = s.WaitlistOut
+    organization_kinds = COMPANIES
+    filterset_class = WaitlistFilterSet
+    ordering_fields = ["created_at", "starts_at", "id"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self):
+        return waitlist_entries_visible_to(organization=self.organization)
+
+    @extend_schema(request=s.WaitlistIn, responses={201: s.WaitlistOut})
+    def create(self, request):
+        data = _validated(s.WaitlistIn, request.data, self)
+        entry = services.waitlist_join(
+            organization=self.organization,
+            set_=data["set"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            production=data.get("production"),
+            by=request.user,
+        )
+        return Response(
+            s.WaitlistOut(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    def destroy(self, request, pk=None):
+        """Leave the waitlist (a live offer passes to the next waiter); the entry stays, ``withdrawn``."""
+        services.waitlist_withdraw(entry=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=s.WaitlistOut)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Turn down the offer of a freed window; the next waiter is told."""
+        entry = services.waitlist_decline_offer(entry=self.get_object(), by=request.user)
+        return Response(s.WaitlistOut(self.get_queryset().get(pk=entry.pk)).data)
+
+
+class BaseBoardViewSet(ScopedGenericViewSet):
+    """The operator's day board: ``GET /bases/{id}/board/?date=``, only for the base's own operator."""
+
+    scope = Scope.ORGANIZATION
+    serializer_class = s.BoardOut
+    organization_kinds = OPERATORS
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return bases_owned_by(organization=self.organization).prefetch_related(None)
+
+    @extend_schema(parameters=[s.BoardIn], responses=s.BoardOut)
+    @action(detail=True, methods=["get"])
+    def board(self, request, pk=None):
+        """Every set of the base with its bookings of that day: status, company, production, times."""
+        base = self.get_object()
+        day = request.query_params.get("date") or timezone.localdate().isoformat()
+        data = _validated(s.BoardIn, {"date": day}, self)
+        sets = base_board(base=base, day=data["date"])
+        return Response(
+            s.BoardOut({"base": base.pk, "base_name": base.name, "date": data["date"], "sets": sets}).data
+        )

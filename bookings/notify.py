@@ -1,0 +1,111 @@
+"""Booking events through the outbox: who hears about what, and what the message says.
+
+Every event is owned by the booking's company. ``requested`` goes to the base operator; confirmed,
+declined, expired, reminder go to the company; cancelled and rescheduled (the company's own doing) go
+to both (a booking confirmed on request, at an instant-book set, is one ``confirmed`` event to both
+sides). A waitlist offer goes to the waiting company only and never names whoever freed the window.
+Payloads carry what the bilingual email templates (``templates/notifications/email/booking.*``) show:
+set, base address, times, price and the other side's contact.
+"""
+
+from django.utils import timezone
+
+from bookings.models import Booking, WaitlistEntry
+from notifications.services import event_record
+
+#: event type → who is notified ("company", "operator")
+AUDIENCE = {
+    "booking.requested": ("operator",),
+    "booking.confirmed": ("company",),
+    "booking.declined": ("company",),
+    "booking.expired": ("company",),
+    "booking.cancelled": ("company", "operator"),
+    "booking.rescheduled": ("company", "operator"),
+    "booking.reminder": ("company",),
+    "booking.checked_in": (),
+    "booking.checked_out": (),
+    "booking.no_show": ("company",),
+}
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _contact(organization) -> dict:
+    return {
+        "name": organization.contact_name or str(organization),
+        "phone": organization.contact_phone,
+        "email": organization.contact_email,
+    }
+
+
+def booking_payload(booking: Booking) -> dict:
+    set_ = booking.set
+    base = set_.base
+    return {
+        "booking": booking.pk,
+        "status": booking.status,
+        "set": set_.pk,
+        "set_name": set_.name,
+        "base": base.pk,
+        "base_name": base.name,
+        "base_address": base.address,
+        "company": booking.company_id,
+        "company_name": str(booking.company),
+        "production": booking.production_id,
+        "production_title": booking.production.title,
+        "starts_at": _local(booking.starts_at),
+        "ends_at": _local(booking.ends_at),
+        "hold_expires_at": _local(booking.hold_expires_at),
+        "total_price": str(booking.total_price),
+        "deposit": str(booking.deposit),
+        "currency": "CNY",
+        "operator_contact": _contact(base.operator),
+        "company_contact": _contact(booking.company),
+    }
+
+
+def booking_event(booking: Booking, event_type: str, *, by=None, notify=None, **extra) -> None:
+    """Record ``event_type`` for ``booking`` (inside the caller's transaction) and queue its messages.
+
+    ``notify`` overrides who is told (``("company", "operator")``); by default ``AUDIENCE`` decides.
+    """
+    audience = []
+    for side in AUDIENCE.get(event_type, ()) if notify is None else notify:
+        audience.append(booking.company if side == "company" else booking.set.base.operator)
+    event_record(
+        type=event_type,
+        organization=booking.company,
+        actor=by,
+        subject=booking,
+        payload={**booking_payload(booking), **extra},
+        audience=audience,
+    )
+
+
+def waitlist_offer_event(entry: WaitlistEntry) -> None:
+    """Tell the waiting company its window is free; the message names nobody else."""
+    set_ = entry.set
+    base = set_.base
+    event_record(
+        type="booking.waitlist_offered",
+        organization=entry.company,
+        subject=entry,
+        payload={
+            "waitlist_entry": entry.pk,
+            "set": set_.pk,
+            "set_name": set_.name,
+            "base": base.pk,
+            "base_name": base.name,
+            "base_address": base.address,
+            "starts_at": _local(entry.starts_at),
+            "ends_at": _local(entry.ends_at),
+            "offer_expires_at": _local(entry.offer_expires_at),
+            "hourly_rate": str(set_.hourly_rate),
+            "day_rate": str(set_.day_rate),
+            "currency": "CNY",
+            "operator_contact": _contact(base.operator),
+        },
+        audience=[entry.company],
+    )

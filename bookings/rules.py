@@ -1,0 +1,86 @@
+"""The base's booking rules, each a 400 whose ``code`` names it (``fields`` says which input broke it)."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.errors import BookingRuleViolation
+from locations.availability import is_open_throughout
+from locations.models import Blackout, Set
+
+
+def _local(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: datetime) -> None:
+    """Every rule of ``set_``'s base for a booking of ``[starts_at, ends_at)`` requested at ``now``."""
+    base = set_.base
+    if ends_at <= starts_at:
+        raise BookingRuleViolation(
+            _("The end must be after the start."),
+            code="ends_before_start",
+            fields={"ends_at": [_("Too early.")]},
+        )
+    if not (set_.is_active and base.is_active):
+        raise BookingRuleViolation(
+            _("This set is not open for booking."), code="set_inactive", fields={"set": [_("Not bookable.")]}
+        )
+    minutes = (ends_at - starts_at).total_seconds() / 60
+    if minutes < base.min_duration_minutes:
+        raise BookingRuleViolation(
+            _("Book at least %(n)d minutes.") % {"n": base.min_duration_minutes},
+            code="min_duration",
+            fields={"ends_at": [_("Too short.")]},
+        )
+    if minutes > base.max_duration_minutes:
+        raise BookingRuleViolation(
+            _("Book at most %(n)d minutes at once.") % {"n": base.max_duration_minutes},
+            code="max_duration",
+            fields={"ends_at": [_("Too long.")]},
+        )
+    step = base.slot_step_minutes
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        local = timezone.localtime(value)
+        if local.second or local.microsecond or (local.hour * 60 + local.minute) % step:
+            raise BookingRuleViolation(
+                _("Times must fall on the base's %(n)d-minute grid (e.g. 08:00, 08:%(n)02d).") % {"n": step},
+                code="slot_step",
+                fields={name: [_("Not on the %(n)d-minute grid.") % {"n": step}]},
+            )
+    if starts_at < now + timedelta(minutes=base.min_notice_minutes):
+        raise BookingRuleViolation(
+            _("Book at least %(n)d minutes ahead.") % {"n": base.min_notice_minutes},
+            code="min_notice",
+            fields={"starts_at": [_("Too soon.")]},
+        )
+    if starts_at > now + timedelta(days=base.max_days_ahead):
+        raise BookingRuleViolation(
+            _("Book at most %(n)d days ahead.") % {"n": base.max_days_ahead},
+            code="max_days_ahead",
+            fields={"starts_at": [_("Too far ahead.")]},
+        )
+    hours = [(row.weekday, row.opens, row.closes) for row in base.opening_hours.all()]
+    if not is_open_throughout(hours, starts_at, ends_at):
+        raise BookingRuleViolation(
+            _("The base is closed during part of %(start)s–%(end)s.")
+            % {"start": _local(starts_at), "end": _local(ends_at)},
+            code="opening_hours",
+            fields={"starts_at": [_("Outside the opening hours.")]},
+        )
+    blackout = (
+        Blackout.objects.filter(
+            Q(set=set_) | Q(base_id=set_.base_id), starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if blackout is not None:
+        raise BookingRuleViolation(
+            _("The set is unavailable from %(start)s to %(end)s.")
+            % {"start": _local(blackout.starts_at), "end": _local(blackout.ends_at)},
+            code="blackout",
+            fields={"starts_at": [_("Blocked by the base.")]},
+        )

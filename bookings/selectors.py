@@ -1,0 +1,73 @@
+"""Reads of bookings, always scoped: a booking exists only for its company and its base's operator."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from bookings import conf
+from bookings.models import Booking, BookingFeed, WaitlistEntry
+from locations.models import Base, Set
+from studio.models import Organization
+
+
+def bookings_visible_to(*, organization: Organization) -> QuerySet[Booking]:
+    """The company's own bookings, or the bookings at the operator's bases; nothing for anyone else."""
+    bookings = Booking.objects.select_related("set__base", "production", "company")
+    if organization.kind == Organization.Kind.PRODUCTION_COMPANY:
+        return bookings.filter(company=organization)
+    if organization.kind == Organization.Kind.BASE_OPERATOR:
+        return bookings.filter(set__base__operator=organization)
+    return bookings.none()
+
+
+def waitlist_entries_visible_to(*, organization: Organization) -> QuerySet[WaitlistEntry]:
+    return WaitlistEntry.objects.filter(company=organization).select_related("set__base", "production")
+
+
+def bookable_sets() -> QuerySet[Set]:
+    """Every set may be named in a request; an inactive one is refused by the ``set_inactive`` rule."""
+    return Set.objects.select_related("base")
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    starts_at = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    return starts_at, starts_at + timedelta(days=1)
+
+
+def base_board(*, base: Base, day: date) -> list[Set]:
+    """Every set of the base with the bookings touching that local day (closed ones included), two queries."""
+    starts_at, ends_at = day_bounds(day)
+    bookings = (
+        Booking.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .select_related("company", "production")
+        .order_by("starts_at", "id")
+    )
+    return list(
+        Set.objects.filter(base=base)
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="day_bookings"))[
+            : conf.board_max_sets()
+        ]
+    )
+
+
+def booking_feed_by_token(*, token: str) -> BookingFeed | None:
+    if not token:
+        return None
+    return BookingFeed.objects.select_related("organization").filter(token=token).first()
+
+
+def bookings_for_feed(*, organization: Organization, now: datetime | None = None) -> QuerySet[Booking]:
+    now = now or timezone.now()
+    return (
+        bookings_visible_to(organization=organization)
+        .filter(
+            status__in=[*Booking.BLOCKING, Booking.Status.COMPLETED],
+            starts_at__gte=now - timedelta(days=conf.feed_days_back()),
+            starts_at__lt=now + timedelta(days=conf.feed_days_ahead()),
+        )
+        .select_related("set__base__operator")
+        .order_by("starts_at", "id")
+    )

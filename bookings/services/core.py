@@ -1,0 +1,158 @@
+"""What every booking write shares: the transaction with its lock timeout, locks in a fixed order,
+releasing lapsed holds, the overlap check and the insert guarded by the exclusion constraint.
+
+Lock order, everywhere: the company row (only when a hold is being added: the holds cap), then sets
+by ascending id, then bookings. Nothing locks in another order, so two writers never deadlock; a
+writer that waits longer than ``BOOKINGS_LOCK_TIMEOUT_MS`` gets 409 "busy, retry".
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import conf
+from bookings.errors import BookingBusy, BookingConflict, HoldExpired, InvalidTransition
+from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
+from config.exceptions import ConflictError
+from locations.models import Set
+from studio.models import Organization
+
+#: SQLSTATEs that mean "somebody else holds what we need": lock timeout, deadlock, serialisation failure
+BUSY_SQLSTATES = {"55P03", "40P01", "40001"}
+
+
+def local_text(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+@contextmanager
+def booking_transaction():
+    """One transaction whose lock waits are capped; a lock not granted in time is a 409 "busy"."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = {int(conf.lock_timeout_ms())}")
+            yield
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BookingBusy() from None
+        raise
+
+
+def lock_company(company: Organization) -> None:
+    list(Organization.objects.select_for_update().filter(pk=company.pk).values_list("pk", flat=True))
+
+
+def lock_sets(set_ids: Iterable[int]) -> dict[int, Set]:
+    """Lock the sets' rows in ascending id order; return them with base, operator and opening hours."""
+    ids = sorted(set(set_ids))
+    locked = (
+        Set.objects.select_for_update(of=("self",))
+        .select_related("base__operator")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    sets = {set_.pk: set_ for set_ in locked}
+    if sets:
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects([set_.base for set_ in sets.values()], "opening_hours")
+    return sets
+
+
+def lock_booking(pk: int) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("set__base__operator", "company", "production")
+        .get(pk=pk)
+    )
+
+
+def blocked_period(set_: Set, starts_at: datetime, ends_at: datetime) -> tuple[int, datetime, datetime]:
+    turnover = set_.effective_turnover_minutes
+    return turnover, starts_at - timedelta(minutes=turnover), ends_at + timedelta(minutes=turnover)
+
+
+def check_free(set_: Set, blocked_from: datetime, blocked_until: datetime, *, exclude: int | None = None):
+    """409 naming the first blocking period that overlaps (never who holds it)."""
+    clash = Booking.objects.filter(
+        set=set_, status__in=Booking.BLOCKING, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    found = clash.order_by("blocked_from").values_list("blocked_from", "blocked_until").first()
+    if found is not None:
+        raise BookingConflict(
+            _("%(set)s is already taken from %(start)s to %(end)s (turnover included).")
+            % {"set": set_.name, "start": local_text(found[0]), "end": local_text(found[1])},
+            fields={
+                "starts_at": [
+                    _("Overlaps %(start)s–%(end)s.")
+                    % {"start": local_text(found[0]), "end": local_text(found[1])}
+                ]
+            },
+        )
+
+
+def save_blocking(booking: Booking, **kwargs) -> None:
+    """Save a booking that blocks its set; losing to the exclusion constraint is the same 409."""
+    try:
+        with transaction.atomic():
+            booking.save(**kwargs)
+    except IntegrityError as exc:
+        if NO_OVERLAP_CONSTRAINT in str(exc):
+            raise BookingConflict(
+                _("%(set)s was just booked by another request for a time overlapping %(start)s–%(end)s.")
+                % {
+                    "set": booking.set.name,
+                    "start": local_text(booking.starts_at),
+                    "end": local_text(booking.ends_at),
+                }
+            ) from None
+        raise
+
+
+def require_status(booking: Booking, allowed: Iterable[str], action: str) -> None:
+    if booking.status not in allowed:
+        raise InvalidTransition(
+            _("A %(status)s booking cannot be %(action)s.")
+            % {"status": booking.get_status_display(), "action": action},
+            fields={"status": [booking.status]},
+        )
+
+
+def hold_lapsed(booking: Booking, now: datetime) -> bool:
+    return booking.status == Booking.Status.HELD and booking.hold_expires_at <= now
+
+
+def hold_expired_error(booking: Booking) -> HoldExpired:
+    return HoldExpired(
+        _("The hold expired at %(at)s; the set is no longer reserved.")
+        % {"at": local_text(booking.hold_expires_at)}
+    )
+
+
+def review_gate(production, base) -> None:
+    """Bases that require it accept confirmed bookings only for productions past preliminary review."""
+    if not getattr(base, "requires_preliminary_review", False):
+        return
+    from studio.review.selectors import production_passed_preliminary
+
+    if not production_passed_preliminary(production):
+        raise ConflictError(
+            _("%(base)s confirms bookings only for productions that passed preliminary review.")
+            % {"base": base.name},
+            code="preliminary_review_required",
+        )

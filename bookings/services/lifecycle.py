@@ -1,0 +1,390 @@
+"""The booking lifecycle: request, confirm, decline, cancel, reschedule, check in/out, no-show, expire.
+
+``held → confirmed → checked_in → completed``; ``held → declined | expired``; ``held|confirmed →
+cancelled``; ``confirmed → no_show``. Every path into a blocking status (create, confirm, reschedule)
+locks the set, releases lapsed holds of that set, checks the rules and the overlap, and writes under
+the exclusion constraint. Each change records one event (see ``bookings.notify``).
+
+``now`` may be passed by tests and sweeps; it defaults to the current time.
+"""
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import conf, pricing, rules
+from bookings.errors import BookingRuleViolation, InvalidTransition
+from bookings.models import Booking
+from bookings.notify import booking_event
+from bookings.services import waitlist
+from bookings.services.core import (
+    blocked_period,
+    booking_transaction,
+    check_free,
+    hold_expired_error,
+    hold_lapsed,
+    lock_booking,
+    lock_company,
+    lock_sets,
+    require_status,
+    review_gate,
+    save_blocking,
+)
+from config.exceptions import DomainError
+from locations.models import Set
+from studio.models import Organization, Production
+
+Status = Booking.Status
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _expire(booking: Booking, now: datetime) -> None:
+    booking.status = Status.EXPIRED
+    booking.closed_at = now
+    booking.save(update_fields=["status", "closed_at", "updated_at"])
+    booking_event(booking, "booking.expired")
+    waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+
+
+def release_lapsed_holds(set_ids, now: datetime) -> int:
+    """Expire the lapsed holds of these (locked) sets, so that they stop blocking in this transaction."""
+    lapsed = list(
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("set__base__operator", "company", "production")
+        .filter(set_id__in=list(set_ids), status=Status.HELD, hold_expires_at__lte=now)
+        .order_by("pk")
+    )
+    for booking in lapsed:
+        _expire(booking, now)
+    return len(lapsed)
+
+
+def _check_holds_cap(company: Organization, set_: Set, now: datetime) -> None:
+    base = set_.base
+    active = Booking.objects.filter(
+        company=company, set__base=base, status=Status.HELD, hold_expires_at__gt=now
+    ).count()
+    if active >= base.max_active_holds_per_company:
+        raise BookingRuleViolation(
+            _("Your company already holds %(n)d unconfirmed bookings at %(base)s, the most it allows.")
+            % {"n": active, "base": base.name},
+            code="max_active_holds",
+            fields={"set": [_("Too many holds at this base.")]},
+        )
+
+
+def check_production(production: Production, organization: Organization | None) -> None:
+    if organization is not None and production.company_id != organization.pk:
+        raise DomainError(
+            _("This production belongs to another company."),
+            code="production_not_yours",
+            fields={"production": [_("Not one of your productions.")]},
+        )
+
+
+def create_locked(
+    *,
+    set_: Set,
+    production: Production,
+    starts_at: datetime,
+    ends_at: datetime,
+    by,
+    now: datetime,
+    note: str = "",
+    batch: UUID | None = None,
+) -> Booking:
+    """Create a booking on an already locked set (whose lapsed holds are already released)."""
+    rules.check_window(set_, starts_at, ends_at, now=now)
+    turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+    check_free(set_, blocked_from, blocked_until)
+    instant = set_.effective_instant_book
+    if instant:
+        review_gate(production, set_.base)
+    else:
+        _check_holds_cap(production.company, set_, now)
+    quote = pricing.quote(set_, starts_at, ends_at)
+    booking = Booking(
+        set=set_,
+        production=production,
+        company=production.company,
+        requested_by=by if getattr(by, "pk", None) else None,
+        batch=batch,
+        status=Status.CONFIRMED if instant else Status.HELD,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        turnover_minutes=turnover,
+        blocked_from=blocked_from,
+        blocked_until=blocked_until,
+        hold_expires_at=None if instant else now + timedelta(minutes=set_.base.hold_ttl_minutes),
+        confirmed_at=now if instant else None,
+        note=note,
+        price_breakdown=quote.breakdown,
+        total_price=quote.total,
+        deposit=quote.deposit,
+    )
+    save_blocking(booking)
+    waitlist.fulfil(booking)
+    if instant:
+        # Confirmed on request: one event tells both sides.
+        booking_event(booking, "booking.confirmed", by=by, instant=True, notify=("company", "operator"))
+    else:
+        booking_event(booking, "booking.requested", by=by)
+    return booking
+
+
+def booking_create(
+    *,
+    set_: Set,
+    production: Production,
+    starts_at: datetime,
+    ends_at: datetime,
+    by,
+    organization: Organization | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Request a set: confirmed at once on an instant-book set, else held until the operator answers."""
+    now = _now(now)
+    check_production(production, organization)
+    instant = set_.effective_instant_book  # read again under the lock; this only decides the company lock
+    with booking_transaction():
+        if not instant:
+            lock_company(production.company)
+        locked = lock_sets([set_.pk])[set_.pk]
+        release_lapsed_holds([locked.pk], now)
+        return create_locked(
+            set_=locked,
+            production=production,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            by=by,
+            now=now,
+            note=note,
+        )
+
+
+def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Booking:
+    """The operator accepts a hold; a lapsed hold is expired instead and the answer is 409."""
+    now = _now(now)
+    lapsed = None
+    with booking_transaction():
+        set_ = lock_sets([booking.set_id])[booking.set_id]
+        booking = lock_booking(booking.pk)
+        if hold_lapsed(booking, now):
+            _expire(booking, now)
+            lapsed = booking
+        else:
+            if booking.status == Status.EXPIRED:
+                raise hold_expired_error(booking)
+            require_status(booking, [Status.HELD], _("confirmed"))
+            check_free(set_, booking.blocked_from, booking.blocked_until, exclude=booking.pk)
+            review_gate(booking.production, set_.base)
+            booking.status = Status.CONFIRMED
+            booking.confirmed_at = now
+            save_blocking(booking, update_fields=["status", "confirmed_at", "updated_at"])
+            booking_event(booking, "booking.confirmed", by=by)
+    if lapsed is not None:
+        raise hold_expired_error(lapsed)
+    return booking
+
+
+def booking_decline(*, booking: Booking, by, reason: str = "", now: datetime | None = None) -> Booking:
+    """The operator refuses a hold; the window is offered to the first waiter."""
+    now = _now(now)
+    lapsed = None
+    with booking_transaction():
+        lock_sets([booking.set_id])
+        booking = lock_booking(booking.pk)
+        if hold_lapsed(booking, now):
+            _expire(booking, now)
+            lapsed = booking
+        else:
+            require_status(booking, [Status.HELD], _("declined"))
+            booking.status = Status.DECLINED
+            booking.decline_reason = reason
+            booking.closed_at = now
+            booking.save(update_fields=["status", "decline_reason", "closed_at", "updated_at"])
+            booking_event(booking, "booking.declined", by=by, reason=reason)
+            waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+    if lapsed is not None:
+        raise hold_expired_error(lapsed)
+    return booking
+
+
+def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | None = None) -> Booking:
+    """The company cancels a hold (free) or a confirmed booking (fee by the base's policy tiers)."""
+    now = _now(now)
+    lapsed = None
+    with booking_transaction():
+        lock_sets([booking.set_id])
+        booking = lock_booking(booking.pk)
+        if hold_lapsed(booking, now):
+            _expire(booking, now)
+            lapsed = booking
+        else:
+            require_status(booking, [Status.HELD, Status.CONFIRMED], _("cancelled"))
+            fee, percent = pricing.money(0), 0
+            if booking.status == Status.CONFIRMED:
+                fee, percent, _hours = pricing.cancellation_fee(
+                    policy=booking.set.base.cancellation_policy,
+                    total=booking.total_price,
+                    starts_at=booking.starts_at,
+                    now=now,
+                )
+            booking.status = Status.CANCELLED
+            booking.cancellation_fee = fee
+            booking.cancellation_reason = reason
+            booking.closed_at = now
+            booking.save(
+                update_fields=["status", "cancellation_fee", "cancellation_reason", "closed_at", "updated_at"]
+            )
+            booking_event(
+                booking, "booking.cancelled", by=by, reason=reason, fee=str(fee), fee_percent=str(percent)
+            )
+            waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+    if lapsed is not None:
+        raise hold_expired_error(lapsed)
+    return booking
+
+
+def booking_reschedule(
+    *, booking: Booking, starts_at: datetime, ends_at: datetime, by, now: datetime | None = None
+) -> Booking:
+    """Move a held or confirmed booking to another time on its set; it keeps its id and status."""
+    now = _now(now)
+    lapsed = None
+    with booking_transaction():
+        set_ = lock_sets([booking.set_id])[booking.set_id]
+        booking = lock_booking(booking.pk)
+        if hold_lapsed(booking, now):
+            _expire(booking, now)
+            lapsed = booking
+        else:
+            release_lapsed_holds([set_.pk], now)
+            require_status(booking, [Status.HELD, Status.CONFIRMED], _("rescheduled"))
+            if booking.starts_at <= now:
+                raise InvalidTransition(
+                    _("A booking that has started cannot be moved."), code="already_started"
+                )
+            booking.set = set_
+            rules.check_window(set_, starts_at, ends_at, now=now)
+            turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+            check_free(set_, blocked_from, blocked_until, exclude=booking.pk)
+            old = (booking.starts_at, booking.ends_at, booking.blocked_from, booking.blocked_until)
+            quote = pricing.quote(set_, starts_at, ends_at)
+            booking.starts_at, booking.ends_at = starts_at, ends_at
+            booking.turnover_minutes, booking.blocked_from, booking.blocked_until = (
+                turnover,
+                blocked_from,
+                blocked_until,
+            )
+            booking.price_breakdown, booking.total_price, booking.deposit = (
+                quote.breakdown,
+                quote.total,
+                quote.deposit,
+            )
+            booking.reminder_sent_at = None
+            save_blocking(booking)
+            booking_event(
+                booking,
+                "booking.rescheduled",
+                by=by,
+                previous_starts_at=timezone.localtime(old[0]).strftime("%Y-%m-%d %H:%M"),
+                previous_ends_at=timezone.localtime(old[1]).strftime("%Y-%m-%d %H:%M"),
+            )
+            waitlist.on_window_freed(set_, old[2], old[3], now=now)
+    if lapsed is not None:
+        raise hold_expired_error(lapsed)
+    return booking
+
+
+def booking_check_in(
+    *, booking: Booking, by, at: datetime | None = None, now: datetime | None = None
+) -> Booking:
+    """The crew arrived: record the actual time."""
+    now = _now(now)
+    with booking_transaction():
+        booking = lock_booking(booking.pk)
+        require_status(booking, [Status.CONFIRMED], _("checked in"))
+        at = at or now
+        if at > now + timedelta(minutes=5):
+            raise DomainError(
+                _("A check-in cannot be in the future."), code="invalid", fields={"at": [_("Future.")]}
+            )
+        booking.status = Status.CHECKED_IN
+        booking.checked_in_at = at
+        booking.save(update_fields=["status", "checked_in_at", "updated_at"])
+        booking_event(booking, "booking.checked_in", by=by, checked_in_at=timezone.localtime(at).isoformat())
+    return booking
+
+
+def booking_check_out(
+    *, booking: Booking, by, at: datetime | None = None, now: datetime | None = None
+) -> Booking:
+    """The crew left: record the actual time and bill overtime past the booked end (after the grace)."""
+    now = _now(now)
+    with booking_transaction():
+        booking = lock_booking(booking.pk)
+        require_status(booking, [Status.CHECKED_IN], _("checked out"))
+        at = at or now
+        if at < booking.checked_in_at:
+            raise DomainError(
+                _("The check-out is before the check-in."), code="invalid", fields={"at": [_("Too early.")]}
+            )
+        minutes, fee = pricing.overtime(
+            breakdown=booking.price_breakdown, ends_at=booking.ends_at, checked_out_at=at
+        )
+        booking.status = Status.COMPLETED
+        booking.checked_out_at = at
+        booking.overtime_minutes, booking.overtime_fee = minutes, fee
+        booking.closed_at = now
+        booking.save(
+            update_fields=[
+                "status",
+                "checked_out_at",
+                "overtime_minutes",
+                "overtime_fee",
+                "closed_at",
+                "updated_at",
+            ]
+        )
+        booking_event(booking, "booking.checked_out", by=by, overtime_minutes=minutes, overtime_fee=str(fee))
+    return booking
+
+
+def booking_mark_no_show(*, booking: Booking, by, now: datetime | None = None) -> Booking:
+    """Nobody checked in within the grace period: a no-show, charged like the latest cancellation."""
+    now = _now(now)
+    with booking_transaction():
+        booking = lock_booking(booking.pk)
+        require_status(booking, [Status.CONFIRMED], _("marked as a no-show"))
+        if now < booking.starts_at + timedelta(minutes=conf.no_show_grace_minutes()):
+            raise InvalidTransition(
+                _("Wait %(n)d minutes after the start before marking a no-show.")
+                % {"n": conf.no_show_grace_minutes()},
+                code="too_early",
+            )
+        percent = pricing.cancellation_percent(booking.set.base.cancellation_policy, hours_left=-1)
+        booking.status = Status.NO_SHOW
+        booking.cancellation_fee = pricing.money(booking.total_price * percent / 100)
+        booking.closed_at = now
+        booking.save(update_fields=["status", "cancellation_fee", "closed_at", "updated_at"])
+        booking_event(booking, "booking.no_show", by=by, fee=str(booking.cancellation_fee))
+    return booking
+
+
+def booking_expire(*, booking: Booking, now: datetime | None = None) -> bool:
+    """Expire a hold whose time ran out; False when there is nothing to do (idempotent)."""
+    now = _now(now)
+    with booking_transaction():
+        lock_sets([booking.set_id])
+        booking = lock_booking(booking.pk)
+        if not hold_lapsed(booking, now):
+            return False
+        _expire(booking, now)
+        return True

@@ -1,0 +1,27 @@
+"""Scoping-walker factories for the bookings routes (contract: see ``tests/test_scoping.py``).
+
+``booking`` and ``booking-batch`` are ``Scope.PARTICIPANTS``: the owner is the booking's production
+company, and the base operator the factory makes is the other participant. ``waitlist-entry`` belongs
+to its company; ``base-board`` (``/bases/{id}/board/``) to the base's operator.
+"""
+
+from studio.models import Organization
+from tests.factories import BaseFactory, BookingFactory, ProductionFactory, WaitlistEntryFactory
+
+
+def _booking(owner: Organization):
+    return BookingFactory(production=ProductionFactory(company=owner))
+
+
+def _board(owner: Organization):
+    return BaseFactory(operator=owner)
+
+
+_board.owner_kind = Organization.Kind.BASE_OPERATOR
+
+SCOPING = {
+    "booking": _booking,
+    "booking-batch": _booking,
+    "waitlist-entry": lambda owner: WaitlistEntryFactory(company=owner),
+    "base-board": _board,
+}

@@ -155,6 +155,8 @@ class ResubmitIn(CommentIn):
     """Multipart: ``comment`` plus, optionally, one replacement file per document type (field = type)."""
 
     def to_internal_value(self, data):
+        if not hasattr(data, "keys"):
+            return super().to_internal_value(data)  # DRF's "expected a dictionary" 400
         files = {}
         for doc_type in SubmissionDocument.Type.values:
             if doc_type in data:

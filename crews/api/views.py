@@ -1,0 +1,517 @@
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, renderers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from config.renderers import JSONRenderer
+from config.viewsets import ScopedGenericViewSet
+from crews import reports, services
+from crews.api import serializers as s
+from crews.api.renderers import CSVRenderer
+from crews.conflicts import conflicts_rendered, shoot_day_warnings
+from crews.ics import person_calendar
+from crews.render import RendererMissing, call_sheet_html, call_sheet_png
+from crews.selectors import (
+    call_sheet_by_token,
+    call_sheets_visible_to,
+    calls_visible_to,
+    crew_members_visible_to,
+    crews_visible_to,
+    people_visible_to,
+    person_by_feed_token,
+    recipient_by_token,
+    scenes_visible_to,
+    shoot_day_loaded,
+    shoot_days_visible_to,
+    stops_visible_to,
+)
+from crews.services.callsheets import recipient_current
+from locations.api.views import ICalendarRenderer
+from studio.models import Organization
+from studio.tenancy import PLAN_ROLES, Scope
+
+COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
+TOKEN = r"(?P<token>[A-Za-z0-9_-]{16,64})"
+
+
+def _validated(serializer_class, data, view, **kwargs):
+    serializer = serializer_class(data=data, context=view.get_serializer_context(), **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class CompanyViewSet(ScopedGenericViewSet):
+    scope = Scope.ORGANIZATION
+    organization_kinds = COMPANIES
+    write_roles = PLAN_ROLES
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    CompanyViewSet,
+):
+    """The company's roster; phones are masked except on a person's own page for planning roles."""
+
+    serializer_class = s.PersonOut
+    search_fields = ["name"]
+    ordering_fields = ["name", "id"]
+    filterset_fields = ["is_active"]
+    action_kinds = {"calendar": None}
+
+    def get_queryset(self):
+        return people_visible_to(organization=self.organization).order_by("name", "id")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["full_phone"] = s.full_phone_allowed(self)
+        return context
+
+    @extend_schema(request=s.PersonIn, responses={201: s.PersonOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.PersonIn, request.data, self)
+        person = services.person_create(company=self.organization, by=request.user, **data)
+        return Response(
+            s.PersonOut(person, context={"full_phone": True}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.PersonIn, responses=s.PersonOut)
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        person = self.get_object()
+        data = _validated(s.PersonIn, request.data, self, partial=partial)
+        person = services.person_update(person=person, by=request.user, **data)
+        return Response(s.PersonOut(person, context={"full_phone": True}).data)
+
+    @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
+    @action(detail=True, methods=["post"], url_path="feed-url")
+    def feed_url(self, request, pk=None):
+        """The person's private iCalendar URL of their call times (``rotate`` revokes the old one)."""
+        person = self.get_object()
+        data = _validated(s.FeedUrlIn, request.data, self)
+        person = services.person_feed_issue(person=person, rotate=data["rotate"])
+        path = reverse("person-calendar", kwargs={"format": "ics"})
+        return Response(
+            {
+                "url": request.build_absolute_uri(f"{path}?token={person.feed_token}"),
+                "token": person.feed_token,
+            }
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        auth=[],
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="calendar",
+        renderer_classes=[ICalendarRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
+        """A person's call times as iCalendar (``/people/calendar.ics?token=``): the token is the key."""
+        person = person_by_feed_token(token=request.query_params.get("token", ""))
+        if person is None:
+            raise NotFound()
+        return Response(person_calendar(person), content_type="text/calendar; charset=utf-8")
+
+
+class CrewViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    CompanyViewSet,
+):
+    """A production's units (A组, B组 …)."""
+
+    serializer_class = s.CrewOut
+    filterset_fields = ["production"]
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        return crews_visible_to(organization=self.organization)
+
+    @extend_schema(request=s.CrewIn, responses={201: s.CrewOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.CrewIn, request.data, self)
+        crew = services.crew_create(production=data["production"], name=data["name"], by=request.user)
+        return Response(s.CrewOut(crew).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CrewUpdateIn, responses=s.CrewOut)
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        crew = self.get_object()
+        data = _validated(s.CrewUpdateIn, request.data, self)
+        crew = services.crew_update(crew=crew, name=data["name"], by=request.user)
+        return Response(s.CrewOut(crew).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
+        responses={200: OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="day-out-of-days",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def day_out_of_days(self, request, pk=None, format=None):  # noqa: A002
+        """Which days each person works for this crew (JSON, or CSV with ``?format=csv``)."""
+        report = reports.day_out_of_days(crew=self.get_object())
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            return Response(
+                reports.day_out_of_days_rows(report),
+                headers={"Content-Disposition": f'attachment; filename="day-out-of-days-{pk}.csv"'},
+            )
+        return Response(report)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """The production's scenes shot and planned per shoot day, with totals."""
+        return Response(reports.production_progress(production=self.get_object().production))
+
+
+class CrewMemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    CompanyViewSet,
+):
+    """Who is on which crew, in which role, when, at what day rate."""
+
+    serializer_class = s.CrewMemberOut
+    filterset_fields = ["crew", "person", "role"]
+
+    def get_queryset(self):
+        return crew_members_visible_to(organization=self.organization)
+
+    @extend_schema(request=s.CrewMemberIn, responses={201: s.CrewMemberOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.CrewMemberIn, request.data, self)
+        member = services.crew_member_add(by=request.user, **data)
+        return Response(s.CrewMemberOut(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CrewMemberUpdateIn, responses=s.CrewMemberOut)
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        member = self.get_object()
+        data = _validated(s.CrewMemberUpdateIn, request.data, self)
+        member = services.crew_member_update(member=member, by=request.user, **data)
+        return Response(s.CrewMemberOut(member).data)
+
+    def perform_destroy(self, instance):
+        services.crew_member_remove(member=instance, by=self.request.user)
+
+
+class SceneViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    CompanyViewSet,
+):
+    """The scene breakdown of the company's productions (``?status=planned`` for what is left to shoot)."""
+
+    serializer_class = s.SceneOut
+    filterset_fields = ["production", "episode", "status", "time_of_day", "setting", "set_kind"]
+    ordering_fields = ["episode", "number", "id"]
+
+    def get_queryset(self):
+        return scenes_visible_to(organization=self.organization).order_by(
+            "production_id", "episode", "number"
+        )
+
+    @extend_schema(request=s.SceneIn, responses={201: s.SceneOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.SceneIn, request.data, self)
+        scene = services.scene_create(by=request.user, **data)
+        return Response(s.SceneOut(scene).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SceneUpdateIn, responses=s.SceneOut)
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        scene = self.get_object()
+        data = _validated(s.SceneUpdateIn, request.data, self)
+        scene = services.scene_update(scene=scene, by=request.user, **data)
+        return Response(s.SceneOut(scenes_visible_to(organization=self.organization).get(pk=scene.pk)).data)
+
+    @extend_schema(request=None, responses=s.SceneOut)
+    @action(detail=True, methods=["post"])
+    def drop(self, request, pk=None):
+        scene = services.scene_drop(scene=self.get_object(), by=request.user)
+        return Response(s.SceneOut(scene).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.SceneImportIn},
+        responses=s.SceneImportOut,
+        description=_("Import a scene breakdown from CSV; a bad row rejects the whole file."),
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_csv(self, request):
+        data = _validated(s.SceneImportIn, request.data, self)
+        result = services.scenes_import(
+            production=data["production"], data=data["file"].read(), by=request.user
+        )
+        return Response(s.SceneImportOut(result).data)
+
+
+class ShootDayViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    CompanyViewSet,
+):
+    """Crews' shoot days: stops and calls (``/stops/``, ``/calls/``), conflicts, publish, wrap."""
+
+    serializer_class = s.ShootDayOut
+    filterset_fields = ["crew", "date", "status", "crew__production"]
+    ordering_fields = ["date", "id"]
+
+    def get_queryset(self):
+        queryset = shoot_days_visible_to(organization=self.organization)
+        if self.action in {"retrieve", "conflicts"}:
+            return shoot_day_loaded(queryset)
+        return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        day = self.get_object()
+        day.conflicts = shoot_day_warnings(day)
+        return Response(s.ShootDayDetailOut(day, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.ShootDayIn, responses={201: s.ShootDayDetailOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.ShootDayIn, request.data, self)
+        day = services.shoot_day_create(by=request.user, **data)
+        return Response(s.ShootDayDetailOut(day).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ShootDayUpdateIn, responses=s.ShootDayDetailOut)
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        day = self.get_object()
+        data = _validated(s.ShootDayUpdateIn, request.data, self)
+        day = services.shoot_day_update(shoot_day=day, by=request.user, **data)
+        return Response(s.ShootDayDetailOut(day).data)
+
+    def perform_destroy(self, instance):
+        services.shoot_day_delete(shoot_day=instance, by=self.request.user)
+
+    @extend_schema(responses=s.ConflictOut(many=True))
+    @action(detail=True, methods=["get"])
+    def conflicts(self, request, pk=None):
+        """Every warning about the day now, with the message a scheduler reads."""
+        return Response(conflicts_rendered(shoot_day_warnings(self.get_object())))
+
+    @extend_schema(request=None, responses={201: s.CallSheetOut})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Freeze the day as call sheet version N+1; notify its people (after v1 only changed lines)."""
+        sheet = services.shoot_day_publish(
+            shoot_day=self.get_object(), by=request.user, base_url=request.build_absolute_uri("/")
+        )
+        sheet = call_sheets_visible_to(organization=self.organization).get(pk=sheet.pk)
+        return Response(s.CallSheetOut(sheet, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(request=s.WrapIn, responses=s.WrapOut)
+    @action(detail=True, methods=["post"])
+    def wrap(self, request, pk=None):
+        """销场: mark the scenes shot; the day's other scenes go back to planned for the next day."""
+        day = self.get_object()
+        data = _validated(s.WrapIn, request.data, self)
+        result = services.shoot_day_wrap(shoot_day=day, shot=data["shot"], by=request.user)
+        next_day = result["next_shoot_day"]
+        return Response(
+            s.WrapOut(
+                {**result, "next_shoot_day": next_day.pk if next_day else None},
+                context=self.get_serializer_context(),
+            ).data
+        )
+
+    def get_serializer_class(self):
+        return s.ShootDayDetailOut if self.action == "retrieve" else s.ShootDayOut
+
+
+class StopViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    CompanyViewSet,
+):
+    """A shoot day's stops: a booking of the production, the window there and the scenes shot."""
+
+    serializer_class = s.StopOut
+    filterset_fields = ["shoot_day"]
+
+    def get_queryset(self):
+        return stops_visible_to(organization=self.organization).select_related("shoot_day")
+
+    def _answer(self, stop, status_code=200):
+        day = services.shoot_day_conflicts_refresh(shoot_day=stop.shoot_day)
+        stop = next(item for item in day.stops.all() if item.pk == stop.pk)
+        body = s.StopOut(stop).data
+        body["conflicts"] = conflicts_rendered(day.conflicts)
+        return Response(body, status=status_code)
+
+    @extend_schema(request=s.StopIn, responses={201: s.StopOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.StopIn, request.data, self)
+        stop = services.stop_add(by=request.user, **data)
+        return self._answer(stop, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.StopUpdateIn, responses=s.StopOut)
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        stop = self.get_object()
+        data = _validated(s.StopUpdateIn, request.data, self)
+        stop = services.stop_update(stop=stop, by=request.user, **data)
+        return self._answer(stop)
+
+    def perform_destroy(self, instance):
+        services.stop_remove(stop=instance, by=self.request.user)
+        services.shoot_day_conflicts_refresh(shoot_day=instance.shoot_day)
+
+
+class CallViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    CompanyViewSet,
+):
+    """Who is called to a shoot day, from call to release (a person is never called twice at once)."""
+
+    serializer_class = s.CallOut
+    filterset_fields = ["shoot_day", "person"]
+
+    def get_queryset(self):
+        return calls_visible_to(organization=self.organization)
+
+    def _answer(self, call, status_code=200):
+        day = services.shoot_day_conflicts_refresh(shoot_day=call.shoot_day)
+        body = s.CallOut(call).data
+        body["conflicts"] = conflicts_rendered(day.conflicts)
+        return Response(body, status=status_code)
+
+    @extend_schema(request=s.CallIn, responses={201: s.CallOut})
+    def create(self, request, *args, **kwargs):
+        data = _validated(s.CallIn, request.data, self)
+        call = services.call_add(by=request.user, **data)
+        return self._answer(call, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CallUpdateIn, responses=s.CallOut)
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        call = self.get_object()
+        data = _validated(s.CallUpdateIn, request.data, self)
+        call = services.call_update(call=call, by=request.user, **data)
+        return self._answer(call)
+
+    def perform_destroy(self, instance):
+        services.call_remove(call=instance, by=self.request.user)
+        services.shoot_day_conflicts_refresh(shoot_day=instance.shoot_day)
+
+
+class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet):
+    """Published call sheets with who has and hasn't acknowledged; the public pages live under ``public/``."""
+
+    serializer_class = s.CallSheetOut
+    filterset_fields = ["shoot_day", "version"]
+
+    def get_queryset(self):
+        return call_sheets_visible_to(organization=self.organization)
+
+    def get_serializer_class(self):
+        return s.CallSheetListOut if self.action == "list" else s.CallSheetOut
+
+    @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR}, auth=[])
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=f"public/{TOKEN}",
+        url_name="public",
+        renderer_classes=[renderers.StaticHTMLRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def public(self, request, token=None):
+        """The call sheet page behind a private link: a person's own (with acknowledge) or the group's."""
+        recipient = recipient_by_token(token=token)
+        if recipient is not None:
+            current = recipient_current(recipient)
+            acknowledge = reverse("call-sheet-public-acknowledge", kwargs={"token": current.token})
+            html = call_sheet_html(current.call_sheet, current, acknowledge_url=acknowledge)
+        else:
+            sheet = call_sheet_by_token(token=token)
+            if sheet is None:
+                raise Http404
+            html = call_sheet_html(sheet)
+        return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"))
+
+    @extend_schema(request=None, responses={(200, "text/html"): OpenApiTypes.STR}, auth=[])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path=f"public/{TOKEN}/acknowledge",
+        url_name="public-acknowledge",
+        renderer_classes=[renderers.StaticHTMLRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def public_acknowledge(self, request, token=None):
+        """The person confirms their call; recorded once however often it is clicked."""
+        recipient = recipient_by_token(token=token)
+        if recipient is None:
+            raise Http404
+        current = services.call_sheet_acknowledge(recipient=recipient_current(recipient))
+        html = call_sheet_html(current.call_sheet, current)
+        return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"))
+
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY}, auth=[])
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=f"public/{TOKEN}/image",
+        url_name="public-image",
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def public_image(self, request, token=None):
+        """The call sheet as a PNG for the work-chat group."""
+        sheet = call_sheet_by_token(token=token)
+        if sheet is None:
+            recipient = recipient_by_token(token=token)
+            if recipient is None:
+                raise Http404
+            sheet = recipient.call_sheet
+        try:
+            png = call_sheet_png(sheet)
+        except RendererMissing as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return _private_page(HttpResponse(png, content_type="image/png"))
+
+
+def _private_page(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,47 @@
+"""A person's call times as an iCalendar feed (RFC 5545), reached by their private token."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from crews.models import Call, Person
+
+FEED_PAST_DAYS = 30
+
+
+def person_calendar(person: Person, *, now=None) -> bytes:
+    now = now or timezone.now()
+    calendar = Calendar()
+    calendar.add("prodid", "-//Shooting Circle//Calls//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("%(name)s · call times") % {"name": person.name})
+    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    calls = (
+        Call.objects.filter(person=person, released_at__gte=now - timedelta(days=FEED_PAST_DAYS))
+        .select_related("shoot_day__crew__production")
+        .order_by("call_at")
+    )
+    for call in calls:
+        day = call.shoot_day
+        event = Event()
+        event.add("uid", f"call-{call.pk}@shooting-circle")
+        event.add("dtstamp", now)
+        event.add("dtstart", call.call_at)
+        event.add("dtend", call.released_at)
+        event.add("summary", f"{day.crew.production.title} · {day.crew.name} · {call.get_role_display()}")
+        details = []
+        if call.makeup_ready_at:
+            details.append(
+                _("Makeup ready %(time)s") % {"time": f"{timezone.localtime(call.makeup_ready_at):%H:%M}"}
+            )
+        if call.on_set_at:
+            details.append(_("On set %(time)s") % {"time": f"{timezone.localtime(call.on_set_at):%H:%M}"})
+        if call.note:
+            details.append(call.note)
+        event.add("description", "\n".join(details))
+        event.add("status", "CONFIRMED" if day.status != day.Status.DRAFT else "TENTATIVE")
+        calendar.add_component(event)
+    return calendar.to_ical()

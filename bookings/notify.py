@@ -52,7 +52,7 @@ def booking_payload(booking: Booking) -> dict:
         "base_name": base.name,
         "base_address": base.address,
         "company": booking.company_id,
-        "company_name": str(booking.company),
+        "company_name": booking.company.name,
         "production": booking.production_id,
         "production_title": booking.production.title,
         "starts_at": _local(booking.starts_at),

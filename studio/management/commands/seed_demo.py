@@ -16,6 +16,7 @@ SEEDERS = [
     "studio.demo",
     "studio.review.demo",
     "locations.demo",
+    "bookings.demo",
 ]
 
 

@@ -9,12 +9,13 @@ throttled 429 (with ``Retry-After``). ``fields`` maps a field name (or a header 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 
 class DomainError(Exception):
@@ -77,6 +78,13 @@ def api_exception_handler(exc, context):
         return envelope(code="too_many_fields", detail=_("The request has too many fields."), status_code=400)
     if isinstance(exc, SuspiciousOperation):
         return envelope(code="bad_request", detail=_("The request could not be understood."), status_code=400)
+    if isinstance(exc, DataError):
+        # The database refused a value the input carried (out of range number, impossible time zone
+        # offset...): the request's fault, not the server's.
+        set_rollback()
+        return envelope(
+            code="invalid_value", detail=_("A value in the request is out of range."), status_code=400
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

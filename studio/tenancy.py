@@ -52,6 +52,8 @@ def resolve_membership(request) -> Membership:
             raise exceptions.ValidationError(
                 {ORGANIZATION_HEADER: [_("An organisation id (a whole number) is required.")]}
             ) from None
+        if not -(2**63) <= organization_id < 2**63:  # beyond any id; SQLite would raise OverflowError
+            raise exceptions.NotFound(_("No such organisation."))
         membership = memberships.filter(organization_id=organization_id).first()
         if membership is None:
             raise exceptions.NotFound(_("No such organisation."))

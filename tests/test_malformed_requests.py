@@ -384,3 +384,14 @@ def test_naive_datetime_error_leaves_as_field_envelope():
     assert response.status_code == 400
     assert set(response.data) == {"code", "detail", "fields"}
     assert "starts_at" in response.data["fields"]
+
+
+def test_a_value_the_database_refuses_is_a_400_envelope():
+    from django.db import DataError
+
+    from config.exceptions import api_exception_handler
+
+    response = api_exception_handler(DataError('time zone displacement out of range: "+20:57"'), {})
+    assert response.status_code == 400
+    assert response.data["code"] == "invalid_value"
+    assert set(response.data) == {"code", "detail", "fields"}

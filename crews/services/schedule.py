@@ -432,7 +432,9 @@ def shoot_day_wrap(*, shoot_day: ShootDay, shot: list[Scene], by=None) -> dict:
         .order_by("date")
         .first()
     )
-    carried_scenes = list(Scene.objects.filter(pk__in=carried).order_by("episode", "number"))
+    carried_scenes = list(
+        Scene.objects.filter(pk__in=carried).prefetch_related("cast").order_by("episode", "number")
+    )
     event_record(
         type="shoot_day.wrapped",
         organization=day.crew.company,

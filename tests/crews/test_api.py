@@ -156,7 +156,11 @@ def test_scene_csv_import_is_all_or_nothing_with_row_and_reason(plan):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     PersonFactory(company=plan.company, name="林晚")
-    good = "episode,number,day_night,int_ext,set_kind,estimated_minutes,cast,description\n1,1,日,内,病房,20,林晚,醒来\n1,2,夜,外,,15,,\n"
+    good = (
+        "episode,number,day_night,int_ext,set_kind,estimated_minutes,cast,description\n"
+        "1,1,日,内,病房,20,林晚,醒来\n"
+        "1,2,夜,外,,15,,\n"
+    )
     bad = good + "1,3,黄昏,内,,15,,\n1,4,日,内,,15,路人甲,\n"
 
     response = plan.client.post(

@@ -17,6 +17,7 @@ SEEDERS = [
     "studio.review.demo",
     "locations.demo",
     "bookings.demo",
+    "crews.demo",
 ]
 
 

@@ -156,7 +156,8 @@ def event_record(
     if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
         actor = None
     audience = _unique_organizations(audience)
-    with transaction.atomic():
+    # no savepoint: an error here must abort the caller's transaction anyway, and it saves two round trips
+    with transaction.atomic(savepoint=False):
         event = Event(
             type=type, organization=organization, actor=actor, payload=payload, **_subject_reference(subject)
         )
@@ -192,16 +193,18 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
     """
     now = timezone.now()
     with transaction.atomic():
-        delivery = (
+        # emails and robot messages also read the event's organisation and actor (lazily: webhooks do not)
+        found = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event", "event__organization", "event__actor", "endpoint")
+            .select_related("event", "endpoint")
             .filter(
                 pk=delivery_id, status__in=Delivery.OPEN_STATUSES, next_attempt_at__lte=now + DUE_TOLERANCE
             )
-            .first()
+            .order_by()[:1]
         )
-        if delivery is None:
+        if not found:
             return None
+        (delivery,) = found
         delivery.attempts += 1
         try:
             delivery_send(delivery)

@@ -7,6 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like real receivers
+    # one send per response and no Nagle: otherwise every answer waits ~40 ms for a delayed ACK
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def do_POST(self):  # noqa: N802 - http.server's naming
         length = int(self.headers.get("Content-Length") or 0)

@@ -222,9 +222,10 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
+        submission = self.get_object()  # an outsider gets 404 before the body is looked at
         data = self._input(DocumentIn)
         document = document_services.document_upload(
-            submission=self.get_object(), doc_type=data["doc_type"], upload=data["file"], by=request.user
+            submission=submission, doc_type=data["doc_type"], upload=data["file"], by=request.user
         )
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
@@ -241,24 +242,24 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(request=EpisodesIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["put"])
     def episodes(self, request, pk=None):
-        data = self._input(EpisodesIn)
         submission = self.get_object()
+        data = self._input(EpisodesIn)
         document_services.episodes_replace(submission=submission, episodes=data["episodes"], by=request.user)
         return self._render(submission)
 
     @extend_schema(request=CommentIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        submission = self.get_object()
         data = self._input(CommentIn)
-        return self._render(services.submission_submit(submission=self.get_object(), by=request.user, **data))
+        return self._render(services.submission_submit(submission=submission, by=request.user, **data))
 
     @extend_schema(request=CommentIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        submission = self.get_object()
         data = self._input(CommentIn)
-        return self._render(
-            services.submission_withdraw(submission=self.get_object(), by=request.user, **data)
-        )
+        return self._render(services.submission_withdraw(submission=submission, by=request.user, **data))
 
     @extend_schema(
         request={"application/json": CommentIn, "multipart/form-data": ResubmitIn},
@@ -269,8 +270,9 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
+        submission = self.get_object()
         data = self._input(ResubmitIn)
-        new = services.submission_resubmit(submission=self.get_object(), by=request.user, **data)
+        new = services.submission_resubmit(submission=submission, by=request.user, **data)
         return self._render(new, status_code=status.HTTP_201_CREATED)
 
 

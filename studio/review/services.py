@@ -12,6 +12,7 @@ Stages (DOMAIN.md)::
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -471,7 +472,7 @@ def _finding_create(
     )
     try:
         finding.full_clean(exclude=["submission", "created_by", "decision"])
-    except Exception as exc:  # django ValidationError → the domain's 400
+    except ValidationError as exc:
         raise DomainError(
             _("The finding is invalid."), code="finding_invalid", fields=getattr(exc, "message_dict", {})
         ) from None

@@ -77,7 +77,6 @@ class ProductionIn(ModelInputSerializer):
             "special_subject",
             "planned_start",
             "planned_end",
-            "status",
         ]
         # uniqueness is the service's rule, with its own message
         validators = []
@@ -88,6 +87,11 @@ class ProductionIn(ModelInputSerializer):
         if start and end and end < start:
             raise serializers.ValidationError({"planned_end": [_("Must be on or after the planned start.")]})
         return attrs
+
+
+class ProductionStatusIn(InputSerializer):
+    status = serializers.ChoiceField(choices=Production.Status.choices)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class TokenIn(InputSerializer):

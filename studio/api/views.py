@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -11,10 +12,18 @@ from rest_framework.views import APIView
 from config.idempotency import IdempotentMixin
 from config.viewsets import ScopedGenericViewSet
 from studio.api.filters import ProductionFilterSet
-from studio.api.serializers import MeOut, OrganizationOut, ProductionIn, ProductionOut, TokenIn, TokenOut
+from studio.api.serializers import (
+    MeOut,
+    OrganizationOut,
+    ProductionIn,
+    ProductionOut,
+    ProductionStatusIn,
+    TokenIn,
+    TokenOut,
+)
 from studio.models import Organization
 from studio.selectors import memberships_for_user, organizations_visible_to, productions_visible_to
-from studio.services import production_create, production_update
+from studio.services import production_change_status, production_create, production_update
 from studio.tenancy import MANAGE_ROLES, PLAN_ROLES, Scope
 
 
@@ -89,6 +98,7 @@ class ProductionViewSet(
         "create": {Organization.Kind.PRODUCTION_COMPANY},
         "update": {Organization.Kind.PRODUCTION_COMPANY},
         "partial_update": {Organization.Kind.PRODUCTION_COMPANY},
+        "transition": {Organization.Kind.PRODUCTION_COMPANY},
     }
 
     def get_queryset(self):
@@ -113,4 +123,19 @@ class ProductionViewSet(
         )
         data.is_valid(raise_exception=True)
         production = production_update(production=instance, by=request.user, **data.validated_data)
+        return Response(ProductionOut(production).data)
+
+    @extend_schema(request=ProductionStatusIn, responses=ProductionOut)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the production to another status (409 when the lifecycle does not allow it)."""
+        production = self.get_object()
+        data = ProductionStatusIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        production = production_change_status(
+            production=production,
+            to=data.validated_data["status"],
+            by=request.user,
+            comment=data.validated_data["comment"],
+        )
         return Response(ProductionOut(production).data)

@@ -107,3 +107,38 @@ def test_acting_for_an_organisation_you_do_not_belong_to_is_404(member, api):
     company, stranger = CompanyFactory(), CompanyFactory()
     response = api(member(company), stranger).get("/api/v1/productions/")
     assert response.status_code == 404
+
+
+def test_status_is_not_writable_directly(member, api):
+    company = CompanyFactory()
+    production = ProductionFactory(company=company)
+    response = api(member(company), company).patch(
+        f"/api/v1/productions/{production.pk}/", {"status": "released"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "status" in response.json()["fields"]
+    production.refresh_from_db()
+    assert production.status == Production.Status.DEVELOPMENT
+
+
+def test_transition_follows_the_lifecycle(member, api):
+    company = CompanyFactory()
+    production = ProductionFactory(company=company)
+    client = api(member(company), company)
+    url = f"/api/v1/productions/{production.pk}/transition/"
+    assert client.post(url, {"status": "pre_production"}, format="json").json()["status"] == "pre_production"
+    response = client.post(url, {"status": "released"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert client.post(url, {"status": "shooting"}, format="json").status_code == 200
+    production.refresh_from_db()
+    assert production.status == Production.Status.SHOOTING
+
+
+def test_transition_of_another_companys_production_is_404(member, api):
+    company, other = CompanyFactory(), CompanyFactory()
+    theirs = ProductionFactory(company=other)
+    response = api(member(company), company).post(
+        f"/api/v1/productions/{theirs.pk}/transition/", {"status": "cancelled"}, format="json"
+    )
+    assert response.status_code == 404

@@ -159,6 +159,11 @@ class Base(models.Model):
     max_active_holds_per_company = models.PositiveSmallIntegerField(
         _("maximum active holds per company"), default=5, validators=[MinValueValidator(1)]
     )
+    requires_preliminary_review = models.BooleanField(
+        _("requires preliminary review"),
+        default=False,
+        help_text=_("Confirm bookings only for productions whose planning dossier passed preliminary review."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -53,10 +53,12 @@ def _expire(booking: Booking, now: datetime) -> None:
 
 def release_lapsed_holds(set_ids, now: datetime) -> int:
     """Expire the lapsed holds of these (locked) sets, so that they stop blocking in this transaction."""
+    due = Booking.objects.filter(set_id__in=list(set_ids), status=Status.HELD, hold_expires_at__lte=now)
+    if not due.exists():  # the common case, kept to one light query
+        return 0
     lapsed = list(
-        Booking.objects.select_for_update(of=("self",))
+        due.select_for_update(of=("self",))
         .select_related("set__base__operator", "company", "production")
-        .filter(set_id__in=list(set_ids), status=Status.HELD, hold_expires_at__lte=now)
         .order_by("pk")
     )
     for booking in lapsed:

@@ -355,3 +355,20 @@ def test_waitlist_offer_goes_to_the_first_waiter_only(world, api, company_api):
     assert second.status == "offered"
     assert waiters[1].get("/api/v1/waitlist-entries/").json()["count"] == 1
     assert waiters[1].get(f"/api/v1/waitlist-entries/{first.pk}/").status_code == 404
+
+
+def test_waitlist_list_has_a_constant_query_count(world, api):
+    from tests.factories import WaitlistEntryFactory
+
+    client = api(world.company_users[1], world.companies[1])
+    WaitlistEntryFactory(company=world.companies[1], set=world.set)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/waitlist-entries/", {"ordering": "-created_at"}).status_code == 200
+        return len(captured.captured_queries)
+
+    few = count_queries()
+    for set_ in world.sets:
+        WaitlistEntryFactory.create_batch(4, company=world.companies[1], set=set_)
+    assert count_queries() == few

@@ -91,7 +91,7 @@ def test_200_concurrent_creates_for_one_slot_make_exactly_one_booking_in_every_r
 def test_200_concurrent_reschedules_into_one_slot_move_exactly_one_booking(pool):
     world = make_world(companies=5, sets=1, max_days_ahead=120)
     set_ = world.set
-    rounds = max(1, ROUNDS // 2)
+    rounds = ROUNDS
     bookings = []
     for slot in range(REQUESTS):
         day, index = divmod(slot, 4)

@@ -19,7 +19,7 @@ from bookings.services import (
     bookings_expire_due,
     bookings_remind_due,
 )
-from config.exceptions import DomainError
+from config.exceptions import ConflictError, DomainError
 from locations.models import Set
 from notifications.models import Event
 from tests.bookings.conftest import morning
@@ -259,3 +259,16 @@ def test_reminder_is_sent_once_a_day_ahead(world):
     assert bookings_remind_due(now=starts - timedelta(hours=20)) == 1
     assert bookings_remind_due(now=starts - timedelta(hours=19)) == 0
     assert Event.objects.filter(type="booking.reminder", subject_id=str(booking.pk)).count() == 1
+
+
+def test_a_base_requiring_preliminary_review_confirms_only_productions_past_it(world):
+    from studio.models_review import ReviewSubmission
+    from tests.factories import ReviewSubmissionFactory
+
+    type(world.base).objects.filter(pk=world.base.pk).update(requires_preliminary_review=True)
+    booking = create(world)
+    with pytest.raises(ConflictError) as caught:
+        booking_confirm(booking=booking, by=world.operator_user)
+    assert caught.value.code == "preliminary_review_required"
+    ReviewSubmissionFactory(production=world.production, stage=ReviewSubmission.Stage.CONTENT_AUDIT)
+    assert booking_confirm(booking=booking, by=world.operator_user).status == Status.CONFIRMED

@@ -121,4 +121,3 @@ class ProductionAdmin(OrganizationScopedAdmin):
             raise
         obj.pk = saved.pk
         obj.refresh_from_db()
-

@@ -10,4 +10,4 @@ class ProductionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Production
-        fields = ["status", "genre", "special_subject"]
+        fields = ["status", "genre", "special_subject", "tier"]

@@ -56,6 +56,8 @@ class ProductionOut(serializers.ModelSerializer):
             "minutes_per_episode",
             "total_investment",
             "special_subject",
+            "tier",
+            "tier_flagged_at",
             "planned_start",
             "planned_end",
             "status",

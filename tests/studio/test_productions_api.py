@@ -142,3 +142,18 @@ def test_transition_of_another_companys_production_is_404(member, api):
         f"/api/v1/productions/{theirs.pk}/transition/", {"status": "cancelled"}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_production_shows_its_review_tier_and_filters_by_it(member, api):
+    company = CompanyFactory()
+    client = api(member(company), company)
+    big = client.post(
+        "/api/v1/productions/", {**VALID, "total_investment": "5000000.00"}, format="json"
+    ).json()
+    small = client.post(
+        "/api/v1/productions/", {**VALID, "title": "小成本", "total_investment": "200000.00"}, format="json"
+    ).json()
+    assert big["tier"] == "key"
+    assert small["tier"] == "other"
+    listed = client.get("/api/v1/productions/?tier=key").json()["results"]
+    assert [p["id"] for p in listed] == [big["id"]]

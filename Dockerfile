@@ -12,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN groupadd --system app && useradd --system --gid app --home-dir /app --shell /usr/sbin/nologin app
 
+# Call sheets are rendered to PNG by headless Chromium; the font gives it Chinese glyphs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 # psycopg[binary] and Pillow ship manylinux wheels: no compiler or system libraries needed.
 COPY requirements.txt ./

@@ -270,6 +270,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "notifications.models.Delivery.Status",
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "WaitlistEntryStatusEnum": "bookings.models.WaitlistEntry.Status",
+        "CrewRoleEnum": "crews.models.Role",
+        "SceneStatusEnum": "crews.models.Scene.Status",
+        "ShootDayStatusEnum": "crews.models.ShootDay.Status",
+        "SceneTimeOfDayEnum": "crews.models.Scene.TimeOfDay",
+        "SceneSettingEnum": "crews.models.Scene.Setting",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -162,7 +162,9 @@ class Base(models.Model):
     requires_preliminary_review = models.BooleanField(
         _("requires preliminary review"),
         default=False,
-        help_text=_("Confirm bookings only for productions whose planning dossier passed preliminary review."),
+        help_text=_(
+            "Confirm bookings only for productions whose planning dossier passed preliminary review."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -294,7 +294,9 @@ class BookingFactory(factory.django.DjangoModelFactory):
     )
     total_price = Decimal("1200.00")
     deposit = Decimal("1000.00")
-    price_breakdown = factory.LazyFunction(lambda: {"currency": "CNY", "method": "hourly", "total": "1200.00"})
+    price_breakdown = factory.LazyFunction(
+        lambda: {"currency": "CNY", "method": "hourly", "total": "1200.00"}
+    )
 
 
 class WaitlistEntryFactory(factory.django.DjangoModelFactory):

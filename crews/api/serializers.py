@@ -97,11 +97,11 @@ def full_phone_allowed(view) -> bool:
     return view.action == "retrieve" and membership is not None and membership.role in PLAN_ROLES
 
 
-class FeedUrlIn(InputSerializer):
+class PersonFeedUrlIn(InputSerializer):
     rotate = serializers.BooleanField(required=False, default=False)
 
 
-class FeedUrlOut(serializers.Serializer):
+class PersonFeedUrlOut(serializers.Serializer):
     url = serializers.CharField()
     token = serializers.CharField()
 

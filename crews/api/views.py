@@ -92,12 +92,12 @@ class PersonViewSet(
         person = services.person_update(person=person, by=request.user, **data)
         return Response(s.PersonOut(person, context={"full_phone": True}).data)
 
-    @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
+    @extend_schema(request=s.PersonFeedUrlIn, responses=s.PersonFeedUrlOut)
     @action(detail=True, methods=["post"], url_path="feed-url")
     def feed_url(self, request, pk=None):
         """The person's private iCalendar URL of their call times (``rotate`` revokes the old one)."""
         person = self.get_object()
-        data = _validated(s.FeedUrlIn, request.data, self)
+        data = _validated(s.PersonFeedUrlIn, request.data, self)
         person = services.person_feed_issue(person=person, rotate=data["rotate"])
         path = reverse("person-calendar", kwargs={"format": "ics"})
         return Response(

@@ -2,6 +2,8 @@ import django_filters
 
 from notifications.models import Delivery, Event
 
+ID_MAX = 2**63 - 1
+
 
 class EventFilterSet(django_filters.FilterSet):
     type = django_filters.CharFilter()
@@ -15,10 +17,17 @@ class EventFilterSet(django_filters.FilterSet):
 
 
 class DeliveryFilterSet(django_filters.FilterSet):
+    # plain numbers: a choice filter would tell whether another organisation's event or endpoint exists
+    event = django_filters.NumberFilter(
+        field_name="event_id", min_value=1, max_value=ID_MAX, decimal_places=0
+    )
+    endpoint = django_filters.NumberFilter(
+        field_name="endpoint_id", min_value=1, max_value=ID_MAX, decimal_places=0
+    )
     event_type = django_filters.CharFilter(field_name="event__type")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Delivery
-        fields = ["status", "channel", "event", "endpoint"]
+        fields = ["status", "channel"]

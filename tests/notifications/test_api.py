@@ -344,3 +344,21 @@ def test_endpoint_list_query_count_does_not_grow_with_the_page(manager_client):
     assert _queries(client, "/api/v1/webhook-endpoints/?page_size=2") == _queries(
         client, "/api/v1/webhook-endpoints/?page_size=12"
     )
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999", "0", "abc"])
+def test_delivery_event_filter_never_500s_and_reveals_nothing(member, api, value):
+    operator = OperatorFactory()
+    DeliveryFactory(organization=operator)
+    response = api(member(operator), operator).get("/api/v1/deliveries/", {"event": value})
+    assert response.status_code in {200, 400}
+    if response.status_code == 200:
+        assert response.json()["results"] == []
+
+
+def test_filtering_by_another_organisations_event_looks_like_no_match(member, api):
+    operator = OperatorFactory()
+    theirs = DeliveryFactory()
+    response = api(member(operator), operator).get("/api/v1/deliveries/", {"event": theirs.event_id})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

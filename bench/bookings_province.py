@@ -1,0 +1,584 @@
+"""Bookings and search benchmark on a province dataset, through gunicorn over HTTP (not in the test suite).
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_sc_book REDIS_URL=redis://127.0.0.1:6379/7 \\
+        .venv/bin/python bench/bookings_province.py
+
+1. dataset: the database is created if missing, migrated and seeded with ``seed_demo --scale province``
+   (50 bases, 5,000 sets, 2,000 companies); then 1,000,000 bookings over a year (200 per set, 12-hour
+   days 08:00–20:00, a year around today: completed / cancelled / no-show behind, confirmed / held /
+   cancelled ahead) are written by one ``INSERT … SELECT generate_series`` with the exclusion
+   constraint dropped and re-created afterwards (which also proves the data has no overlap; generated
+   rows carry a 30-minute turnover whatever their set's); new bookings go to 22:00–00:00, clear of
+   every generated day whatever the set's turnover;
+   ``--rebuild`` forces a new dataset.
+2. gunicorn serves ``config.wsgi`` (DEBUG off, persistent connections) on 127.0.0.1.
+3. measurements, every request over HTTP with keep-alive:
+   (a) search: ``GET /sets/?kind=&available_from=&available_to=`` (6 h) ``&near_place=&within_minutes=15``
+       vs the same SQL (the count and the page query Django runs) executed raw with psycopg;
+   (b) circle plan: ``POST /circle-plans/`` with 4 consecutive items;
+   (c) booking creation, non-conflicting, 8 concurrent clients (8 companies, disjoint sets), vs the same
+       ``INSERT`` of booking rows from 8 raw psycopg connections;
+   (d) 200 concurrent requests (200 connections released by a barrier) for one slot.
+Prints p50 / p95, throughput and ratios, and writes them as JSON to ``var/bench/bookings.json``.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_sc_book"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("THROTTLE_USER", "10000000/min")
+
+BOOKINGS_PER_SET = 200
+BLOCKING = "('held', 'confirmed', 'checked_in')"
+
+
+def database_ensure(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def summary(label: str, latencies_ms: list[float], elapsed: float) -> dict:
+    result = {
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "n": len(latencies_ms),
+        "p50_ms": round(statistics.median(latencies_ms), 2),
+        "p95_ms": round(percentile(latencies_ms, 0.95), 2),
+        "throughput_per_s": round(len(latencies_ms) / elapsed, 1),
+    }
+    print(
+        f"  {label:<42} p50 {result['p50_ms']:7.2f} ms  p95 {result['p95_ms']:7.2f} ms  "
+        f"{result['throughput_per_s']:8.1f}/s  (n={result['n']}, load {result['load_average_1m']})"
+    )
+    return result
+
+
+# Dataset ------------------------------------------------------------------------------------------
+
+
+GENERATE_SQL = f"""
+WITH sets AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM locations_set),
+prods AS (SELECT id, company_id, row_number() OVER (ORDER BY id) - 1 AS n FROM studio_production),
+total AS (SELECT count(*) AS c FROM studio_production),
+rows AS (
+    SELECT s.id AS set_id, p.id AS production_id, p.company_id,
+           ((date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') - interval '182 days'
+             + make_interval(days => (g * 365 / {BOOKINGS_PER_SET})) + interval '8 hours')
+             AT TIME ZONE 'Asia/Shanghai') AS starts_at,
+           g, s.n AS sn
+    FROM sets s CROSS JOIN generate_series(0, {BOOKINGS_PER_SET - 1}) g
+    CROSS JOIN total t
+    JOIN prods p ON p.n = (s.n * 7919 + g * 104729) % t.c
+)
+INSERT INTO bookings_booking (
+    set_id, production_id, company_id, status, starts_at, ends_at, turnover_minutes, blocked_from,
+    blocked_until, hold_expires_at, note, price_breakdown, total_price, deposit, cancellation_reason,
+    decline_reason, overtime_minutes, overtime_fee, created_at, updated_at
+)
+SELECT set_id, production_id, company_id,
+       CASE WHEN starts_at < now() THEN
+                CASE WHEN (sn + g) % 30 = 0 THEN 'no_show' WHEN (sn + g) % 14 = 0 THEN 'cancelled'
+                     ELSE 'completed' END
+            ELSE CASE WHEN (sn + g) % 10 = 0 THEN 'cancelled'
+                      WHEN (sn + g) % 33 = 0 AND starts_at < now() + interval '7 days' THEN 'held'
+                      ELSE 'confirmed' END END,
+       starts_at, starts_at + interval '12 hours', 30, starts_at - interval '30 minutes',
+       starts_at + interval '12 hours 30 minutes',
+       now() + interval '1 day', 'bench', '{{"method": "hourly"}}'::jsonb, 3600, 1000, '', '', 0, 0,
+       now(), now()
+    FROM rows
+"""
+
+
+def dataset(rebuild: bool) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from locations.models import Set
+
+    if Set.objects.count() < 5000:
+        print("seeding the province (seed_demo --scale province) ...")
+        started = time.monotonic()
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", scale="province", force=True, verbosity=0, stdout=quiet)
+        print(f"  seeded in {time.monotonic() - started:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bookings_booking WHERE note = 'bench'")
+        have = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM locations_set")
+        sets = cursor.fetchone()[0]
+        if have >= sets * BOOKINGS_PER_SET and not rebuild:
+            print(f"dataset present: {have:,} bench bookings on {sets:,} sets")
+            return
+        print(f"generating {sets * BOOKINGS_PER_SET:,} bookings ...")
+        started = time.monotonic()
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'booking_no_overlap'"
+        )
+        definition = cursor.fetchone()[0]
+        cursor.execute("TRUNCATE bookings_booking RESTART IDENTITY CASCADE")
+        cursor.execute("ALTER TABLE bookings_booking DROP CONSTRAINT booking_no_overlap")
+        cursor.execute(GENERATE_SQL)
+        inserted = cursor.rowcount
+        middle = time.monotonic()
+        cursor.execute(f"ALTER TABLE bookings_booking ADD CONSTRAINT booking_no_overlap {definition}")
+        # Instant booking everywhere for (c) and (d); notice and horizon as in production.
+        cursor.execute("UPDATE locations_base SET instant_book_default = true, max_days_ahead = 120")
+        cursor.execute("UPDATE locations_set SET instant_book = NULL")
+        cursor.execute("VACUUM ANALYZE bookings_booking")
+        cursor.execute("ANALYZE")
+        print(
+            f"  {inserted:,} rows in {middle - started:.0f} s; exclusion constraint re-validated in "
+            f"{time.monotonic() - middle:.0f} s"
+        )
+
+
+# HTTP ---------------------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive HTTP connection with a token and an acting organisation."""
+
+    def __init__(self, port: int, token: str, organization: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.headers = {
+            "Authorization": f"Token {token}",
+            "X-Organization": str(organization),
+            "Content-Type": "application/json",
+        }
+
+    def request(self, method: str, path: str, body=None) -> tuple[int, bytes, float]:
+        payload = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        self.connection.request(method, path, body=payload, headers=self.headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        return response.status, data, (time.perf_counter() - started) * 1000
+
+
+def gunicorn_start(port: int, workers: int, threads: int, worker_class: str = "sync"):
+    env = dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY="bench-secret-key-not-for-production",
+        SECURE_SSL_REDIRECT="0",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="ERROR",
+    )
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--worker-class", worker_class,
+        "--backlog", "2048", "--log-level", "warning", "--timeout", "120",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def gunicorn_stop(process) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+# Actors -------------------------------------------------------------------------------------------
+
+
+def actors(count: int):
+    """``count`` (company, production, token) triples, plus a production-company searcher."""
+    from rest_framework.authtoken.models import Token
+
+    from studio.models import Membership, Organization, Production
+
+    found = []
+    companies = Organization.objects.filter(kind=Organization.Kind.PRODUCTION_COMPANY).order_by("id")
+    for company in companies[: count + 1]:
+        membership = (
+            Membership.objects.filter(
+                organization=company, is_active=True, role__in=["owner", "manager", "coordinator"]
+            )
+            .select_related("user")
+            .first()
+        )
+        production = Production.objects.filter(company=company).first()
+        if membership and production:
+            token, _ = Token.objects.get_or_create(user=membership.user)
+            found.append((company, production, token.key))
+    return found
+
+
+# Scenarios ----------------------------------------------------------------------------------------
+
+
+def local_day(days: int) -> datetime:
+    from django.utils import timezone
+
+    return (timezone.localtime() + timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def scenario_search(port: int, searcher, count: int, rng: random.Random) -> dict:
+    import psycopg
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from locations.models import Place, Set
+    from locations.selectors import SetSearch, sets_search
+
+    company, _production, token = searcher
+    client = Client(port, token, company.pk)
+    place = Place.objects.filter(zone__name="平原示范区拍摄服务圈").order_by("id").first()
+    kinds = list(Set.Kind.values)
+    cases = []
+    for _ in range(count):
+        start = local_day(rng.randint(1, 30)).replace(hour=rng.choice([7, 8, 9, 12, 14]))
+        cases.append((rng.choice(kinds), start, start + timedelta(hours=6)))
+    api_latencies, found = [], []
+    started = time.perf_counter()
+    for kind, start, end in cases:
+        query = urlencode(
+            {
+                "kind": kind,
+                "available_from": start.isoformat(),
+                "available_to": end.isoformat(),
+                "near_place": place.pk,
+                "within_minutes": 15,
+            }
+        )
+        status, body, ms = client.request("GET", f"/api/v1/sets/?{query}")
+        assert status == 200, body[:300]
+        api_latencies.append(ms)
+        found.append(json.loads(body)["count"])
+    api = summary("(a) search via API", api_latencies, time.perf_counter() - started)
+
+    # The same SQL, raw: the statements Django runs for the count and the first page (photos included),
+    # captured with their parameters bound, then replayed through a bare psycopg connection.
+    statements = []
+    for kind, start, end in cases:
+        criteria = SetSearch(
+            kinds=[kind], available_from=start, available_to=end, origin=place, within_minutes=15
+        )
+        queryset = sets_search(organization=company, criteria=criteria)
+        with CaptureQueriesContext(connection) as captured:
+            queryset.count()
+            list(queryset[:50])
+        statements.append([query["sql"] for query in captured.captured_queries])
+    dsn = os.environ["DATABASE_URL"]
+    raw_latencies = []
+    with psycopg.connect(dsn) as raw:
+        started = time.perf_counter()
+        for sqls in statements:
+            t0 = time.perf_counter()
+            for sql in sqls:
+                raw.execute(sql.replace("%", "%%")).fetchall()
+            raw.commit()
+            raw_latencies.append((time.perf_counter() - t0) * 1000)
+        raw_elapsed = time.perf_counter() - started
+    connection.close()
+    raw_summary = summary("(a) search, same SQL raw (count+page+photos)", raw_latencies, raw_elapsed)
+    ratio = api["p50_ms"] / raw_summary["p50_ms"]
+    print(
+        f"  (a) API/raw p50 ratio {ratio:.2f}  (sets found per search: median {statistics.median(found):.0f})"
+    )
+    return {
+        "api": api,
+        "raw": raw_summary,
+        "ratio_p50": round(ratio, 2),
+        "found_median": statistics.median(found),
+    }
+
+
+def scenario_circle(port: int, searcher, count: int, rng: random.Random) -> dict:
+    from locations.models import Place
+
+    company, _production, token = searcher
+    client = Client(port, token, company.pk)
+    place = Place.objects.filter(zone__name="平原示范区拍摄服务圈").order_by("id").first()
+    plan = ["ceo_office", "hospital_ward", "bar", "villa", "restaurant", "apartment", "open_office", "court"]
+    latencies, plans = [], []
+    started = time.perf_counter()
+    for _ in range(count):
+        day = local_day(rng.randint(1, 30))
+        kinds = rng.sample(plan, 4)
+        items = [
+            {
+                "kind": kind,
+                "from": (day + timedelta(hours=8 + 3 * i)).isoformat(),
+                "to": (day + timedelta(hours=10 + 3 * i)).isoformat(),
+            }
+            for i, kind in enumerate(kinds)
+        ]
+        status, body, ms = client.request(
+            "POST",
+            "/api/v1/circle-plans/",
+            {"origin": {"place": place.pk}, "items": items, "within_minutes": 15},
+        )
+        assert status in (200, 400), body[:300]
+        latencies.append(ms)
+        plans.append(len(json.loads(body).get("plans", [])) if status == 200 else 0)
+    result = summary("(b) circle plan, 4 items", latencies, time.perf_counter() - started)
+    result["answered_with_plans"] = sum(1 for n in plans if n)
+    return result
+
+
+def scenario_create(port: int, people, per_client: int) -> dict:
+    import psycopg
+
+    from locations.models import Set
+
+    clients = len(people)
+    set_ids = list(Set.objects.order_by("id").values_list("id", flat=True))
+    # API clients take the first sets, the raw inserts the last ones: disjoint, never conflicting.
+    api_pairs = [(set_ids[i % 4000], 1 + i // 4000) for i in range(clients * per_client)]
+    raw_pairs = [(set_ids[4000 + i % 1000], 1 + i // 1000) for i in range(clients * per_client)]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def run(index: int):
+        company, production, token = people[index]
+        client = Client(port, token, company.pk)
+        mine = api_pairs[index::clients]
+        barrier.wait()
+        for set_id, days in mine:
+            start = local_day(days).replace(hour=22)
+            status, body, ms = client.request(
+                "POST",
+                "/api/v1/bookings/",
+                {
+                    "set": set_id,
+                    "production": production.pk,
+                    "starts_at": start.isoformat(),
+                    "ends_at": (start + timedelta(hours=2)).isoformat(),
+                },
+            )
+            with lock:
+                latencies.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    # One client alone first (days beyond the 8 clients' ones): the latency without queueing.
+    company, production, token = people[0]
+    alone, single = Client(port, token, company.pk), []
+    started = time.perf_counter()
+    for i in range(200):
+        start = local_day(100 + i // 100).replace(hour=22)
+        status, body, ms = alone.request(
+            "POST",
+            "/api/v1/bookings/",
+            {
+                "set": set_ids[i % 100],
+                "production": production.pk,
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=2)).isoformat(),
+            },
+        )
+        assert status == 201, body[:300]
+        single.append(ms)
+    one = summary("(c) create via API, 1 client", single, time.perf_counter() - started)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    api = summary(f"(c) create via API, {clients} clients", latencies, time.perf_counter() - started)
+    api["single_client"] = one
+    api["statuses"] = statuses
+    print(f"      statuses {statuses}")
+
+    dsn = os.environ["DATABASE_URL"]
+    raw_latencies: list[float] = []
+    insert = (
+        "INSERT INTO bookings_booking (set_id, production_id, company_id, status, starts_at, ends_at, "
+        "turnover_minutes, blocked_from, blocked_until, note, price_breakdown, total_price, deposit, "
+        "cancellation_reason, decline_reason, overtime_minutes, overtime_fee, confirmed_at, created_at, "
+        "updated_at) VALUES (%s, %s, %s, 'confirmed', %s, %s, 30, %s, %s, 'bench-raw', %s, 600, 1000, "
+        "'', '', 0, 0, now(), now(), now())"
+    )
+
+    def run_raw(index: int):
+        _company, production, _token = people[index]
+        mine = raw_pairs[index::clients]
+        with psycopg.connect(dsn) as raw:
+            barrier.wait()
+            for set_id, days in mine:
+                start = local_day(days).replace(hour=22)
+                end = start + timedelta(hours=2)
+                t0 = time.perf_counter()
+                raw.execute(
+                    insert,
+                    [set_id, production.pk, production.company_id, start, end,
+                     start - timedelta(minutes=30), end + timedelta(minutes=30), '{"method": "hourly"}'],
+                )  # fmt: skip
+                raw.commit()
+                with lock:
+                    raw_latencies.append((time.perf_counter() - t0) * 1000)
+
+    threads = [threading.Thread(target=run_raw, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    raw = summary(
+        f"(c) same INSERTs raw, {clients} connections", raw_latencies, time.perf_counter() - started
+    )
+    ratio = api["p50_ms"] / raw["p50_ms"]
+    print(
+        f"  (c) API/raw p50 ratio {ratio:.2f}; "
+        f"raw/API throughput {raw['throughput_per_s'] / api['throughput_per_s']:.2f}"
+    )
+    return {"api": api, "raw": raw, "ratio_p50": round(ratio, 2)}
+
+
+def scenario_race(port: int, people, requests: int) -> dict:
+    from django.db import connection
+
+    from bookings.models import Booking
+    from locations.models import Set
+
+    target = Set.objects.order_by("-id").values_list("id", flat=True)[1500]
+    start = local_day(100).replace(hour=22)
+    barrier = threading.Barrier(requests)
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    latencies: list[float] = []
+
+    def run(index: int):
+        company, production, token = people[index % len(people)]
+        client = Client(port, token, company.pk)
+        client.connection.connect()
+        barrier.wait()
+        offset = timedelta(minutes=30 * (index % 3))
+        status, _body, ms = client.request(
+            "POST",
+            "/api/v1/bookings/",
+            {
+                "set": target,
+                "production": production.pk,
+                "starts_at": (start + offset).isoformat(),
+                "ends_at": (start + offset + timedelta(hours=2)).isoformat(),
+            },
+        )
+        with lock:
+            statuses[status] = statuses.get(status, 0) + 1
+            latencies.append(ms)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(requests)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = summary(
+        f"(d) {requests} concurrent requests, one slot", latencies, time.perf_counter() - started
+    )
+    made = Booking.objects.filter(set_id=target, starts_at__gte=start - timedelta(hours=1),
+                                  starts_at__lt=start + timedelta(hours=2)).count()  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM bookings_booking a JOIN bookings_booking b ON a.set_id = b.set_id "
+            f"AND a.id < b.id WHERE a.set_id = %s AND a.status IN {BLOCKING} AND b.status IN {BLOCKING} "
+            f"AND a.blocked_from < b.blocked_until AND b.blocked_from < a.blocked_until",
+            [target],
+        )
+        overlaps = cursor.fetchone()[0]
+    print(f"      statuses {statuses}; bookings made for the slot: {made}; overlapping pairs: {overlaps}")
+    result.update({"statuses": statuses, "bookings_made": made, "overlapping_pairs": overlaps})
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the bookings")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=6)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--worker-class", default="sync", help="sync (default; gthread measured 2.5x slower per create here)"
+    )
+    parser.add_argument("--searches", type=int, default=300)
+    parser.add_argument("--plans", type=int, default=100)
+    parser.add_argument("--creates-per-client", type=int, default=250)
+    parser.add_argument("--race", type=int, default=200)
+    args = parser.parse_args()
+
+    database_ensure(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    dataset(args.rebuild)
+    with connection.cursor() as cursor:
+        # Rows made by earlier runs' API and raw inserts go; the generated year stays.
+        cursor.execute("DELETE FROM bookings_booking WHERE note <> 'bench'")
+        cursor.execute("SELECT count(*), count(DISTINCT set_id) FROM bookings_booking")
+        total, sets = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM locations_base")
+        bases = cursor.fetchone()[0]
+    print(f"dataset: {bases} bases, {sets:,} sets with bookings, {total:,} bookings")
+    people = actors(8)
+    searcher = people[0]
+    connection.close()
+    rng = random.Random(7)
+    process = gunicorn_start(args.port, args.workers, args.threads, args.worker_class)
+    results = {
+        "dataset": {"bases": bases, "sets": sets, "bookings": total},
+        "gunicorn": {"workers": args.workers, "threads": args.threads, "class": args.worker_class},
+    }
+    try:
+        warm = Client(args.port, searcher[2], searcher[0].pk)
+        for _ in range(20):
+            warm.request("GET", "/api/v1/sets/?kind=villa")
+        results["search"] = scenario_search(args.port, searcher, args.searches, rng)
+        results["circle_plan"] = scenario_circle(args.port, searcher, args.plans, rng)
+        results["create"] = scenario_create(args.port, people[:8], args.creates_per_client)
+        results["race"] = scenario_race(args.port, people, args.race)
+    finally:
+        gunicorn_stop(process)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bookings.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"results written to {out / 'bookings.json'}")
+
+
+if __name__ == "__main__":
+    main()

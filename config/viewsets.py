@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
+from config.renderers import JSONRenderer
 from studio.tenancy import PLAN_ROLES, ActingOrganization, RolePermission
 
 
@@ -26,6 +27,16 @@ class ScopedViewMixin(IdempotentMixin):
         context = super().get_serializer_context()
         context["organization"] = getattr(self.request, "organization", None)
         return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # An action that renders iCalendar, CSV or HTML still reports its errors in the JSON envelope,
+        # as documented, rather than as an error body labelled text/calendar.
+        renderer = getattr(response, "accepted_renderer", None)
+        if getattr(response, "exception", False) and renderer and renderer.media_type != "application/json":
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 class ScopedAPIView(ScopedViewMixin, APIView):

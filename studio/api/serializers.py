@@ -44,6 +44,8 @@ class MeOut(serializers.ModelSerializer):
 
 class ProductionOut(serializers.ModelSerializer):
     company = serializers.PrimaryKeyRelatedField(read_only=True)
+    # blank until the first classification (rows made in bulk, e.g. province-scale demo data)
+    tier = serializers.ChoiceField(choices=Production.Tier.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Production

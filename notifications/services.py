@@ -26,7 +26,7 @@ from config.exceptions import ConflictError, DomainError
 from notifications import conf
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
 from notifications.sending import DeliveryAbandoned, delivery_send
-from notifications.webhooks import UnsafeWebhookUrl, secret_generate, webhook_url_check
+from notifications.webhooks import UNRESOLVABLE, UnsafeWebhookUrl, secret_generate, webhook_url_check
 from studio.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
@@ -210,10 +210,10 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
             delivery_send(delivery)
         except Exception as exc:  # noqa: BLE001 - whatever the transport raised, the row records it
             delivery.last_error = _failure_text(exc)
-            if (
-                isinstance(exc, DeliveryAbandoned | UnsafeWebhookUrl)
-                or delivery.attempts >= conf.max_attempts()
-            ):
+            permanent = isinstance(exc, DeliveryAbandoned) or (
+                isinstance(exc, UnsafeWebhookUrl) and exc.code != UNRESOLVABLE
+            )
+            if permanent or delivery.attempts >= conf.max_attempts():
                 delivery.status = Delivery.Status.DEAD
             else:
                 delivery.status = Delivery.Status.RETRYING

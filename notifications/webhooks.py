@@ -29,9 +29,13 @@ RESPONSE_READ_LIMIT = 64 * 1024
 
 
 class UnsafeWebhookUrl(DomainError):
-    """The URL is not HTTPS or points at a private, loopback or link-local address."""
+    """The URL is not HTTPS or points at a private, loopback or link-local address (or does not resolve)."""
 
     code = "unsafe_webhook_url"
+
+
+#: the code of an ``UnsafeWebhookUrl`` for a host that does not resolve: at send time that may pass
+UNRESOLVABLE = "unresolvable_webhook_host"
 
 
 class WebhookFailed(Exception):
@@ -68,7 +72,9 @@ def _addresses(host: str) -> set[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise UnsafeWebhookUrl(
-            _("The webhook host does not resolve."), fields={"url": [_("The host does not resolve.")]}
+            _("The webhook host does not resolve."),
+            code=UNRESOLVABLE,
+            fields={"url": [_("The host does not resolve.")]},
         ) from None
     return {info[4][0].split("%")[0] for info in infos}
 

@@ -120,3 +120,20 @@ def test_endpoint_turned_private_after_registration_is_refused_at_send_time(sett
     delivery.refresh_from_db()
     assert "UnsafeWebhookUrl" in delivery.last_error
     assert hook.requests == []
+
+
+@pytest.mark.django_db
+def test_a_host_that_stops_resolving_is_retried_not_abandoned(settings, monkeypatch, queued):
+    import socket
+
+    settings.NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = False
+
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror("temporary failure in name resolution")
+
+    monkeypatch.setattr("notifications.webhooks.socket.getaddrinfo", no_dns)
+    endpoint = WebhookEndpointFactory(url="https://hooks.example.com/x")
+    delivery = DeliveryFactory(
+        endpoint=endpoint, channel=Delivery.Channel.WEBHOOK, next_attempt_at=timezone.now()
+    )
+    assert delivery_attempt(delivery_id=delivery.pk) == Delivery.Status.RETRYING

@@ -95,7 +95,7 @@ def test_200_concurrent_reschedules_into_one_slot_move_exactly_one_booking(pool)
     bookings = []
     for slot in range(REQUESTS):
         day, index = divmod(slot, 4)
-        starts = morning(days=10 + day, hour=5 + 4 * index)
+        starts = morning(days=20 + day, hour=5 + 4 * index)
         company = len(bookings) % 5
         bookings.append(
             BookingFactory(

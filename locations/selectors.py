@@ -228,7 +228,13 @@ def _annotate_travel(
         whens.append(When(pk=origin_set_id, then=Value(0)))
     whens += [When(base_id__in=ids, then=Value(value)) for value, ids in sorted(by_minutes.items())]
     reachable = [base_id for ids in by_minutes.values() for base_id in ids]
-    queryset = queryset.filter(base_id__in=reachable)
+    # the origin set itself is 0 minutes away, even when its base's walk exceeds the limit
+    within = (
+        Q(base_id__in=reachable) | Q(pk=origin_set_id)
+        if origin_set_id is not None
+        else Q(base_id__in=reachable)
+    )
+    queryset = queryset.filter(within)
     if not whens:
         return queryset.annotate(travel_minutes=Value(None, output_field=IntegerField()))
     return queryset.annotate(travel_minutes=Case(*whens, default=Value(None), output_field=IntegerField()))

@@ -52,11 +52,24 @@ def centre_profile(centre: Organization) -> ReviewCentreProfile:
 
 
 def _lock(submission: ReviewSubmission) -> ReviewSubmission:
-    return (
+    """Lock the row; refuse (409) when its stage moved since the caller loaded ``submission``.
+
+    The caller decided on the stage it saw: a "return" clicked at 初审 must not land on a submission
+    that a colleague has meanwhile passed to content audit.
+    """
+    locked = (
         ReviewSubmission.objects.select_for_update(of=("self",))
         .select_related("production__company", "centre", "assigned_reviewer")
         .get(pk=submission.pk)
     )
+    if submission.stage != locked.stage:
+        raise InvalidTransition(
+            _("Someone else changed this submission meanwhile: it is now in stage “%(stage)s”.")
+            % {"stage": locked.get_stage_display()},
+            code="stage_changed",
+            fields={"stage": [locked.stage]},
+        )
+    return locked
 
 
 def _require_stage(submission: ReviewSubmission, allowed: Iterable[str], action: str) -> None:

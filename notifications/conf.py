@@ -22,6 +22,8 @@ DEFAULTS = {
     "NOTIFICATIONS_RELAY_INTERVAL_SECONDS": 10.0,
     "NOTIFICATIONS_RELAY_GRACE_SECONDS": 60.0,
     "NOTIFICATIONS_RELAY_BATCH": 1000,
+    # deliveries queued together (one transaction's, or the relay's) travel in tasks of at most this many
+    "NOTIFICATIONS_TASK_BATCH": 20,
     # loopback / private webhook targets (tests, local receivers); DEBUG allows them too
     "NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS": False,
 }
@@ -73,6 +75,10 @@ def relay_grace_seconds() -> float:
 
 def relay_batch() -> int:
     return int(_value("NOTIFICATIONS_RELAY_BATCH"))
+
+
+def task_batch() -> int:
+    return max(1, int(_value("NOTIFICATIONS_TASK_BATCH")))
 
 
 def allow_private_webhooks() -> bool:

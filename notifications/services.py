@@ -118,26 +118,58 @@ def _webhook_deliveries(*, event: Event, audience: list[Organization]) -> list[D
 
 
 def deliveries_enqueue(delivery_ids: list[int], *, eta: datetime | None = None) -> None:
-    """Queue a task per delivery. Never raises: a row whose message is not queued is sent by the relay."""
+    """Queue the deliveries' tasks, ``conf.task_batch()`` ids a task, so that a transaction that made
+    hundreds of deliveries costs tens of task messages, not hundreds. Never raises: a row whose message
+    is not queued is sent by the relay."""
     if not delivery_ids:
         return
     from config.celery import app
-    from notifications.tasks import delivery_attempt
+    from notifications.tasks import deliveries_attempt, delivery_attempt
 
+    size = conf.task_batch()
     try:
         with app.producer_or_acquire() as producer:
-            for delivery_id in delivery_ids:
-                delivery_attempt.apply_async((delivery_id,), eta=eta, producer=producer)
+            for start in range(0, len(delivery_ids), size):
+                chunk = list(delivery_ids[start : start + size])
+                if len(chunk) == 1:
+                    delivery_attempt.apply_async((chunk[0],), eta=eta, producer=producer)
+                else:
+                    deliveries_attempt.apply_async((chunk,), eta=eta, producer=producer)
     except Exception:
         logger.warning(
             "could not queue %d deliveries; the relay will send them", len(delivery_ids), exc_info=True
         )
 
 
+class _EnqueueOnCommit:
+    """The delivery ids one transaction created, queued together once it commits.
+
+    Ids added from inside a savepoint that later rolls back stay in the list; their task finds no row
+    and does nothing, which is cheaper than tracking savepoints here.
+    """
+
+    def __init__(self):
+        self.ids: list[int] = []
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        deliveries_enqueue(self.ids)
+
+
 def _enqueue_after_commit(deliveries: list[Delivery]) -> None:
     ids = [delivery.pk for delivery in deliveries]
-    if ids:
-        transaction.on_commit(partial(deliveries_enqueue, ids))
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in reversed(connection.run_on_commit):
+            if isinstance(callback, _EnqueueOnCommit) and not callback.done:
+                callback.ids.extend(ids)
+                return
+    pending = _EnqueueOnCommit()
+    pending.ids.extend(ids)
+    transaction.on_commit(pending)
 
 
 def event_record(

@@ -9,6 +9,12 @@ def delivery_attempt(delivery_id: int) -> str | None:
     return services.delivery_attempt(delivery_id=delivery_id)
 
 
+@app.task(name="notifications.deliveries_attempt", ignore_result=True, acks_late=True)
+def deliveries_attempt(delivery_ids: list[int]) -> int:
+    """Several deliveries in one task, each in its own transaction; returns how many were handled."""
+    return sum(services.delivery_attempt(delivery_id=delivery_id) is not None for delivery_id in delivery_ids)
+
+
 @app.task(name="notifications.deliveries_relay", ignore_result=True)
 def deliveries_relay() -> int:
     return services.deliveries_relay()

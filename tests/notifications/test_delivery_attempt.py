@@ -224,15 +224,20 @@ def test_retry_now_refuses_a_sent_delivery(queued):
         delivery_retry_now(delivery=delivery)
 
 
-def test_enqueue_publishes_one_task_per_delivery_and_never_raises(monkeypatch):
+def test_enqueue_batches_ids_into_tasks_and_never_raises(monkeypatch, settings):
     from notifications import tasks
 
-    sent = []
+    settings.NOTIFICATIONS_TASK_BATCH = 2
+    single, batch = [], []
     monkeypatch.setattr(
-        tasks.delivery_attempt, "apply_async", lambda args, **kw: sent.append((args, kw["eta"]))
+        tasks.delivery_attempt, "apply_async", lambda args, **kw: single.append((args, kw["eta"]))
     )
-    services.deliveries_enqueue([3, 4])
-    assert sent == [((3,), None), ((4,), None)]
+    monkeypatch.setattr(
+        tasks.deliveries_attempt, "apply_async", lambda args, **kw: batch.append((args, kw["eta"]))
+    )
+    services.deliveries_enqueue([3, 4, 5])
+    assert batch == [(([3, 4],), None)]
+    assert single == [((5,), None)]
 
     def down(*args, **kwargs):
         raise ConnectionError("broker down")

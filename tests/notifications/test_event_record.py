@@ -89,6 +89,20 @@ def test_commit_fans_out_one_delivery_per_recipient_and_channel(queued, django_c
     assert sorted(queued[0][0]) == sorted(d.pk for d in deliveries)
 
 
+def test_one_transactions_deliveries_are_queued_together(queued, django_capture_on_commit_callbacks):
+    company, operator = CompanyFactory(), OperatorFactory()
+    WebhookEndpointFactory(organization=operator)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = event_record(type="booking.requested", organization=company, payload={}, audience=[operator])
+        second = event_record(type="booking.requested", organization=company, payload={}, audience=[operator])
+    ids = sorted(Delivery.objects.filter(event__in=[first, second]).values_list("pk", flat=True))
+    assert len(ids) == 2
+    assert [sorted(call[0]) for call in queued] == [ids]
+    with django_capture_on_commit_callbacks(execute=True):
+        third = event_record(type="booking.requested", organization=company, payload={}, audience=[operator])
+    assert sorted(queued[-1][0]) == [Delivery.objects.get(event=third).pk]
+
+
 def test_owner_without_audience_gets_an_event_and_no_delivery(queued, django_capture_on_commit_callbacks):
     company = CompanyFactory()
     _member(company, Membership.Role.OWNER, "owner@company.example")

@@ -215,7 +215,9 @@ def test_always_failing_receiver_ends_dead_after_the_cap(worker, receiver):
     assert len(hook.requests) == MAX_ATTEMPTS
 
 
-def test_flushing_the_broker_loses_nothing_and_each_row_is_sent_once(worker, receiver):
+def test_flushing_the_broker_loses_nothing_and_each_row_is_sent_once(worker, receiver, settings):
+    # small batches: 15 task messages for 30 deliveries, more than the worker prefetches
+    settings.NOTIFICATIONS_TASK_BATCH = 2
     hook = receiver()
     hook.gate.clear()  # the receiver holds the first requests, so the rest stay queued in Redis
     operator, _endpoint = _operator_with_endpoint(hook.url)

@@ -28,6 +28,12 @@ class ScopedViewMixin(IdempotentMixin):
         context["organization"] = getattr(self.request, "organization", None)
         return context
 
+    def validated(self, serializer_class, data, **kwargs) -> dict:
+        """Validate ``data`` with an input serializer in this view's context (400 on error)."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         # An action that renders iCalendar, CSV or HTML still reports its errors in the JSON envelope,

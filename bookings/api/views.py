@@ -34,12 +34,6 @@ COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
 OPERATORS = {Organization.Kind.BASE_OPERATOR}
 
 
-def _validated(serializer_class, data, view, **kwargs):
-    serializer = serializer_class(data=data, context=view.get_serializer_context(), **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """Set bookings of the acting company, or at the acting operator's bases."""
 
@@ -72,7 +66,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @extend_schema(request=s.BookingIn, responses={201: s.BookingOut})
     def create(self, request):
         """Request a set: ``confirmed`` on an instant-book set, else ``held`` until the operator answers."""
-        data = _validated(s.BookingIn, request.data, self)
+        data = self.validated(s.BookingIn, request.data)
         booking = services.booking_create(
             set_=data["set"],
             production=data["production"],
@@ -88,7 +82,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @action(detail=False, methods=["post"])
     def quote(self, request):
         """Price a window: the cheaper of hourly and day-rate billing, and the deposit (books nothing)."""
-        data = _validated(s.QuoteIn, request.data, self)
+        data = self.validated(s.QuoteIn, request.data)
         set_ = data["set"]
         quote = pricing.quote(set_, data["starts_at"], data["ends_at"])
         body = {
@@ -111,7 +105,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         booking = self.get_object()
-        data = _validated(s.ReasonIn, request.data, self)
+        data = self.validated(s.ReasonIn, request.data)
         return self._out(services.booking_decline(booking=booking, by=request.user, reason=data["reason"]))
 
     @extend_schema(request=s.ReasonIn, responses=s.BookingOut)
@@ -119,7 +113,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     def cancel(self, request, pk=None):
         """Cancel a hold (free) or a confirmed booking (fee by the base's policy tiers)."""
         booking = self.get_object()
-        data = _validated(s.ReasonIn, request.data, self)
+        data = self.validated(s.ReasonIn, request.data)
         return self._out(services.booking_cancel(booking=booking, by=request.user, reason=data["reason"]))
 
     @extend_schema(request=s.RescheduleIn, responses=s.BookingOut)
@@ -127,7 +121,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     def reschedule(self, request, pk=None):
         """Move the booking to another time on its set; every rule is checked again."""
         booking = self.get_object()
-        data = _validated(s.RescheduleIn, request.data, self)
+        data = self.validated(s.RescheduleIn, request.data)
         booking = services.booking_reschedule(
             booking=booking, starts_at=data["starts_at"], ends_at=data["ends_at"], by=request.user
         )
@@ -137,7 +131,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         booking = self.get_object()
-        data = _validated(s.AtIn, request.data, self)
+        data = self.validated(s.AtIn, request.data)
         return self._out(services.booking_check_in(booking=booking, by=request.user, at=data.get("at")))
 
     @extend_schema(request=s.AtIn, responses=s.BookingOut)
@@ -145,7 +139,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     def check_out(self, request, pk=None):
         """Record the crew's departure; overtime past the booked end is billed from the actual time."""
         booking = self.get_object()
-        data = _validated(s.AtIn, request.data, self)
+        data = self.validated(s.AtIn, request.data)
         return self._out(services.booking_check_out(booking=booking, by=request.user, at=data.get("at")))
 
     @extend_schema(request=None, responses=s.BookingOut)
@@ -157,7 +151,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @action(detail=False, methods=["post"], url_path="feed-url")
     def feed_url(self, request):
         """Your company's private iCalendar URL of its bookings (``rotate`` to revoke the old one)."""
-        data = _validated(s.FeedUrlIn, request.data, self)
+        data = self.validated(s.FeedUrlIn, request.data)
         feed = services.booking_feed_issue(organization=self.organization, rotate=data["rotate"])
         path = reverse("booking-calendar", kwargs={"format": "ics"})
         return Response(
@@ -198,7 +192,7 @@ class BookingBatchViewSet(ScopedGenericViewSet):
 
     @extend_schema(request=s.BatchIn, responses={201: s.BatchOut, 200: s.BatchOut})
     def create(self, request):
-        data = _validated(s.BatchIn, request.data, self)
+        data = self.validated(s.BatchIn, request.data)
         batch, results = services.booking_batch_create(
             organization=self.organization,
             items=data["items"],
@@ -243,7 +237,7 @@ class WaitlistEntryViewSet(
 
     @extend_schema(request=s.WaitlistIn, responses={201: s.WaitlistOut})
     def create(self, request):
-        data = _validated(s.WaitlistIn, request.data, self)
+        data = self.validated(s.WaitlistIn, request.data)
         entry = services.waitlist_join(
             organization=self.organization,
             set_=data["set"],
@@ -286,7 +280,7 @@ class BaseBoardViewSet(ScopedGenericViewSet):
         """Every set of the base with its bookings of that day: status, company, production, times."""
         base = self.get_object()
         day = request.query_params.get("date") or timezone.localdate().isoformat()
-        data = _validated(s.BoardIn, {"date": day}, self)
+        data = self.validated(s.BoardIn, {"date": day})
         sets = base_board(base=base, day=data["date"])
         return Response(
             s.BoardOut({"base": base.pk, "base_name": base.name, "date": data["date"], "sets": sets}).data

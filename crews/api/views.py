@@ -41,12 +41,6 @@ COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{16,64})"
 
 
-def _validated(serializer_class, data, view, **kwargs):
-    serializer = serializer_class(data=data, context=view.get_serializer_context(), **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class CompanyViewSet(ScopedGenericViewSet):
     scope = Scope.ORGANIZATION
     organization_kinds = COMPANIES
@@ -78,7 +72,7 @@ class PersonViewSet(
 
     @extend_schema(request=s.PersonIn, responses={201: s.PersonOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.PersonIn, request.data, self)
+        data = self.validated(s.PersonIn, request.data)
         person = services.person_create(company=self.organization, by=request.user, **data)
         return Response(
             s.PersonOut(person, context={"full_phone": True}).data, status=status.HTTP_201_CREATED
@@ -88,7 +82,7 @@ class PersonViewSet(
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         person = self.get_object()
-        data = _validated(s.PersonIn, request.data, self, partial=partial)
+        data = self.validated(s.PersonIn, request.data, partial=partial)
         person = services.person_update(person=person, by=request.user, **data)
         return Response(s.PersonOut(person, context={"full_phone": True}).data)
 
@@ -97,7 +91,7 @@ class PersonViewSet(
     def feed_url(self, request, pk=None):
         """The person's private iCalendar URL of their call times (``rotate`` revokes the old one)."""
         person = self.get_object()
-        data = _validated(s.PersonFeedUrlIn, request.data, self)
+        data = self.validated(s.PersonFeedUrlIn, request.data)
         person = services.person_feed_issue(person=person, rotate=data["rotate"])
         path = reverse("person-calendar", kwargs={"format": "ics"})
         return Response(
@@ -146,7 +140,7 @@ class CrewViewSet(
 
     @extend_schema(request=s.CrewIn, responses={201: s.CrewOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.CrewIn, request.data, self)
+        data = self.validated(s.CrewIn, request.data)
         crew = services.crew_create(production=data["production"], name=data["name"], by=request.user)
         return Response(s.CrewOut(crew).data, status=status.HTTP_201_CREATED)
 
@@ -154,7 +148,7 @@ class CrewViewSet(
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         crew = self.get_object()
-        data = _validated(s.CrewUpdateIn, request.data, self)
+        data = self.validated(s.CrewUpdateIn, request.data)
         crew = services.crew_update(crew=crew, name=data["name"], by=request.user)
         return Response(s.CrewOut(crew).data)
 
@@ -203,7 +197,7 @@ class CrewMemberViewSet(
 
     @extend_schema(request=s.CrewMemberIn, responses={201: s.CrewMemberOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.CrewMemberIn, request.data, self)
+        data = self.validated(s.CrewMemberIn, request.data)
         member = services.crew_member_add(by=request.user, **data)
         return Response(s.CrewMemberOut(member).data, status=status.HTTP_201_CREATED)
 
@@ -211,7 +205,7 @@ class CrewMemberViewSet(
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         member = self.get_object()
-        data = _validated(s.CrewMemberUpdateIn, request.data, self)
+        data = self.validated(s.CrewMemberUpdateIn, request.data)
         member = services.crew_member_update(member=member, by=request.user, **data)
         return Response(s.CrewMemberOut(member).data)
 
@@ -239,7 +233,7 @@ class SceneViewSet(
 
     @extend_schema(request=s.SceneIn, responses={201: s.SceneOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.SceneIn, request.data, self)
+        data = self.validated(s.SceneIn, request.data)
         scene = services.scene_create(by=request.user, **data)
         return Response(s.SceneOut(scene).data, status=status.HTTP_201_CREATED)
 
@@ -247,7 +241,7 @@ class SceneViewSet(
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         scene = self.get_object()
-        data = _validated(s.SceneUpdateIn, request.data, self)
+        data = self.validated(s.SceneUpdateIn, request.data)
         scene = services.scene_update(scene=scene, by=request.user, **data)
         return Response(s.SceneOut(scenes_visible_to(organization=self.organization).get(pk=scene.pk)).data)
 
@@ -264,7 +258,7 @@ class SceneViewSet(
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
-        data = _validated(s.SceneImportIn, request.data, self)
+        data = self.validated(s.SceneImportIn, request.data)
         result = services.scenes_import(
             production=data["production"], data=data["file"].read(), by=request.user
         )
@@ -298,7 +292,7 @@ class ShootDayViewSet(
 
     @extend_schema(request=s.ShootDayIn, responses={201: s.ShootDayDetailOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.ShootDayIn, request.data, self)
+        data = self.validated(s.ShootDayIn, request.data)
         day = services.shoot_day_create(by=request.user, **data)
         return Response(s.ShootDayDetailOut(day).data, status=status.HTTP_201_CREATED)
 
@@ -306,7 +300,7 @@ class ShootDayViewSet(
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         day = self.get_object()
-        data = _validated(s.ShootDayUpdateIn, request.data, self)
+        data = self.validated(s.ShootDayUpdateIn, request.data)
         day = services.shoot_day_update(shoot_day=day, by=request.user, **data)
         return Response(s.ShootDayDetailOut(day).data)
 
@@ -334,7 +328,7 @@ class ShootDayViewSet(
     def wrap(self, request, pk=None):
         """销场: mark the scenes shot; the day's other scenes go back to planned for the next day."""
         day = self.get_object()
-        data = _validated(s.WrapIn, request.data, self)
+        data = self.validated(s.WrapIn, request.data)
         result = services.shoot_day_wrap(shoot_day=day, shot=data["shot"], by=request.user)
         next_day = result["next_shoot_day"]
         return Response(
@@ -373,7 +367,7 @@ class StopViewSet(
 
     @extend_schema(request=s.StopIn, responses={201: s.StopOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.StopIn, request.data, self)
+        data = self.validated(s.StopIn, request.data)
         stop = services.stop_add(by=request.user, **data)
         return self._answer(stop, status.HTTP_201_CREATED)
 
@@ -381,7 +375,7 @@ class StopViewSet(
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         stop = self.get_object()
-        data = _validated(s.StopUpdateIn, request.data, self)
+        data = self.validated(s.StopUpdateIn, request.data)
         stop = services.stop_update(stop=stop, by=request.user, **data)
         return self._answer(stop)
 
@@ -414,7 +408,7 @@ class CallViewSet(
 
     @extend_schema(request=s.CallIn, responses={201: s.CallOut})
     def create(self, request, *args, **kwargs):
-        data = _validated(s.CallIn, request.data, self)
+        data = self.validated(s.CallIn, request.data)
         call = services.call_add(by=request.user, **data)
         return self._answer(call, status.HTTP_201_CREATED)
 
@@ -422,7 +416,7 @@ class CallViewSet(
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         call = self.get_object()
-        data = _validated(s.CallUpdateIn, request.data, self)
+        data = self.validated(s.CallUpdateIn, request.data)
         call = services.call_update(call=call, by=request.user, **data)
         return self._answer(call)
 

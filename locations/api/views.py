@@ -50,12 +50,6 @@ from studio.tenancy import ALL_ROLES, PLAN_ROLES, Scope
 OPERATORS = {Organization.Kind.BASE_OPERATOR}
 
 
-def _validated(serializer_class, data, view, **kwargs):
-    serializer = serializer_class(data=data, context=view.get_serializer_context(), **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class CatalogueViewSet(ScopedGenericViewSet):
     """Reads from the shared catalogue; ``owner_actions`` act on the operator's own rows only."""
 
@@ -103,14 +97,14 @@ class PlaceViewSet(
 
     @extend_schema(request=s.PlaceIn, responses={201: s.PlaceOut})
     def create(self, request):
-        data = _validated(s.PlaceIn, request.data, self)
+        data = self.validated(s.PlaceIn, request.data)
         place = services.place_create(organization=self.organization, by=request.user, **data)
         return Response(s.PlaceOut(place).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PlaceIn, responses=s.PlaceOut)
     def update(self, request, pk=None, partial=False):
         place = self.get_object()
-        data = _validated(s.PlaceIn, request.data, self, partial=partial)
+        data = self.validated(s.PlaceIn, request.data, partial=partial)
         place = services.place_update(organization=self.organization, place=place, by=request.user, **data)
         return Response(s.PlaceOut(place).data)
 
@@ -140,14 +134,14 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
 
     @extend_schema(request=s.BaseIn, responses={201: s.BaseOut})
     def create(self, request):
-        data = _validated(s.BaseIn, request.data, self)
+        data = self.validated(s.BaseIn, request.data)
         base = services.base_create(operator=self.organization, by=request.user, **data)
         return Response(s.BaseOut(self.owned().get(pk=base.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.BaseIn, responses=s.BaseOut)
     def update(self, request, pk=None, partial=False):
         base = self.get_object()
-        data = _validated(s.BaseIn, request.data, self, partial=partial)
+        data = self.validated(s.BaseIn, request.data, partial=partial)
         services.base_update(base=base, by=request.user, **data)
         return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
 
@@ -206,7 +200,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
 
     @extend_schema(parameters=[s.SetSearchIn], responses=s.SetOut(many=True))
     def list(self, request):
-        data = _validated(s.SetSearchIn, request.query_params, self)
+        data = self.validated(s.SetSearchIn, request.query_params)
         origin = data.get("near_place") or data.get("near_set")
         if "near_lat" in data:
             origin = (data["near_lat"], data["near_lon"])
@@ -243,14 +237,14 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
 
     @extend_schema(request=s.SetIn, responses={201: s.SetOut})
     def create(self, request):
-        data = _validated(s.SetIn, request.data, self)
+        data = self.validated(s.SetIn, request.data)
         set_ = services.set_create(organization=self.organization, by=request.user, **data)
         return Response(self._out(set_), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.SetIn, responses=s.SetOut)
     def update(self, request, pk=None, partial=False):
         set_ = self.get_object()
-        data = _validated(s.SetIn, request.data, self, partial=partial)
+        data = self.validated(s.SetIn, request.data, partial=partial)
         set_ = services.set_update(organization=self.organization, set_=set_, by=request.user, **data)
         return Response(self._out(set_))
 
@@ -279,7 +273,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     @action(detail=True, methods=["post"])
     def rates(self, request, pk=None):
         set_ = self.get_object()
-        data = _validated(s.SetRatesIn, request.data, self)
+        data = self.validated(s.SetRatesIn, request.data)
         services.sets_update_rates(organization=self.organization, sets=[set_], by=request.user, **data)
         return Response(self._out(set_))
 
@@ -287,7 +281,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         set_ = self.get_object()
-        data = _validated(s.SetPhotoIn, request.data, self)
+        data = self.validated(s.SetPhotoIn, request.data)
         photo = services.set_photo_add(organization=self.organization, set_=set_, by=request.user, **data)
         return Response(s.SetPhotoOut(photo, context=self.get_serializer_context()).data, status=201)
 
@@ -298,7 +292,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
-        data = _validated(s.ImportIn, request.data, self)
+        data = self.validated(s.ImportIn, request.data)
         result = set_catalogue_import(operator=self.organization, data=data["file"].read(), by=request.user)
         return Response(s.ImportResultOut(result).data)
 
@@ -306,7 +300,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     @action(detail=True, methods=["get"])
     def availability(self, request, pk=None):
         set_ = self.get_object()
-        data = _validated(s.AvailabilityIn, request.query_params, self)
+        data = self.validated(s.AvailabilityIn, request.query_params)
         tz = timezone.get_current_timezone()
         starts_at = datetime.combine(data["date"], datetime.min.time(), tzinfo=tz)
         ends_at = starts_at + timedelta(days=data["days"])
@@ -369,7 +363,7 @@ class CalendarFeedViewSet(
 
     @extend_schema(request=s.CalendarFeedIn, responses={201: s.CalendarFeedOut})
     def create(self, request):
-        data = _validated(s.CalendarFeedIn, request.data, self)
+        data = self.validated(s.CalendarFeedIn, request.data)
         feed = services.calendar_feed_issue(organization=self.organization, set_=data["set"])
         return Response(self.get_serializer(feed).data, status=status.HTTP_201_CREATED)
 
@@ -408,7 +402,7 @@ class BlackoutViewSet(
 
     @extend_schema(request=s.BlackoutIn, responses={201: s.BlackoutOut})
     def create(self, request):
-        data = _validated(s.BlackoutIn, request.data, self)
+        data = self.validated(s.BlackoutIn, request.data)
         blackout = services.blackout_create(
             organization=self.organization,
             by=request.user,
@@ -423,7 +417,7 @@ class BlackoutViewSet(
     @extend_schema(request=s.BlackoutIn, responses=s.BlackoutOut)
     def partial_update(self, request, pk=None):
         blackout = self.get_object()
-        data = _validated(s.BlackoutIn, request.data, self, partial=True, instance=blackout)
+        data = self.validated(s.BlackoutIn, request.data, partial=True, instance=blackout)
         blackout = services.blackout_update(
             organization=self.organization, blackout=blackout, by=request.user, **data
         )
@@ -449,7 +443,7 @@ class TravelTimeViewSet(
     @extend_schema(request=s.TravelTimeIn, responses={201: s.TravelTimeOut})
     def create(self, request):
         """Record or correct the minutes between two places/bases (at least one of them yours)."""
-        data = _validated(s.TravelTimeIn, request.data, self)
+        data = self.validated(s.TravelTimeIn, request.data)
         first, second = data["ends"]
         entry = services.travel_time_record(
             organization=self.organization,
@@ -478,7 +472,7 @@ class CirclePlanViewSet(ScopedGenericViewSet):
 
     @extend_schema(request=s.CirclePlanIn, responses=s.CirclePlansOut)
     def create(self, request):
-        data = _validated(s.CirclePlanIn, request.data, self)
+        data = self.validated(s.CirclePlanIn, request.data)
         origin = data["origin"]
         within = data.get("within_minutes")
         if within is None:

@@ -78,9 +78,9 @@ def api_exception_handler(exc, context):
         return envelope(code="too_many_fields", detail=_("The request has too many fields."), status_code=400)
     if isinstance(exc, SuspiciousOperation):
         return envelope(code="bad_request", detail=_("The request could not be understood."), status_code=400)
-    if isinstance(exc, DataError):
-        # The database refused a value the input carried (out of range number, impossible time zone
-        # offset...): the request's fault, not the server's.
+    if isinstance(exc, DataError | OverflowError):
+        # The database (or SQLite's driver, as OverflowError) refused a value the input carried: an
+        # out-of-range number, an impossible time zone offset... the request's fault, not the server's.
         set_rollback()
         return envelope(
             code="invalid_value", detail=_("A value in the request is out of range."), status_code=400

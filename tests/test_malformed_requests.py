@@ -395,3 +395,15 @@ def test_a_value_the_database_refuses_is_a_400_envelope():
     assert response.status_code == 400
     assert response.data["code"] == "invalid_value"
     assert set(response.data) == {"code", "detail", "fields"}
+
+
+def test_ids_beyond_any_column_are_a_400(client, company):
+    # PostgreSQL compares the huge id and finds no such person; SQLite's driver cannot bind it at all.
+    production = ProductionFactory(company=company)
+    body = {"production": production.pk, "episode": 1, "number": 1, "cast": [10**25]}
+    assert_envelope(client.post("/api/v1/scenes/", body, format="json"), 400)
+    response = client.get("/api/v1/scenes/?episode=" + "9" * 25)
+    if response.status_code == 200:
+        assert response.json()["results"] == []
+    else:
+        assert_envelope(response, 400)

@@ -2,7 +2,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -342,7 +342,7 @@ class ShootDayViewSet(
         return s.ShootDayDetailOut if self.action == "retrieve" else s.ShootDayOut
 
 
-class StopViewSet(
+class ShootDayPartViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -350,79 +350,101 @@ class StopViewSet(
     mixins.DestroyModelMixin,
     CompanyViewSet,
 ):
+    """A part of a shoot day (stop or call): every write answers with the day's refreshed conflicts.
+
+    Subclasses name their input serializers and the services that add, update and remove a part.
+    """
+
+    create_serializer = update_serializer = None
+    part_name = ""  # the services' keyword for the instance: "stop", "call"
+
+    def add(self, **data):
+        raise NotImplementedError
+
+    def change(self, **data):
+        raise NotImplementedError
+
+    def remove(self, **data):
+        raise NotImplementedError
+
+    def refreshed(self, day, part):
+        """The part as the refreshed day holds it (with what the day prefetched)."""
+        return part
+
+    def _answer(self, part, status_code=200):
+        day = services.shoot_day_conflicts_refresh(shoot_day=part.shoot_day)
+        body = self.serializer_class(self.refreshed(day, part)).data
+        body["conflicts"] = conflicts_rendered(day.conflicts)
+        return Response(body, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated(self.create_serializer, request.data)
+        return self._answer(self.add(by=request.user, **data), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        part = self.get_object()
+        data = self.validated(self.update_serializer, request.data)
+        return self._answer(self.change(**{self.part_name: part}, by=request.user, **data))
+
+    def perform_destroy(self, instance):
+        self.remove(**{self.part_name: instance}, by=self.request.user)
+        services.shoot_day_conflicts_refresh(shoot_day=instance.shoot_day)
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.StopIn, responses={201: s.StopOut}),
+    update=extend_schema(request=s.StopUpdateIn, responses=s.StopOut),
+    partial_update=extend_schema(request=s.StopUpdateIn, responses=s.StopOut),
+)
+class StopViewSet(ShootDayPartViewSet):
     """A shoot day's stops: a booking of the production, the window there and the scenes shot."""
 
     serializer_class = s.StopOut
+    create_serializer, update_serializer = s.StopIn, s.StopUpdateIn
+    part_name = "stop"
     filterset_fields = ["shoot_day"]
 
     def get_queryset(self):
         return stops_visible_to(organization=self.organization).select_related("shoot_day")
 
-    def _answer(self, stop, status_code=200):
-        day = services.shoot_day_conflicts_refresh(shoot_day=stop.shoot_day)
-        stop = next(item for item in day.stops.all() if item.pk == stop.pk)
-        body = s.StopOut(stop).data
-        body["conflicts"] = conflicts_rendered(day.conflicts)
-        return Response(body, status=status_code)
+    def add(self, **data):
+        return services.stop_add(**data)
 
-    @extend_schema(request=s.StopIn, responses={201: s.StopOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(s.StopIn, request.data)
-        stop = services.stop_add(by=request.user, **data)
-        return self._answer(stop, status.HTTP_201_CREATED)
+    def change(self, **data):
+        return services.stop_update(**data)
 
-    @extend_schema(request=s.StopUpdateIn, responses=s.StopOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        stop = self.get_object()
-        data = self.validated(s.StopUpdateIn, request.data)
-        stop = services.stop_update(stop=stop, by=request.user, **data)
-        return self._answer(stop)
+    def remove(self, **data):
+        return services.stop_remove(**data)
 
-    def perform_destroy(self, instance):
-        services.stop_remove(stop=instance, by=self.request.user)
-        services.shoot_day_conflicts_refresh(shoot_day=instance.shoot_day)
+    def refreshed(self, day, part):
+        return next(item for item in day.stops.all() if item.pk == part.pk)
 
 
-class CallViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+@extend_schema_view(
+    create=extend_schema(request=s.CallIn, responses={201: s.CallOut}),
+    update=extend_schema(request=s.CallUpdateIn, responses=s.CallOut),
+    partial_update=extend_schema(request=s.CallUpdateIn, responses=s.CallOut),
+)
+class CallViewSet(ShootDayPartViewSet):
     """Who is called to a shoot day, from call to release (a person is never called twice at once)."""
 
     serializer_class = s.CallOut
+    create_serializer, update_serializer = s.CallIn, s.CallUpdateIn
+    part_name = "call"
     filterset_fields = ["shoot_day", "person"]
 
     def get_queryset(self):
         return calls_visible_to(organization=self.organization)
 
-    def _answer(self, call, status_code=200):
-        day = services.shoot_day_conflicts_refresh(shoot_day=call.shoot_day)
-        body = s.CallOut(call).data
-        body["conflicts"] = conflicts_rendered(day.conflicts)
-        return Response(body, status=status_code)
+    def add(self, **data):
+        return services.call_add(**data)
 
-    @extend_schema(request=s.CallIn, responses={201: s.CallOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(s.CallIn, request.data)
-        call = services.call_add(by=request.user, **data)
-        return self._answer(call, status.HTTP_201_CREATED)
+    def change(self, **data):
+        return services.call_update(**data)
 
-    @extend_schema(request=s.CallUpdateIn, responses=s.CallOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        call = self.get_object()
-        data = self.validated(s.CallUpdateIn, request.data)
-        call = services.call_update(call=call, by=request.user, **data)
-        return self._answer(call)
-
-    def perform_destroy(self, instance):
-        services.call_remove(call=instance, by=self.request.user)
-        services.shoot_day_conflicts_refresh(shoot_day=instance.shoot_day)
+    def remove(self, **data):
+        return services.call_remove(**data)
 
 
 class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet):

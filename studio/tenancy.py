@@ -41,19 +41,30 @@ def memberships_of(user):
     return Membership.objects.filter(user=user, is_active=True).select_related("organization")
 
 
+def requested_organization_id(request) -> int | None:
+    """The organisation ``X-Organization`` names, or None without the header.
+
+    Not a whole number: 400. Beyond any id: 404, like any organisation the user does not belong to.
+    """
+    raw = request.headers.get(ORGANIZATION_HEADER)
+    if not raw:
+        return None
+    try:
+        organization_id = int(raw)
+    except ValueError:
+        raise exceptions.ValidationError(
+            {ORGANIZATION_HEADER: [_("An organisation id (a whole number) is required.")]}
+        ) from None
+    if not -(2**63) <= organization_id < 2**63:  # beyond any id; SQLite would raise OverflowError
+        raise exceptions.NotFound(_("No such organisation."))
+    return organization_id
+
+
 def resolve_membership(request) -> Membership:
     """The membership the request acts through, from ``X-Organization`` or the only one."""
-    raw = request.headers.get(ORGANIZATION_HEADER)
+    organization_id = requested_organization_id(request)
     memberships = memberships_of(request.user)
-    if raw:
-        try:
-            organization_id = int(raw)
-        except ValueError:
-            raise exceptions.ValidationError(
-                {ORGANIZATION_HEADER: [_("An organisation id (a whole number) is required.")]}
-            ) from None
-        if not -(2**63) <= organization_id < 2**63:  # beyond any id; SQLite would raise OverflowError
-            raise exceptions.NotFound(_("No such organisation."))
+    if organization_id is not None:
         membership = memberships.filter(organization_id=organization_id).first()
         if membership is None:
             raise exceptions.NotFound(_("No such organisation."))
@@ -68,6 +79,11 @@ def resolve_membership(request) -> Membership:
     return found[0]
 
 
+def act_through(request, membership: Membership) -> None:
+    request.membership = membership
+    request.organization = membership.organization
+
+
 class ActingOrganization(permissions.BasePermission):
     """Authenticated, and acting for one of the user's organisations."""
 
@@ -75,9 +91,7 @@ class ActingOrganization(permissions.BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         if getattr(request, "membership", None) is None:
-            membership = resolve_membership(request)
-            request.membership = membership
-            request.organization = membership.organization
+            act_through(request, resolve_membership(request))
         return True
 
 

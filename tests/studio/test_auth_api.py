@@ -60,3 +60,54 @@ def test_token_endpoint_is_throttled(monkeypatch):
         for _ in range(3)
     ]
     assert codes[-1] == 429
+
+
+def _acting_queries(client) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/productions/")
+    assert response.status_code == 200, response.content[:300]
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_token_and_acting_membership_are_read_in_one_query(member, api):
+    company = CompanyFactory()
+    user = member(company)
+    with_header = _acting_queries(api(user, company))
+    without_header = _acting_queries(api(user))
+    # The header lets the token, the user and the membership come back together: one query fewer.
+    assert len(with_header) == len(without_header) - 1
+    assert "authtoken_token" in with_header[0] and "studio_membership" in with_header[0]
+
+
+def test_token_with_another_organisation_is_404_and_a_bad_header_400(member, api):
+    company, other = CompanyFactory(), CompanyFactory()
+    client = api(member(company), other)
+    assert client.get("/api/v1/productions/").status_code == 404
+    client.defaults["HTTP_X_ORGANIZATION"] = "abc"
+    response = client.get("/api/v1/productions/")
+    assert response.status_code == 400
+    assert "X-Organization" in response.json()["fields"]
+
+
+def test_inactive_user_or_membership_cannot_act(member, api):
+    company = CompanyFactory()
+    user = member(company)
+    client = api(user, company)
+    Membership.objects.filter(user=user).update(is_active=False)
+    assert client.get("/api/v1/productions/").status_code == 404
+    Membership.objects.filter(user=user).update(is_active=True)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get("/api/v1/productions/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_unknown_token_is_401_with_or_without_organisation():
+    company = CompanyFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40, HTTP_X_ORGANIZATION=str(company.pk))
+    assert client.get("/api/v1/productions/").status_code == 401

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from bookings import conf
 from bookings.models import Booking
 from bookings.services.core import booking_transaction, lock_company, lock_sets
-from bookings.services.lifecycle import check_production, create_locked, release_lapsed_holds
+from bookings.services.lifecycle import check_production, create_locked
 from config.exceptions import DomainError
 from locations.models import Set
 from studio.models import Organization
@@ -72,7 +72,6 @@ def booking_batch_create(
         if may_hold:
             lock_company(organization)
         sets = lock_sets(item["set"].pk for item in items)
-        release_lapsed_holds(sets, now)
         for index, item in enumerate(items):
             arguments = {
                 "set_": sets[item["set"].pk],

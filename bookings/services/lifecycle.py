@@ -51,10 +51,15 @@ def _expire(booking: Booking, now: datetime) -> None:
     waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
 
 
-def release_lapsed_holds(set_ids, now: datetime) -> int:
-    """Expire the lapsed holds of these (locked) sets, so that they stop blocking in this transaction."""
+def release_lapsed_holds(set_ids, now: datetime, *, pks: list[int] | None = None) -> int:
+    """Expire the lapsed holds of these (locked) sets, so that they stop blocking in this transaction.
+
+    ``pks`` narrows it to those bookings (the lapsed holds ``check_free`` found in the way).
+    """
     due = Booking.objects.filter(set_id__in=list(set_ids), status=Status.HELD, hold_expires_at__lte=now)
-    if not due.exists():  # the common case, kept to one light query
+    if pks is not None:
+        due = due.filter(pk__in=pks)
+    elif not due.exists():  # the common case, kept to one light query
         return 0
     lapsed = list(
         due.select_for_update(of=("self",))
@@ -100,10 +105,12 @@ def create_locked(
     note: str = "",
     batch: UUID | None = None,
 ) -> Booking:
-    """Create a booking on an already locked set (whose lapsed holds are already released)."""
+    """Create a booking on an already locked set; lapsed holds in the way are expired first."""
     rules.check_window(set_, starts_at, ends_at, now=now)
     turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
-    check_free(set_, blocked_from, blocked_until)
+    lapsed = check_free(set_, blocked_from, blocked_until, now=now)
+    if lapsed:
+        release_lapsed_holds([set_.pk], now, pks=lapsed)
     instant = set_.effective_instant_book
     if instant:
         review_gate(production, set_.base)
@@ -158,7 +165,6 @@ def booking_create(
         if not instant:
             lock_company(production.company)
         locked = lock_sets([set_.pk])[set_.pk]
-        release_lapsed_holds([locked.pk], now)
         return create_locked(
             set_=locked,
             production=production,

@@ -78,11 +78,17 @@ class BookingMachine(RuleBasedStateMachine):
             for pk, item in self.model.items()
         )
 
-    def _expire_lapsed(self, set_index=None):
+    def _expire_lapsed(self, set_index=None, window=None):
+        """Lapsed holds become expired: all of them, those of a set, or those in a window's way."""
         for item in self.model.values():
-            if (set_index is None or item.set_index == set_index) and effective(
-                item.status, item.hold_expires_at, self.now
-            ) != item.status:
+            if set_index is not None and item.set_index != set_index:
+                continue
+            if window is not None and not (
+                item.starts_at - TURNOVER < window[1] + TURNOVER
+                and window[0] - TURNOVER < item.ends_at + TURNOVER
+            ):
+                continue
+            if effective(item.status, item.hold_expires_at, self.now) != item.status:
                 item.status = "expired"
 
     def _booking(self, data):
@@ -113,7 +119,7 @@ class BookingMachine(RuleBasedStateMachine):
             assert expect_conflict
             return
         assert not expect_conflict
-        self._expire_lapsed(set_index)
+        self._expire_lapsed(set_index, window=(starts, ends))  # a create releases the holds in its way
         instant = set_index == 0
         assert booking.status == ("confirmed" if instant else "held")
         self.model[booking.pk] = Modelled(

@@ -27,13 +27,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
             organization_id = None  # reported by ActingOrganization, once the user is known
         if organization_id is None:
             return super().authenticate_credentials(key)
-        membership = (
+        found = (
             Membership.objects.select_related("user__auth_token", "organization")
             .filter(user__auth_token__key=key, organization_id=organization_id, is_active=True)
-            .first()
+            .order_by()[:1]  # one membership per user and organisation: no ordering (and its joins)
         )
-        if membership is None:
+        if not found:
             return super().authenticate_credentials(key)
+        (membership,) = found
         user = membership.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))

@@ -65,10 +65,11 @@ def resolve_membership(request) -> Membership:
     organization_id = requested_organization_id(request)
     memberships = memberships_of(request.user)
     if organization_id is not None:
-        membership = memberships.filter(organization_id=organization_id).first()
-        if membership is None:
+        # one membership per user and organisation: no ordering (and no join for it)
+        found = list(memberships.filter(organization_id=organization_id).order_by()[:1])
+        if not found:
             raise exceptions.NotFound(_("No such organisation."))
-        return membership
+        return found[0]
     found = list(memberships[:2])
     if not found:
         raise exceptions.PermissionDenied(_("You are not a member of any organisation."))

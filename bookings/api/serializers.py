@@ -4,7 +4,12 @@ from rest_framework import serializers
 from bookings import conf
 from bookings.models import Booking, WaitlistEntry
 from bookings.selectors import bookable_sets
-from config.serializers import AwareDateTimeField, InputSerializer, ScopedPrimaryKeyRelatedField
+from config.serializers import (
+    AwareDateTimeField,
+    InputSerializer,
+    OutputModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+)
 from locations.models import Set
 from studio.models import Production
 from studio.selectors import productions_visible_to
@@ -84,7 +89,7 @@ class BoardIn(InputSerializer):
 # Output ------------------------------------------------------------------------------------------
 
 
-class BookingOut(serializers.ModelSerializer):
+class BookingOut(OutputModelSerializer):
     set_name = serializers.CharField(source="set.name", read_only=True)
     base = serializers.IntegerField(source="set.base_id", read_only=True)
     base_name = serializers.CharField(source="set.base.name", read_only=True)
@@ -157,7 +162,7 @@ class BatchOut(serializers.Serializer):
     items = BatchItemOut(many=True)
 
 
-class WaitlistOut(serializers.ModelSerializer):
+class WaitlistOut(OutputModelSerializer):
     set_name = serializers.CharField(source="set.name", read_only=True)
     base_name = serializers.CharField(source="set.base.name", read_only=True)
 
@@ -184,7 +189,7 @@ class FeedUrlOut(serializers.Serializer):
     token = serializers.CharField()
 
 
-class BoardBookingOut(serializers.ModelSerializer):
+class BoardBookingOut(OutputModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
     production_title = serializers.CharField(source="production.title", read_only=True)
 
@@ -207,7 +212,7 @@ class BoardBookingOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BoardSetOut(serializers.ModelSerializer):
+class BoardSetOut(OutputModelSerializer):
     bookings = BoardBookingOut(source="day_bookings", many=True, read_only=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from bookings.selectors import bookings_visible_to
 from config.serializers import (
     AwareDateTimeField,
     InputSerializer,
+    OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
 )
 from crews.conflicts import conflicts_rendered
@@ -77,7 +78,7 @@ class PersonIn(InputSerializer):
     is_active = serializers.BooleanField(required=False, default=True)
 
 
-class PersonOut(serializers.ModelSerializer):
+class PersonOut(OutputModelSerializer):
     """Lists show the phone masked; the full number only on a person's page, for planning roles."""
 
     phone = serializers.SerializerMethodField()
@@ -115,7 +116,7 @@ class CrewUpdateIn(InputSerializer):
     name = serializers.CharField(max_length=50)
 
 
-class CrewOut(serializers.ModelSerializer):
+class CrewOut(OutputModelSerializer):
     production_title = serializers.CharField(source="production.title", read_only=True)
 
     class Meta:
@@ -141,7 +142,7 @@ class CrewMemberUpdateIn(InputSerializer):
     day_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
 
 
-class CrewMemberOut(serializers.ModelSerializer):
+class CrewMemberOut(OutputModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -175,7 +176,7 @@ class SceneUpdateIn(InputSerializer):
     cast = ScopedIdListField(scope=people_visible_to, required=False)
 
 
-class SceneOut(serializers.ModelSerializer):
+class SceneOut(OutputModelSerializer):
     cast = serializers.SerializerMethodField()
 
     class Meta:
@@ -254,7 +255,7 @@ class StopSceneOut(serializers.Serializer):
         return [{"id": person.pk, "name": person.name} for person in stop_scene.scene.cast.all()]
 
 
-class StopOut(serializers.ModelSerializer):
+class StopOut(OutputModelSerializer):
     set = serializers.IntegerField(source="booking.set_id", read_only=True)
     set_name = serializers.CharField(source="booking.set.name", read_only=True)
     set_kind = serializers.CharField(source="booking.set.kind", read_only=True)
@@ -281,7 +282,7 @@ class StopOut(serializers.ModelSerializer):
         ]
 
 
-class CallOut(serializers.ModelSerializer):
+class CallOut(OutputModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:
@@ -300,7 +301,7 @@ class CallOut(serializers.ModelSerializer):
         ]
 
 
-class ShootDayOut(serializers.ModelSerializer):
+class ShootDayOut(OutputModelSerializer):
     crew_name = serializers.CharField(source="crew.name", read_only=True)
     production = serializers.IntegerField(source="crew.production_id", read_only=True)
     conflicts = serializers.SerializerMethodField()
@@ -389,7 +390,7 @@ class WrapOut(serializers.Serializer):
 # --- call sheets --------------------------------------------------------------------------------------
 
 
-class RecipientOut(serializers.ModelSerializer):
+class RecipientOut(OutputModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
     acknowledged = serializers.SerializerMethodField()
 
@@ -401,7 +402,7 @@ class RecipientOut(serializers.ModelSerializer):
         return recipient.acknowledged_at is not None
 
 
-class CallSheetOut(serializers.ModelSerializer):
+class CallSheetOut(OutputModelSerializer):
     recipients = RecipientOut(many=True, read_only=True)
     link = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()
@@ -445,7 +446,7 @@ class CallSheetOut(serializers.ModelSerializer):
         return [r.person.name for r in sheet.recipients.all() if r.acknowledged_at is None]
 
 
-class CallSheetListOut(serializers.ModelSerializer):
+class CallSheetListOut(OutputModelSerializer):
     class Meta:
         model = CallSheet
         fields = ["id", "shoot_day", "version", "published_at", "published_by"]

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.serializers import ModelInputSerializer
+from config.serializers import ModelInputSerializer, OutputModelSerializer
 from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.services import EVENT_TYPE_PATTERN, MAX_SUBSCRIBED_TYPES
 
@@ -12,7 +12,7 @@ class SubjectOut(serializers.Serializer):
     id = serializers.CharField()
 
 
-class EventOut(serializers.ModelSerializer):
+class EventOut(OutputModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
     actor = serializers.PrimaryKeyRelatedField(read_only=True)
     subject = serializers.SerializerMethodField()
@@ -29,14 +29,14 @@ class EventOut(serializers.ModelSerializer):
         return {"type": f"{event.subject_type.app_label}.{event.subject_type.model}", "id": event.subject_id}
 
 
-class EventSummaryOut(serializers.ModelSerializer):
+class EventSummaryOut(OutputModelSerializer):
     class Meta:
         model = Event
         fields = ["id", "type", "created_at"]
         read_only_fields = fields
 
 
-class DeliveryOut(serializers.ModelSerializer):
+class DeliveryOut(OutputModelSerializer):
     event = EventSummaryOut()
     endpoint = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -60,7 +60,7 @@ class DeliveryOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WebhookEndpointOut(serializers.ModelSerializer):
+class WebhookEndpointOut(OutputModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = ["id", "name", "url", "kind", "event_types", "is_active", "created_at", "updated_at"]

@@ -2,11 +2,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from config.serializers import InputSerializer, ModelInputSerializer
+from config.serializers import InputSerializer, ModelInputSerializer, OutputModelSerializer
 from studio.models import Membership, Organization, Production
 
 
-class OrganizationOut(serializers.ModelSerializer):
+class OrganizationOut(OutputModelSerializer):
     class Meta:
         model = Organization
         fields = [
@@ -23,7 +23,7 @@ class OrganizationOut(serializers.ModelSerializer):
         ]
 
 
-class MembershipOut(serializers.ModelSerializer):
+class MembershipOut(OutputModelSerializer):
     organization = OrganizationOut()
 
     class Meta:
@@ -31,7 +31,7 @@ class MembershipOut(serializers.ModelSerializer):
         fields = ["id", "role", "organization"]
 
 
-class MeOut(serializers.ModelSerializer):
+class MeOut(OutputModelSerializer):
     memberships = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,7 +42,7 @@ class MeOut(serializers.ModelSerializer):
         return MembershipOut(self.context["memberships"], many=True).data
 
 
-class ProductionOut(serializers.ModelSerializer):
+class ProductionOut(OutputModelSerializer):
     company = serializers.PrimaryKeyRelatedField(read_only=True)
     # blank until the first classification (rows made in bulk, e.g. province-scale demo data)
     tier = serializers.ChoiceField(choices=Production.Tier.choices, allow_blank=True, read_only=True)

@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.serializers import InputSerializer, ScopedPrimaryKeyRelatedField
+from config.serializers import InputSerializer, OutputModelSerializer, ScopedPrimaryKeyRelatedField
 from config.viewsets import ScopedGenericViewSet
 from studio.models import Organization, Production
 from studio.models_review import ReviewSubmission, SubmissionDocument, SubmissionEpisode, SubmissionHistory
@@ -34,14 +34,14 @@ COMPANY = {Organization.Kind.PRODUCTION_COMPANY}
 # -- output ----------------------------------------------------------------------------------------
 
 
-class DocumentOut(serializers.ModelSerializer):
+class DocumentOut(OutputModelSerializer):
     class Meta:
         model = SubmissionDocument
         fields = ["id", "doc_type", "original_name", "content_type", "size", "sha256", "uploaded_at"]
         read_only_fields = fields
 
 
-class EpisodeOut(serializers.ModelSerializer):
+class EpisodeOut(OutputModelSerializer):
     class Meta:
         model = SubmissionEpisode
         fields = ["number", "title", "duration_seconds"]
@@ -59,14 +59,14 @@ class FindingOut(serializers.Serializer):
     )
 
 
-class DecisionOut(serializers.ModelSerializer):
+class DecisionOut(OutputModelSerializer):
     class Meta:
         model = SubmissionHistory
         fields = ["id", "at", "from_stage", "to_stage", "decision", "comment"]
         read_only_fields = fields
 
 
-class ReviewSubmissionOut(serializers.ModelSerializer):
+class ReviewSubmissionOut(OutputModelSerializer):
     production = serializers.PrimaryKeyRelatedField(read_only=True)
     production_title = serializers.CharField(source="production.title", read_only=True)
     centre = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -276,7 +276,7 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._render(new, status_code=status.HTTP_201_CREATED)
 
 
-class ReviewCentreOut(serializers.ModelSerializer):
+class ReviewCentreOut(OutputModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "short_name", "province", "city"]

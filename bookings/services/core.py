@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from bookings import conf
 from bookings.errors import BookingBusy, BookingConflict, HoldExpired, InvalidTransition
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
 from config.exceptions import ConflictError
-from locations.models import Set
+from locations.models import OpeningHours, Set
 from studio.models import Organization
 
 #: SQLSTATEs that mean "somebody else holds what we need": lock timeout, deadlock, serialisation failure
@@ -66,9 +67,9 @@ def lock_sets(set_ids: Iterable[int]) -> dict[int, Set]:
     )
     sets = {set_.pk: set_ for set_ in locked}
     if sets:
-        from django.db.models import prefetch_related_objects
-
-        prefetch_related_objects([set_.base for set_ in sets.values()], "opening_hours")
+        # By the columns themselves: the model's ordering ("base") would join the bases to sort by name.
+        hours = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("base_id", "weekday"))
+        prefetch_related_objects([set_.base for set_ in sets.values()], hours)
     return sets
 
 

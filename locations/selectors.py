@@ -7,6 +7,7 @@ operator's own records.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
@@ -29,7 +30,7 @@ from locations.models import (
     TravelTime,
     Zone,
 )
-from locations.travel import travel_minutes_to_bases
+from locations.travel import base_endpoints, travel_minutes_to_bases
 from studio.models import Organization
 
 
@@ -154,6 +155,19 @@ ORDERINGS = {
 }
 
 
+# The base fields ``SetOut`` reads (through ``base_name``, ``zone`` and the ``effective_*`` properties).
+SEARCH_BASE_FIELDS = frozenset({"id", "name", "zone", "default_turnover_minutes", "instant_book_default"})
+
+
+@cache
+def _search_deferred_base_fields() -> tuple[str, ...]:
+    return tuple(
+        f"base__{base_field.name}"
+        for base_field in Base._meta.concrete_fields
+        if base_field.name not in SEARCH_BASE_FIELDS
+    )
+
+
 @dataclass
 class SetSearch:
     """Validated search criteria (see ``locations.api.serializers.SetSearchIn``)."""
@@ -202,6 +216,8 @@ def sets_search(*, organization: Organization, criteria: SetSearch) -> QuerySet[
         queryset = sets_available(queryset, criteria.available_from, criteria.available_to)
     if criteria.origin is not None:
         queryset = _annotate_travel(queryset, organization=organization, criteria=criteria)
+    # A result row needs of its base only what ``SetOut`` shows: not its zone, policies or description.
+    queryset = queryset.select_related(None).select_related("base").defer(*_search_deferred_base_fields())
     ordering = criteria.ordering or ("travel_minutes" if criteria.origin is not None else None)
     if ordering:
         return queryset.order_by(*ORDERINGS[ordering])
@@ -211,12 +227,12 @@ def sets_search(*, organization: Organization, criteria: SetSearch) -> QuerySet[
 def _annotate_travel(
     queryset: QuerySet[Set], *, organization: Organization, criteria: SetSearch
 ) -> QuerySet[Set]:
-    bases = bases_visible_to(organization=organization).prefetch_related(None)
+    bases = bases_visible_to(organization=organization)
     if criteria.bases:
         bases = bases.filter(pk__in=criteria.bases)
     if criteria.zones:
         bases = bases.filter(zone_id__in=criteria.zones)
-    minutes = travel_minutes_to_bases(criteria.origin, bases)
+    minutes = travel_minutes_to_bases(criteria.origin, base_endpoints(bases))
     limit = criteria.within_minutes
     by_minutes: dict[int, list[int]] = {}
     for base_id, value in minutes.items():

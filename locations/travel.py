@@ -8,7 +8,9 @@
 
 Where the two ends lie in different zones the estimate takes the slower settings of the two, so it
 stays symmetric. ``travel_minutes_to_bases`` and ``travel_matrix`` answer the same question for many
-bases at once with a single query for the measured table, for search and the circle plan.
+bases at once with a single query for the measured table, for search and the circle plan;
+``base_endpoints`` reads just the columns a trip needs from a base queryset, for callers (search) that
+would otherwise load whole bases only to measure distances.
 """
 
 import math
@@ -16,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from locations import conf
 from locations.models import Base, Place, Set, TravelTime, Zone, endpoint_key
@@ -54,6 +56,35 @@ def as_endpoint(obj) -> Endpoint:
             raise ValueError(f"Not a coordinate: {obj!r}")
         return Endpoint(lat, lon)
     raise TypeError(f"Cannot travel from or to {obj!r}")
+
+
+# What a trip needs from a base's zone (see ``_settings`` and ``_walk_minutes``).
+_ZONE_TRAVEL_FIELDS = frozenset({"id", "detour_factor", "average_speed_kmh", "walk_minutes"})
+
+
+def base_endpoints(bases: QuerySet[Base]) -> list[Endpoint]:
+    """The ``Endpoint`` of each base of ``bases``, read as plain values in one query.
+
+    The same ends ``as_endpoint(base)`` gives, without building whole ``Base`` rows (and their
+    operators) for a calculation that needs coordinates and zone settings only; each zone is built
+    once, as a deferred instance holding just its travel settings (like ``.only()`` would give).
+    """
+    # ``Model.from_db`` takes the loaded values in the model's field order.
+    zone_fields = [
+        field.attname for field in Zone._meta.concrete_fields if field.attname in _ZONE_TRAVEL_FIELDS
+    ]
+    columns = ("pk", "latitude", "longitude", "zone_id", *(f"zone__{name}" for name in zone_fields))
+    zones: dict[int, Zone] = {}
+    ends = []
+    for pk, latitude, longitude, zone_id, *zone_values in (
+        bases.prefetch_related(None).order_by().values_list(*columns)
+    ):
+        zone = zones.get(zone_id)
+        if zone is None:
+            zone = zones[zone_id] = Zone.from_db(bases.db, zone_fields, zone_values)
+        # ``endpoint_key`` of a base, spelled out to avoid building the instance it would need.
+        ends.append(Endpoint(float(latitude), float(longitude), f"base:{pk}", pk, None, zone))
+    return ends
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -129,18 +160,25 @@ def measured_minutes(keys_from: Iterable[str], keys_to: Iterable[str]) -> dict[t
     keys_from, keys_to = set(keys_from), set(keys_to)
     if not keys_from or not keys_to:
         return {}
-    rows = TravelTime.objects.filter(
-        Q(key_a__in=keys_from, key_b__in=keys_to) | Q(key_a__in=keys_to, key_b__in=keys_from)
-    ).values_list("key_a", "key_b", "minutes")
+    # Every entry touching the smaller side (both key columns are indexed), the other end checked here:
+    # a search from one origin then sends one key, not every base's key twice.
+    near, far = sorted((keys_from, keys_to), key=len)
+    rows = (
+        TravelTime.objects.filter(Q(key_a__in=near) | Q(key_b__in=near))
+        .order_by()
+        .values_list("key_a", "key_b", "minutes")
+    )
     found = {}
     for key_a, key_b, minutes in rows:
-        found[(key_a, key_b)] = minutes
-        found[(key_b, key_a)] = minutes
+        if (key_a in near and key_b in far) or (key_b in near and key_a in far):
+            found[(key_a, key_b)] = minutes
+            found[(key_b, key_a)] = minutes
     return found
 
 
-def travel_minutes_to_bases(origin, bases: Iterable[Base]) -> dict[int, int]:
-    """``{base_id: minutes}`` from ``origin`` to each base (zones loaded), with one measured-table query.
+def travel_minutes_to_bases(origin, bases: Iterable[Base | Endpoint]) -> dict[int, int]:
+    """``{base_id: minutes}`` from ``origin`` to each base (zones loaded, or ``base_endpoints``), with
+    one measured-table query.
 
     For a set as origin its own base answers the walk minutes; the caller gives the set itself 0.
     """

@@ -6,9 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from locations.models import Base, endpoint_key
 from locations.travel import (
     Endpoint,
+    as_endpoint,
+    base_endpoints,
     estimate_minutes,
+    measured_minutes,
     travel_matrix,
     travel_minutes,
     travel_minutes_to_bases,
@@ -80,6 +84,58 @@ def test_bulk_variants_agree_with_the_single_function_in_constant_queries():
     for first in bases:
         for second in bases:
             assert matrix[(first.pk, second.pk)] == travel_minutes(first, second)
+
+
+def test_base_endpoints_are_the_ends_of_the_bases_in_one_query():
+    slow = ZoneFactory(detour_factor=Decimal("2.00"), average_speed_kmh=Decimal("20"), walk_minutes=6)
+    fast = ZoneFactory(detour_factor=Decimal("1.20"), average_speed_kmh=Decimal("40"), walk_minutes=2)
+    bases = [BaseFactory(zone=slow), BaseFactory(zone=slow), BaseFactory(zone=fast)]
+    hotel = PlaceFactory(zone=fast)
+    travel_time_for(owner=bases[1].operator, first=bases[1], second=hotel, minutes=3)
+    queryset = Base.objects.filter(pk__in=[base.pk for base in bases]).select_related("zone")
+    with CaptureQueriesContext(connection) as queries:
+        ends = base_endpoints(queryset)
+    assert len(queries) == 1
+    expected = {end.base_id: end for end in map(as_endpoint, queryset)}
+    assert len(ends) == 3
+    for end in ends:
+        reference = expected[end.base_id]
+        assert (end.lat, end.lon, end.key, end.set_id) == (reference.lat, reference.lon, reference.key, None)
+        for name in ("pk", "detour_factor", "average_speed_kmh", "walk_minutes"):
+            assert getattr(end.zone, name) == getattr(reference.zone, name)
+    with CaptureQueriesContext(connection) as queries:
+        minutes = travel_minutes_to_bases(hotel, ends)
+        walk = travel_minutes_to_bases(SetFactory.build(base=bases[0], pk=10**6), ends)
+    assert len(queries) == 2  # the measured table, once per call: the zones are not read again
+    assert (
+        minutes
+        == travel_minutes_to_bases(hotel, queryset)
+        == {base.pk: travel_minutes(hotel, base) for base in bases}
+    )
+    assert minutes[bases[1].pk] == 3
+    assert walk[bases[0].pk] == 6
+
+
+def test_measured_minutes_keeps_only_entries_between_the_two_sides():
+    zone = ZoneFactory()
+    hotel, gate = PlaceFactory(zone=zone), PlaceFactory(zone=zone)
+    first, second, third = (BaseFactory(zone=zone) for _ in range(3))
+    owner = first.operator
+    travel_time_for(owner=owner, first=first, second=hotel, minutes=4)
+    travel_time_for(owner=owner, first=hotel, second=second, minutes=5)
+    travel_time_for(owner=owner, first=gate, second=third, minutes=6)  # gate is on neither side
+    travel_time_for(owner=owner, first=first, second=second, minutes=7)  # both on the far side
+    hotel_key, first_key, second_key = map(endpoint_key, (hotel, first, second))
+    found = measured_minutes([hotel_key], map(endpoint_key, (first, second, third)))
+    assert found == {
+        (hotel_key, first_key): 4,
+        (first_key, hotel_key): 4,
+        (hotel_key, second_key): 5,
+        (second_key, hotel_key): 5,
+    }
+    both = [first_key, second_key]
+    assert measured_minutes(both, both) == {(first_key, second_key): 7, (second_key, first_key): 7}
+    assert measured_minutes([], both) == {}
 
 
 coordinate = st.tuples(st.floats(34.5, 35.5), st.floats(113.5, 114.5))

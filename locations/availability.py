@@ -151,7 +151,10 @@ def is_open_throughout(
 def opening_hours_table() -> dict[int, list[tuple[int, time, time]]]:
     """``{base_id: [(weekday, opens, closes), ...]}`` for every base with hours; one query."""
     hours = defaultdict(list)
-    rows = OpeningHours.objects.values_list("base_id", "weekday", "opens", "closes")
+    # By the columns themselves: the default ordering would join bases only to sort by their names.
+    rows = OpeningHours.objects.order_by("base_id", "weekday").values_list(
+        "base_id", "weekday", "opens", "closes"
+    )
     for base_id, weekday, opens, closes in rows:
         hours[base_id].append((weekday, opens, closes))
     return hours
@@ -167,4 +170,13 @@ def closed_base_ids(starts_at: datetime, ends_at: datetime, *, hours: dict | Non
     """
     if hours is None:
         hours = opening_hours_table()
-    return {base_id for base_id, rows in hours.items() if not is_open_throughout(rows, starts_at, ends_at)}
+    # Bases mostly share a few weekly timetables: decide each distinct timetable once.
+    open_throughout: dict[tuple, bool] = {}
+    closed = set()
+    for base_id, rows in hours.items():
+        week = tuple(rows)
+        if week not in open_throughout:
+            open_throughout[week] = is_open_throughout(week, starts_at, ends_at)
+        if not open_throughout[week]:
+            closed.add(base_id)
+    return closed

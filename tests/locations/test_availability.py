@@ -2,8 +2,10 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from locations.availability import open_intervals
+from locations.availability import closed_base_ids, open_intervals, opening_hours_table
 from locations.models import Set
 from locations.selectors import set_busy_intervals, set_free_intervals, sets_available
 from tests.factories import BaseFactory, BlackoutFactory, OpeningHoursFactory, SetFactory
@@ -85,6 +87,23 @@ def test_overnight_hours_cover_windows_across_midnight_and_chain_days():
 def test_base_without_opening_hours_is_always_open():
     set_ = SetFactory()
     assert free(set_, at(0, 0), at(3, 0))
+
+
+def test_bases_sharing_a_timetable_are_judged_alike_and_others_on_their_own():
+    day, late, other_day = BaseFactory(), BaseFactory(), BaseFactory()
+    for base in (day, other_day):
+        for weekday in range(7):
+            OpeningHoursFactory(base=base, weekday=weekday, opens=time(8), closes=time(20))
+    OpeningHoursFactory(base=late, weekday=0, opens=time(8), closes=time(23))
+    always = BaseFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert closed_base_ids(at(0, 9), at(0, 19)) == set()
+    assert len(queries) == 1
+    assert closed_base_ids(at(0, 19), at(0, 22)) == {day.pk, other_day.pk}
+    assert closed_base_ids(at(1, 9), at(1, 10)) == {late.pk}
+    hours = opening_hours_table()
+    assert always.pk not in hours
+    assert closed_base_ids(at(0, 21), at(1, 9), hours=hours) == {day.pk, other_day.pk, late.pk}
 
 
 def test_open_round_the_clock_row():

@@ -9,6 +9,7 @@ from config.serializers import (
     AwareDateTimeField,
     InputSerializer,
     ModelInputSerializer,
+    OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
 )
 from locations import conf
@@ -54,7 +55,7 @@ def _places(organization):
 # Output ------------------------------------------------------------------------------------------
 
 
-class ZoneOut(serializers.ModelSerializer):
+class ZoneOut(OutputModelSerializer):
     class Meta:
         model = Zone
         fields = [
@@ -75,7 +76,7 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
         fields = ["weekday", "opens", "closes"]
 
 
-class BaseOut(serializers.ModelSerializer):
+class BaseOut(OutputModelSerializer):
     opening_hours = OpeningHoursSerializer(many=True, read_only=True)
     operator_name = serializers.CharField(source="operator.name", read_only=True)
 
@@ -85,17 +86,33 @@ class BaseOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SetPhotoOut(serializers.ModelSerializer):
+class SetPhotoOut(OutputModelSerializer):
     class Meta:
         model = SetPhoto
         fields = ["id", "set", "image", "caption", "position", "width", "height"]
         read_only_fields = fields
 
 
-class SetOut(serializers.ModelSerializer):
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice, read-only: what ``get_<field>_display()`` gives, for many rows.
+
+    ``get_<field>_display()`` rebuilds (and hashes, translating every label) the whole choice list
+    for each call; this field maps values to their lazy labels once, so a row costs one lookup and
+    one translation. A value outside the choices is shown as it is, as by ``get_<field>_display()``.
+    """
+
+    def __init__(self, *, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
+
+
+class SetOut(OutputModelSerializer):
     base_name = serializers.CharField(source="base.name", read_only=True)
     zone = serializers.IntegerField(source="base.zone_id", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(source="kind", choices=Set.Kind.choices)
     effective_turnover_minutes = serializers.IntegerField(read_only=True)
     effective_instant_book = serializers.BooleanField(read_only=True)
     photos = SetPhotoOut(many=True, read_only=True)
@@ -123,14 +140,14 @@ class SetOut(serializers.ModelSerializer):
         return getattr(obj, "travel_minutes", None)
 
 
-class BlackoutOut(serializers.ModelSerializer):
+class BlackoutOut(OutputModelSerializer):
     class Meta:
         model = Blackout
         fields = ["id", "set", "base", "starts_at", "ends_at", "reason", "created_at"]
         read_only_fields = fields
 
 
-class PlaceOut(serializers.ModelSerializer):
+class PlaceOut(OutputModelSerializer):
     class Meta:
         model = Place
         fields = ["id", "zone", "owner", "name", "kind", "address", "latitude", "longitude"]
@@ -142,7 +159,7 @@ def _end(place, base) -> dict:
     return {"kind": "place" if place else "base", "id": end.pk, "name": end.name}
 
 
-class TravelTimeOut(serializers.ModelSerializer):
+class TravelTimeOut(OutputModelSerializer):
     ends = serializers.SerializerMethodField()
 
     class Meta:
@@ -172,7 +189,7 @@ class AvailabilityOut(serializers.Serializer):
     busy = BusyIntervalOut(many=True)
 
 
-class CalendarFeedOut(serializers.ModelSerializer):
+class CalendarFeedOut(OutputModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:

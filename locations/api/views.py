@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config.pagination import WindowCountPagination
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, services
 from locations.api import serializers as s
@@ -177,6 +178,8 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     """Sets and stand-alone locations: search, calendars, and the operator's catalogue edits."""
 
     serializer_class = s.SetOut
+    # Search builds a large filter (availability, travel): count it in the page query, not twice.
+    pagination_class = WindowCountPagination
     owner_actions = CatalogueViewSet.owner_actions | {"rates", "photos"}
     action_kinds = {
         name: OPERATORS

@@ -59,6 +59,16 @@ def database_ensure(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def cpu_calibration() -> float:
+    """Seconds this machine takes for 10 million Python loop steps: sessions' machines differ (1.1-1.8 s
+    on the same 2-vCPU type), and every figure here scales with it."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return round(time.perf_counter() - started, 3)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -183,7 +193,15 @@ class Client:
         return response.status, data, (time.perf_counter() - started) * 1000
 
 
-def gunicorn_start(port: int, workers: int, threads: int, worker_class: str = "sync"):
+def gunicorn_start(
+    port: int,
+    workers: int,
+    threads: int,
+    worker_class: str = "sync",
+    *,
+    app: str = "config.wsgi",
+    probe: str = "/api/v1/",
+):
     env = dict(
         os.environ,
         DEBUG="0",
@@ -193,7 +211,7 @@ def gunicorn_start(port: int, workers: int, threads: int, worker_class: str = "s
         LOG_LEVEL="ERROR",
     )
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--worker-class", worker_class,
         "--backlog", "2048", "--log-level", "warning", "--timeout", "120",
     ]  # fmt: skip
@@ -202,7 +220,7 @@ def gunicorn_start(port: int, workers: int, threads: int, worker_class: str = "s
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/")
+            connection.request("GET", probe)
             connection.getresponse().read()
             return process
         except OSError:
@@ -213,6 +231,87 @@ def gunicorn_start(port: int, workers: int, threads: int, worker_class: str = "s
 def gunicorn_stop(process) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+# Load shapes --------------------------------------------------------------------------------------
+
+
+def load_closed(port: int, people, path: str, body, *, per_client: int, label: str) -> dict:
+    """Each of ``people`` POSTs ``per_client`` requests back to back (closed loop): the saturation rate.
+
+    ``body(index, n)`` makes the ``n``-th body of client ``index``. With ``c`` clients the latency is
+    about ``c / throughput`` by Little's law, whatever the server does.
+    """
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(people))
+
+    def run(index: int):
+        company, _production, token = people[index]
+        client = Client(port, token, company.pk)
+        client.connection.connect()
+        barrier.wait()
+        for n in range(per_client):
+            status, _data, ms = client.request("POST", path, body(index, n))
+            with lock:
+                latencies.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(people))]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = summary(label, latencies, time.perf_counter() - started)
+    result["statuses"] = statuses
+    print(f"      statuses {statuses}")
+    return result
+
+
+def load_paced(port: int, people, path: str, body, *, rate: float, seconds: float, label: str) -> dict:
+    """``people`` share an offered load of ``rate`` POSTs per second for ``seconds`` (open loop).
+
+    Client ``i`` sends its ``n``-th request at ``start + (n * len(people) + i) / rate``; a request that
+    is late because the previous one has not come back is sent at once, and its latency counts from
+    its send time. The achieved rate says whether the server keeps up with the offered one.
+    """
+    clients = len(people)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+    per_client = int(rate * seconds / clients)
+    start_at = [0.0]
+
+    def run(index: int):
+        company, _production, token = people[index]
+        client = Client(port, token, company.pk)
+        client.connection.connect()
+        barrier.wait()
+        for n in range(per_client):
+            due = start_at[0] + (n * clients + index) / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            status, _data, ms = client.request("POST", path, body(index, n))
+            with lock:
+                latencies.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    start_at[0] = time.perf_counter() + 0.05
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    result = summary(label, latencies, time.perf_counter() - start_at[0])
+    result["offered_per_s"] = rate
+    result["statuses"] = statuses
+    print(f"      offered {rate:.0f}/s; statuses {statuses}")
+    return result
 
 
 # Actors -------------------------------------------------------------------------------------------
@@ -256,7 +355,6 @@ def scenario_search(port: int, searcher, count: int, rng: random.Random) -> dict
     from django.test.utils import CaptureQueriesContext
 
     from locations.models import Place, Set
-    from locations.selectors import SetSearch, sets_search
 
     company, _production, token = searcher
     client = Client(port, token, company.pk)
@@ -266,10 +364,9 @@ def scenario_search(port: int, searcher, count: int, rng: random.Random) -> dict
     for _ in range(count):
         start = local_day(rng.randint(1, 30)).replace(hour=rng.choice([7, 8, 9, 12, 14]))
         cases.append((rng.choice(kinds), start, start + timedelta(hours=6)))
-    api_latencies, found = [], []
-    started = time.perf_counter()
-    for kind, start, end in cases:
-        query = urlencode(
+    paths = [
+        "/api/v1/sets/?"
+        + urlencode(
             {
                 "kind": kind,
                 "available_from": start.isoformat(),
@@ -278,45 +375,72 @@ def scenario_search(port: int, searcher, count: int, rng: random.Random) -> dict
                 "within_minutes": 15,
             }
         )
-        status, body, ms = client.request("GET", f"/api/v1/sets/?{query}")
+        for kind, start, end in cases
+    ]
+    api_latencies, found = [], []
+    started = time.perf_counter()
+    for path in paths:
+        status, body, ms = client.request("GET", path)
         assert status == 200, body[:300]
         api_latencies.append(ms)
         found.append(json.loads(body)["count"])
     api = summary("(a) search via API", api_latencies, time.perf_counter() - started)
 
-    # The same SQL, raw: the statements Django runs for the count and the first page (photos included),
-    # captured with their parameters bound, then replayed through a bare psycopg connection.
+    # The same SQL, raw: every statement the API runs to answer each search (all but the token and
+    # membership look-up: the place, opening hours, bases and measured travel times, the page with its
+    # count, the photos), captured in-process with their parameters bound and replayed through a bare
+    # psycopg connection. "page" is the narrower set earlier runs replayed: the statements on sets and
+    # photos only.
+    from django.test import Client as DjangoClient
+
+    local = DjangoClient(
+        HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_ORGANIZATION=str(company.pk), HTTP_HOST="127.0.0.1"
+    )
     statements = []
-    for kind, start, end in cases:
-        criteria = SetSearch(
-            kinds=[kind], available_from=start, available_to=end, origin=place, within_minutes=15
-        )
-        queryset = sets_search(organization=company, criteria=criteria)
+    for path in paths:
+        connection.queries_log.clear()  # the log keeps 9,000 queries; past that a capture comes back empty
         with CaptureQueriesContext(connection) as captured:
-            queryset.count()
-            list(queryset[:50])
-        statements.append([query["sql"] for query in captured.captured_queries])
+            assert local.get(path).status_code == 200
+        statements.append(
+            [
+                query["sql"]
+                for query in captured.captured_queries
+                if '"authtoken_token"' not in query["sql"] and not query["sql"].startswith("SAVEPOINT")
+            ]
+        )
     dsn = os.environ["DATABASE_URL"]
-    raw_latencies = []
-    with psycopg.connect(dsn) as raw:
-        started = time.perf_counter()
-        for sqls in statements:
-            t0 = time.perf_counter()
-            for sql in sqls:
-                raw.execute(sql.replace("%", "%%")).fetchall()
-            raw.commit()
-            raw_latencies.append((time.perf_counter() - t0) * 1000)
-        raw_elapsed = time.perf_counter() - started
+
+    def replay(label: str, keep) -> dict:
+        latencies = []
+        with psycopg.connect(dsn) as raw:
+            started = time.perf_counter()
+            for sqls in statements:
+                t0 = time.perf_counter()
+                for sql in filter(keep, sqls):
+                    raw.execute(sql.replace("%", "%%")).fetchall()
+                raw.commit()
+                latencies.append((time.perf_counter() - t0) * 1000)
+            return summary(label, latencies, time.perf_counter() - started)
+
     connection.close()
-    raw_summary = summary("(a) search, same SQL raw (count+page+photos)", raw_latencies, raw_elapsed)
-    ratio = api["p50_ms"] / raw_summary["p50_ms"]
+    raw_all = replay("(a) search, same SQL raw (all statements)", lambda sql: True)
+    page_statements = ('SELECT "locations_set".', 'SELECT "locations_setphoto".', "SELECT COUNT")
+    raw_page = replay(
+        "(a) search, same SQL raw (page+photos only)", lambda sql: sql.startswith(page_statements)
+    )
+    ratio = api["p50_ms"] / raw_all["p50_ms"]
+    page_ratio = api["p50_ms"] / raw_page["p50_ms"]
     print(
-        f"  (a) API/raw p50 ratio {ratio:.2f}  (sets found per search: median {statistics.median(found):.0f})"
+        f"  (a) API/raw p50 ratio {ratio:.2f} (vs page+photos only: {page_ratio:.2f}); "
+        f"statements per search {statistics.median(len(sqls) for sqls in statements):.0f}; "
+        f"sets found per search: median {statistics.median(found):.0f}"
     )
     return {
         "api": api,
-        "raw": raw_summary,
+        "raw": raw_all,
+        "raw_page_only": raw_page,
         "ratio_p50": round(ratio, 2),
+        "ratio_p50_page_only": round(page_ratio, 2),
         "found_median": statistics.median(found),
     }
 
@@ -354,72 +478,48 @@ def scenario_circle(port: int, searcher, count: int, rng: random.Random) -> dict
     return result
 
 
-def scenario_create(port: int, people, per_client: int) -> dict:
+def scenario_create(port: int, people, per_client: int, rate: float, seconds: float) -> dict:
     import psycopg
 
     from locations.models import Set
 
     clients = len(people)
     set_ids = list(Set.objects.order_by("id").values_list("id", flat=True))
-    # API clients take the first sets, the raw inserts the last ones: disjoint, never conflicting.
-    api_pairs = [(set_ids[i % 4000], 1 + i // 4000) for i in range(clients * per_client)]
+    # API requests take the first 4,000 sets, the raw inserts the last 1,000: never conflicting. The
+    # closed-loop run books day +1, the paced run day +50, the single client days +100 and +101.
     raw_pairs = [(set_ids[4000 + i % 1000], 1 + i // 1000) for i in range(clients * per_client)]
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients)
 
-    def run(index: int):
-        company, production, token = people[index]
-        client = Client(port, token, company.pk)
-        mine = api_pairs[index::clients]
-        barrier.wait()
-        for set_id, days in mine:
-            start = local_day(days).replace(hour=22)
-            status, body, ms = client.request(
-                "POST",
-                "/api/v1/bookings/",
-                {
-                    "set": set_id,
-                    "production": production.pk,
-                    "starts_at": start.isoformat(),
-                    "ends_at": (start + timedelta(hours=2)).isoformat(),
-                },
-            )
-            with lock:
-                latencies.append(ms)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    # One client alone first (days beyond the 8 clients' ones): the latency without queueing.
-    company, production, token = people[0]
-    alone, single = Client(port, token, company.pk), []
-    started = time.perf_counter()
-    for i in range(200):
-        start = local_day(100 + i // 100).replace(hour=22)
-        status, body, ms = alone.request(
-            "POST",
-            "/api/v1/bookings/",
-            {
-                "set": set_ids[i % 100],
+    def request_body(days: int):
+        def body(index: int, n: int) -> dict:
+            i = n * clients + index
+            production = people[index][1]
+            start = local_day(days + i // 4000).replace(hour=22)
+            return {
+                "set": set_ids[i % 4000],
                 "production": production.pk,
                 "starts_at": start.isoformat(),
                 "ends_at": (start + timedelta(hours=2)).isoformat(),
-            },
-        )
-        assert status == 201, body[:300]
-        single.append(ms)
-    one = summary("(c) create via API, 1 client", single, time.perf_counter() - started)
+            }
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    api = summary(f"(c) create via API, {clients} clients", latencies, time.perf_counter() - started)
+        return body
+
+    # One client alone first: the latency without queueing.
+    one = load_closed(
+        port, people[:1], "/api/v1/bookings/", request_body(100), per_client=200,
+        label="(c) create via API, 1 client",
+    )  # fmt: skip
+    api = load_closed(
+        port, people, "/api/v1/bookings/", request_body(1), per_client=per_client,
+        label=f"(c) create via API, {clients} clients",
+    )  # fmt: skip
+    paced = load_paced(
+        port, people, "/api/v1/bookings/", request_body(50), rate=rate, seconds=seconds,
+        label=f"(c) create via API, {clients} clients at {rate:.0f}/s",
+    )  # fmt: skip
     api["single_client"] = one
-    api["statuses"] = statuses
-    print(f"      statuses {statuses}")
+    api["paced"] = paced
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
 
     dsn = os.environ["DATABASE_URL"]
     raw_latencies: list[float] = []
@@ -537,6 +637,8 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--plans", type=int, default=100)
     parser.add_argument("--creates-per-client", type=int, default=250)
+    parser.add_argument("--create-rate", type=float, default=200, help="offered load of the paced run (c)")
+    parser.add_argument("--create-seconds", type=float, default=10)
     parser.add_argument("--race", type=int, default=200)
     args = parser.parse_args()
 
@@ -557,12 +659,15 @@ def main() -> None:
     print(f"dataset: {bases} bases, {sets:,} sets with bookings, {total:,} bookings")
     people = actors(8)
     searcher = people[0]
+    calibration = cpu_calibration()
+    print(f"CPU calibration: 10M Python loop steps in {calibration} s (load {os.getloadavg()[0]:.2f})")
     connection.close()
     rng = random.Random(7)
     process = gunicorn_start(args.port, args.workers, args.threads, args.worker_class)
     results = {
         "dataset": {"bases": bases, "sets": sets, "bookings": total},
         "gunicorn": {"workers": args.workers, "threads": args.threads, "class": args.worker_class},
+        "cpu_calibration_s": calibration,
     }
     try:
         warm = Client(args.port, searcher[2], searcher[0].pk)
@@ -570,7 +675,9 @@ def main() -> None:
             warm.request("GET", "/api/v1/sets/?kind=villa")
         results["search"] = scenario_search(args.port, searcher, args.searches, rng)
         results["circle_plan"] = scenario_circle(args.port, searcher, args.plans, rng)
-        results["create"] = scenario_create(args.port, people[:8], args.creates_per_client)
+        results["create"] = scenario_create(
+            args.port, people[:8], args.creates_per_client, args.create_rate, args.create_seconds
+        )
         results["race"] = scenario_race(args.port, people, args.race)
     finally:
         gunicorn_stop(process)

@@ -1,0 +1,108 @@
+"""The floor under the booking-creation target: what this machine serves with (almost) no application.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_sc_book REDIS_URL=redis://127.0.0.1:6379/7 \\
+        .venv/bin/python bench/floor.py
+
+Three WSGI apps, each served by gunicorn exactly like ``bench/bookings_province.py`` serves the product
+(6 sync workers, keep-alive clients), each answering ``POST`` with one ``INSERT`` in a transaction:
+
+* ``bare``: a plain WSGI function and a psycopg connection, no framework at all;
+* ``drf_minimal``: Django with CommonMiddleware only, and a DRF view with DRF's own token
+  authentication and nothing else (no throttles, no acting organisation): the least an authenticated
+  JSON write can cost on this stack;
+* ``drf``: this project's Django settings and middleware, and a DRF view with the API's own
+  authentication (token + acting organisation), permissions, throttles, JSON parser and renderer.
+
+Each runs the load of scenario (c) of the bookings benchmark: 8 clients as fast as they can (closed
+loop), then 8 clients pacing 200 requests/s between them (open loop). Whatever the booking API does
+on top of this is the product's own cost; if the floor itself misses a target, no implementation on
+this stack and machine can meet it. Results go to ``var/bench/floor.json``.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_sc_book"
+TABLE = "bench_floor"
+PATH = "/api/floor/"
+
+if __name__ != "__main__" and os.environ.get("BENCH_FLOOR_APP", "").startswith("drf"):
+    # Imported by gunicorn as ``bench.floor:application`` for the DRF floors.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "bench.floor_urls"
+    if os.environ["BENCH_FLOOR_APP"] == "drf_minimal":
+        settings.MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+elif __name__ != "__main__":
+    import psycopg
+
+    _connection = None
+
+    def application(environ, start_response):
+        """One INSERT per POST through one psycopg connection per worker."""
+        global _connection
+        if _connection is None:
+            _connection = psycopg.connect(os.environ["DATABASE_URL"])
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        with _connection.transaction():
+            _connection.execute(f"INSERT INTO {TABLE} (payload) VALUES (%s)", [json.dumps(body)])
+        out = b'{"created": true}'
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(out)))]
+        start_response("201 Created", headers)
+        return [out]
+
+
+def main() -> None:
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("THROTTLE_USER", "10000000/min")
+    import django
+    import psycopg
+
+    django.setup()
+    from bench.bookings_province import (
+        actors,
+        cpu_calibration,
+        gunicorn_start,
+        gunicorn_stop,
+        load_closed,
+        load_paced,
+    )
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as raw:
+        raw.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigserial PRIMARY KEY, payload jsonb)")
+        raw.execute(f"TRUNCATE {TABLE}")
+    people = actors(8)
+    from django.db import connection
+
+    connection.close()
+    results = {"cpu_calibration_s": cpu_calibration()}
+    print(f"CPU calibration: 10M Python loop steps in {results['cpu_calibration_s']} s")
+    for name, path in (("bare", PATH), ("drf_minimal", "/api/floor-minimal/"), ("drf", PATH)):
+        os.environ["BENCH_FLOOR_APP"] = name
+        process = gunicorn_start(8766, 6, 1, app="bench.floor:application", probe=path)
+        try:
+            body = lambda index, n: {"client": index, "n": n}  # noqa: E731
+            print(f"{name}:")
+            closed = load_closed(8766, people, path, body, per_client=250, label=f"{name}, 8 clients")
+            paced = load_paced(8766, people, path, body, rate=200, seconds=10, label=f"{name}, at 200/s")
+            results[name] = {"closed_8": closed, "paced_200": paced}
+        finally:
+            gunicorn_stop(process)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "floor.json").write_text(json.dumps(results, indent=2))
+    print(f"results written to {out / 'floor.json'}")
+
+
+if __name__ == "__main__":
+    main()

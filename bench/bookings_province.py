@@ -242,32 +242,7 @@ def load_closed(port: int, people, path: str, body, *, per_client: int, label: s
     ``body(index, n)`` makes the ``n``-th body of client ``index``. With ``c`` clients the latency is
     about ``c / throughput`` by Little's law, whatever the server does.
     """
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(people))
-
-    def run(index: int):
-        company, _production, token = people[index]
-        client = Client(port, token, company.pk)
-        client.connection.connect()
-        barrier.wait()
-        for n in range(per_client):
-            status, _data, ms = client.request("POST", path, body(index, n))
-            with lock:
-                latencies.append(ms)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(people))]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result = summary(label, latencies, time.perf_counter() - started)
-    result["statuses"] = statuses
-    print(f"      statuses {statuses}")
-    return result
+    return _load(port, people, path, body, per_client=per_client, rate=None, label=label)
 
 
 def load_paced(port: int, people, path: str, body, *, rate: float, seconds: float, label: str) -> dict:
@@ -277,12 +252,18 @@ def load_paced(port: int, people, path: str, body, *, rate: float, seconds: floa
     is late because the previous one has not come back is sent at once, and its latency counts from
     its send time. The achieved rate says whether the server keeps up with the offered one.
     """
+    per_client = int(rate * seconds / len(people))
+    result = _load(port, people, path, body, per_client=per_client, rate=rate, label=label)
+    result["offered_per_s"] = rate
+    return result
+
+
+def _load(port: int, people, path: str, body, *, per_client: int, rate: float | None, label: str) -> dict:
     clients = len(people)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
-    per_client = int(rate * seconds / clients)
     start_at = [0.0]
 
     def run(index: int):
@@ -291,10 +272,10 @@ def load_paced(port: int, people, path: str, body, *, rate: float, seconds: floa
         client.connection.connect()
         barrier.wait()
         for n in range(per_client):
-            due = start_at[0] + (n * clients + index) / rate
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+            if rate is not None:
+                pause = start_at[0] + (n * clients + index) / rate - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
             status, _data, ms = client.request("POST", path, body(index, n))
             with lock:
                 latencies.append(ms)
@@ -303,14 +284,14 @@ def load_paced(port: int, people, path: str, body, *, rate: float, seconds: floa
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
-    start_at[0] = time.perf_counter() + 0.05
+    start_at[0] = time.perf_counter() + (0.05 if rate is not None else 0)  # paced: time to get going
     barrier.wait()
     for thread in threads:
         thread.join()
     result = summary(label, latencies, time.perf_counter() - start_at[0])
-    result["offered_per_s"] = rate
     result["statuses"] = statuses
-    print(f"      offered {rate:.0f}/s; statuses {statuses}")
+    offered = f"offered {rate:.0f}/s; " if rate is not None else ""
+    print(f"      {offered}statuses {statuses}")
     return result
 
 

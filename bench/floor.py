@@ -14,7 +14,9 @@ Three WSGI apps, each served by gunicorn exactly like ``bench/bookings_province.
   authentication (token + acting organisation), permissions, throttles, JSON parser and renderer.
 
 Each runs the load of scenario (c) of the bookings benchmark: 8 clients as fast as they can (closed
-loop), then 8 clients pacing 200 requests/s between them (open loop). Whatever the booking API does
+loop), then 8 clients pacing 200 requests/s between them (open loop); then one client's ``GET``s (no
+database for ``bare``; the same authentication and permissions for the DRF apps), the least any read
+of the API can cost, to set beside scenario (a)'s raw SQL. Whatever the booking API does
 on top of this is the product's own cost; if the floor itself misses a target, no implementation on
 this stack and machine can meet it. Results go to ``var/bench/floor.json``.
 """
@@ -22,6 +24,7 @@ this stack and machine can meet it. Results go to ``var/bench/floor.json``.
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +52,11 @@ elif __name__ != "__main__":
     def application(environ, start_response):
         """One INSERT per POST through one psycopg connection per worker."""
         global _connection
+        if environ["REQUEST_METHOD"] == "GET":
+            out = b'{"ok": true}'
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(out)))]
+            start_response("200 OK", headers)
+            return [out]
         if _connection is None:
             _connection = psycopg.connect(os.environ["DATABASE_URL"])
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -70,12 +78,14 @@ def main() -> None:
 
     django.setup()
     from bench.bookings_province import (
+        Client,
         actors,
         cpu_calibration,
         gunicorn_start,
         gunicorn_stop,
         load_closed,
         load_paced,
+        summary,
     )
 
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as raw:
@@ -95,7 +105,13 @@ def main() -> None:
             print(f"{name}:")
             closed = load_closed(8766, people, path, body, per_client=250, label=f"{name}, 8 clients")
             paced = load_paced(8766, people, path, body, rate=200, seconds=10, label=f"{name}, at 200/s")
-            results[name] = {"closed_8": closed, "paced_200": paced}
+            reader, reads, started = Client(8766, people[0][2], people[0][0].pk), [], time.perf_counter()
+            for _ in range(300):
+                status, _data, ms = reader.request("GET", path)
+                assert status == 200, status
+                reads.append(ms)
+            get = summary(f"{name}, GET, 1 client", reads, time.perf_counter() - started)
+            results[name] = {"closed_8": closed, "paced_200": paced, "get_1": get}
         finally:
             gunicorn_stop(process)
     out = ROOT / "var" / "bench"

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookings.constraints import NoOverlapConstraint, TsTzRange
 from bookings.models import Booking
@@ -42,7 +43,7 @@ class Role(models.TextChoices):
     MAKEUP = "makeup", _("makeup")
     SCRIPT_SUPERVISOR = "script_supervisor", _("script supervisor")
     SET_RUNNER = "set_runner", _("set runner")
-    ACTOR = "actor", _("actor")
+    ACTOR = "actor", pgettext_lazy("crew role", "actor")
     EXTRA = "extra", _("extra")
     EDITOR = "editor", _("editor")
 
@@ -59,11 +60,13 @@ class Person(models.Model):
     company = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="people", verbose_name=_("company")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(pgettext_lazy("person", "email"), blank=True)
     roles = models.JSONField(_("roles"), default=list, blank=True, help_text=_("Roles this person can fill."))
-    day_rate = models.DecimalField(_("day rate (CNY)"), default=0, validators=[MinValueValidator(0)], **MONEY)
+    day_rate = models.DecimalField(
+        pgettext_lazy("pay", "day rate (CNY)"), default=0, validators=[MinValueValidator(0)], **MONEY
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -73,7 +76,7 @@ class Person(models.Model):
         verbose_name=_("user account"),
     )
     notes = models.CharField(_("notes"), max_length=500, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
     feed_token = models.CharField(_("calendar feed token"), max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -131,10 +134,12 @@ class CrewMember(models.Model):
     company = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("crew", "role"), max_length=20, choices=Role.choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
-    day_rate = models.DecimalField(_("day rate (CNY)"), validators=[MinValueValidator(0)], **MONEY)
+    day_rate = models.DecimalField(
+        pgettext_lazy("pay", "day rate (CNY)"), validators=[MinValueValidator(0)], **MONEY
+    )
 
     class Meta:
         verbose_name = _("crew member")
@@ -183,7 +188,7 @@ class Scene(models.Model):
     )
     setting = models.CharField(_("int/ext"), max_length=3, choices=Setting.choices, default=Setting.INTERIOR)
     set_kind = models.CharField(_("set kind needed"), max_length=40, choices=Set.Kind.choices, blank=True)
-    description = models.CharField(_("description"), max_length=500, blank=True)
+    description = models.CharField(pgettext_lazy("scene", "description"), max_length=500, blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"), default=30, validators=[MinValueValidator(1)]
     )
@@ -318,7 +323,7 @@ class Call(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="calls", verbose_name=_("person")
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("crew", "role"), max_length=20, choices=Role.choices)
     call_at = models.DateTimeField(_("call time"))
     makeup_ready_at = models.DateTimeField(_("makeup ready"), null=True, blank=True)
     on_set_at = models.DateTimeField(_("on set"), null=True, blank=True)

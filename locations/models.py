@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from locations import conf
 from locations.fields import WordListField
@@ -130,7 +131,7 @@ class Base(models.Model):
     latitude = models.DecimalField(_("latitude"), **LATITUDE)
     longitude = models.DecimalField(_("longitude"), max_digits=10, decimal_places=6)
     description = models.TextField(_("description"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("listing", "active"), default=True)
 
     min_notice_minutes = models.PositiveIntegerField(_("minimum notice (minutes)"), default=120)
     max_days_ahead = models.PositiveSmallIntegerField(
@@ -276,7 +277,7 @@ class Set(models.Model):
     area_sqm = models.PositiveIntegerField(_("area (m²)"), default=0)
     crew_capacity = models.PositiveSmallIntegerField(_("crew capacity"), default=30)
     amenities = WordListField(_("amenities"), default=list, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("listing", "active"), default=True)
     hourly_rate = models.DecimalField(_("hourly rate (CNY)"), **MONEY)
     day_rate = models.DecimalField(_("day rate (CNY)"), **MONEY)
     day_length_hours = models.PositiveSmallIntegerField(

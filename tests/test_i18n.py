@@ -60,3 +60,41 @@ def test_django_level_404_under_api_is_translated():
 def test_unsupported_language_falls_back_to_chinese():
     response = APIClient().get("/api/v1/productions/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.json()["detail"] == "身份认证信息未提供。"
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "chinese"),
+    [
+        # The same English word means different things in different apps; each keeps its own Chinese.
+        ("crews.Person", "name", "姓名"),
+        ("crews.Person", "email", "邮箱"),
+        ("crews.Person", "is_active", "在用"),
+        ("crews.Person", "day_rate", "日薪（元）"),
+        ("crews.Call", "role", "职务"),
+        ("crews.Scene", "description", "内容"),
+        ("locations.Set", "is_active", "上架"),
+        ("locations.Set", "day_rate", "包天价（元）"),
+        ("locations.Set", "name", "名称"),
+        ("notifications.WebhookEndpoint", "is_active", "启用"),
+        ("notifications.Event", "actor", "操作人"),
+        ("studio.Membership", "is_active", "有效"),
+    ],
+)
+def test_words_shared_by_apps_keep_each_apps_chinese(model, field, chinese):
+    from django.apps import apps
+    from django.utils import translation
+
+    label = apps.get_model(model)._meta.get_field(field).verbose_name
+    with translation.override("zh-hans"):
+        assert str(label) == chinese
+    with translation.override("en"):
+        assert str(label) != chinese
+
+
+def test_the_actor_role_is_a_performer_not_whoever_acted():
+    from django.utils import translation
+
+    from crews.models import Role
+
+    with translation.override("zh-hans"):
+        assert str(Role.ACTOR.label) == "演员"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError
 from crews import conf
@@ -176,7 +177,7 @@ def line_changes(old: dict | None, new: dict | None) -> list[dict]:
 
 def change_text(change: dict) -> str:
     labels = {
-        "role": _("role"),
+        "role": pgettext("crew", "role"),
         "call_at": _("call time"),
         "makeup_ready_at": _("makeup ready"),
         "on_set_at": _("on set"),

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import requests
 from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from config.exceptions import DomainError
 from notifications import conf
@@ -102,11 +104,61 @@ def webhook_url_check(url: str) -> None:
         raise UnsafeWebhookUrl(
             _("Webhooks are sent over HTTPS only."), fields={"url": [_("The URL must start with https://.")]}
         )
-    if not all(_is_public(address) for address in _addresses(host)):
-        raise UnsafeWebhookUrl(
-            _("Webhooks cannot be sent to private, loopback or link-local addresses."),
-            fields={"url": [_("The host resolves to a private, loopback or link-local address.")]},
-        )
+    for address in _addresses(host):
+        if not _is_public(address):
+            _refuse_private(address)
+
+
+def _refuse_private(address: str) -> None:
+    raise UnsafeWebhookUrl(
+        _("Webhooks cannot be sent to private, loopback or link-local addresses."),
+        fields={"url": [_("The host resolves to a private, loopback or link-local address.")]},
+    )
+
+
+class _PublicPeerMixin:
+    """Check the address a connection actually reached, before TLS and before any byte of the request.
+
+    ``webhook_url_check`` resolves the host when the endpoint is saved and again before each send, but
+    the connection resolves it once more: a name that answers with a public address to the check and a
+    private one to the connection (DNS rebinding) would slip through. Vetting the connected socket's
+    peer closes that window, and a kept-alive connection stays vetted.
+    """
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        address = sock.getpeername()[0].split("%")[0]
+        if not conf.allow_private_webhooks() and not _is_public(address):
+            sock.close()
+            _refuse_private(address)
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeerMixin, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeerMixin, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """requests' adapter whose connections refuse a private peer (see ``_PublicPeerMixin``)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPConnectionPool,
+            "https": _PublicHTTPSConnectionPool,
+        }
 
 
 _session: requests.Session | None = None
@@ -127,7 +179,7 @@ def http_session() -> requests.Session:
     if _session is None:
         session = requests.Session()
         session.trust_env = False
-        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
+        adapter = PublicOnlyAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         session.headers["User-Agent"] = USER_AGENT

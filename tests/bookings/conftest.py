@@ -1,6 +1,8 @@
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -16,10 +18,27 @@ from tests.factories import (
 )
 
 
+@contextmanager
+def pin_now(moment):
+    """``timezone.now()`` is ``moment`` inside the block (for API calls, whose services take no ``now``)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield moment
+
+
 def morning(days: int = 3, hour: int = 8, minute: int = 0):
     """A local time ``days`` days ahead, on the grid."""
     local = timezone.localtime() + timedelta(days=days)
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def soon(now=None, *, step_minutes: int = 30):
+    """The first slot on the ``step_minutes`` grid at least a minute after ``now``: 1–31 minutes away.
+
+    "Today 08:30" is only soon between 06:30 and 08:30; this is soon at any hour of any day.
+    """
+    local = timezone.localtime(now) + timedelta(minutes=1)
+    floor = local.replace(minute=local.minute - local.minute % step_minutes, second=0, microsecond=0)
+    return floor if floor == local else floor + timedelta(minutes=step_minutes)
 
 
 @dataclass

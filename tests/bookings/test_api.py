@@ -12,7 +12,7 @@ from bookings.models import Booking, WaitlistEntry
 from locations.models import Base, Set
 from notifications.models import Event
 from studio.models import Membership
-from tests.bookings.conftest import morning
+from tests.bookings.conftest import morning, soon
 from tests.factories import (
     BlackoutFactory,
     BookingFactory,
@@ -83,7 +83,7 @@ def test_overlap_is_409_naming_the_window_not_the_company(world, api, company_ap
     [
         ("closed", lambda w: body(w), "opening_hours"),
         ("blackout", lambda w: body(w), "blackout"),
-        (None, lambda w: body(w, starts=morning(days=0) + timedelta(minutes=30)), "min_notice"),
+        (None, lambda w: body(w, starts=soon()), "min_notice"),
         (None, lambda w: body(w, starts=morning(days=75)), "max_days_ahead"),
         (None, lambda w: body(w, hours=0.5), "min_duration"),
         (None, lambda w: body(w, hours=25), "max_duration"),

@@ -22,7 +22,7 @@ from bookings.services import (
 from config.exceptions import ConflictError, DomainError
 from locations.models import Set
 from notifications.models import Event
-from tests.bookings.conftest import morning
+from tests.bookings.conftest import morning, soon
 from tests.factories import BlackoutFactory, OpeningHoursFactory
 
 Status = Booking.Status
@@ -82,19 +82,21 @@ def test_turnover_on_both_sides_separates_back_to_back_crews(world):
 @pytest.mark.parametrize(
     ("change", "starts", "hours", "code"),
     [
-        ({}, morning(days=0) + timedelta(minutes=30), 4, "min_notice"),
-        ({}, morning(days=70), 4, "max_days_ahead"),
-        ({"min_duration_minutes": 120}, morning(), 1, "min_duration"),
-        ({"max_duration_minutes": 120}, morning(), 4, "max_duration"),
-        ({}, morning(minute=15), 4, "slot_step"),
-        ({"is_active": False}, morning(), 4, "set_inactive"),
+        ({}, soon, 4, "min_notice"),
+        ({}, lambda now: morning(days=70), 4, "max_days_ahead"),
+        ({"min_duration_minutes": 120}, lambda now: morning(), 1, "min_duration"),
+        ({"max_duration_minutes": 120}, lambda now: morning(), 4, "max_duration"),
+        ({}, lambda now: morning(minute=15), 4, "slot_step"),
+        ({"is_active": False}, lambda now: morning(), 4, "set_inactive"),
     ],
 )
 def test_each_rule_violation_is_a_400_naming_the_rule(world, change, starts, hours, code):
+    """Times are built when the test runs, from the same ``now`` the service is given."""
     if change:
         type(world.base).objects.filter(pk=world.base.pk).update(**change)
+    now = timezone.now()
     with pytest.raises(BookingRuleViolation) as caught:
-        create(world, starts=starts, hours=hours)
+        create(world, starts=starts(now), hours=hours, now=now)
     assert caught.value.code == code
     assert caught.value.status_code == 400
 

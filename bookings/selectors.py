@@ -8,6 +8,7 @@ from django.utils import timezone
 from bookings import conf
 from bookings.models import Booking, BookingFeed, WaitlistEntry
 from locations.models import Base, Set
+from locations.selectors import sets_visible_to
 from studio.models import Organization
 
 
@@ -25,9 +26,14 @@ def waitlist_entries_visible_to(*, organization: Organization) -> QuerySet[Waitl
     return WaitlistEntry.objects.filter(company=organization).select_related("set__base", "production")
 
 
-def bookable_sets() -> QuerySet[Set]:
-    """Every set may be named in a request; an inactive one is refused by the ``set_inactive`` rule."""
-    return Set.objects.select_related("base")
+def bookable_sets(*, organization: Organization) -> QuerySet[Set]:
+    """The sets a quote, booking, batch or waitlist request may name: the ones the organisation sees.
+
+    A deactivated set, or a set of a deactivated base, is to everyone but its operator exactly a set
+    that does not exist (``sets_visible_to``). The ``set_inactive`` rule still refuses booking one
+    that is named anyway (by its own operator, or deactivated while the request was on its way).
+    """
+    return sets_visible_to(organization=organization).prefetch_related(None)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

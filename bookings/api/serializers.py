@@ -16,7 +16,7 @@ from studio.selectors import productions_visible_to
 
 
 def _sets(organization):
-    return bookable_sets()
+    return bookable_sets(organization=organization)
 
 
 def _productions(organization):

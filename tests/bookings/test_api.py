@@ -89,7 +89,6 @@ def test_overlap_is_409_naming_the_window_not_the_company(world, api, company_ap
         (None, lambda w: body(w, hours=25), "max_duration"),
         (None, lambda w: body(w, starts=morning(minute=20)), "slot_step"),
         ("cap", lambda w: body(w, set_=w.sets[2]), "max_active_holds"),
-        ("inactive", lambda w: body(w), "set_inactive"),
     ],
 )
 def test_every_rule_violation_is_a_400_naming_the_rule(world, company_api, setup, make_body, code):
@@ -107,8 +106,6 @@ def test_every_rule_violation_is_a_400_naming_the_rule(world, company_api, setup
                 company_api.post("/api/v1/bookings/", body(world, set_=set_), format="json").status_code
                 == 201
             )
-    elif setup == "inactive":
-        Set.objects.filter(pk=world.set.pk).update(is_active=False)
     response = company_api.post("/api/v1/bookings/", make_body(world), format="json")
     assert response.status_code == 400, response.content
     payload = response.json()

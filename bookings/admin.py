@@ -4,8 +4,11 @@ Fields are read-only (a booking changes only through its services); each action 
 selected booking and reports refusals (a rule, a conflict, a wrong status) as messages, never a 500.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -88,17 +91,38 @@ def confirm(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Decline the selected holds"))
-def decline(modeladmin, request, queryset):
-    _run(
-        modeladmin,
-        request,
-        queryset,
-        lambda b: services.booking_decline(
-            booking=b, by=request.user, reason=gettext("Declined in the admin.")
-        ),
-        gettext("%(n)d booking(s) declined."),
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The company reads it."),
     )
+
+
+@admin.action(description=_("Decline the selected holds…"))
+def decline(modeladmin, request, queryset):
+    """Asks for the reason first (an intermediate page): a decline always tells the company why."""
+    form = DeclineForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            lambda b: services.booking_decline(booking=b, by=request.user, reason=reason),
+            gettext("%(n)d booking(s) declined."),
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Decline the selected holds"),
+        "form": form,
+        "bookings": queryset,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "admin/bookings/booking/decline.html", context)
 
 
 @admin.action(description=_("Cancel the selected bookings"))

@@ -76,7 +76,8 @@ def _booking(set_, production, starts_at, ends_at, status, now, rng) -> Booking:
         booking.checked_in_at = starts_at - timedelta(minutes=rng.choice([0, 10, 20]))
     if status == Status.COMPLETED:
         late = rng.choice([0, 0, 0, 20, 45, 90])
-        booking.checked_out_at = ends_at + timedelta(minutes=late)
+        # never in the future (a crew that left a few minutes ago did not stay late)
+        booking.checked_out_at = min(ends_at + timedelta(minutes=late), now)
         booking.overtime_minutes, booking.overtime_fee = pricing.overtime(
             breakdown=quote.breakdown, ends_at=ends_at, checked_out_at=booking.checked_out_at
         )

@@ -36,3 +36,15 @@ class HoldExpired(ConflictError):
     """The hold's time ran out before it was confirmed."""
 
     code = "hold_expired"
+
+
+class CheckInWindow(ConflictError):
+    """The check-in time lies outside its window: from the base's lead before the start until now."""
+
+    code = "check_in_window"
+
+
+class CheckOutWindow(ConflictError):
+    """The check-out time lies outside its window: from the check-in until now."""
+
+    code = "check_out_window"

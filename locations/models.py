@@ -160,6 +160,12 @@ class Base(models.Model):
     max_active_holds_per_company = models.PositiveSmallIntegerField(
         _("maximum active holds per company"), default=5, validators=[MinValueValidator(1)]
     )
+    check_in_lead_minutes = models.PositiveSmallIntegerField(
+        _("check-in lead (minutes)"),
+        default=120,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_("How long before a booking's start its crew may check in."),
+    )
     requires_preliminary_review = models.BooleanField(
         _("requires preliminary review"),
         default=False,

@@ -39,6 +39,7 @@ BASE_FIELDS = (
     "hold_ttl_minutes",
     "max_active_holds_per_company",
 )
+    "check_in_lead_minutes",
 RATE_FIELDS = ("hourly_rate", "day_rate", "day_length_hours", "overtime_rate_per_hour", "deposit")
 SET_FIELDS = (
     "name",

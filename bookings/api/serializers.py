@@ -71,6 +71,12 @@ class BatchIn(InputSerializer):
         if len(value) > conf.batch_max_items():
             raise serializers.ValidationError(_("At most %(n)d items.") % {"n": conf.batch_max_items()})
         return value
+class DeclineIn(InputSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text=_("Why the booking is declined; the company reads it.")
+    )
+
+
 
 
 class WaitlistIn(WindowIn):

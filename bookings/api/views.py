@@ -108,12 +108,13 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         data = self.validated(s.ReasonIn, request.data)
         return self._out(services.booking_decline(booking=booking, by=request.user, reason=data["reason"]))
 
-    @extend_schema(request=s.ReasonIn, responses=s.BookingOut)
+        """Refuse a hold; ``reason`` is required (the company reads it)."""
+    @extend_schema(request=s.DeclineIn, responses=s.BookingOut)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a hold (free) or a confirmed booking (fee by the base's policy tiers)."""
         booking = self.get_object()
-        data = self.validated(s.ReasonIn, request.data)
+        data = self.validated(s.DeclineIn, request.data)
         return self._out(services.booking_cancel(booking=booking, by=request.user, reason=data["reason"]))
 
     @extend_schema(request=s.RescheduleIn, responses=s.BookingOut)

@@ -13,9 +13,10 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings import conf, pricing, rules
-from bookings.errors import BookingRuleViolation, InvalidTransition
+from bookings.errors import BookingRuleViolation, CheckInWindow, CheckOutWindow, InvalidTransition
 from bookings.models import Booking
 from bookings.notify import booking_event
 from bookings.services import waitlist
@@ -25,6 +26,7 @@ from bookings.services.core import (
     check_free,
     hold_expired_error,
     hold_lapsed,
+    local_text,
     lock_booking,
     lock_company,
     lock_sets,
@@ -41,6 +43,13 @@ Status = Booking.Status
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 def _expire(booking: Booking, now: datetime) -> None:
@@ -201,9 +210,16 @@ def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Boo
     return booking
 
 
-def booking_decline(*, booking: Booking, by, reason: str = "", now: datetime | None = None) -> Booking:
-    """The operator refuses a hold; the window is offered to the first waiter."""
+def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None = None) -> Booking:
+    """The operator refuses a hold, saying why (the company reads it); the window goes to the first waiter."""
     now = _now(now)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Say why the booking is declined: the company reads the reason."),
+            code="reason_required",
+            fields={"reason": [_("A reason is required.")]},
+        )
     lapsed = None
     with booking_transaction():
         lock_sets([booking.set_id])
@@ -314,15 +330,24 @@ def booking_reschedule(
 def booking_check_in(
     *, booking: Booking, by, at: datetime | None = None, now: datetime | None = None
 ) -> Booking:
-    """The crew arrived: record the actual time."""
+    """The crew arrived: record the actual time, from the base's check-in lead before the start until now."""
     now = _now(now)
     with booking_transaction():
         booking = lock_booking(booking.pk)
         require_status(booking, [Status.CONFIRMED], _("checked in"))
         at = at or now
-        if at > now + timedelta(minutes=5):
-            raise DomainError(
-                _("A check-in cannot be in the future."), code="invalid", fields={"at": [_("Future.")]}
+        lead = booking.set.base.check_in_lead_minutes
+        opens = booking.starts_at - timedelta(minutes=lead)
+        if at < opens:
+            raise CheckInWindow(
+                _("Check-in opens %(lead)s before the start (from %(opens)s).")
+                % {"lead": _duration(lead), "opens": local_text(opens)},
+                fields={"at": [_("Before %(opens)s.") % {"opens": local_text(opens)}]},
+            )
+        if at > now:
+            raise CheckInWindow(
+                _("A check-in time cannot be in the future (now is %(now)s).") % {"now": local_text(now)},
+                fields={"at": [_("After now.")]},
             )
         booking.status = Status.CHECKED_IN
         booking.checked_in_at = at
@@ -334,15 +359,20 @@ def booking_check_in(
 def booking_check_out(
     *, booking: Booking, by, at: datetime | None = None, now: datetime | None = None
 ) -> Booking:
-    """The crew left: record the actual time and bill overtime past the booked end (after the grace)."""
+    """The crew left: record the actual time and bill overtime past the booked end (after the grace).
+
+    The time lies between the check-in and now: a check-out in the future would bill overtime not worked.
+    """
     now = _now(now)
     with booking_transaction():
         booking = lock_booking(booking.pk)
         require_status(booking, [Status.CHECKED_IN], _("checked out"))
         at = at or now
-        if at < booking.checked_in_at:
-            raise DomainError(
-                _("The check-out is before the check-in."), code="invalid", fields={"at": [_("Too early.")]}
+        if not booking.checked_in_at <= at <= now:
+            raise CheckOutWindow(
+                _("The check-out time must lie between the check-in (%(from)s) and now (%(now)s).")
+                % {"from": local_text(booking.checked_in_at), "now": local_text(now)},
+                fields={"at": [_("Before the check-in.") if at < booking.checked_in_at else _("After now.")]},
             )
         minutes, fee = pricing.overtime(
             breakdown=booking.price_breakdown, ends_at=booking.ends_at, checked_out_at=at

@@ -12,7 +12,7 @@ from bookings.models import Booking, WaitlistEntry
 from locations.models import Base, Set
 from notifications.models import Event
 from studio.models import Membership
-from tests.bookings.conftest import morning, soon
+from tests.bookings.conftest import morning, pin_now, soon
 from tests.factories import (
     BlackoutFactory,
     BookingFactory,
@@ -209,9 +209,12 @@ def test_reschedule_and_check_in_out_through_the_api(world, company_api, operato
     assert moved.status_code == 200 and moved.json()["id"] == created["id"]
     assert moved.json()["total_price"] == "600.00"
     operator_api.post(f"/api/v1/bookings/{created['id']}/confirm/")
-    check_in = operator_api.post(f"/api/v1/bookings/{created['id']}/check-in/", {}, format="json")
+    starts = morning(days=4)
+    with pin_now(starts - timedelta(minutes=15)):
+        check_in = operator_api.post(f"/api/v1/bookings/{created['id']}/check-in/", {}, format="json")
     assert check_in.status_code == 200 and check_in.json()["status"] == "checked_in"
-    out = operator_api.post(f"/api/v1/bookings/{created['id']}/check-out/", {}, format="json")
+    with pin_now(starts + timedelta(hours=2, minutes=5)):
+        out = operator_api.post(f"/api/v1/bookings/{created['id']}/check-out/", {}, format="json")
     assert out.status_code == 200 and out.json()["status"] == "completed"
     assert operator_api.post(f"/api/v1/bookings/{created['id']}/check-out/").status_code == 409
 

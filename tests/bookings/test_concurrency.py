@@ -151,7 +151,9 @@ def test_confirm_racing_confirm_and_decline_has_exactly_one_winner(pool):
         calls = [
             (
                 lambda pk=booking.pk, verb=("decline" if n % 4 == 3 else "confirm"): operator.post(
-                    f"/api/v1/bookings/{pk}/{verb}/", {}, format="json"
+                    f"/api/v1/bookings/{pk}/{verb}/",
+                    {"reason": "场景检修"} if verb == "decline" else {},
+                    format="json",
                 )
             )
             for n in range(REQUESTS)

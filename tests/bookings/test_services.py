@@ -184,7 +184,7 @@ def test_confirm_decline_and_their_wrong_states(world):
     with pytest.raises(InvalidTransition):
         booking_confirm(booking=held, by=world.operator_user)
     with pytest.raises(InvalidTransition):
-        booking_decline(booking=held, by=world.operator_user)
+        booking_decline(booking=held, by=world.operator_user, reason="场景检修")
     other = create(world, set_=world.sets[1], company=1)
     declined = booking_decline(booking=other, by=world.operator_user, reason="场景检修")
     assert declined.status == Status.DECLINED and declined.decline_reason == "场景检修"

@@ -135,8 +135,9 @@ class BookingMachine(RuleBasedStateMachine):
         status = effective(item.status, item.hold_expires_at, self.now)
         allowed = {"confirm": {"held"}, "decline": {"held"}, "cancel": {"held", "confirmed"}}[action]
         call = {"confirm": booking_confirm, "decline": booking_decline, "cancel": booking_cancel}[action]
+        extra = {"reason": "场景检修"} if action == "decline" else {}
         try:
-            result = call(booking=booking, by=None, now=self.now)
+            result = call(booking=booking, by=None, now=self.now, **extra)
         except HoldExpired:
             assert status == "expired", (action, item.status)
             item.status = "expired"

@@ -20,8 +20,10 @@ Check-out past ``ends_at + BOOKINGS_OVERTIME_GRACE_MINUTES`` bills overtime for 
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
 
 from bookings import conf
 from locations.models import Set
@@ -108,11 +110,118 @@ def cancellation_percent(policy: list, *, hours_left: float) -> Decimal:
     return Decimal(str(max(tier["fee_percent"] for tier in tiers)))
 
 
-def cancellation_fee(*, policy: list, total: Decimal, starts_at: datetime, now: datetime) -> tuple:
-    """``(fee, percent, hours_left)`` for cancelling a confirmed booking at ``now``."""
+@dataclass(frozen=True)
+class CancellationQuote:
+    """What cancelling at ``quoted_at`` costs, which tier says so, and until when that fee holds."""
+
+    quoted_at: datetime
+    total: Decimal
+    fee: Decimal
+    fee_percent: Decimal
+    #: the applied tier's ``hours_before`` (None: no tier applies: a hold, no policy, or past every tier)
+    tier_hours_before: int | None
+    tier_label: str
+    #: the last moment this fee applies; after it the next tier's ``next_fee_percent`` does (None: no rise)
+    deadline: datetime | None
+    next_fee_percent: Decimal | None
+
+
+def _percent_text(percent: Decimal) -> str:
+    return f"{percent.normalize():f}"
+
+
+def _tiers(policy: list) -> list[dict]:
+    return sorted(
+        (tier for tier in policy or [] if isinstance(tier, dict)), key=lambda tier: tier["hours_before"]
+    )
+
+
+def _tier_label(tiers: list[dict], applied: dict | None, hours_left: float, percent: Decimal) -> str:
+    values = {"percent": _percent_text(percent)}
+    if not tiers:
+        return _("This base charges no cancellation fee.")
+    if applied is None:
+        if hours_left < 0:
+            return _("After the start: %(percent)s%% of the total.") % values
+        return _("Less than %(high)d hours before the start: %(percent)s%% of the total.") % {
+            **values,
+            "high": tiers[0]["hours_before"],
+        }
+    low = applied["hours_before"]
+    higher = [tier["hours_before"] for tier in tiers if tier["hours_before"] > low]
+    if higher and low:
+        return _("%(low)d to %(high)d hours before the start: %(percent)s%% of the total.") % {
+            **values,
+            "low": low,
+            "high": higher[0],
+        }
+    if higher:
+        return _("Less than %(high)d hours before the start: %(percent)s%% of the total.") % {
+            **values,
+            "high": higher[0],
+        }
+    if low:
+        return _("%(low)d hours or more before the start: %(percent)s%% of the total.") % {
+            **values,
+            "low": low,
+        }
+    return _("Any time before the start: %(percent)s%% of the total.") % values
+
+
+def cancellation_quote(
+    *, policy: list, total: Decimal, starts_at: datetime, now: datetime
+) -> CancellationQuote:
+    """The fee for cancelling a confirmed booking at ``now``, its tier, and when the fee next rises.
+
+    The tier boundaries are inclusive: exactly ``hours_before`` hours before the start still pays that
+    tier, so the deadline is ``starts_at - hours_before`` of the applied tier (or of the first tier below
+    it whose percentage differs).
+    """
     hours_left = (starts_at - now).total_seconds() / 3600
     percent = cancellation_percent(policy, hours_left=hours_left)
-    return money(total * percent / 100), percent, hours_left
+    tiers = _tiers(policy)
+    applied = None
+    if hours_left >= 0:
+        applicable = [tier for tier in tiers if tier["hours_before"] <= hours_left]
+        applied = applicable[-1] if applicable else None
+    deadline, next_percent = None, None
+    if applied is not None:
+        for tier in reversed([tier for tier in tiers if tier["hours_before"] <= applied["hours_before"]]):
+            hours = tier["hours_before"]
+            after = cancellation_percent(policy, hours_left=hours - 1e-6 if hours else -1)
+            if after != percent:
+                deadline, next_percent = starts_at - timedelta(hours=hours), after
+                break
+    return CancellationQuote(
+        quoted_at=now,
+        total=money(total),
+        fee=money(total * percent / 100),
+        fee_percent=percent,
+        tier_hours_before=None if applied is None else applied["hours_before"],
+        tier_label=_tier_label(tiers, applied, hours_left, percent),
+        deadline=deadline,
+        next_fee_percent=next_percent,
+    )
+
+
+def hold_cancellation_quote(*, total: Decimal, now: datetime) -> CancellationQuote:
+    """A hold (never confirmed) is free to cancel, whatever the policy."""
+    return CancellationQuote(
+        quoted_at=now,
+        total=money(total),
+        fee=money(0),
+        fee_percent=Decimal(0),
+        tier_hours_before=None,
+        tier_label=_("An unconfirmed hold is free to cancel."),
+        deadline=None,
+        next_fee_percent=None,
+    )
+
+
+def cancellation_fee(*, policy: list, total: Decimal, starts_at: datetime, now: datetime) -> tuple:
+    """``(fee, percent, hours_left)`` for cancelling a confirmed booking at ``now``."""
+    terms = cancellation_quote(policy=policy, total=total, starts_at=starts_at, now=now)
+    return terms.fee, terms.fee_percent, (starts_at - now).total_seconds() / 3600
 
 
 def overtime(*, breakdown: dict, ends_at: datetime, checked_out_at: datetime) -> tuple[int, Decimal]:

@@ -59,6 +59,12 @@ class ReasonIn(InputSerializer):
     reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
+class DeclineIn(InputSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text=_("Why the booking is declined; the company reads it.")
+    )
+
+
 class AtIn(InputSerializer):
     at = AwareDateTimeField(required=False, help_text=_("The actual time; now if omitted."))
 
@@ -71,12 +77,6 @@ class BatchIn(InputSerializer):
         if len(value) > conf.batch_max_items():
             raise serializers.ValidationError(_("At most %(n)d items.") % {"n": conf.batch_max_items()})
         return value
-class DeclineIn(InputSerializer):
-    reason = serializers.CharField(
-        max_length=500, help_text=_("Why the booking is declined; the company reads it.")
-    )
-
-
 
 
 class WaitlistIn(WindowIn):
@@ -149,6 +149,39 @@ class QuoteOut(serializers.Serializer):
     deposit = serializers.DecimalField(max_digits=12, decimal_places=2)
     breakdown = serializers.JSONField()
     cancellation_policy = serializers.JSONField()
+
+
+class CancellationTierOut(serializers.Serializer):
+    hours_before = serializers.IntegerField(
+        source="tier_hours_before",
+        allow_null=True,
+        help_text=_("The applied tier's hours_before; null for a hold, no policy or later than every tier."),
+    )
+    fee_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    label = serializers.CharField(source="tier_label", help_text=_("The tier in words."))
+
+
+class CancellationQuoteOut(serializers.Serializer):
+    quoted_at = serializers.DateTimeField(help_text=_("The moment the terms are computed for."))
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, help_text=_("The booking's price."))
+    fee = serializers.DecimalField(max_digits=12, decimal_places=2, help_text=_("What cancelling costs."))
+    tier = CancellationTierOut(source="*")
+    deadline = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_(
+            "The last moment this fee applies; after it the next tier (next_fee_percent) does. "
+            "Null when the fee cannot rise any more."
+        ),
+    )
+    next_fee_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class CancelledBookingOut(BookingOut):
+    cancellation = CancellationQuoteOut(source="cancellation_quote", read_only=True)
+
+    class Meta(BookingOut.Meta):
+        fields = [*BookingOut.Meta.fields, "cancellation"]
+        read_only_fields = fields
 
 
 class BatchItemOut(serializers.Serializer):

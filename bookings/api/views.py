@@ -7,7 +7,7 @@ it does not exist (404). ``status`` is never writable: every change is a POST ac
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -28,7 +28,7 @@ from config.viewsets import ScopedGenericViewSet
 from locations.api.views import ICalendarRenderer
 from locations.selectors import bases_owned_by
 from studio.models import Organization
-from studio.tenancy import ALL_ROLES, Scope
+from studio.tenancy import ALL_ROLES, PLAN_ROLES, Scope
 
 COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
 OPERATORS = {Organization.Kind.BASE_OPERATOR}
@@ -47,6 +47,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         "create": COMPANIES,
         "reschedule": COMPANIES,
         "cancel": COMPANIES,
+        "cancellation_quote": COMPANIES,
         "feed_url": COMPANIES,
         "confirm": OPERATORS,
         "decline": OPERATORS,
@@ -54,7 +55,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         "check_out": OPERATORS,
         "no_show": OPERATORS,
     }
-    action_roles = {"quote": ALL_ROLES}
+    # the quote of a cancellation is for those who may cancel (the write roles, as ``cancel``)
+    action_roles = {"quote": ALL_ROLES, "cancellation_quote": PLAN_ROLES}
 
     def get_queryset(self):
         return bookings_visible_to(organization=self.organization)
@@ -101,21 +103,46 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     def confirm(self, request, pk=None):
         return self._out(services.booking_confirm(booking=self.get_object(), by=request.user))
 
-    @extend_schema(request=s.ReasonIn, responses=s.BookingOut)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        booking = self.get_object()
-        data = self.validated(s.ReasonIn, request.data)
-        return self._out(services.booking_decline(booking=booking, by=request.user, reason=data["reason"]))
-
-        """Refuse a hold; ``reason`` is required (the company reads it)."""
     @extend_schema(request=s.DeclineIn, responses=s.BookingOut)
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        """Cancel a hold (free) or a confirmed booking (fee by the base's policy tiers)."""
+    def decline(self, request, pk=None):
+        """Refuse a hold; ``reason`` is required (the company reads it)."""
         booking = self.get_object()
         data = self.validated(s.DeclineIn, request.data)
-        return self._out(services.booking_cancel(booking=booking, by=request.user, reason=data["reason"]))
+        return self._out(services.booking_decline(booking=booking, by=request.user, reason=data["reason"]))
+
+    @extend_schema(request=s.ReasonIn, responses=s.CancelledBookingOut)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a hold (free) or a confirmed booking (fee by the base's policy tiers).
+
+        ``cancellation`` repeats the terms charged, as ``cancellation-quote`` showed them.
+        """
+        booking = self.get_object()
+        data = self.validated(s.ReasonIn, request.data)
+        cancelled = services.booking_cancel(booking=booking, by=request.user, reason=data["reason"])
+        fresh = self.get_queryset().get(pk=cancelled.pk)
+        fresh.cancellation_quote = cancelled.cancellation_quote
+        return Response(s.CancelledBookingOut(fresh).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: s.CancellationQuoteOut,
+            409: OpenApiResponse(
+                {"$ref": "#/components/schemas/Error"},
+                description="The booking cannot be cancelled (its status, or its hold expired).",
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="cancellation-quote")
+    def cancellation_quote(self, request, pk=None):
+        """What cancelling now would cost (writes nothing): the fee, its tier, and until when it holds.
+
+        Computed by the same function as ``cancel``; a booking that cannot be cancelled is the same 409.
+        """
+        quote = services.booking_cancellation_quote(booking=self.get_object())
+        return Response(s.CancellationQuoteOut(quote).data)
 
     @extend_schema(request=s.RescheduleIn, responses=s.BookingOut)
     @action(detail=True, methods=["post"])

@@ -4,6 +4,7 @@ from bookings.services.batches import BatchItemResult, booking_batch_create
 from bookings.services.feeds import booking_feed_issue
 from bookings.services.lifecycle import (
     booking_cancel,
+    booking_cancellation_quote,
     booking_check_in,
     booking_check_out,
     booking_confirm,
@@ -30,6 +31,7 @@ __all__ = [
     "BatchItemResult",
     "booking_batch_create",
     "booking_cancel",
+    "booking_cancellation_quote",
     "booking_check_in",
     "booking_check_out",
     "booking_confirm",

@@ -240,8 +240,32 @@ def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None =
     return booking
 
 
+def _cancellation_terms(booking: Booking, now: datetime) -> pricing.CancellationQuote:
+    if booking.status == Status.HELD:
+        return pricing.hold_cancellation_quote(total=booking.total_price, now=now)
+    return pricing.cancellation_quote(
+        policy=booking.set.base.cancellation_policy,
+        total=booking.total_price,
+        starts_at=booking.starts_at,
+        now=now,
+    )
+
+
+def booking_cancellation_quote(*, booking: Booking, now: datetime | None = None) -> pricing.CancellationQuote:
+    """What ``booking_cancel`` would charge at ``now`` (nothing is written): refused exactly like it."""
+    now = _now(now)
+    if hold_lapsed(booking, now):
+        raise hold_expired_error(booking)
+    require_status(booking, [Status.HELD, Status.CONFIRMED], _("cancelled"))
+    return _cancellation_terms(booking, now)
+
+
 def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | None = None) -> Booking:
-    """The company cancels a hold (free) or a confirmed booking (fee by the base's policy tiers)."""
+    """The company cancels a hold (free) or a confirmed booking (fee by the base's policy tiers).
+
+    The returned booking carries ``cancellation_quote``: the terms charged (``booking_cancellation_quote``
+    at the same ``now`` gives the same).
+    """
     now = _now(now)
     lapsed = None
     with booking_transaction():
@@ -252,14 +276,9 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | No
             lapsed = booking
         else:
             require_status(booking, [Status.HELD, Status.CONFIRMED], _("cancelled"))
-            fee, percent = pricing.money(0), 0
-            if booking.status == Status.CONFIRMED:
-                fee, percent, _hours = pricing.cancellation_fee(
-                    policy=booking.set.base.cancellation_policy,
-                    total=booking.total_price,
-                    starts_at=booking.starts_at,
-                    now=now,
-                )
+            terms = _cancellation_terms(booking, now)
+            fee, percent = terms.fee, terms.fee_percent
+            booking.cancellation_quote = terms
             booking.status = Status.CANCELLED
             booking.cancellation_fee = fee
             booking.cancellation_reason = reason

@@ -232,4 +232,5 @@ ERROR_MESSAGES = {
         "(%(booking_start)s–%(booking_end)s)."
     ),
     "shoot_day_wrapped": gettext_lazy("This shoot day is wrapped and can no longer change."),
+    "wrap_window": gettext_lazy("A shoot day can be wrapped from its date on (%(date)s), not before."),
 }

@@ -25,3 +25,9 @@ class ShootDayClosed(ConflictError):
     """The shoot day is wrapped and can no longer change."""
 
     code = "shoot_day_wrapped"
+
+
+class WrapTooEarly(ConflictError):
+    """A shoot day is wrapped on its date or later, never ahead of it."""
+
+    code = "wrap_window"

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking
 from config.exceptions import DomainError
 from crews.conflicts import error_detail, shoot_day_warnings
-from crews.errors import CrewDoubleStop, PersonDoubleCalled, ShootDayClosed, StopBookingMismatch
+from crews.errors import (
+    CrewDoubleStop,
+    PersonDoubleCalled,
+    ShootDayClosed,
+    StopBookingMismatch,
+    WrapTooEarly,
+)
 from crews.models import (
     CALL_NO_OVERLAP,
     STOP_NO_OVERLAP,
@@ -408,9 +414,15 @@ def call_remove(*, call: Call, by=None) -> None:
 
 
 @transaction.atomic
-def shoot_day_wrap(*, shoot_day: ShootDay, shot: list[Scene], by=None) -> dict:
-    """销场: the given scenes are shot; the day's other scenes go back to planned and are offered next."""
+def shoot_day_wrap(*, shoot_day: ShootDay, shot: list[Scene], by=None, now: datetime | None = None) -> dict:
+    """销场: the given scenes are shot; the day's other scenes go back to planned and are offered next.
+
+    Not before the day itself (its local date, Asia/Shanghai): a day two months ahead is not shot yet.
+    """
+    now = now or timezone.now()
     day = _lock_day(shoot_day)
+    if timezone.localdate(now) < day.date:
+        raise WrapTooEarly(error_detail("wrap_window", date=day.date.isoformat()))
     day_scene_ids = set(StopScene.objects.filter(stop__shoot_day=day).values_list("scene_id", flat=True))
     shot_ids = {scene.pk for scene in shot}
     stray = shot_ids - day_scene_ids
@@ -424,7 +436,7 @@ def shoot_day_wrap(*, shoot_day: ShootDay, shot: list[Scene], by=None) -> dict:
     carried = sorted(day_scene_ids - shot_ids)
     Scene.objects.filter(pk__in=carried, status=Scene.Status.SCHEDULED).update(status=Scene.Status.PLANNED)
     day.status = ShootDay.Status.WRAPPED
-    day.wrapped_at = timezone.now()
+    day.wrapped_at = now
     day.save(update_fields=["status", "wrapped_at", "updated_at"])
     next_day = (
         ShootDay.objects.filter(crew_id=day.crew_id, date__gt=day.date)

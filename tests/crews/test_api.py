@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from crews import services
 from crews.models import Scene
 from studio.models import Membership
+from tests.bookings.conftest import pin_now
 from tests.conftest import IN_CI
 from tests.crews.factories import (
     CallFactory,
@@ -103,7 +104,8 @@ def test_shoot_day_endpoints_use_constant_queries(plan, api, endpoint):
             }
             return _count(lambda: client.post("/api/v1/calls/", body))
         scene_ids = list(Scene.objects.filter(production=production).values_list("pk", flat=True))
-        return _count(lambda: client.post(f"/api/v1/shoot-days/{pk}/wrap/", {"shot": scene_ids[:size]}))
+        with pin_now(local(plan.date, 21)):  # a day is wrapped on its date, not before
+            return _count(lambda: client.post(f"/api/v1/shoot-days/{pk}/wrap/", {"shot": scene_ids[:size]}))
 
     # From two stops on (one stop has no company move to look up, so it costs one query less).
     small, large = measure(2), measure(5)
@@ -201,7 +203,8 @@ def test_wrap_marks_scenes_shot_and_offers_the_rest_for_the_next_day(plan):
         "scheduled"
     }
 
-    response = plan.client.post(f"/api/v1/shoot-days/{plan.day.pk}/wrap/", {"shot": [scenes[0].pk]})
+    with pin_now(local(plan.date, 21)):  # a day is wrapped on its date, not before
+        response = plan.client.post(f"/api/v1/shoot-days/{plan.day.pk}/wrap/", {"shot": [scenes[0].pk]})
 
     assert response.status_code == 200, response.content
     body = response.json()

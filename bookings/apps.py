@@ -8,7 +8,8 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        from bookings.availability import BookingBusyProvider
+        from bookings.availability import BookingBusyProvider, BookingRulesProvider
         from locations.availability import register_busy_provider
 
         register_busy_provider(BookingBusyProvider())
+        register_busy_provider(BookingRulesProvider())

@@ -15,6 +15,42 @@ def _local(value: datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
+def earliest_start(base, now: datetime) -> datetime:
+    """The earliest start the minimum notice allows for a request made at ``now``."""
+    return now + timedelta(minutes=base.min_notice_minutes)
+
+
+def latest_start(base, now: datetime) -> datetime:
+    """The latest start ``max_days_ahead`` allows for a request made at ``now``."""
+    return now + timedelta(days=base.max_days_ahead)
+
+
+def _grid_minutes(value: datetime) -> float:
+    local = timezone.localtime(value)
+    return local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+
+
+def on_grid(value: datetime, step: int) -> bool:
+    """The grid starts afresh at every local midnight (a step that does not divide a day ends short)."""
+    local = timezone.localtime(value)
+    return not (local.second or local.microsecond or (local.hour * 60 + local.minute) % step)
+
+
+def grid_floor(value: datetime, step: int) -> datetime:
+    """The last time on the grid at or before ``value``."""
+    midnight = timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + timedelta(minutes=int(_grid_minutes(value) // step) * step)
+
+
+def grid_ceil(value: datetime, step: int) -> datetime:
+    """The first time on the grid at or after ``value`` (the next midnight at the latest)."""
+    floor = grid_floor(value, step)
+    if floor == value:
+        return floor
+    midnight = timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(floor + timedelta(minutes=step), midnight + timedelta(days=1))
+
+
 def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: datetime) -> None:
     """Every rule of ``set_``'s base for a booking of ``[starts_at, ends_at)`` requested at ``now``."""
     base = set_.base
@@ -43,20 +79,19 @@ def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: date
         )
     step = base.slot_step_minutes
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
-        local = timezone.localtime(value)
-        if local.second or local.microsecond or (local.hour * 60 + local.minute) % step:
+        if not on_grid(value, step):
             raise BookingRuleViolation(
                 _("Times must fall on the base's %(n)d-minute grid (e.g. 08:00, 08:%(n)02d).") % {"n": step},
                 code="slot_step",
                 fields={name: [_("Not on the %(n)d-minute grid.") % {"n": step}]},
             )
-    if starts_at < now + timedelta(minutes=base.min_notice_minutes):
+    if starts_at < earliest_start(base, now):
         raise BookingRuleViolation(
             _("Book at least %(n)d minutes ahead.") % {"n": base.min_notice_minutes},
             code="min_notice",
             fields={"starts_at": [_("Too soon.")]},
         )
-    if starts_at > now + timedelta(days=base.max_days_ahead):
+    if starts_at > latest_start(base, now):
         raise BookingRuleViolation(
             _("Book at most %(n)d days ahead.") % {"n": base.max_days_ahead},
             code="max_days_ahead",

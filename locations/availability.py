@@ -5,9 +5,10 @@ A **busy provider** is an object with
 * ``blocking(starts_at, ends_at) -> Q``: a condition over ``Set`` rows, true for a set that is busy at
   any moment of ``[starts_at, ends_at)`` (typically ``Q(Exists(...OuterRef("pk")...))``), so that the
   availability filter stays one SQL query whatever the number of sets;
-* ``intervals(set_, starts_at, ends_at, *, viewer) -> list[BusyInterval]``: the busy intervals of one
-  set overlapping the range, for its calendar. ``viewer`` is the acting organisation (or None): a
-  provider must never say *who* made a set busy to anyone but that set's operator.
+* ``intervals(set_, starts_at, ends_at, *, viewer, now) -> list[BusyInterval]``: the intervals of the
+  range in which a booking of the set, requested at ``now``, may not lie (its availability and
+  calendar). ``viewer`` is the acting organisation (or None): a provider must never say *who* made a
+  set busy to anyone but that set's operator.
 
 Blackouts are registered here; the bookings app registers its provider from ``AppConfig.ready`` with
 ``register_busy_provider(...)`` so that held, confirmed and checked-in bookings (turnover included) hide
@@ -66,7 +67,7 @@ class BlackoutProvider:
         )
 
     def intervals(
-        self, set_: Set, starts_at: datetime, ends_at: datetime, *, viewer=None
+        self, set_: Set, starts_at: datetime, ends_at: datetime, *, viewer=None, now: datetime | None = None
     ) -> list[BusyInterval]:
         owner = viewer is not None and viewer.pk == set_.base.operator_id
         rows = Blackout.objects.filter(

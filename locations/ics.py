@@ -10,6 +10,9 @@ from locations import conf
 from locations.models import Set
 from locations.selectors import set_busy_intervals
 
+#: what a calendar shows: the set is shut, blocked by the base or booked
+CALENDAR_KINDS = {"closed", "blackout", "booking"}
+
 
 def _summary(kind: str) -> str:
     labels = {"closed": _("Closed"), "blackout": _("Blocked"), "booking": _("Booked")}
@@ -28,7 +31,9 @@ def busy_calendar(set_: Set, *, viewer=None, now: datetime | None = None) -> byt
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{set_.base.name} · {set_.name}")
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
-    for busy in set_busy_intervals(set_, starts_at, ends_at, viewer=viewer):
+    for busy in set_busy_intervals(set_, starts_at, ends_at, viewer=viewer, now=now):
+        if busy.kind not in CALENDAR_KINDS:
+            continue  # the booking rules' margins (turnover, notice, horizon) are no events
         event = Event()
         event.add("uid", f"{busy.kind}-{set_.pk}-{busy.starts_at:%Y%m%dT%H%M%S%z}@shooting-circle")
         event.add("dtstamp", now)

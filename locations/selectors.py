@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import cache
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from locations.availability import (
     BusyInterval,
@@ -122,9 +123,14 @@ def sets_available(
 
 
 def set_busy_intervals(
-    set_: Set, starts_at: datetime, ends_at: datetime, *, viewer=None
+    set_: Set, starts_at: datetime, ends_at: datetime, *, viewer=None, now: datetime | None = None
 ) -> list[BusyInterval]:
-    """Every reason ``set_`` is busy during the range: closing hours, blackouts, bookings (no names)."""
+    """Every reason ``set_`` cannot be booked during the range by a request made at ``now``.
+
+    Closing hours, blackouts and whatever the providers add (bookings with the turnover around them,
+    the base's notice and horizon: see ``bookings.availability``); names only for the set's operator.
+    """
+    now = now or timezone.now()
     hours = [(row.weekday, row.opens, row.closes) for row in set_.base.opening_hours.all()]
     closed = [
         BusyInterval(start, end, "closed")
@@ -132,7 +138,7 @@ def set_busy_intervals(
     ]
     busy = list(closed)
     for provider in busy_providers():
-        busy += provider.intervals(set_, starts_at, ends_at, viewer=viewer)
+        busy += provider.intervals(set_, starts_at, ends_at, viewer=viewer, now=now)
     return sorted(busy)
 
 

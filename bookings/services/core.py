@@ -86,6 +86,31 @@ def blocked_period(set_: Set, starts_at: datetime, ends_at: datetime) -> tuple[i
     return turnover, starts_at - timedelta(minutes=turnover), ends_at + timedelta(minutes=turnover)
 
 
+def blocking_rows(
+    set_: Set, blocked_from: datetime, blocked_until: datetime, exclude: int | None = None
+) -> list[tuple[int, str, datetime | None, datetime, datetime]]:
+    """``(pk, status, hold_expires_at, blocked_from, blocked_until)`` of the set's blocking bookings whose
+    blocked period overlaps ``[blocked_from, blocked_until)``, earliest first, lapsed holds included.
+
+    The one read of "what is in the way" that booking writes and the availability answer share.
+    """
+    clash = Booking.objects.filter(
+        set=set_, status__in=Booking.BLOCKING, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    return list(
+        clash.order_by("blocked_from").values_list(
+            "pk", "status", "hold_expires_at", "blocked_from", "blocked_until"
+        )
+    )
+
+
+def is_lapsed_hold(status: str, hold_expires_at: datetime | None, now: datetime) -> bool:
+    """A hold whose time ran out by ``now`` no longer blocks, whether or not a sweep has marked it yet."""
+    return status == Booking.Status.HELD and hold_expires_at <= now
+
+
 def check_free(
     set_: Set,
     blocked_from: datetime,
@@ -99,17 +124,11 @@ def check_free(
     Given ``now``, an overlapping hold that lapsed by then does not count: its id is returned for the
     caller to expire before writing (one query for both questions, the common answer being "none").
     """
-    clash = Booking.objects.filter(
-        set=set_, status__in=Booking.BLOCKING, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from
-    )
-    if exclude is not None:
-        clash = clash.exclude(pk=exclude)
-    rows = clash.order_by("blocked_from").values_list(
-        "pk", "status", "hold_expires_at", "blocked_from", "blocked_until"
-    )
     lapsed = []
-    for pk, status, hold_expires_at, starts, ends in rows:
-        if now is not None and status == Booking.Status.HELD and hold_expires_at <= now:
+    for pk, status, hold_expires_at, starts, ends in blocking_rows(
+        set_, blocked_from, blocked_until, exclude
+    ):
+        if now is not None and is_lapsed_hold(status, hold_expires_at, now):
             lapsed.append(pk)
             continue
         raise BookingConflict(
@@ -157,7 +176,7 @@ def require_status(booking: Booking, allowed: Iterable[str], action: str) -> Non
 
 
 def hold_lapsed(booking: Booking, now: datetime) -> bool:
-    return booking.status == Booking.Status.HELD and booking.hold_expires_at <= now
+    return is_lapsed_hold(booking.status, booking.hold_expires_at, now)
 
 
 def hold_expired_error(booking: Booking) -> HoldExpired:

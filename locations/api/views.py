@@ -302,6 +302,15 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     @extend_schema(parameters=[s.AvailabilityIn], responses=s.AvailabilityOut)
     @action(detail=True, methods=["get"])
     def availability(self, request, pk=None):
+        """When the set can be booked now, day by day: ``free`` intervals and why the rest is ``busy``.
+
+        ``busy`` kinds: ``closed`` (opening hours), ``blackout``, ``booking`` (a booking's blocked period),
+        ``turnover`` (the set's turnover around it: a new booking may neither start nor end there),
+        ``notice`` (before the earliest start the minimum notice allows), ``horizon`` (past the latest
+        start ``max_days_ahead`` allows plus the minimum duration) and ``inactive``. A window on the
+        base's grid of its minimum duration lies inside a ``free`` interval exactly when booking it now
+        succeeds; a longer one inside a ``free`` interval succeeds too (up to the maximum duration).
+        """
         set_ = self.get_object()
         data = self.validated(s.AvailabilityIn, request.query_params)
         tz = timezone.get_current_timezone()

@@ -116,12 +116,13 @@ def test_calendar_shows_closed_and_blackout_and_free_without_reason_to_others():
     OpeningHoursFactory(base=base, weekday=0, opens=time(8), closes=time(20))
     set_ = SetFactory(base=base)
     BlackoutFactory(set=set_, starts_at=at(0, 10), ends_at=at(0, 12), reason="私人包场")
-    busy = set_busy_intervals(set_, at(0, 0), at(1, 0), viewer=None)
+    now = at(-7, 9)  # a week before: no notice or horizon margin reaches into the day
+    busy = set_busy_intervals(set_, at(0, 0), at(1, 0), viewer=None, now=now)
     assert [(b.kind, b.starts_at, b.ends_at, b.reason) for b in busy] == [
         ("closed", at(0, 0), at(0, 8), ""),
         ("blackout", at(0, 10), at(0, 12), ""),
         ("closed", at(0, 20), at(1, 0), ""),
     ]
     assert set_free_intervals(busy, at(0, 0), at(1, 0)) == [(at(0, 8), at(0, 10)), (at(0, 12), at(0, 20))]
-    owner_view = set_busy_intervals(set_, at(0, 0), at(1, 0), viewer=base.operator)
+    owner_view = set_busy_intervals(set_, at(0, 0), at(1, 0), viewer=base.operator, now=now)
     assert [b.reason for b in owner_view if b.kind == "blackout"] == ["私人包场"]

@@ -1,16 +1,21 @@
 """Serializer building blocks shared by every app: strict input, aware datetimes, scoped foreign keys,
-and output serializers whose fields are introspected once."""
+lists capped before their items are looked at, and output serializers whose fields are introspected once."""
 
 import copy
+from collections.abc import Callable
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.utils import html
+
+from config.dates import DateField, InRangeMixin
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """A datetime that must carry its UTC offset: a naive time is ambiguous, so it is refused."""
+class AwareDateTimeField(InRangeMixin, serializers.DateTimeField):
+    """A datetime that must carry its UTC offset (a naive time is ambiguous) and fall in 2000–2100."""
 
     default_error_messages = {
         "naive": _("Datetime must include a timezone offset, e.g. 2026-03-01T08:00:00+08:00."),
@@ -53,7 +58,59 @@ class ModelInputSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: AwareDateTimeField,
+        models.DateField: DateField,
     }
+
+
+def _limit(value: int | Callable[[], int]) -> int:
+    return int(value() if callable(value) else value)
+
+
+class CappedListField(serializers.ListField):
+    """A list whose length is checked on the raw input, before any item is validated.
+
+    DRF's ``ListField(max_length=...)`` validates every item first and counts afterwards, so a client
+    sending 100,000 items makes the server validate (and perhaps look up) all of them before the 400.
+    ``max_length`` is required and may be a callable (a setting read per request); the schema shows
+    it as ``maxItems``.
+    """
+
+    def __init__(self, *, max_length: int | Callable[[], int], **kwargs):
+        self.max_items = max_length
+        super().__init__(**kwargs)
+        self.validators.append(MaxLengthValidator(max_length))  # for drf-spectacular's maxItems
+
+    def to_internal_value(self, data):
+        if html.is_html_input(data):
+            data = html.parse_html_list(data, default=[])
+        limit = _limit(self.max_items)
+        if isinstance(data, list | tuple) and len(data) > limit:
+            self.fail("max_length", max_length=limit)
+        return super().to_internal_value(data)
+
+
+class CappedListSerializer(serializers.ListSerializer):
+    """``Child(many=True)`` with a required cap (an int or a callable), checked before any item is validated.
+
+    Declared as ``CappedListSerializer(child=ItemIn(), max_length=conf.batch_max_items)``. Unlike
+    DRF's own ``max_length`` on a list serializer, the cap may be a setting read per request, the
+    refusal names the field itself (not a nested ``non_field_errors``) and the schema shows ``maxItems``.
+    """
+
+    def __init__(self, *args, max_length: int | Callable[[], int], **kwargs):
+        self.max_items = max_length
+        kwargs.setdefault("validators", [MaxLengthValidator(max_length)])  # for drf-spectacular's maxItems
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, data):
+        if html.is_html_input(data):
+            data = html.parse_html_list(data, default=[])
+        limit = _limit(self.max_items)
+        if isinstance(data, list) and len(data) > limit:
+            raise serializers.ValidationError(
+                [self.error_messages["max_length"].format(max_length=limit)], code="max_length"
+            )
+        return super().to_internal_value(data)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -6,6 +6,7 @@ from bookings.models import Booking, WaitlistEntry
 from bookings.selectors import bookable_sets
 from config.serializers import (
     AwareDateTimeField,
+    CappedListSerializer,
     InputSerializer,
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -70,13 +71,9 @@ class AtIn(InputSerializer):
 
 
 class BatchIn(InputSerializer):
-    items = BookingIn(many=True, min_length=1)
+    # counted before any item is validated: each item looks up its set and production
+    items = CappedListSerializer(child=BookingIn(), min_length=1, max_length=conf.batch_max_items)
     skip_conflicts = serializers.BooleanField(required=False, default=False)
-
-    def validate_items(self, value):
-        if len(value) > conf.batch_max_items():
-            raise serializers.ValidationError(_("At most %(n)d items.") % {"n": conf.batch_max_items()})
-        return value
 
 
 class WaitlistIn(WindowIn):

@@ -5,6 +5,7 @@ from bookings.models import Booking
 from bookings.selectors import bookings_visible_to
 from config.serializers import (
     AwareDateTimeField,
+    CappedListField,
     InputSerializer,
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -35,7 +36,7 @@ def _field(scope, model, **kwargs):
     )
 
 
-class ScopedIdListField(serializers.ListField):
+class ScopedIdListField(CappedListField):
     """A list of ids of the acting company's objects, checked with one query (unknown ids are a 400)."""
 
     def __init__(self, *, scope, max_length=500, **kwargs):
@@ -68,7 +69,7 @@ class PersonIn(InputSerializer):
     name = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    roles = serializers.ListField(
+    roles = CappedListField(
         child=serializers.ChoiceField(choices=Role.choices), required=False, default=list, max_length=16
     )
     day_rate = serializers.DecimalField(

@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from config.serializers import (
     AwareDateTimeField,
+    CappedListField,
+    CappedListSerializer,
     InputSerializer,
     ModelInputSerializer,
     OutputModelSerializer,
@@ -221,7 +223,9 @@ class OpeningHoursIn(InputSerializer):
 
 class BaseIn(ModelInputSerializer):
     zone = ScopedPrimaryKeyRelatedField(scope=_zones, queryset=Zone.objects)
-    opening_hours = OpeningHoursIn(many=True, required=False)
+    opening_hours = CappedListSerializer(
+        child=OpeningHoursIn(), required=False, max_length=len(OpeningHours.Weekday)
+    )
 
     class Meta:
         model = Base
@@ -235,7 +239,7 @@ class BaseIn(ModelInputSerializer):
         return value
 
 
-class WordListInField(serializers.ListField):
+class WordListInField(CappedListField):
     child = serializers.CharField(max_length=50)
 
     def __init__(self, **kwargs):
@@ -336,8 +340,12 @@ class ImportIn(InputSerializer):
 # Query parameters ---------------------------------------------------------------------------------
 
 
-class QueryListField(serializers.ListField):
-    """Repeated (``kind=a&kind=b``) or comma-separated (``kind=a,b``) query values."""
+class QueryListField(CappedListField):
+    """Repeated (``kind=a&kind=b``) or comma-separated (``kind=a,b``) query values, at most 50 by default."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 50)
+        super().__init__(**kwargs)
 
     def get_value(self, dictionary):
         if self.field_name not in dictionary:
@@ -469,14 +477,10 @@ CircleItemIn._declared_fields["to"] = AwareDateTimeField()
 
 class CirclePlanIn(InputSerializer):
     origin = OriginIn()
-    items = CircleItemIn(many=True, min_length=1)
+    # counted before any item is validated: each item may look up a set
+    items = CappedListSerializer(child=CircleItemIn(), min_length=1, max_length=conf.circle_plan_max_items)
     within_minutes = serializers.IntegerField(min_value=1, max_value=600, required=False)
     limit = serializers.IntegerField(min_value=1, required=False, default=5)
-
-    def validate_items(self, value):
-        if len(value) > conf.circle_plan_max_items():
-            raise serializers.ValidationError(_("At most %(n)d items.") % {"n": conf.circle_plan_max_items()})
-        return value
 
     def validate_limit(self, value):
         return min(value, conf.circle_plan_max_results())

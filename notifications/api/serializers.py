@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.serializers import ModelInputSerializer, OutputModelSerializer
+from config.serializers import CappedListField, ModelInputSerializer, OutputModelSerializer
 from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.services import EVENT_TYPE_PATTERN, MAX_SUBSCRIBED_TYPES
 
@@ -76,7 +76,7 @@ class WebhookEndpointWithSecretOut(WebhookEndpointOut):
 
 
 class WebhookEndpointIn(ModelInputSerializer):
-    event_types = serializers.ListField(
+    event_types = CappedListField(
         child=serializers.RegexField(
             EVENT_TYPE_PATTERN,
             max_length=100,

@@ -22,6 +22,13 @@ What a route needs
    - ``CATALOGUE``: the object is owned by ``owner_org`` and is *active* (visible in the shared
      catalogue: published, not archived).
 
+3. For objects that can be hidden (deactivated, withdrawn), the same module may also declare::
+
+       INACTIVE = {"<router basename>": [factory, ...]}   # factory(owner_org) -> saved hidden object
+
+   each factory building one object of the route that exists but is hidden (a deactivated set, a set
+   of a withdrawn base...). Hidden is hidden: to everyone but its owner it must be exactly a missing one.
+
 What is checked
 ---------------
 Always first, as a control: a member of the owner sees the object in the list and can retrieve it
@@ -36,6 +43,15 @@ Always first, as a control: a member of the owner sees the object in the list an
   rival organisation of the owner's kind gets 404 for every detail write.
 - ``USER``: nothing to walk (the view holds no organisation's objects).
 
+Hidden objects (``INACTIVE``): the owner still lists and retrieves the object (the control); for
+organisations of every other kind and a rival of the owner's kind, the list does not show it and every
+detail operation answers byte for byte what it answers when the object does not exist (the object is
+deleted in a savepoint that is rolled back, so the id is the same). And every request that *names* such
+an object (a ``ScopedPrimaryKeyRelatedField`` of its model in a request body, at any depth, or in a
+query-parameter serializer, found in the OpenAPI description of every operation) answers, for a
+requester of each kind the operation allows, byte for byte what it answers when the object is missing;
+the missing answer must name that field (otherwise the probe proves nothing).
+
 Parameters in a detail action's own path (``documents/(?P<document_id>[0-9]+)``) get a placeholder
 value: the outsider must be refused on the parent object already. List-level ``@action`` routes
 (``detail=False``) are not walked: what they return is specific to
@@ -43,18 +59,27 @@ them; test them in the app. Extra views outside the router only have to declare 
 """
 
 import importlib
+import json
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass
+from functools import cache
 
 import pytest
+from django.db import transaction
 from django.urls import include, path, reverse
-from rest_framework import permissions
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.settings import spectacular_settings
+from rest_framework import permissions, serializers
 from rest_framework.routers import DefaultRouter
 from rest_framework.test import APIClient
 
 import tests
 from config.api import extra_urlpatterns, router
+from config.serializers import ScopedPrimaryKeyRelatedField
+from locations.api.views import SetViewSet
+from locations.models import Set
 from studio.api.views import ProductionViewSet
 from studio.models import Membership, Organization, Production
 from studio.tenancy import ALL_ROLES, Scope
@@ -100,6 +125,27 @@ def _load_registries():
 
 
 SCOPING, SCOPING_ORIGIN, REGISTRY_PROBLEMS = _load_registries()
+
+
+def _load_hidden_registries():
+    """``INACTIVE`` of every ``tests/<app>/scoping.py`` (imported already by ``_load_registries``)."""
+    hidden, problems = {}, []
+    for info in pkgutil.iter_modules(tests.__path__):
+        module = sys.modules.get(f"tests.{info.name}.scoping")
+        entries = getattr(module, "INACTIVE", None)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict) or not all(isinstance(value, list) for value in entries.values()):
+            problems.append(f"{module.__name__}.INACTIVE must map basenames to lists of factories")
+            continue
+        for basename, factories in entries.items():
+            if basename in hidden:
+                problems.append(f"basename {basename!r} has INACTIVE factories in two registries")
+            hidden[basename] = factories
+    return hidden, problems
+
+
+INACTIVE, INACTIVE_PROBLEMS = _load_hidden_registries()
 
 
 @dataclass(frozen=True)
@@ -154,6 +200,10 @@ def test_registries_are_sound():
     known = {route.basename for route in ROUTES} | {name for name, _view in EXTRA_VIEWS}
     stale = sorted(set(SCOPING) - known)
     assert not stale, f"SCOPING entries for routes that do not exist: {stale} (from {SCOPING_ORIGIN})"
+    assert not INACTIVE_PROBLEMS, "\n".join(INACTIVE_PROBLEMS)
+    stale = sorted(set(INACTIVE) - {route.basename for route in ROUTES})
+    assert not stale, f"INACTIVE entries for routes that do not exist: {stale}"
+    assert HIDDEN_CASES and HIDDEN_REFERENCE_CASES, "the hidden-object matrix is empty"
 
 
 def test_the_router_has_routes():
@@ -430,6 +480,257 @@ def test_route_keeps_organisations_apart(route):
     assert not failures, f"{route.basename} ({scope.name}):\n" + "\n".join(failures)
 
 
+# --- behaviour: a hidden object is a missing one -------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _as_if_missing(obj, send):
+    """What ``send()`` answers while ``obj`` does not exist: deleted in a savepoint that is rolled back."""
+    answers = None
+    try:
+        with transaction.atomic():
+            type(obj).objects.filter(pk=obj.pk).delete()
+            answers = send()
+            raise _Rollback
+    except _Rollback:
+        pass
+    obj.refresh_from_db()  # still there
+    return answers
+
+
+def _route_of(basename: str) -> Route:
+    return next(route for route in ROUTES if route.basename == basename)
+
+
+def _route_model(route: Route):
+    meta = getattr(getattr(route.viewset, "serializer_class", None), "Meta", None)
+    return getattr(meta, "model", None)
+
+
+HIDDEN_CASES = [
+    (_route_of(basename), index)
+    for basename, factories in sorted(INACTIVE.items())
+    if basename in {route.basename for route in ROUTES}
+    for index in range(len(factories))
+]
+
+
+def _hidden_id(case) -> str:
+    route, index = case
+    factory = INACTIVE[route.basename][index]
+    return f"{route.basename}-{getattr(factory, '__name__', index)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", HIDDEN_CASES, ids=[_hidden_id(case) for case in HIDDEN_CASES])
+def test_a_hidden_object_answers_like_a_missing_one(case):
+    route, index = case
+    failures = _walk_hidden(route, INACTIVE[route.basename][index])
+    assert not failures, f"{route.basename} (hidden):\n" + "\n".join(failures)
+
+
+def _walk_hidden(route: Route, factory) -> list[str]:
+    actors = Actors(route.viewset)
+    owner = actors.organization("owner", _owner_kind(factory, route.viewset))
+    obj = factory(owner)
+    key = str(getattr(obj, route.viewset.lookup_field))
+    _owner_sees_it(route, actors, owner, obj, key)
+
+    strangers = [actors.organization("other", kind) for kind in Organization.Kind if kind != owner.kind]
+    strangers.append(actors.organization("rival", owner.kind))
+    failures, plan = [], []
+    for stranger in strangers:
+        for action, method, detail, url_name in _actions(route.viewset):
+            client = actors.client(stranger, action, method)  # made now: the savepoint would undo it
+            if action == "list":
+                response = client.get(_url(route, obj, "list", False), {"page_size": 200})
+                if response.status_code == 200 and key in _listed_keys(response, route.viewset.lookup_field):
+                    failures.append(f"GET list by a {stranger.kind} LISTS the hidden object")
+            elif detail:
+                url = _url(route, obj, url_name, detail)
+                label = f"{method.upper()} {url} ({action}) by a {stranger.kind}"
+                plan.append((label, client, method, url, action))
+
+    def send():
+        return [
+            (label, *_status_and_body(_call(client, method, url, route.viewset, action)))
+            for label, client, method, url, action in plan
+        ]
+
+    missing = _as_if_missing(obj, send)
+    hidden = send()
+    for (label, status, body), (_label, missing_status, missing_body) in zip(hidden, missing, strict=True):
+        if (status, body) != (missing_status, missing_body):
+            failures.append(
+                f"{label}: {status} {body[:200]!r}, but for a missing object {missing_status} "
+                f"{missing_body[:200]!r}"
+            )
+    assert plan, f"{route.basename}: no detail operation to walk"
+    return failures
+
+
+def _status_and_body(response):
+    return response.status_code, response.content
+
+
+# Requests that name a hidden object -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An operation whose input names an object of ``model`` at ``field`` (a path into the body)."""
+
+    method: str
+    path: str
+    viewset: type
+    action: str
+    location: str  # "body" or "query"
+    field: tuple
+    model: type
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.location}:{'.'.join(map(str, self.field))}"
+
+
+def _scoped_fields(serializer, prefix=()):
+    for name, field in serializer.fields.items():
+        if field.read_only:
+            continue
+        if isinstance(field, ScopedPrimaryKeyRelatedField):
+            yield (*prefix, name), field.queryset.model
+        elif isinstance(field, serializers.ListSerializer):
+            yield from _scoped_fields(field.child, (*prefix, name, 0))
+        elif isinstance(field, serializers.Serializer):
+            yield from _scoped_fields(field, (*prefix, name))
+
+
+def _as_serializer(candidate):
+    if isinstance(candidate, type) and issubclass(candidate, serializers.BaseSerializer):
+        candidate = candidate()
+    if isinstance(candidate, serializers.ListSerializer):
+        candidate = candidate.child
+    return candidate if isinstance(candidate, serializers.Serializer) else None
+
+
+@cache
+def _references() -> tuple[Reference, ...]:
+    """Every operation's inputs that name an object through a scoped key, from the OpenAPI generator."""
+    generator = SchemaGenerator()
+    generator._initialise_endpoints()
+    found = []
+    for url_path, path_regex, method, view in generator._get_paths_and_endpoints():
+        view.request = spectacular_settings.GET_MOCK_REQUEST(method, url_path, view, None)
+        schema = view.schema
+        schema.method, schema.path, schema.path_regex = method.upper(), url_path, path_regex
+        candidates = [(schema.get_request_serializer(), "body")]
+        candidates += [(parameter, "query") for parameter in schema.get_override_parameters()]
+        for candidate, location in candidates:
+            serializer = _as_serializer(candidate)
+            if serializer is None:
+                continue
+            for field, model in _scoped_fields(serializer):
+                found.append(
+                    Reference(method.lower(), url_path, type(view), view.action, location, field, model)
+                )
+    return tuple(found)
+
+
+def _reference_cases():
+    hidden_models = {}
+    for route, index in HIDDEN_CASES:
+        hidden_models.setdefault(_route_model(route), []).append((route.basename, index))
+    cases = []
+    for reference in _references():
+        routes = [route for route in ROUTES if route.viewset is reference.viewset]
+        detail = "{" in reference.path
+        for basename, index in hidden_models.get(reference.model, []):
+            kinds = _allowed_kinds(reference.viewset, reference.action) or set(Organization.Kind)
+            if detail:  # the requester acts on an object of its own, made by the route's factory
+                if not routes or routes[0].basename not in SCOPING:
+                    continue
+                owner_kind = _owner_kind(SCOPING[routes[0].basename], reference.viewset)
+                kinds = {owner_kind} & kinds
+            cases.extend((reference, basename, index, kind) for kind in sorted(kinds))
+    return cases
+
+
+HIDDEN_REFERENCE_CASES = _reference_cases()
+
+
+def _reference_id(case) -> str:
+    reference, basename, index, kind = case
+    return f"{reference} hidden-{_hidden_id((_route_of(basename), index))} by-{kind}"
+
+
+def _nest(path: tuple, value):
+    # a list gets the item twice: some lists want at least two (a travel time's two ends)
+    for step in reversed(path):
+        value = [value, value] if isinstance(step, int) else {step: value}
+    return value
+
+
+def _names(fields, path: tuple) -> bool:
+    """Whether the error envelope's ``fields`` holds messages at ``path`` (list indexes included)."""
+    node = fields
+    for step in path:
+        if isinstance(step, int) and isinstance(node, list):  # DRF's list of item errors
+            if len(node) <= step:
+                return False
+            node = node[step]
+            continue
+        key = str(step)  # the envelope keys item errors by their index
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return bool(node)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "case", HIDDEN_REFERENCE_CASES, ids=[_reference_id(case) for case in HIDDEN_REFERENCE_CASES]
+)
+def test_a_request_naming_a_hidden_object_answers_like_a_missing_one(case):
+    reference, basename, index, kind = case
+    hidden_route = _route_of(basename)
+    factory = INACTIVE[basename][index]
+    owner = OrganizationFactory(kind=_owner_kind(factory, hidden_route.viewset))
+    hidden = factory(owner)
+
+    actors = Actors(reference.viewset)
+    requester = actors.organization("requester", kind)
+    client = actors.client(requester, reference.action, reference.method)
+    url = reference.path
+    if "{" in url:
+        route = next(route for route in ROUTES if route.viewset is reference.viewset)
+        own = SCOPING[route.basename](requester)
+        url = re.sub(r"\{(id|pk)\}", str(getattr(own, route.viewset.lookup_field)), url)
+    assert "{" not in url, f"{reference}: cannot fill the path parameters of {url}"
+
+    def send():
+        if reference.location == "query":
+            response = client.get(url, {reference.field[0]: hidden.pk})
+        else:
+            body = _nest(reference.field, hidden.pk)
+            response = getattr(client, reference.method)(
+                url, body, format=_body_format(reference.viewset, reference.action)
+            )
+        return response.status_code, response.content
+
+    missing_status, missing_body = _as_if_missing(hidden, send)
+    status, body = send()
+    assert missing_status == 400 and _names(json.loads(missing_body)["fields"], reference.field), (
+        f"{reference} by a {kind}: the answer for a missing id does not name the field, so this probe "
+        f"proves nothing: {missing_status} {missing_body[:300]!r}"
+    )
+    assert (status, body) == (missing_status, missing_body), (
+        f"{reference} by a {kind} tells a hidden {basename} from a missing one:\n"
+        f"  hidden:  {status} {body[:300]!r}\n  missing: {missing_status} {missing_body[:300]!r}"
+    )
+
+
 # --- the walker itself can fail ---------------------------------------------------------------------------
 
 
@@ -444,8 +745,16 @@ class _UnscopedViewSet(ProductionViewSet):
     scope = None
 
 
+class _LeakySetViewSet(SetViewSet):
+    """What a selector that forgets ``is_active`` looks like: withdrawn sets in everyone's catalogue."""
+
+    def visible(self):
+        return Set.objects.select_related("base__zone").prefetch_related("photos")
+
+
 _leaky_router = DefaultRouter()
 _leaky_router.register("leaky-productions", _LeakyProductionViewSet, basename="leaky-production")
+_leaky_router.register("leaky-sets", _LeakySetViewSet, basename="leaky-set")
 urlpatterns = [path("api/v1/", include(_leaky_router.urls))]
 
 
@@ -460,6 +769,15 @@ def test_walker_reports_a_leaky_viewset():
     failures = _walk_private(route, actors, owner, obj, str(obj.pk))
     assert any("LISTS the other org's object" in failure for failure in failures), failures
     assert any("(retrieve) by an outsider: 200, want 404" in failure for failure in failures), failures
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.test_scoping")
+def test_walker_reports_a_hidden_object_that_shows():
+    route = Route("leaky-sets", _LeakySetViewSet, "leaky-set")
+    failures = _walk_hidden(route, INACTIVE["set"][0])
+    assert any("(retrieve) by a production_company: 200" in failure for failure in failures), failures
+    assert any("(retrieve) by a base_operator: 200" in failure for failure in failures), failures  # a rival
 
 
 def test_walker_explains_a_missing_scope_and_factory():

@@ -68,3 +68,29 @@ SCOPING = {
     "calendar-feed": make_calendar_feed,
     "circle-plan": _operator_owned(make_circle_plan),
 }
+
+
+# Hidden objects: to everyone but their operator, exactly missing ones (see tests/test_scoping.py).
+
+
+def make_withdrawn_set(owner):
+    return SetFactory(base=BaseFactory(operator=owner), is_active=False)
+
+
+def make_set_of_withdrawn_base(owner):
+    return SetFactory(base=BaseFactory(operator=owner, is_active=False))
+
+
+def make_withdrawn_base(owner):
+    return BaseFactory(operator=owner, is_active=False)
+
+
+def make_photo_of_withdrawn_set(owner):
+    return SetPhotoFactory(set=make_withdrawn_set(owner))
+
+
+INACTIVE = {
+    "set": [_operator_owned(make_withdrawn_set), _operator_owned(make_set_of_withdrawn_base)],
+    "base": [_operator_owned(make_withdrawn_base)],
+    "set-photo": [_operator_owned(make_photo_of_withdrawn_set)],
+}

@@ -28,7 +28,7 @@ from config.viewsets import ScopedGenericViewSet
 from locations.api.views import ICalendarRenderer
 from locations.selectors import bases_owned_by
 from studio.models import Organization
-from studio.tenancy import ALL_ROLES, PLAN_ROLES, Scope
+from studio.tenancy import ALL_ROLES, MANAGE_ROLES, PLAN_ROLES, Scope
 
 COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
 OPERATORS = {Organization.Kind.BASE_OPERATOR}
@@ -56,7 +56,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         "no_show": OPERATORS,
     }
     # the quote of a cancellation is for those who may cancel (the write roles, as ``cancel``)
-    action_roles = {"quote": ALL_ROLES, "cancellation_quote": PLAN_ROLES}
+    # the feed's URL carries its token (anyone holding it reads the company's bookings): reading it and
+    # rotating it follow the webhook endpoints' rule, owners and managers only
+    action_roles = {"quote": ALL_ROLES, "cancellation_quote": PLAN_ROLES, "feed_url": MANAGE_ROLES}
 
     def get_queryset(self):
         return bookings_visible_to(organization=self.organization)
@@ -178,7 +180,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
     @action(detail=False, methods=["post"], url_path="feed-url")
     def feed_url(self, request):
-        """Your company's private iCalendar URL of its bookings (``rotate`` to revoke the old one)."""
+        """Your company's private iCalendar URL of its bookings (``rotate`` to revoke the old one); owners
+        and managers only."""
         data = self.validated(s.FeedUrlIn, request.data)
         feed = services.booking_feed_issue(organization=self.organization, rotate=data["rotate"])
         path = reverse("booking-calendar", kwargs={"format": "ics"})

@@ -46,7 +46,7 @@ from locations.selectors import (
     zones_visible_to,
 )
 from studio.models import Organization
-from studio.tenancy import ALL_ROLES, PLAN_ROLES, Scope
+from studio.tenancy import ALL_ROLES, MANAGE_ROLES, PLAN_ROLES, Scope
 
 OPERATORS = {Organization.Kind.BASE_OPERATOR}
 
@@ -362,12 +362,15 @@ class CalendarFeedViewSet(
     """Your organisation's private iCalendar feeds of sets' busy times.
 
     ``POST`` with a set you can see returns the feed's ``url`` (``/sets/{id}/calendar.ics?token=...``)
-    to paste into a calendar app; ``DELETE`` revokes it, and posting again issues a new token.
+    to paste into a calendar app; ``DELETE`` revokes it, and posting again issues a new token. Owners
+    and managers only: the URL is the key.
     """
 
     scope = Scope.ORGANIZATION
     serializer_class = s.CalendarFeedOut
-    write_roles = ALL_ROLES
+    # a feed's URL is its key: reading, issuing and revoking follow the webhook endpoints' rule
+    write_roles = MANAGE_ROLES
+    action_roles = {"list": MANAGE_ROLES, "retrieve": MANAGE_ROLES}
     filter_backends: list = []
 
     def get_queryset(self):

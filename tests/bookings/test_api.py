@@ -299,6 +299,10 @@ def test_board_shows_every_set_with_the_days_bookings_to_the_operator_only(world
 def test_company_ical_feed_by_private_token(world, company_api, api):
     BookingFactory(production=world.production, set=world.set)
     BookingFactory(production=world.productions[1], set=world.sets[1])
+    # the URL is the key: owners and managers read and rotate it, a coordinator does not
+    assert company_api.post("/api/v1/bookings/feed-url/", {}, format="json").status_code == 403
+    manager = MembershipFactory(organization=world.company, role=Membership.Role.MANAGER).user
+    company_api = api(manager, world.company)
     issued = company_api.post("/api/v1/bookings/feed-url/", {}, format="json").json()
     assert issued["url"].endswith(f"/api/v1/bookings/calendar.ics?token={issued['token']}")
     response = api().get(f"/api/v1/bookings/calendar.ics?token={issued['token']}")

@@ -339,7 +339,9 @@ def test_availability_lists_free_and_busy_and_caps_days(company_client):
     assert body["ends_at"] == "2026-12-14T00:00:00+08:00"
 
 
-def test_ics_feed_by_private_token(company_client, api):
+def test_ics_feed_by_private_token(member, api):
+    company = CompanyFactory()
+    company_client = api(member(company, role=Membership.Role.MANAGER), company)
     set_ = SetFactory()
     BlackoutFactory(set=set_, reason="私人包场")
     response = company_client.post("/api/v1/calendar-feeds/", {"set": set_.pk}, format="json")

@@ -306,10 +306,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
+# Every line printed goes through config.redaction.RedactSecretsFilter: URLs' query values and user-info
+# (webhook keys, feed tokens) and private links' path tokens (call sheets' /public/<token>) are masked.
+# The access loggers (django.server for runserver, gunicorn's through config.access_log) and
+# django.request carry the filter on the logger itself, so that any handler they reach gets the redacted
+# line; django.server keeps Django's own format and handler, redefined here to add the filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     # The level is on the handler too: records propagated from Django's own loggers (django.request
     # warns at every 4xx) skip the root logger's level and would print whatever LOG_LEVEL says.
     "handlers": {
@@ -317,8 +330,25 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "level": os.environ.get("LOG_LEVEL", "INFO"),
-        }
+            "filters": ["redact_secrets"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "level": "INFO",
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_secrets"],
+        },
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
+    },
 }

@@ -1,9 +1,13 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.exceptions import DomainError
+from config.redaction import redact_text, redact_url, redact_value
 from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.services import (
     clean_event_types,
@@ -36,8 +40,21 @@ class EventAdmin(ReadOnlyAdmin):
     search_fields = ["type", "subject_id"]
     date_hierarchy = "created_at"
     list_select_related = ["organization", "actor", "subject_type"]
-    readonly_fields = ["type", "organization", "actor", "subject_type", "subject_id", "payload", "created_at"]
+    readonly_fields = [
+        "type",
+        "organization",
+        "actor",
+        "subject_type",
+        "subject_id",
+        "payload_shown",
+        "created_at",
+    ]
     fields = readonly_fields
+
+    @admin.display(description=_("payload"))
+    def payload_shown(self, event):
+        # every member's staff account may read events: URLs lose their query and user-info
+        return json.dumps(redact_value(event.payload), ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 @admin.register(Delivery)
@@ -65,7 +82,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "status",
         "attempts",
         "next_attempt_at",
-        "last_error",
+        "last_error_shown",
         "sent_at",
         "message_id",
         "created_at",
@@ -73,6 +90,10 @@ class DeliveryAdmin(ReadOnlyAdmin):
     fields = readonly_fields
     actions = ["retry_now"]
     admin_write_roles = MANAGE_ROLES
+
+    @admin.display(description=_("last error"))
+    def last_error_shown(self, delivery):
+        return redact_text(delivery.last_error)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -128,13 +149,18 @@ class WebhookEndpointForm(forms.ModelForm):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(OrganizationScopedAdmin):
     form = WebhookEndpointForm
-    list_display = ["name", "organization", "kind", "url", "is_active", "created_at"]
+    list_display = ["name", "organization", "kind", "url_shown", "is_active", "created_at"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "url"]
     list_select_related = ["organization"]
     readonly_fields = ["created_at", "updated_at"]
     admin_roles = MANAGE_ROLES
     admin_write_roles = MANAGE_ROLES
+
+    @admin.display(description=_("URL"), ordering="url")
+    def url_shown(self, endpoint):
+        # the list shows where messages go; the key or token stays on the endpoint's own page
+        return redact_url(endpoint.url)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization" and not request.user.is_superuser:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
+from config.redaction import redact_text, redact_url, url_secrets
 from notifications import conf
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
 from notifications.sending import DeliveryAbandoned, delivery_send
@@ -213,8 +214,11 @@ def retry_delay_seconds(attempts: int, *, rng: random.Random | None = None) -> f
     return delay * (1 + conf.retry_jitter() * (rng or random).random())
 
 
-def _failure_text(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+def _failure_text(exc: BaseException, delivery: Delivery) -> str:
+    """The error as stored and shown to every member: no URL's query or user-info, no robot key."""
+    endpoint = delivery.endpoint if delivery.endpoint_id else None
+    known = url_secrets(endpoint.url) if endpoint is not None else []
+    return redact_text(f"{type(exc).__name__}: {exc}", also=known)[:ERROR_MAX_LENGTH]
 
 
 def delivery_attempt(*, delivery_id: int) -> str | None:
@@ -241,7 +245,7 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
         try:
             delivery_send(delivery)
         except Exception as exc:  # noqa: BLE001 - whatever the transport raised, the row records it
-            delivery.last_error = _failure_text(exc)
+            delivery.last_error = _failure_text(exc, delivery)
             permanent = isinstance(exc, DeliveryAbandoned) or (
                 isinstance(exc, UnsafeWebhookUrl) and exc.code != UNRESOLVABLE
             )
@@ -364,7 +368,8 @@ def webhook_endpoint_create(
     )
     _check_endpoint(endpoint)
     endpoint.save()
-    _endpoint_event(endpoint, "webhook_endpoint.created", by, url=endpoint.url)
+    # every member reads the event log; the full URL (a robot's key, a token) is for owners and managers
+    _endpoint_event(endpoint, "webhook_endpoint.created", by, url=redact_url(endpoint.url))
     return endpoint
 
 

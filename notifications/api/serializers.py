@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.redaction import redact_text, redact_value
 from config.serializers import CappedListField, ModelInputSerializer, OutputModelSerializer
 from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.services import EVENT_TYPE_PATTERN, MAX_SUBSCRIBED_TYPES
@@ -21,6 +22,12 @@ class EventOut(OutputModelSerializer):
         model = Event
         fields = ["id", "type", "organization", "actor", "subject", "payload", "created_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # every member reads the log: URLs lose their query and user-info, also in events written before
+        data["payload"] = redact_value(data["payload"])
+        return data
 
     @extend_schema_field(SubjectOut(allow_null=True))
     def get_subject(self, event: Event) -> dict | None:
@@ -58,6 +65,12 @@ class DeliveryOut(OutputModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # stored redacted since; rows from before are redacted on the way out
+        data["last_error"] = redact_text(data["last_error"])
+        return data
 
 
 class WebhookEndpointOut(OutputModelSerializer):

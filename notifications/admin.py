@@ -82,6 +82,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "status",
         "attempts",
         "next_attempt_at",
+        "sending_since",
         "last_error_shown",
         "sent_at",
         "message_id",

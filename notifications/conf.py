@@ -18,6 +18,9 @@ DEFAULTS = {
     # attempts in total (the first one included) before a delivery is dead
     "NOTIFICATIONS_MAX_ATTEMPTS": 8,
     "NOTIFICATIONS_HTTP_TIMEOUT_SECONDS": 10.0,
+    # a row being sent is not picked up again for this long: above the hard time limit of the tasks that
+    # send (notifications.tasks); if the worker died, the relay re-queues the row GRACE after the lease
+    "NOTIFICATIONS_SEND_LEASE_SECONDS": 300.0,
     # the relay re-enqueues rows due for longer than GRACE (their message was lost), every INTERVAL
     "NOTIFICATIONS_RELAY_INTERVAL_SECONDS": 10.0,
     "NOTIFICATIONS_RELAY_GRACE_SECONDS": 60.0,
@@ -63,6 +66,10 @@ def max_attempts() -> int:
 
 def http_timeout_seconds() -> float:
     return float(_value("NOTIFICATIONS_HTTP_TIMEOUT_SECONDS"))
+
+
+def send_lease_seconds() -> float:
+    return float(_value("NOTIFICATIONS_SEND_LEASE_SECONDS"))
 
 
 def relay_interval_seconds() -> float:

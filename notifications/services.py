@@ -2,9 +2,10 @@
 
 ``event_record`` runs inside the caller's transaction: the event, its audience and one ``Delivery`` per
 recipient and channel are written together, and the delivery tasks are queued only after commit. A
-rolled-back transaction leaves nothing behind and sends nothing. ``delivery_attempt`` sends one row
-under a row lock, so that duplicate task messages are harmless; ``deliveries_relay`` re-queues rows
-whose message was lost (broker flushed, worker killed).
+rolled-back transaction leaves nothing behind and sends nothing. ``delivery_attempt`` counts the
+attempt and leases the row before sending it, so that duplicate task messages are harmless and a worker
+killed mid-send still counts its attempt; ``deliveries_relay`` re-queues rows whose message was lost
+(broker flushed, worker killed).
 """
 
 import logging
@@ -44,6 +45,8 @@ MAX_SUBSCRIBED_TYPES = 50
 #: a message may come back from the broker's timer a hair before the row's next_attempt_at
 DUE_TOLERANCE = timedelta(milliseconds=500)
 ERROR_MAX_LENGTH = 2000
+#: the error a delivery keeps when an attempt never reported back (its worker was killed while sending)
+INTERRUPTED = "Attempt %(attempt)d did not finish: the worker stopped while sending."
 
 
 def _subject_reference(subject) -> dict:
@@ -221,11 +224,11 @@ def _failure_text(exc: BaseException, delivery: Delivery) -> str:
     return redact_text(f"{type(exc).__name__}: {exc}", also=known)[:ERROR_MAX_LENGTH]
 
 
-def delivery_attempt(*, delivery_id: int) -> str | None:
-    """Send one delivery if it is due and nobody else holds it; return its new status (None: nothing done).
+def _claim(delivery_id: int) -> Delivery | None:
+    """Count the attempt and lease the row, committed before anything is sent (None: not due or held).
 
-    The row stays locked while it is sent, so two copies of the task never both send it; a row ends
-    ``sent`` once. A failure counts an attempt and schedules the next one, or ends ``dead`` at the cap.
+    A row whose previous attempt never reported back (``sending_since`` still set: its worker was killed
+    mid-send) has already had that attempt counted; at the cap it ends ``dead`` here without another send.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -241,37 +244,65 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
         if not found:
             return None
         (delivery,) = found
-        delivery.attempts += 1
-        try:
-            delivery_send(delivery)
-        except Exception as exc:  # noqa: BLE001 - whatever the transport raised, the row records it
-            delivery.last_error = _failure_text(exc, delivery)
-            permanent = isinstance(exc, DeliveryAbandoned) or (
-                isinstance(exc, UnsafeWebhookUrl) and exc.code != UNRESOLVABLE
-            )
-            if permanent or delivery.attempts >= conf.max_attempts():
+        if delivery.sending_since is not None:
+            delivery.last_error = INTERRUPTED % {"attempt": delivery.attempts}
+            logger.info("delivery %s attempt %s did not finish", delivery.pk, delivery.attempts)
+            if delivery.attempts >= conf.max_attempts():
                 delivery.status = Delivery.Status.DEAD
-            else:
-                delivery.status = Delivery.Status.RETRYING
-                delivery.next_attempt_at = timezone.now() + timedelta(
-                    seconds=retry_delay_seconds(delivery.attempts)
-                )
-                transaction.on_commit(
-                    partial(deliveries_enqueue, [delivery.pk], eta=delivery.next_attempt_at)
-                )
-            logger.info(
-                "delivery %s attempt %s failed (%s): %s",
-                delivery.pk,
-                delivery.attempts,
-                delivery.status,
-                delivery.last_error,
-            )
+                delivery.sending_since = None
+                delivery.save(update_fields=["status", "last_error", "sending_since"])
+                return delivery
+        delivery.attempts += 1
+        delivery.sending_since = now
+        # the lease: neither a duplicate message nor the relay picks the row up while it is being sent
+        delivery.next_attempt_at = now + timedelta(seconds=conf.send_lease_seconds())
+        delivery.save(update_fields=["attempts", "sending_since", "next_attempt_at", "last_error"])
+    return delivery
+
+
+def delivery_attempt(*, delivery_id: int) -> str | None:
+    """Send one delivery if it is due and nobody else holds it; return its new status (None: nothing done).
+
+    The attempt is counted and the row leased in a transaction of its own before the send, so that a
+    worker killed while sending still leaves the attempt counted and the cap true (the relay picks the
+    row up once the lease has run out). The outcome is written by one conditional UPDATE: a row ends
+    ``sent`` once; a failure schedules the next attempt, or ends ``dead`` at the cap.
+    """
+    delivery = _claim(delivery_id)
+    if delivery is None or delivery.status == Delivery.Status.DEAD:
+        return None if delivery is None else delivery.status
+    try:
+        delivery_send(delivery)
+    except Exception as exc:  # noqa: BLE001 - whatever the transport raised, the row records it
+        last_error = _failure_text(exc, delivery)
+        permanent = isinstance(exc, DeliveryAbandoned) or (
+            isinstance(exc, UnsafeWebhookUrl) and exc.code != UNRESOLVABLE
+        )
+        if permanent or delivery.attempts >= conf.max_attempts():
+            status, next_attempt_at = Delivery.Status.DEAD, delivery.next_attempt_at
         else:
-            delivery.status = Delivery.Status.SENT
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-        delivery.save(update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at"])
-    return delivery.status
+            status = Delivery.Status.RETRYING
+            next_attempt_at = timezone.now() + timedelta(seconds=retry_delay_seconds(delivery.attempts))
+        # only the attempt that still holds the row reports (not one whose row was retried or closed since)
+        written = Delivery.objects.filter(
+            pk=delivery.pk, status__in=Delivery.OPEN_STATUSES, attempts=delivery.attempts
+        ).update(status=status, next_attempt_at=next_attempt_at, last_error=last_error, sending_since=None)
+        if written and status == Delivery.Status.RETRYING:
+            transaction.on_commit(partial(deliveries_enqueue, [delivery.pk], eta=next_attempt_at))
+        logger.info(
+            "delivery %s attempt %s failed (%s): %s", delivery.pk, delivery.attempts, status, last_error
+        )
+    else:
+        # sent is sent, whatever happened to the row meanwhile (a retry asked for, the endpoint deleted)
+        status = Delivery.Status.SENT
+        written = (
+            Delivery.objects.filter(pk=delivery.pk)
+            .exclude(status=Delivery.Status.SENT)
+            .update(status=status, sent_at=timezone.now(), last_error="", sending_since=None)
+        )
+    if not written:
+        return Delivery.objects.filter(pk=delivery.pk).values_list("status", flat=True).first()
+    return status
 
 
 def deliveries_relay(*, now: datetime | None = None) -> int:
@@ -295,6 +326,10 @@ def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status == Delivery.Status.SENT:
         raise ConflictError(_("This delivery has already been sent."), code="delivery_already_sent")
+    if delivery.sending_since is not None and delivery.next_attempt_at > timezone.now():
+        raise ConflictError(
+            _("This delivery is being sent right now; try again in a minute."), code="delivery_in_flight"
+        )
     delivery.status = Delivery.Status.RETRYING
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "next_attempt_at"])

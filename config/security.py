@@ -1,8 +1,20 @@
-"""Account lockout answers: JSON envelope for the API, a plain page for the admin."""
+"""Logins: the client address lockouts key on; lockout answers (JSON for the API, text for the admin)."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the throttles count it (DRF's ``NUM_PROXIES`` rule): ``REMOTE_ADDR``, or
+    behind ``TRUSTED_PROXIES`` proxies the address the outermost of them appended to X-Forwarded-For.
+    Anything further left in that header was written by the client and is ignored."""
+    remote_addr = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if not settings.TRUSTED_PROXIES or not forwarded:
+        return remote_addr
+    addresses = [address.strip() for address in forwarded.split(",")]
+    return addresses[-min(settings.TRUSTED_PROXIES, len(addresses))] or remote_addr
 
 
 def lockout_response(request, credentials=None, *args, **kwargs):

@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test install install-dev lint format check-migrations pytest migrate seed worker beat \
+.PHONY: run serve test test-at install install-dev lint format check-migrations pytest migrate seed worker beat \
 	compose-config messages clean distclean
 
 $(BIN)/python:
@@ -60,6 +60,11 @@ check-migrations: install-dev
 
 pytest: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite (or PYTEST_ARGS) with the clock at each of TIMES, Asia/Shanghai (libfaketime: apt-get install faketime).
+TIMES ?= "2026-11-29 00:30" "2026-11-30 06:15" "2026-12-31 12:00" "2027-01-31 23:50"
+test-at: install-dev
+	scripts/test-at $(TIMES) -- $(PYTEST_ARGS)
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.uploads.BodySizeLimitMiddleware",
     "config.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -161,6 +162,10 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies are refused (413) from their Content-Length before anything reads them (config/uploads.py): an
+# upload endpoint takes its own file limit, the rest of the API DATA_UPLOAD_MAX_MEMORY_SIZE, and other
+# pages (the admin's forms, which may carry several photos) at most this.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
 
 # Redis: cache, throttling counters and the Celery broker. Without it, everything is in-process
 # and Celery runs on kombu's filesystem transport under var/celery/.

@@ -15,3 +15,8 @@ def chromium_binary() -> str:
 
 def render_timeout_seconds() -> int:
     return int(getattr(settings, "CREWS_RENDER_TIMEOUT_SECONDS", 60))
+
+
+def scene_import_max_bytes() -> int:
+    """The largest scene-breakdown CSV accepted (5,000 rows fit with room to spare)."""
+    return int(getattr(settings, "CREWS_SCENE_IMPORT_MAX_BYTES", 5 * 1024 * 1024))

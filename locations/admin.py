@@ -7,6 +7,7 @@ bases, sets, places and travel times; bulk actions and the CSV import call the s
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.exceptions import DomainError
-from locations import services
+from config.uploads import upload_check_size, upload_limit
+from locations import conf, services
 from locations.importing import set_catalogue_export, set_catalogue_import
 from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone
 from studio.admin_scoping import OrganizationScopedAdmin
@@ -101,8 +103,22 @@ class SetBlackoutInline(ScopedInline, admin.TabularInline):
     fields = ("starts_at", "ends_at", "reason")
 
 
+class SetPhotoForm(forms.ModelForm):
+    """The API's photo checks (size, pixel budget, format) for photos added in the admin."""
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            try:
+                services.set_photo_check(image)
+            except DomainError as exc:
+                raise forms.ValidationError(str(exc.detail)) from None
+        return image
+
+
 class SetPhotoInline(ScopedInline, admin.TabularInline):
     model = SetPhoto
+    form = SetPhotoForm
     extra = 0
     fields = ("image", "caption", "position", "width", "height")
     readonly_fields = ("width", "height")
@@ -163,6 +179,14 @@ class RatesForm(forms.Form):
 class ImportForm(forms.Form):
     operator = forms.ModelChoiceField(queryset=Organization.objects.none(), label=gettext_lazy("operator"))
     file = forms.FileField(label=gettext_lazy("CSV file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            upload_check_size(upload, max_bytes=conf.import_max_bytes, field="file")
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.detail)) from None
+        return upload
 
 
 @admin.register(Set)
@@ -244,6 +268,7 @@ class SetAdmin(OperatorAdmin):
         response["Content-Disposition"] = 'attachment; filename="sets.csv"'
         return response
 
+    @upload_limit(conf.import_max_bytes, field="file")
     def import_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:index")

@@ -35,6 +35,11 @@ def photo_max_pixels() -> int:
     return int(_get("PHOTO_MAX_PIXELS", 40_000_000))
 
 
+def import_max_bytes() -> int:
+    """The largest catalogue CSV accepted (5,000 rows of a few hundred bytes fit with room to spare)."""
+    return int(_get("IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+
+
 def availability_max_days() -> int:
     """The longest range a set's calendar answers for at once."""
     return int(_get("AVAILABILITY_MAX_DAYS", 31))

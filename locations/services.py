@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from config.exceptions import ConflictError, DomainError
+from config.uploads import image_check_pixels
 from locations import conf
 from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Place, Set, SetPhoto, TravelTime
 from notifications.services import event_record
@@ -38,8 +39,8 @@ BASE_FIELDS = (
     "cancellation_policy",
     "hold_ttl_minutes",
     "max_active_holds_per_company",
-)
     "check_in_lead_minutes",
+)
 RATE_FIELDS = ("hourly_rate", "day_rate", "day_length_hours", "overtime_rate_per_hour", "deposit")
 SET_FIELDS = (
     "name",
@@ -267,18 +268,20 @@ def sets_update_rates(*, organization: Organization, sets: Iterable[Set], by, **
     return len(locked)
 
 
-def _check_photo(image) -> str:
+def set_photo_check(image) -> str:
+    """Refuse a photo over the size or pixel budget, unreadable, or not what it claims; return its format."""
     if image.size > conf.photo_max_bytes():
         raise DomainError(
             _("The photo is larger than %(mb)d MB.") % {"mb": conf.photo_max_bytes() // (1024 * 1024)},
             code="photo_too_large",
             fields={"image": [_("Too large.")]},
         )
+    # the pixel count is read from the header before anything else looks at the data (decompression bombs)
+    image_check_pixels(image, max_pixels=conf.photo_max_pixels(), field="image", code="photo_too_large")
     try:
         image.seek(0)
         with Image.open(image) as probe:
             detected = probe.format
-            width, height = probe.size
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise DomainError(
@@ -306,10 +309,6 @@ def _check_photo(image) -> str:
                 ]
             },
         )
-    if width * height > conf.photo_max_pixels():
-        raise DomainError(
-            _("The photo has too many pixels."), code="photo_too_large", fields={"image": [_("Too large.")]}
-        )
     return detected
 
 
@@ -319,7 +318,7 @@ def set_photo_add(
 ) -> SetPhoto:
     """Attach a checked photo (format, content type, size, pixel count) to one of the operator's sets."""
     _require_owner(organization, set_.base)
-    _check_photo(image)
+    set_photo_check(image)
     if position is None:
         position = SetPhoto.objects.filter(set=set_).count()
     photo = SetPhoto(set=set_, caption=caption, position=position)

@@ -1,25 +1,38 @@
 """Nothing one client sends may hold a worker for long (issue 10, section 2).
 
-Every endpoint that takes a list gets 100 times its cap: each answers a 4xx envelope within a second,
-after a handful of queries (the cap is counted on the raw list, before any item is validated or looked
-up).
+Every endpoint that takes a list gets 100 times its cap, and every endpoint that takes a file 100 times
+its size limit: each answers a 4xx envelope within a second, after a handful of queries (the cap is
+counted on the raw list, before any item is validated or looked up) and, for bodies, without reading a
+byte of them. Images over the pixel budget are refused from their header.
 """
 
+import struct
 import time
+import zlib
 from datetime import datetime, timedelta
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+from rest_framework.test import APIClient
 
+from locations.models import Set, SetPhoto
 from studio.models import Membership
+from studio.models_review import ReviewSubmission, SubmissionDocument
 from tests.crews.factories import ShootDayFactory
 from tests.factories import (
     BaseFactory,
     CompanyFactory,
+    MembershipFactory,
     OperatorFactory,
     ProductionFactory,
     ReviewSubmissionFactory,
     SetFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +42,13 @@ MORNING = datetime(2030, 3, 4, 9, 0, tzinfo=TZ)  # fixed: the bodies are refused
 MB = 1024 * 1024
 SECOND = 1.0  # the budget of every refusal below, generous for a loaded CI machine
 FEW_QUERIES = 6  # authentication and the acting membership; never one per item
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_up():
+    """Time the refusals, not the process's first request (the URLs, views and catalogues load once)."""
+    for language in ("zh-hans", "en"):
+        assert APIClient(HTTP_ACCEPT_LANGUAGE=language).get("/api/v1/productions/").status_code == 401
 
 
 def refused(call, django_assert_max_num_queries, *, status=400):
@@ -222,3 +242,250 @@ def test_capped_lists_show_max_items_in_the_schema():
     assert schema["BaseInRequest"]["properties"]["opening_hours"]["maxItems"] == 7
     assert schema["WrapInRequest"]["properties"]["shot"]["maxItems"] == 1000
     assert schema["EpisodesInRequest"]["properties"]["episodes"]["maxItems"] == 1000
+
+
+# Files: 100 times the size limit, never read ------------------------------------------------------
+
+
+class UnreadBody:
+    """A request body of ``size`` bytes produced only as it is read; counts what was read."""
+
+    def __init__(self, size: int, head: bytes = b""):
+        self.size, self.head, self.read_bytes = size, head, 0
+
+    def _take(self, limit: int) -> bytes:
+        left = self.size - self.read_bytes
+        n = left if limit is None or limit < 0 else min(limit, left)
+        start, self.read_bytes = self.read_bytes, self.read_bytes + n
+        head = self.head[start : start + n]
+        return head + b"0" * (n - len(head))
+
+    def read(self, size=-1):
+        return self._take(size)
+
+    def readline(self, size=-1):
+        return self._take(64 * 1024 if size is None or size < 0 else min(size, 64 * 1024))
+
+
+BOUNDARY = "limitsboundary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def huge_upload(client, url, size, *, field="file", name="big.csv"):
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = UnreadBody(size, head)
+    response = client.generic(
+        "POST", url, content_type=MULTIPART, **{"wsgi.input": body, "CONTENT_LENGTH": str(size)}
+    )
+    return response, body
+
+
+def refused_unread(client, url, size, django_assert_max_num_queries, **kwargs):
+    """``huge_upload`` answered by a fast 413 envelope without a byte of the body read; the envelope."""
+    sent = {}
+
+    def call():
+        sent["response"], sent["body"] = huge_upload(client, url, size, **kwargs)
+        return sent["response"]
+
+    envelope = refused(call, django_assert_max_num_queries, status=413)
+    assert envelope["code"] == "request_too_large"
+    assert sent["body"].read_bytes == 0
+    return envelope
+
+
+def test_set_import_of_100_times_the_limit_is_413_unread(operator, django_assert_max_num_queries):
+    _organization, client = operator
+    body = refused_unread(client, "/api/v1/sets/import/", 500 * MB, django_assert_max_num_queries)
+    assert "5 MB" in body["fields"]["file"][0]
+
+
+def test_scene_import_of_100_times_the_limit_is_413_unread(company, django_assert_max_num_queries):
+    _organization, client = company
+    body = refused_unread(client, "/api/v1/scenes/import/", 500 * MB, django_assert_max_num_queries)
+    assert "5 MB" in body["fields"]["file"][0]
+
+
+def test_set_photo_of_100_times_the_limit_is_413_unread(operator, django_assert_max_num_queries):
+    organization, client = operator
+    set_ = SetFactory(base=BaseFactory(operator=organization))
+    url = f"/api/v1/sets/{set_.pk}/photos/"
+    body = refused_unread(client, url, 500 * MB, django_assert_max_num_queries, field="image", name="a.png")
+    assert "5 MB" in body["fields"]["image"][0]
+    assert not SetPhoto.objects.exists()
+
+
+def test_review_document_of_100_times_the_limit_is_413_unread(company, django_assert_max_num_queries):
+    organization, client = company
+    submission = ReviewSubmissionFactory(production=ProductionFactory(company=organization))
+    url = f"/api/v1/review-submissions/{submission.pk}/documents/"
+    body = refused_unread(client, url, 2000 * MB, django_assert_max_num_queries, name="a.pdf")
+    assert "20 MB" in body["fields"]["file"][0]
+    assert not SubmissionDocument.objects.exists()
+
+
+def test_resubmission_of_100_times_its_limit_is_413_unread(company, django_assert_max_num_queries):
+    organization, client = company
+    submission = ReviewSubmissionFactory(
+        production=ProductionFactory(company=organization), stage=ReviewSubmission.Stage.REVISION_REQUESTED
+    )
+    url = f"/api/v1/review-submissions/{submission.pk}/resubmit/"
+    limit = 20 * MB * len(SubmissionDocument.Type)  # one replacement per document type
+    refused_unread(client, url, 100 * limit, django_assert_max_num_queries, field="script", name="a.pdf")
+    assert ReviewSubmission.objects.count() == 1
+
+
+def test_a_multipart_body_to_an_endpoint_that_takes_no_file_is_held_to_the_json_limit(
+    company, django_assert_max_num_queries
+):
+    _organization, client = company
+    body = refused_unread(client, "/api/v1/productions/", 6 * MB, django_assert_max_num_queries)
+    assert body["fields"] == {}
+
+
+def test_a_real_50_mb_upload_is_refused_fast(operator, django_assert_max_num_queries):
+    _organization, client = operator
+    upload = SimpleUploadedFile("sets.csv", b"base,name\n" + b"x" * (50 * MB), content_type="text/csv")
+    body = refused(
+        lambda: client.post("/api/v1/sets/import/", {"file": upload}, format="multipart"),
+        django_assert_max_num_queries,
+        status=413,
+    )
+    assert body["code"] == "request_too_large"
+    assert not Set.objects.exists()
+
+
+def test_a_csv_just_over_the_limit_is_413_naming_the_file(operator, settings):
+    _organization, client = operator
+    settings.LOCATIONS_IMPORT_MAX_BYTES = 1000  # the body is within the form's overhead, the file is not
+    upload = SimpleUploadedFile("sets.csv", b"base,name\n" + b"x" * 2000, content_type="text/csv")
+    response = client.post("/api/v1/sets/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 413
+    assert list(response.json()["fields"]) == ["file"]
+
+
+@pytest.fixture
+def operator_admin():
+    operator = OperatorFactory()
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, organization=operator, role=Membership.Role.MANAGER)
+    client = Client()
+    client.force_login(user)
+    return client, operator
+
+
+def test_admin_csv_import_of_100_times_the_limit_is_413_unread(operator_admin):
+    client, _operator = operator_admin
+    started = time.perf_counter()
+    response, body = huge_upload(client, reverse("admin:locations_set_import"), 500 * MB)
+    assert time.perf_counter() - started < SECOND
+    assert response.status_code == 413 and body.read_bytes == 0
+
+
+def test_admin_form_of_100_times_the_request_limit_is_413_unread(operator_admin, settings):
+    client, operator = operator_admin
+    set_ = SetFactory(base=BaseFactory(operator=operator))
+    url = reverse("admin:locations_set_change", args=[set_.pk])
+    started = time.perf_counter()
+    response, body = huge_upload(client, url, 100 * settings.REQUEST_MAX_BYTES, field="photos-0-image")
+    assert time.perf_counter() - started < SECOND
+    assert response.status_code == 413 and body.read_bytes == 0
+
+
+def test_admin_csv_import_over_the_csv_limit_is_a_form_error(operator_admin, settings):
+    client, operator = operator_admin
+    settings.LOCATIONS_IMPORT_MAX_BYTES = 1000
+    upload = SimpleUploadedFile("sets.csv", b"base,name\n" + b"x" * 2000, content_type="text/csv")
+    response = client.post(reverse("admin:locations_set_import"), {"operator": operator.pk, "file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not Set.objects.exists()
+
+
+# Pixel bombs ---------------------------------------------------------------------------------------
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` × ``height`` pixels (decoding it would need gigabytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    "width,height",
+    [
+        (10_000, 5_000),  # 50 megapixels: over the 40 MP budget, under Pillow's own bomb limit
+        (100_000, 100_000),  # 10 gigapixels: Pillow's DecompressionBombError, never a 500
+    ],
+)
+def test_a_pixel_bomb_photo_is_a_fast_400_naming_the_image(
+    operator, width, height, django_assert_max_num_queries
+):
+    organization, client = operator
+    set_ = SetFactory(base=BaseFactory(operator=organization))
+    bomb = SimpleUploadedFile("bomb.png", png_header_only(width, height), content_type="image/png")
+    started = time.perf_counter()
+    response = client.post(f"/api/v1/sets/{set_.pk}/photos/", {"image": bomb}, format="multipart")
+    assert time.perf_counter() - started < SECOND
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "photo_too_large"
+    assert list(response.json()["fields"]) == ["image"]
+    assert not SetPhoto.objects.exists()
+
+
+def test_a_pixel_bomb_photo_is_refused_in_the_admin_too(operator_admin):
+    client, operator = operator_admin
+    set_ = SetFactory(base=BaseFactory(operator=operator))
+    url = reverse("admin:locations_set_change", args=[set_.pk])
+    page = client.get(url)
+    form = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None and not isinstance(value, list | dict)
+    }
+    data = {
+        "base": set_.base_id,
+        "name": set_.name,
+        "kind": set_.kind,
+        "hourly_rate": set_.hourly_rate,
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-0-image": SimpleUploadedFile(
+            "bomb.png", png_header_only(10_000, 5_000), content_type="image/png"
+        ),
+        "photos-0-position": "0",
+        "blackouts-TOTAL_FORMS": "0",
+        "blackouts-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, {**form, **data})
+    assert response.status_code == 200  # the form again, with the error
+    errors = [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+    assert any(form_errors.get("image") for formset in errors for form_errors in formset)
+    assert not SetPhoto.objects.exists()
+
+
+def test_a_normal_photo_still_goes_through(operator):
+    organization, client = operator
+    set_ = SetFactory(base=BaseFactory(operator=organization))
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), "blue").save(buffer, "PNG")
+    photo = SimpleUploadedFile("ward.png", buffer.getvalue(), content_type="image/png")
+    response = client.post(f"/api/v1/sets/{set_.pk}/photos/", {"image": photo}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["width"], response.json()["height"]) == (64, 48)
+
+
+def test_a_refusal_speaks_the_request_language():
+    chinese, _body = huge_upload(APIClient(), "/api/v1/sets/import/", 500 * MB)
+    english, _body = huge_upload(APIClient(HTTP_ACCEPT_LANGUAGE="en"), "/api/v1/sets/import/", 500 * MB)
+    assert (chinese.status_code, english.status_code) == (413, 413)
+    assert english.json()["detail"] == "The file is too large: at most 5 MB."
+    assert chinese.json()["detail"] != english.json()["detail"]

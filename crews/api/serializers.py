@@ -10,6 +10,8 @@ from config.serializers import (
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
 )
+from config.uploads import upload_check_size
+from crews import conf
 from crews.conflicts import conflicts_rendered
 from crews.models import (
     Call,
@@ -205,6 +207,10 @@ class SceneOut(OutputModelSerializer):
 class SceneImportIn(InputSerializer):
     production = _field(productions_visible_to, Production)
     file = serializers.FileField()
+
+    def validate_file(self, upload):
+        upload_check_size(upload, max_bytes=conf.scene_import_max_bytes, field="file")
+        return upload
 
 
 class SceneImportOut(serializers.Serializer):

@@ -11,8 +11,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
+from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
-from crews import reports, services
+from crews import conf, reports, services
 from crews.api import serializers as s
 from crews.api.renderers import CSVRenderer
 from crews.conflicts import conflicts_rendered, shoot_day_warnings
@@ -256,6 +257,7 @@ class SceneViewSet(
         responses=s.SceneImportOut,
         description=_("Import a scene breakdown from CSV; a bad row rejects the whole file."),
     )
+    @upload_limit(conf.scene_import_max_bytes, field="file")
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
         data = self.validated(s.SceneImportIn, request.data)

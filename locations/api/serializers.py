@@ -14,6 +14,7 @@ from config.serializers import (
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
 )
+from config.uploads import upload_check_size
 from locations import conf
 from locations.models import (
     Base,
@@ -335,6 +336,10 @@ class SetPhotoIn(InputSerializer):
 
 class ImportIn(InputSerializer):
     file = serializers.FileField()
+
+    def validate_file(self, upload):
+        upload_check_size(upload, max_bytes=conf.import_max_bytes, field="file")
+        return upload
 
 
 # Query parameters ---------------------------------------------------------------------------------

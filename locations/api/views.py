@@ -19,6 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.pagination import WindowCountPagination
+from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, services
 from locations.api import serializers as s
@@ -281,6 +282,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         return Response(self._out(set_))
 
     @extend_schema(request={"multipart/form-data": s.SetPhotoIn}, responses={201: s.SetPhotoOut})
+    @upload_limit(conf.photo_max_bytes, field="image")
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         set_ = self.get_object()
@@ -293,6 +295,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         responses=s.ImportResultOut,
         description=_("Import the operator's set catalogue from CSV; a bad row rejects the whole file."),
     )
+    @upload_limit(conf.import_max_bytes, field="file")
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
         data = self.validated(s.ImportIn, request.data)

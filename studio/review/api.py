@@ -24,9 +24,11 @@ from config.serializers import (
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
 )
+from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
 from studio.models import Organization, Production
 from studio.models_review import ReviewSubmission, SubmissionDocument, SubmissionEpisode, SubmissionHistory
+from studio.review import conf as review_conf
 from studio.review import documents as document_services
 from studio.review import services
 from studio.review.reports import turnaround_report
@@ -226,6 +228,7 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._render(submission, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
+    @upload_limit(lambda: review_conf.DOCUMENT_MAX_BYTES, field="file")
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
         submission = self.get_object()  # an outsider gets 404 before the body is looked at
@@ -274,6 +277,8 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         "carry one replacement file per document type (the field is the type, e.g. `script`); the other "
         "documents are carried over.",
     )
+    # one replacement file per document type at most, each within the document limit
+    @upload_limit(lambda: review_conf.DOCUMENT_MAX_BYTES * len(SubmissionDocument.Type))
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
         submission = self.get_object()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from studio.models_review import ReviewSubmission, SubmissionDocument, SubmissionHistory
 from studio.review import conf, services
+from tests.clock import pin_now
 from tests.factories import PDF_BYTES, MembershipFactory, OperatorFactory, ProductionFactory
 from tests.review.conftest import FINDING
 
@@ -202,14 +203,18 @@ def test_list_query_count_is_constant_in_page_size(world, company_api):
 
 
 def test_turnaround_report(world, api):
-    submission = world.submission_in(Stage.APPROVED)
-    entries = SubmissionHistory.objects.filter(submission=submission, from_stage="preliminary_review")
-    entries.update(working_days_in_stage=4)
-    client = api(world.lead, world.centre)
-    response = client.get(f"/api/v1/review-centres/{world.centre.pk}/turnaround/")
+    # The clock is pinned: at 23:59:59 on a month's last day the report would otherwise be asked about
+    # a month after the one the approval was recorded in.
+    now = timezone.now()
+    with pin_now(now):
+        submission = world.submission_in(Stage.APPROVED)
+        entries = SubmissionHistory.objects.filter(submission=submission, from_stage="preliminary_review")
+        entries.update(working_days_in_stage=4)
+        client = api(world.lead, world.centre)
+        response = client.get(f"/api/v1/review-centres/{world.centre.pk}/turnaround/")
     assert response.status_code == 200, response.json()
     month = response.json()["months"][-1]
-    assert month["month"] == timezone.localdate().strftime("%Y-%m")
+    assert month["month"] == timezone.localtime(now).strftime("%Y-%m")
     stages = {row["stage"]: row for row in month["stages"]}
     assert stages["preliminary_review"] == {
         "stage": "preliminary_review",

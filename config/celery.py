@@ -12,6 +12,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def redact_worker_logs(logger=None, **kwargs) -> None:
+    """A worker replaces the root logger's handlers with its own (and the task logger has its own):
+    they get the secrets filter that settings.LOGGING puts on the console handler."""
+    from config.redaction import RedactSecretsFilter
+
+    for handler in getattr(logger, "handlers", ()):
+        if not any(isinstance(existing, RedactSecretsFilter) for existing in handler.filters):
+            handler.addFilter(RedactSecretsFilter())
+
+
 @signals.task_postrun.connect
 def close_unusable_db_connections(task=None, **kwargs) -> None:
     """Workers reuse their connection (``CELERY_DB_REUSE_MAX``): drop it once broken or past CONN_MAX_AGE.

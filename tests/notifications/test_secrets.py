@@ -380,3 +380,17 @@ def test_no_member_response_event_delivery_log_or_admin_list_shows_a_secret(
     assert "/cgi-bin/webhook/send?key=***" in events
     assert "delivery" in logs and "failed" in logs and "token=***" in logs and "key=***" in logs
     assert all(response.status_code == 200 for key, response in seen.items() if len(key) == 3)
+
+
+def test_a_worker_s_own_log_handlers_get_the_filter():
+    """Celery replaces the root handlers in a worker; the ones it installs are redacted too."""
+    from config.celery import redact_worker_logs
+
+    buffer = io.StringIO()
+    worker_logger = logging.Logger("worker-root-for-test")
+    worker_logger.addHandler(logging.StreamHandler(buffer))
+    redact_worker_logs(logger=worker_logger)
+    redact_worker_logs(logger=worker_logger)  # a second setup adds nothing
+    assert len(worker_logger.handlers[0].filters) == 1
+    worker_logger.error("POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=WORKERKEY-12345 failed")
+    assert buffer.getvalue() == "POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=*** failed\n"

@@ -191,6 +191,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# No task may hold a worker for long: past the soft limit a task gets SoftTimeLimitExceeded (and hands
+# back what it has not done), past the hard limit its process is killed. Tasks that should stop sooner
+# set their own (notifications.tasks); the work of a killed periodic task is picked up by its next run,
+# and a killed delivery by the outbox relay.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # Workers keep their database connection across tasks instead of reconnecting for each one (see
 # docs/benchmarks.md, Outbox); config/celery.py still drops a broken or CONN_MAX_AGE-old connection.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
@@ -209,6 +215,7 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 30  # seconds per socket operation: a silent SMTP server fails the send, not the worker
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -3,7 +3,8 @@
 Every endpoint that takes a list gets 100 times its cap, and every endpoint that takes a file 100 times
 its size limit: each answers a 4xx envelope within a second, after a handful of queries (the cap is
 counted on the raw list, before any item is validated or looked up) and, for bodies, without reading a
-byte of them. Images over the pixel budget are refused from their header.
+byte of them. Images over the pixel budget are refused from their header, and every Celery task has a
+soft and a hard time limit whose expiry loses no delivery.
 """
 
 import struct
@@ -11,22 +12,29 @@ import time
 import zlib
 from datetime import datetime, timedelta
 from io import BytesIO
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from locations.models import Set, SetPhoto
+from notifications import conf as notifications_conf
+from notifications import tasks
+from notifications.models import Delivery
 from studio.models import Membership
 from studio.models_review import ReviewSubmission, SubmissionDocument
 from tests.crews.factories import ShootDayFactory
 from tests.factories import (
     BaseFactory,
     CompanyFactory,
+    DeliveryFactory,
     MembershipFactory,
     OperatorFactory,
     ProductionFactory,
@@ -481,6 +489,81 @@ def test_a_normal_photo_still_goes_through(operator):
     response = client.post(f"/api/v1/sets/{set_.pk}/photos/", {"image": photo}, format="multipart")
     assert response.status_code == 201, response.json()
     assert (response.json()["width"], response.json()["height"]) == (64, 48)
+
+
+# Celery: time limits -------------------------------------------------------------------------------
+
+
+def test_every_task_has_a_soft_and_a_hard_time_limit():
+    celery_app.loader.import_default_modules()
+    ours = {name: task for name, task in celery_app.tasks.items() if not name.startswith("celery.")}
+    assert len(ours) >= 8
+    for name, task in ours.items():
+        soft = task.soft_time_limit or celery_app.conf.task_soft_time_limit
+        hard = task.time_limit or celery_app.conf.task_time_limit
+        assert soft and hard and soft < hard, name
+
+
+def test_a_row_being_sent_stays_leased_until_its_task_is_surely_dead():
+    assert notifications_conf.send_lease_seconds() >= max(tasks.DELIVERY_TIME_LIMIT, tasks.BATCH_TIME_LIMIT)
+
+
+def test_a_send_cut_short_by_the_soft_limit_is_a_counted_attempt_and_retried():
+    delivery = DeliveryFactory()
+    with mock.patch("notifications.services.delivery_send", side_effect=SoftTimeLimitExceeded()):
+        tasks.delivery_attempt.run(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.RETRYING
+    assert delivery.attempts == 1
+    assert "SoftTimeLimitExceeded" in delivery.last_error
+
+
+def test_a_send_cut_short_at_the_attempt_cap_ends_dead(settings):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    delivery = DeliveryFactory(attempts=1, status=Delivery.Status.RETRYING)
+    with mock.patch("notifications.services.delivery_send", side_effect=SoftTimeLimitExceeded()):
+        tasks.delivery_attempt.run(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.DEAD, 2)
+
+
+def test_a_batch_stopped_by_its_soft_limit_queues_what_it_did_not_reach():
+    ids = [11, 12, 13, 14]
+    done = []
+
+    def attempt(*, delivery_id):
+        if delivery_id == 13:
+            raise SoftTimeLimitExceeded()
+        done.append(delivery_id)
+        return "sent"
+
+    with (
+        mock.patch("notifications.services.delivery_attempt", side_effect=attempt),
+        mock.patch("notifications.services.deliveries_enqueue") as enqueue,
+    ):
+        assert tasks.deliveries_attempt.run(ids) == 2
+    assert done == [11, 12]
+    enqueue.assert_called_once_with([13, 14])
+
+
+def test_a_batch_past_its_budget_queues_the_rest_instead_of_starting_them(monkeypatch):
+    monkeypatch.setattr(tasks, "BATCH_BUDGET_SECONDS", 0)
+    with (
+        mock.patch("notifications.services.delivery_attempt", return_value="retrying") as attempt,
+        mock.patch("notifications.services.deliveries_enqueue") as enqueue,
+    ):
+        assert tasks.deliveries_attempt.run([21, 22, 23]) == 1
+    attempt.assert_called_once_with(delivery_id=21)
+    enqueue.assert_called_once_with([22, 23])
+
+
+def test_a_soft_limit_outside_the_send_queues_the_delivery_again():
+    with (
+        mock.patch("notifications.services.delivery_attempt", side_effect=SoftTimeLimitExceeded()),
+        mock.patch("notifications.services.deliveries_enqueue") as enqueue,
+    ):
+        assert tasks.delivery_attempt.run(31) is None
+    enqueue.assert_called_once_with([31])
 
 
 def test_a_refusal_speaks_the_request_language():

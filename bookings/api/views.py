@@ -160,6 +160,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @extend_schema(request=s.AtIn, responses=s.BookingOut)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
+        """Record the crew's arrival: from the base's ``check_in_lead_minutes`` before the start until now.
+
+        ``at`` outside that window is a 409 ``check_in_window`` naming it.
+        """
         booking = self.get_object()
         data = self.validated(s.AtIn, request.data)
         return self._out(services.booking_check_in(booking=booking, by=request.user, at=data.get("at")))
@@ -167,7 +171,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     @extend_schema(request=s.AtIn, responses=s.BookingOut)
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request, pk=None):
-        """Record the crew's departure; overtime past the booked end is billed from the actual time."""
+        """Record the crew's departure; overtime past the booked end is billed from the actual time.
+
+        ``at`` lies between the check-in and now, else a 409 ``check_out_window`` naming the window.
+        """
         booking = self.get_object()
         data = self.validated(s.AtIn, request.data)
         return self._out(services.booking_check_out(booking=booking, by=request.user, at=data.get("at")))

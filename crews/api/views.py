@@ -328,7 +328,10 @@ class ShootDayViewSet(
     @extend_schema(request=s.WrapIn, responses=s.WrapOut)
     @action(detail=True, methods=["post"])
     def wrap(self, request, pk=None):
-        """销场: mark the scenes shot; the day's other scenes go back to planned for the next day."""
+        """销场: mark the scenes shot; the day's other scenes go back to planned for the next day.
+
+        From the day's date on (Asia/Shanghai); earlier is a 409 ``wrap_window`` naming the date.
+        """
         day = self.get_object()
         data = self.validated(s.WrapIn, request.data)
         result = services.shoot_day_wrap(shoot_day=day, shot=data["shot"], by=request.user)

@@ -163,10 +163,18 @@ def seed(*, scale: str, stdout) -> list[str]:
 
     waiters = []
     for set_, start, _end, company_id in rng.sample(busy_windows, k=min(12, len(busy_windows))):
-        others = [c for c in companies if c.pk != company_id]
+        # a waiter names the production a freed window would be held for
+        others = [p for p in productions if p.company_id != company_id]
+        if not others:
+            continue
+        production = rng.choice(others)
         waiters.append(
             WaitlistEntry(
-                set=set_, company=rng.choice(others), starts_at=start, ends_at=start + timedelta(hours=4)
+                set=set_,
+                company_id=production.company_id,
+                production=production,
+                starts_at=start,
+                ends_at=start + timedelta(hours=4),
             )
         )
     WaitlistEntry.objects.bulk_create(waiters)

@@ -63,6 +63,14 @@ class Booking(models.Model):
     blocked_from = models.DateTimeField(_("blocked from"))
     blocked_until = models.DateTimeField(_("blocked until"))
     hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    waitlist_offer = models.BooleanField(
+        _("waitlist offer"),
+        default=False,
+        help_text=_(
+            "Held for a waiting company until it accepts the offer (then it is an ordinary request) or the "
+            "offer lapses."
+        ),
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     price_breakdown = models.JSONField(_("price breakdown"), default=dict, encoder=DjangoJSONEncoder)
@@ -126,7 +134,7 @@ class Booking(models.Model):
 
 
 class WaitlistEntry(models.Model):
-    """A company waiting for a set to become free in a window; offered to one waiter at a time."""
+    """A company waiting for a set to become free in a window; offered (and held) to one waiter at a time."""
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("waiting")
@@ -163,6 +171,15 @@ class WaitlistEntry(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    offer_hold = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entry",
+        verbose_name=_("offer hold"),
+        help_text=_("The hold of the freed window kept for this company while the offer lasts."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

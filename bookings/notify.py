@@ -3,7 +3,8 @@
 Every event is owned by the booking's company. ``requested`` goes to the base operator; confirmed,
 declined, expired, reminder go to the company; cancelled and rescheduled (the company's own doing) go
 to both (a booking confirmed on request, at an instant-book set, is one ``confirmed`` event to both
-sides). A waitlist offer goes to the waiting company only and never names whoever freed the window.
+sides). A waitlist offer goes to the waiting company only and never names whoever freed the window;
+the hold it comes with is no request yet, so its lapse is quiet (the next waiter is told instead).
 Payloads carry what the bilingual email templates (``templates/notifications/email/booking.*``) show:
 set, base address, times, price and the other side's contact.
 """
@@ -85,7 +86,7 @@ def booking_event(booking: Booking, event_type: str, *, by=None, notify=None, **
 
 
 def waitlist_offer_event(entry: WaitlistEntry) -> None:
-    """Tell the waiting company its window is free; the message names nobody else."""
+    """Tell the waiting company its window is free (and held for it); the message names nobody else."""
     set_ = entry.set
     base = set_.base
     event_record(
@@ -94,6 +95,11 @@ def waitlist_offer_event(entry: WaitlistEntry) -> None:
         subject=entry,
         payload={
             "waitlist_entry": entry.pk,
+            "held": entry.offer_hold_id is not None,
+            "hold": entry.offer_hold_id,
+            "production": entry.production_id,
+            "production_title": entry.production.title if entry.production_id else "",
+            "company_name": entry.company.name,
             "set": set_.pk,
             "set_name": set_.name,
             "base": base.pk,

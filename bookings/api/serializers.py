@@ -78,7 +78,8 @@ class BatchIn(InputSerializer):
 
 class WaitlistIn(WindowIn):
     set = _set_field()
-    production = _production_field(required=False, allow_null=True)
+    # the production a freed window is held for (see bookings.services.waitlist)
+    production = _production_field()
 
 
 class FeedUrlIn(InputSerializer):
@@ -118,6 +119,7 @@ class BookingOut(OutputModelSerializer):
             "blocked_from",
             "blocked_until",
             "hold_expires_at",
+            "waitlist_offer",
             "note",
             "price_breakdown",
             "total_price",
@@ -215,6 +217,7 @@ class WaitlistOut(OutputModelSerializer):
             "status",
             "offered_at",
             "offer_expires_at",
+            "offer_hold",
             "created_at",
         ]
         read_only_fields = fields

@@ -261,7 +261,12 @@ class BookingBatchViewSet(ScopedGenericViewSet):
 class WaitlistEntryViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
 ):
-    """A company's places on set waitlists; a freed window is offered to one waiter at a time."""
+    """A company's places on set waitlists; a freed window is offered, and held, to one waiter at a time.
+
+    While an entry is ``offered`` its window is held for the entry's production (``offer_hold``, a
+    ``held`` booking flagged ``waitlist_offer``) until ``offer_expires_at``: ``accept`` turns the hold
+    into your request, ``decline`` (or leaving the list) passes it to the next waiter.
+    """
 
     scope = Scope.ORGANIZATION
     serializer_class = s.WaitlistOut
@@ -292,6 +297,16 @@ class WaitlistEntryViewSet(
         """Leave the waitlist (a live offer passes to the next waiter); the entry stays, ``withdrawn``."""
         services.waitlist_withdraw(entry=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: s.BookingOut})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Take up the offer: the held window becomes your booking request (``confirmed`` at once on an
+        instant-book set); 409 ``offer_lapsed`` once the offer has lapsed."""
+        booking = services.waitlist_accept_offer(entry=self.get_object(), by=request.user)
+        return Response(
+            s.BookingOut(bookings_visible_to(organization=self.organization).get(pk=booking.pk)).data
+        )
 
     @extend_schema(request=None, responses=s.WaitlistOut)
     @action(detail=True, methods=["post"])

@@ -21,6 +21,7 @@ from bookings.services.sweeps import (
     bookings_sweep,
 )
 from bookings.services.waitlist import (
+    waitlist_accept_offer,
     waitlist_decline_offer,
     waitlist_join,
     waitlist_offers_lapse,
@@ -45,6 +46,7 @@ __all__ = [
     "bookings_no_show_due",
     "bookings_remind_due",
     "bookings_sweep",
+    "waitlist_accept_offer",
     "waitlist_decline_offer",
     "waitlist_join",
     "waitlist_offers_lapse",

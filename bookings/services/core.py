@@ -4,10 +4,15 @@ releasing lapsed holds, the overlap check and the insert guarded by the exclusio
 Lock order, everywhere: the company row (only when a hold is being added: the holds cap), then sets
 by ascending id, then bookings. Nothing locks in another order, so two writers never deadlock; a
 writer that waits longer than ``BOOKINGS_LOCK_TIMEOUT_MS`` gets 409 "busy, retry".
+
+A window a write frees (a hold released on the way, a cancellation, the old place of a moved
+booking) is passed to the waitlist at the end of the write, still under its locks: the offer, which
+holds the window for the waiter, never takes a window from under the write that freed it.
 """
 
 from collections.abc import Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -37,6 +42,37 @@ def _is_busy(exc: OperationalError) -> bool:
     return connection.vendor == "sqlite" and "locked" in str(exc)
 
 
+#: the windows freed by the booking write in progress, offered to the waitlist when it is done
+_freed_windows: ContextVar[list | None] = ContextVar("freed_windows", default=None)
+
+
+def defer_offer(set_: Set, freed_from: datetime, freed_until: datetime, now: datetime) -> bool:
+    """Keep a freed window for the end of the booking write in progress; False outside one."""
+    pending = _freed_windows.get()
+    if pending is None:
+        return False
+    pending.append((set_, freed_from, freed_until, now))
+    return True
+
+
+@contextmanager
+def _offers_after_write():
+    if _freed_windows.get() is not None:  # an inner transaction: the outermost one offers
+        yield
+        return
+    pending: list = []
+    token = _freed_windows.set(pending)
+    try:
+        yield
+    finally:
+        _freed_windows.reset(token)
+    if pending:
+        from bookings.services.waitlist import offer_freed_window
+
+        for set_, freed_from, freed_until, now in pending:
+            offer_freed_window(set_, freed_from, freed_until, now=now)
+
+
 @contextmanager
 def booking_transaction():
     """One transaction whose lock waits are capped; a lock not granted in time is a 409 "busy"."""
@@ -45,7 +81,8 @@ def booking_transaction():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL lock_timeout = {int(conf.lock_timeout_ms())}")
-            yield
+            with _offers_after_write():
+                yield
     except OperationalError as exc:
         if _is_busy(exc):
             raise BookingBusy() from None
@@ -171,6 +208,16 @@ def require_status(booking: Booking, allowed: Iterable[str], action: str) -> Non
         raise InvalidTransition(
             _("A %(status)s booking cannot be %(action)s.")
             % {"status": booking.get_status_display(), "action": action},
+            fields={"status": [booking.status]},
+        )
+    if booking.waitlist_offer:
+        raise InvalidTransition(
+            _(
+                "This hold is a waitlist offer to the company: until it accepts the offer (or declines it) "
+                "through its waitlist entry, the booking cannot be %(action)s."
+            )
+            % {"action": action},
+            code="waitlist_offer_pending",
             fields={"status": [booking.status]},
         )
 

@@ -56,7 +56,8 @@ def _expire(booking: Booking, now: datetime) -> None:
     booking.status = Status.EXPIRED
     booking.closed_at = now
     booking.save(update_fields=["status", "closed_at", "updated_at"])
-    booking_event(booking, "booking.expired")
+    if not booking.waitlist_offer:  # an offer nobody took up lapses quietly; the next waiter is told
+        booking_event(booking, "booking.expired")
     waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
 
 
@@ -82,8 +83,9 @@ def release_lapsed_holds(set_ids, now: datetime, *, pks: list[int] | None = None
 
 def _check_holds_cap(company: Organization, set_: Set, now: datetime) -> None:
     base = set_.base
+    # a window the waitlist holds for the company is no hold it asked for: it does not count
     active = Booking.objects.filter(
-        company=company, set__base=base, status=Status.HELD, hold_expires_at__gt=now
+        company=company, set__base=base, status=Status.HELD, hold_expires_at__gt=now, waitlist_offer=False
     ).count()
     if active >= base.max_active_holds_per_company:
         raise BookingRuleViolation(

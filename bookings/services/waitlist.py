@@ -1,11 +1,24 @@
-"""The waitlist: companies wait for a set and window; a freed window is offered to one waiter at a time.
+"""The waitlist: companies wait for a set and window; a freed window is offered, and held, to one waiter.
 
 When a blocking booking stops blocking (cancelled, declined, expired, moved away), the earliest
-waiting entry of that set whose window overlaps the freed period *and is now wholly free* is offered:
-it becomes ``offered`` with an expiry and its company is told. While a live offer overlaps the freed
-period nobody else is told; when the offer lapses (the sweep) or the waiter declines it, the next
-waiter gets it. Booking an overlapping window of the set fulfils the company's entries. Offers do not
-reserve anything: the first to book wins, as on the phone.
+waiting entry of that set whose window overlaps the freed period, is now wholly free and passes the
+base's rules becomes ``offered`` and **the window is held for it**: a ``held`` booking of the entry's
+production flagged ``waitlist_offer``, expiring with the offer (``BOOKINGS_WAITLIST_OFFER_MINUTES``,
+never past the window's start). While the offer lasts, nobody else can book the window (409, the
+exclusion constraint included); the operator cannot confirm or decline the hold yet, and it does not
+count towards the company's cap of active holds. The waiter either
+
+* **accepts** (``waitlist_accept_offer``): the hold becomes its ordinary request, with the base's hold
+  time from then on, or a confirmed booking at once on an instant-book set (accepting is not refused by
+  the holds cap: the company waited for this window); or
+* **declines** or withdraws: the hold is released and the next waiter gets the offer; or
+* lets the offer **lapse**: the hold expires with it and the next waiter gets the offer (the sweep, or
+  the first write that meets the lapsed hold).
+
+The offer is made at the end of the write that freed the window (see ``bookings.services.core``), so
+it never takes a window from under that write. Entries made before waiting needed a production have
+none to hold the window for: theirs is a plain offer, first come, first served. Booking an overlapping
+window of the set fulfils the company's entries.
 
 Everything that changes a set's entries runs under that set's row lock.
 """
@@ -15,10 +28,20 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import conf
-from bookings.errors import InvalidTransition
+from bookings import conf, pricing, rules
+from bookings.errors import BookingRuleViolation, HoldExpired, InvalidTransition
 from bookings.models import Booking, WaitlistEntry
-from bookings.notify import waitlist_offer_event
+from bookings.notify import booking_event, waitlist_offer_event
+from bookings.services.core import (
+    blocked_period,
+    booking_transaction,
+    defer_offer,
+    local_text,
+    lock_booking,
+    lock_sets,
+    review_gate,
+    save_blocking,
+)
 from config.exceptions import DomainError
 from locations.models import Set
 from studio.models import Organization, Production
@@ -27,6 +50,7 @@ Status = WaitlistEntry.Status
 
 
 def _is_free(set_: Set, starts_at: datetime, ends_at: datetime) -> bool:
+    """No blocking booking (a lapsed hold not yet released included) is in the way of the window."""
     turnover = timedelta(minutes=set_.effective_turnover_minutes)
     return not Booking.objects.filter(
         set=set_,
@@ -36,26 +60,88 @@ def _is_free(set_: Set, starts_at: datetime, ends_at: datetime) -> bool:
     ).exists()
 
 
-def on_window_freed(
+def _release_hold(entry: WaitlistEntry, status: str, now: datetime, reason: str = "") -> None:
+    """The offer ended without being taken up: its hold (if still held) stops blocking, quietly."""
+    if entry.offer_hold_id is None:
+        return
+    changes = {"status": status, "closed_at": now, "updated_at": now}
+    if status == Booking.Status.CANCELLED:
+        changes.update(cancellation_fee=pricing.money(0), cancellation_reason=reason)
+    Booking.objects.filter(pk=entry.offer_hold_id, status=Booking.Status.HELD).update(**changes)
+
+
+def _lapse(entry: WaitlistEntry, now: datetime) -> None:
+    entry.status = Status.LAPSED
+    entry.save(update_fields=["status"])
+    _release_hold(entry, Booking.Status.EXPIRED, now)
+
+
+def _hold_window(entry: WaitlistEntry, set_: Set, now: datetime, expires_at: datetime) -> Booking | None:
+    """Hold the entry's (free) window for its production until ``expires_at``; None if a rule refuses it."""
+    try:
+        rules.check_window(set_, entry.starts_at, entry.ends_at, now=now)
+    except BookingRuleViolation:
+        return None
+    turnover, blocked_from, blocked_until = blocked_period(set_, entry.starts_at, entry.ends_at)
+    quote = pricing.quote(set_, entry.starts_at, entry.ends_at)
+    hold = Booking(
+        set=set_,
+        production=entry.production,
+        company=entry.company,
+        requested_by=entry.created_by,
+        status=Booking.Status.HELD,
+        starts_at=entry.starts_at,
+        ends_at=entry.ends_at,
+        turnover_minutes=turnover,
+        blocked_from=blocked_from,
+        blocked_until=blocked_until,
+        hold_expires_at=expires_at,
+        waitlist_offer=True,
+        price_breakdown=quote.breakdown,
+        total_price=quote.total,
+        deposit=quote.deposit,
+    )
+    save_blocking(hold)
+    return hold
+
+
+def on_window_freed(set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime) -> None:
+    """Offer ``[freed_from, freed_until)`` of the (locked) set to the first waiter it now suits.
+
+    Inside a booking write the offer waits for the end of the write (``core.booking_transaction``).
+    """
+    if not defer_offer(set_, freed_from, freed_until, now):
+        offer_freed_window(set_, freed_from, freed_until, now=now)
+
+
+def offer_freed_window(
     set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime
 ) -> WaitlistEntry | None:
-    """Offer ``[freed_from, freed_until)`` of the (locked) set to the first waiter it now suits."""
+    """Offer, and hold, the freed window of the (locked) set to the first waiter whose window is free."""
     overlapping = WaitlistEntry.objects.filter(set=set_, starts_at__lt=freed_until, ends_at__gt=freed_from)
-    if overlapping.filter(status=Status.OFFERED, offer_expires_at__gt=now).exists():
+    for stale in overlapping.filter(status=Status.OFFERED, offer_expires_at__lte=now).select_for_update():
+        _lapse(stale, now)
+    if overlapping.filter(status=Status.OFFERED).exists():
         return None
     candidates = overlapping.filter(status=Status.WAITING, starts_at__gt=now).select_related(
-        "company", "set__base__operator"
+        "company", "production", "created_by", "set__base__operator"
     )
     for entry in candidates.order_by("created_at", "id"):
-        if _is_free(set_, entry.starts_at, entry.ends_at):
-            entry.status = Status.OFFERED
-            entry.offered_at = now
-            entry.offer_expires_at = min(
-                now + timedelta(minutes=conf.waitlist_offer_minutes()), entry.starts_at
-            )
-            entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-            waitlist_offer_event(entry)
-            return entry
+        if not _is_free(set_, entry.starts_at, entry.ends_at):
+            continue
+        expires_at = min(now + timedelta(minutes=conf.waitlist_offer_minutes()), entry.starts_at)
+        hold = None
+        if entry.production_id is not None:
+            hold = _hold_window(entry, set_, now, expires_at)
+            if hold is None:
+                continue
+        entry.status = Status.OFFERED
+        entry.offered_at = now
+        entry.offer_expires_at = expires_at
+        entry.offer_hold = hold
+        entry.save(update_fields=["status", "offered_at", "offer_expires_at", "offer_hold"])
+        waitlist_offer_event(entry)
+        return entry
     return None
 
 
@@ -80,10 +166,16 @@ def waitlist_join(
     production: Production | None = None,
     now: datetime | None = None,
 ) -> WaitlistEntry:
-    """Wait for a window of a set that is taken now."""
+    """Wait for a window of a set that is taken now; the production is the one a freed window is held for."""
     now = now or timezone.now()
     if organization.kind != Organization.Kind.PRODUCTION_COMPANY:
         raise DomainError(_("Only production companies wait for sets."), code="wrong_organization_kind")
+    if production is None:
+        raise DomainError(
+            _("Say which production waits: a freed window is held for it."),
+            code="required",
+            fields={"production": [_("This field is required.")]},
+        )
     if ends_at <= starts_at:
         raise DomainError(
             _("The end must be after the start."),
@@ -94,13 +186,15 @@ def waitlist_join(
         raise DomainError(
             _("The window has already started."), code="in_the_past", fields={"starts_at": [_("Past.")]}
         )
-    if production is not None and production.company_id != organization.pk:
+    if production.company_id != organization.pk:
         raise DomainError(
             _("This production belongs to another company."),
             code="production_not_yours",
             fields={"production": [_("Not one of your productions.")]},
         )
     set_ = Set.objects.select_related("base").get(pk=set_.pk)
+    # a window the rules refuse could never be offered: say so now, not never
+    rules.check_window(set_, starts_at, ends_at, now=now)
     if _is_free(set_, starts_at, ends_at):
         raise DomainError(
             _("The set is free for this window: book it instead."),
@@ -117,24 +211,82 @@ def waitlist_join(
     )
 
 
-def _close(entry: WaitlistEntry, status: str, now: datetime) -> WaitlistEntry:
-    from bookings.services.core import booking_transaction, lock_sets
+def _wrong_status(entry: WaitlistEntry) -> InvalidTransition:
+    return InvalidTransition(
+        _("This waitlist entry is %(status)s.") % {"status": entry.get_status_display()},
+        fields={"status": [entry.status]},
+    )
 
+
+def _close(entry: WaitlistEntry, status: str, now: datetime) -> WaitlistEntry:
     with booking_transaction():
         set_ = lock_sets([entry.set_id])[entry.set_id]
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
         was_offered = entry.status == Status.OFFERED
         allowed = [Status.OFFERED] if status == Status.DECLINED else list(WaitlistEntry.OPEN)
         if entry.status not in allowed:
-            raise InvalidTransition(
-                _("This waitlist entry is %(status)s.") % {"status": entry.get_status_display()},
-                fields={"status": [entry.status]},
-            )
+            raise _wrong_status(entry)
         entry.status = status
         entry.save(update_fields=["status"])
         if was_offered:
+            reason = _("Waitlist offer declined.") if status == Status.DECLINED else _("Left the waitlist.")
+            _release_hold(entry, Booking.Status.CANCELLED, now, reason)
             on_window_freed(set_, entry.starts_at, entry.ends_at, now=now)
     return entry
+
+
+def waitlist_accept_offer(*, entry: WaitlistEntry, by, now: datetime | None = None) -> Booking:
+    """Take up the offer: its hold becomes the company's request (confirmed at once if instant-book).
+
+    A lapsed offer is lapsed instead (its window goes to the next waiter) and the answer is 409.
+    """
+    now = now or timezone.now()
+    lapsed = None
+    with booking_transaction():
+        set_ = lock_sets([entry.set_id])[entry.set_id]
+        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status != Status.OFFERED:
+            raise _wrong_status(entry)
+        if entry.offer_hold_id is None:
+            raise InvalidTransition(
+                _("This offer holds nothing (the entry names no production): book the window directly."),
+                code="offer_not_held",
+            )
+        hold = lock_booking(entry.offer_hold_id)
+        if entry.offer_expires_at <= now or hold.status != Booking.Status.HELD:
+            _lapse(entry, now)
+            on_window_freed(set_, hold.blocked_from, hold.blocked_until, now=now)
+            lapsed = entry
+        else:
+            instant = set_.effective_instant_book
+            if instant:
+                review_gate(hold.production, set_.base)
+            quote = pricing.quote(set_, hold.starts_at, hold.ends_at)
+            hold.set = set_
+            hold.waitlist_offer = False
+            hold.requested_by = by if getattr(by, "pk", None) else hold.requested_by
+            hold.price_breakdown, hold.total_price, hold.deposit = quote.breakdown, quote.total, quote.deposit
+            if instant:
+                hold.status = Booking.Status.CONFIRMED
+                hold.confirmed_at = now
+                hold.hold_expires_at = None
+            else:
+                hold.hold_expires_at = now + timedelta(minutes=set_.base.hold_ttl_minutes)
+            hold.save()
+            entry.status = Status.FULFILLED
+            entry.save(update_fields=["status"])
+            fulfil(hold)
+            if instant:
+                booking_event(hold, "booking.confirmed", by=by, instant=True, notify=("company", "operator"))
+            else:
+                booking_event(hold, "booking.requested", by=by)
+    if lapsed is not None:
+        raise HoldExpired(
+            _("The offer lapsed at %(at)s; the window is no longer held for you.")
+            % {"at": local_text(lapsed.offer_expires_at)},
+            code="offer_lapsed",
+        )
+    return hold
 
 
 def waitlist_withdraw(*, entry: WaitlistEntry, by, now: datetime | None = None) -> WaitlistEntry:
@@ -148,9 +300,7 @@ def waitlist_decline_offer(*, entry: WaitlistEntry, by, now: datetime | None = N
 
 
 def waitlist_offers_lapse(*, now: datetime | None = None) -> int:
-    """Lapse offers nobody took up in time and pass each window on (the periodic sweep)."""
-    from bookings.services.core import booking_transaction, lock_sets
-
+    """Lapse offers nobody took up in time, release their holds and pass each window on (the sweep)."""
     now = now or timezone.now()
     due = list(
         WaitlistEntry.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now).values_list(
@@ -164,8 +314,7 @@ def waitlist_offers_lapse(*, now: datetime | None = None) -> int:
             entry = WaitlistEntry.objects.select_for_update().filter(pk=pk, status=Status.OFFERED).first()
             if entry is None or entry.offer_expires_at > now:
                 continue
-            entry.status = Status.LAPSED
-            entry.save(update_fields=["status"])
+            _lapse(entry, now)
             lapsed += 1
             on_window_freed(set_, entry.starts_at, entry.ends_at, now=now)
     return lapsed

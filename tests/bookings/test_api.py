@@ -341,9 +341,17 @@ def test_waitlist_offer_goes_to_the_first_waiter_only(world, api, company_api):
         "starts_at": morning(hour=9).isoformat(),
         "ends_at": morning(hour=11).isoformat(),
     }
-    entries = [w.post("/api/v1/waitlist-entries/", window, format="json") for w in waiters]
+    entries = [
+        w.post("/api/v1/waitlist-entries/", dict(window, production=world.productions[n].pk), format="json")
+        for n, w in zip((1, 2), waiters, strict=True)
+    ]
     assert [e.status_code for e in entries] == [201, 201]
-    free = dict(window, starts_at=morning(days=5).isoformat(), ends_at=morning(days=5, hour=10).isoformat())
+    free = dict(
+        window,
+        production=world.productions[1].pk,
+        starts_at=morning(days=5).isoformat(),
+        ends_at=morning(days=5, hour=10).isoformat(),
+    )
     assert (
         waiters[0].post("/api/v1/waitlist-entries/", free, format="json").json()["code"] == "window_available"
     )

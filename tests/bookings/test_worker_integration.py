@@ -94,6 +94,7 @@ def test_a_cancellation_offers_the_window_to_the_first_waiter_only(worker):  # n
             set_=world.set,
             starts_at=morning(hour=9),
             ends_at=morning(hour=11) + timedelta(minutes=30 * n),
+            production=world.productions[n],
             by=world.company_users[n],
         )
         for n in (1, 2)

@@ -1,7 +1,10 @@
 import os
+import threading
+import time
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
@@ -44,6 +47,75 @@ def require_redis():
         if IN_CI:
             pytest.fail("Redis is required under CI")
         pytest.skip("needs Redis (set REDIS_URL)")
+
+
+class RequestClock:
+    """Times every request the suite makes (test client or WSGI app) and keeps those over the limit.
+
+    The benchmark-free check that nothing a client sends holds a worker for long: no request on the test
+    database may take more than ``TEST_REQUEST_SECONDS`` (wall clock, 5 by default). A request that ran
+    while another was in flight (the race tests' threads) is not held to it: its time is the
+    contention's, not its own. A test that must make a slower request says so with
+    ``@pytest.mark.request_seconds(n)``.
+    """
+
+    def __init__(self, limit: float):
+        self.limit = limit
+        self.lock = threading.Lock()
+        self.local = threading.local()
+        self.reset()
+
+    def reset(self, limit: float | None = None) -> None:
+        with self.lock:
+            self.in_flight = 0
+            self.begun = 0
+            self.slow: list[tuple[float, str]] = []
+            self.current_limit = limit or self.limit
+
+    def started(self, sender, environ=None, **kwargs) -> None:
+        environ = environ or {}
+        with self.lock:
+            self.in_flight += 1
+            self.begun += 1
+            self.local.request = (
+                time.perf_counter(),
+                self.in_flight == 1,
+                self.begun,
+                f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '?')}",
+            )
+
+    def finished(self, sender, **kwargs) -> None:
+        request = getattr(self.local, "request", None)
+        if request is None:
+            return
+        self.local.request = None
+        started, alone, begun, name = request
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.in_flight = max(0, self.in_flight - 1)
+            alone = alone and self.begun == begun  # no other request began meanwhile
+            if alone and elapsed > self.current_limit:
+                self.slow.append((elapsed, name))
+
+
+request_clock = RequestClock(float(os.environ.get("TEST_REQUEST_SECONDS", "5")))
+request_started.connect(request_clock.started, weak=False, dispatch_uid="tests.request_clock.started")
+request_finished.connect(request_clock.finished, weak=False, dispatch_uid="tests.request_clock.finished")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "request_seconds(n): allow this test's requests n seconds each")
+
+
+@pytest.fixture(autouse=True)
+def _no_slow_requests(request):
+    marker = request.node.get_closest_marker("request_seconds")
+    request_clock.reset(marker.args[0] if marker else None)
+    yield
+    slow = request_clock.slow
+    if slow:
+        listed = ", ".join(f"{name} took {elapsed:.1f} s" for elapsed, name in sorted(slow, reverse=True))
+        pytest.fail(f"requests over {request_clock.current_limit:g} s on the test database: {listed}")
 
 
 @pytest.fixture(autouse=True)

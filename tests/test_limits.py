@@ -8,6 +8,7 @@ soft and a hard time limit whose expiry loses no delivery.
 """
 
 import struct
+import threading
 import time
 import zlib
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from notifications import tasks
 from notifications.models import Delivery
 from studio.models import Membership
 from studio.models_review import ReviewSubmission, SubmissionDocument
+from tests.conftest import RequestClock, request_clock
 from tests.crews.factories import ShootDayFactory
 from tests.factories import (
     BaseFactory,
@@ -572,3 +574,34 @@ def test_a_refusal_speaks_the_request_language():
     assert (chinese.status_code, english.status_code) == (413, 413)
     assert english.json()["detail"] == "The file is too large: at most 5 MB."
     assert chinese.json()["detail"] != english.json()["detail"]
+
+
+# The suite's own guard: no request on the test database takes more than a few seconds -------------------
+
+
+def test_a_slow_request_fails_its_test(api, monkeypatch):
+    monkeypatch.setattr(request_clock, "current_limit", 0)
+    assert api().get("/api/v1/productions/").status_code == 401
+    assert [name for _elapsed, name in request_clock.slow] == ["GET /api/v1/productions/"]
+    request_clock.slow.clear()  # caught: that was the point, not a failure of this test
+
+
+def test_requests_that_overlap_others_are_not_held_to_the_limit():
+    clock = RequestClock(0)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/bookings/"}
+    barrier = threading.Barrier(2)
+
+    def overlapping():
+        clock.started(None, environ=environ)
+        barrier.wait(timeout=5)
+        clock.finished(None)
+
+    threads = [threading.Thread(target=overlapping) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert clock.slow == []
+    clock.started(None, environ=environ)
+    clock.finished(None)
+    assert [name for _elapsed, name in clock.slow] == ["POST /api/v1/bookings/"]

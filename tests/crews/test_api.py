@@ -252,6 +252,7 @@ def test_person_ical_feed_by_private_token(plan, api):
     assert anonymous.get("/api/v1/people/calendar.ics?token=wrong-token-xxxxxxxx").status_code == 404
 
 
+@pytest.mark.request_seconds(30)  # a headless Chromium starts and renders within the request
 def test_call_sheet_image_renders_as_png(plan, api, settings):
     binary = os.environ.get("CREWS_CHROMIUM_BINARY", "/usr/bin/chromium")
     if not os.path.exists(binary):

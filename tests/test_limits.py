@@ -178,6 +178,15 @@ def test_set_search_with_100_times_the_values_is_refused(company, parameter, dja
     assert_capped(body["fields"][parameter], 50)
 
 
+def test_travel_time_with_100_times_the_ends_is_refused(operator, django_assert_max_num_queries):
+    _organization, client = operator
+    body_in = {"ends": [{"place": 10_000_000}] * 200, "minutes": 7}
+    body = refused(
+        lambda: client.post("/api/v1/travel-times/", body_in, format="json"), django_assert_max_num_queries
+    )
+    assert_capped(body["fields"]["ends"], 2)
+
+
 def test_person_with_100_times_the_roles_is_refused(company, django_assert_max_num_queries):
     _organization, client = company
     body_in = {"name": "张三", "roles": ["no-such-role"] * 1600}

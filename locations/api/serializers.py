@@ -319,7 +319,7 @@ class EndIn(InputSerializer):
 
 
 class TravelTimeIn(InputSerializer):
-    ends = EndIn(many=True, min_length=2, max_length=2)
+    ends = CappedListSerializer(child=EndIn(), min_length=2, max_length=2)
     minutes = serializers.IntegerField(min_value=0, max_value=24 * 60)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 

@@ -372,7 +372,12 @@ def blackout_create(
 
 @transaction.atomic
 def blackout_update(*, organization: Organization, blackout: Blackout, by, **data) -> Blackout:
-    blackout = Blackout.objects.select_for_update().select_related("set__base", "base").get(pk=blackout.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer joins to set and base
+    blackout = (
+        Blackout.objects.select_for_update(of=("self",))
+        .select_related("set__base", "base")
+        .get(pk=blackout.pk)
+    )
     if blackout.operator_id != organization.pk:
         raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
     for name in ("starts_at", "ends_at", "reason"):

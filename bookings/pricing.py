@@ -30,6 +30,8 @@ from locations.models import Set
 
 CENT = Decimal("0.01")
 CURRENCY = "CNY"
+# the largest amount a booking holds (``Booking.total_price``: 12 digits, 2 after the point)
+MAX_TOTAL = Decimal("9999999999.99")
 
 
 def money(value) -> Decimal:

@@ -1,12 +1,29 @@
 """Filter backends shared by every list endpoint.
 
+Every date and datetime filter parameter (declared or generated from ``filterset_fields``) takes only
+dates in ``config.dates``' range: an out-of-range value is a 400 naming the parameter.
+
 ``?ordering=`` with a field the view does not offer is a 400 naming the allowed fields: DRF's own
 filter drops unknown fields silently, so a typo returned a differently ordered page without a word.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as django_filters
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
+
+from config.dates import validate_in_range
+
+
+class DjangoFilterBackend(django_filters.DjangoFilterBackend):
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            for field in filterset.form.fields.values():
+                if isinstance(field, forms.DateField | forms.DateTimeField):
+                    field.validators.append(validate_in_range)
+        return filterset
 
 
 class OrderingFilter(filters.OrderingFilter):

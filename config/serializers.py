@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils import html
 
+from config.dates import DateField, InRangeMixin
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """A datetime that must carry its UTC offset: a naive time is ambiguous, so it is refused."""
+
+class AwareDateTimeField(InRangeMixin, serializers.DateTimeField):
+    """A datetime that must carry its UTC offset (a naive time is ambiguous) and fall in 2000–2100."""
 
     default_error_messages = {
         "naive": _("Datetime must include a timezone offset, e.g. 2026-03-01T08:00:00+08:00."),
@@ -56,6 +58,7 @@ class ModelInputSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: AwareDateTimeField,
+        models.DateField: DateField,
     }
 
 

@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.filters.DjangoFilterBackend",
         "config.filters.SearchFilter",
         "config.filters.OrderingFilter",
     ],

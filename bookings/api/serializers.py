@@ -4,6 +4,7 @@ from rest_framework import serializers
 from bookings import conf
 from bookings.models import Booking, WaitlistEntry
 from bookings.selectors import bookable_sets
+from config.dates import DateField
 from config.serializers import (
     AwareDateTimeField,
     CappedListSerializer,
@@ -87,7 +88,7 @@ class FeedUrlIn(InputSerializer):
 
 
 class BoardIn(InputSerializer):
-    date = serializers.DateField()
+    date = DateField()
 
 
 # Output ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ it does not exist (404). ``status`` is never writable: every change is a POST ac
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -24,6 +25,7 @@ from bookings.selectors import (
     bookings_visible_to,
     waitlist_entries_visible_to,
 )
+from config.exceptions import DomainError
 from config.viewsets import ScopedGenericViewSet
 from locations.api.views import ICalendarRenderer
 from locations.selectors import bases_owned_by
@@ -89,6 +91,13 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         data = self.validated(s.QuoteIn, request.data)
         set_ = data["set"]
         quote = pricing.quote(set_, data["starts_at"], data["ends_at"])
+        if quote.total > pricing.MAX_TOTAL:
+            # a window so long (at these rates) that no booking could hold its price
+            raise DomainError(
+                _("A value in the request is out of range."),
+                code="invalid_value",
+                fields={"ends_at": [_("Too long.")]},
+            )
         body = {
             "set": set_.pk,
             "starts_at": data["starts_at"],

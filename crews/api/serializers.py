@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from bookings.models import Booking
 from bookings.selectors import bookings_visible_to
+from config.dates import DateField
 from config.serializers import (
     AwareDateTimeField,
     CappedListField,
@@ -131,8 +132,8 @@ class CrewMemberIn(InputSerializer):
     crew = _field(crews_visible_to, Crew)
     person = _field(people_visible_to, Person)
     role = serializers.ChoiceField(choices=Role.choices)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    starts_on = DateField()
+    ends_on = DateField(required=False, allow_null=True, default=None)
     day_rate = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
     )
@@ -140,8 +141,8 @@ class CrewMemberIn(InputSerializer):
 
 class CrewMemberUpdateIn(InputSerializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    starts_on = serializers.DateField(required=False)
-    ends_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = DateField(required=False)
+    ends_on = DateField(required=False, allow_null=True)
     day_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
 
 
@@ -234,7 +235,7 @@ class ConflictOut(serializers.Serializer):
 
 class ShootDayIn(InputSerializer):
     crew = _field(crews_visible_to, Crew)
-    date = serializers.DateField()
+    date = DateField()
     call_at = AwareDateTimeField()
     planned_wrap_at = AwareDateTimeField()
     departure_at = AwareDateTimeField(required=False, allow_null=True, default=None)

@@ -246,6 +246,10 @@ class SceneViewSet(
         scene = services.scene_update(scene=scene, by=request.user, **data)
         return Response(s.SceneOut(scenes_visible_to(organization=self.organization).get(pk=scene.pk)).data)
 
+    @extend_schema(request=s.SceneUpdateIn, responses=s.SceneOut)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
     @extend_schema(request=None, responses=s.SceneOut)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
@@ -305,6 +309,10 @@ class ShootDayViewSet(
         data = self.validated(s.ShootDayUpdateIn, request.data)
         day = services.shoot_day_update(shoot_day=day, by=request.user, **data)
         return Response(s.ShootDayDetailOut(day).data)
+
+    @extend_schema(request=s.ShootDayUpdateIn, responses=s.ShootDayDetailOut)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         services.shoot_day_delete(shoot_day=instance, by=self.request.user)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from config.dates import DateField
 from config.serializers import (
     AwareDateTimeField,
     CappedListField,
@@ -426,7 +427,7 @@ class SetSearchIn(serializers.Serializer):
 
 
 class AvailabilityIn(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     days = serializers.IntegerField(min_value=1, required=False, default=1)
 
     def validate_days(self, value):
@@ -473,6 +474,11 @@ class CircleItemIn(InputSerializer):
             raise serializers.ValidationError({"kind": [_("Give a kind or a set, not both.")]})
         if attrs["to"] <= attrs["from"]:
             raise serializers.ValidationError({"to": [_("Must be after from.")]})
+        if attrs["to"] - attrs["from"] > timedelta(days=conf.search_max_window_days()):
+            # each item is an availability search: the search's own limit
+            raise serializers.ValidationError(
+                {"to": [_("The window may be at most %(n)d days.") % {"n": conf.search_max_window_days()}]}
+            )
         return attrs
 
 

@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.dates import DateField
 from config.serializers import (
     CappedListSerializer,
     InputSerializer,
@@ -322,8 +323,8 @@ def _months_before(day: date, months: int) -> date:
 
 
 class TurnaroundIn(InputSerializer):
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+    since = DateField(required=False)
+    until = DateField(required=False)
 
     def validate(self, attrs):
         until = attrs.get("until") or timezone.localdate()

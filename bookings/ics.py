@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from bookings.selectors import bookings_for_feed
+from config.ics import calendar_bytes, local
 from studio.models import Organization
 
 
@@ -21,8 +22,8 @@ def bookings_calendar(organization: Organization, *, now=None) -> bytes:
         event = Event()
         event.add("uid", f"booking-{booking.pk}@shooting-circle")
         event.add("dtstamp", now)
-        event.add("dtstart", booking.starts_at)
-        event.add("dtend", booking.ends_at)
+        event.add("dtstart", local(booking.starts_at))
+        event.add("dtend", local(booking.ends_at))
         event.add(
             "summary",
             f"[{booking.get_status_display()}] {booking.set.name} · {base.name} · {booking.production.title}",
@@ -40,4 +41,4 @@ def bookings_calendar(organization: Organization, *, now=None) -> bytes:
         )
         event.add("status", "TENTATIVE" if booking.status == booking.Status.HELD else "CONFIRMED")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_bytes(calendar)

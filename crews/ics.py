@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from crews.models import Call, Person
+from config.ics import calendar_bytes, local
+from crews.models import Call, Person, Stop
 
 FEED_PAST_DAYS = 30
 
@@ -22,15 +24,22 @@ def person_calendar(person: Person, *, now=None) -> bytes:
     calls = (
         Call.objects.filter(person=person, released_at__gte=now - timedelta(days=FEED_PAST_DAYS))
         .select_related("shoot_day__crew__production")
+        .prefetch_related(
+            Prefetch(
+                "shoot_day__stops",
+                queryset=Stop.objects.select_related("booking__set__base").order_by("order", "starts_at"),
+            )
+        )
         .order_by("call_at")
     )
     for call in calls:
         day = call.shoot_day
+        stops = list(day.stops.all())
         event = Event()
         event.add("uid", f"call-{call.pk}@shooting-circle")
         event.add("dtstamp", now)
-        event.add("dtstart", call.call_at)
-        event.add("dtend", call.released_at)
+        event.add("dtstart", local(call.call_at))
+        event.add("dtend", local(call.released_at))
         event.add("summary", f"{day.crew.production.title} · {day.crew.name} · {call.get_role_display()}")
         details = []
         if call.makeup_ready_at:
@@ -41,7 +50,16 @@ def person_calendar(person: Person, *, now=None) -> bytes:
             details.append(_("On set %(time)s") % {"time": f"{timezone.localtime(call.on_set_at):%H:%M}"})
         if call.note:
             details.append(call.note)
+        if stops:
+            # Where the person reports: the day's first set (later stops are in the call sheet).
+            first_set = stops[0].booking.set
+            event.add("location", first_set.base.address or first_set.base.name)
+            details.append(
+                " → ".join(
+                    dict.fromkeys(f"{stop.booking.set.base.name} · {stop.booking.set.name}" for stop in stops)
+                )
+            )
         event.add("description", "\n".join(details))
         event.add("status", "CONFIRMED" if day.status != day.Status.DRAFT else "TENTATIVE")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_bytes(calendar)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from config.ics import calendar_bytes, local
 from locations import conf
 from locations.models import Set
 from locations.selectors import set_busy_intervals
@@ -37,10 +38,10 @@ def busy_calendar(set_: Set, *, viewer=None, now: datetime | None = None) -> byt
         event = Event()
         event.add("uid", f"{busy.kind}-{set_.pk}-{busy.starts_at:%Y%m%dT%H%M%S%z}@shooting-circle")
         event.add("dtstamp", now)
-        event.add("dtstart", busy.starts_at)
-        event.add("dtend", busy.ends_at)
+        event.add("dtstart", local(busy.starts_at))
+        event.add("dtend", local(busy.ends_at))
         summary = _summary(busy.kind)
         event.add("summary", f"{summary}: {busy.reason}" if busy.reason else summary)
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_bytes(calendar)

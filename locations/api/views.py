@@ -170,6 +170,10 @@ class ICalendarRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            # Every feed is reached by a private token in its URL: no shared cache may keep a copy.
+            response["Cache-Control"] = "private, no-store"
         if isinstance(data, bytes):
             return data
         return json.dumps(data, ensure_ascii=False).encode()

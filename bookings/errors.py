@@ -1,6 +1,7 @@
 """Errors of the bookings app: a broken rule is a 400 whose ``code`` names the rule; a clash is a 409."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.exceptions import ConflictError, DomainError
 
@@ -30,6 +31,19 @@ class InvalidTransition(ConflictError):
     """The booking's status does not allow the action (e.g. confirming a cancelled booking)."""
 
     code = "invalid_status"
+
+
+#: What each action is called in a refusal ("A booking with status “declined” cannot be confirmed."):
+#: a verb phrase of its own, never a status label (状态为“已拒绝”的预订不能确认。, not …不能已确认。).
+BOOKING_ACTIONS = {
+    "confirm": pgettext_lazy("booking action", "be confirmed"),
+    "decline": pgettext_lazy("booking action", "be declined"),
+    "cancel": pgettext_lazy("booking action", "be cancelled"),
+    "reschedule": pgettext_lazy("booking action", "be rescheduled"),
+    "check_in": pgettext_lazy("booking action", "be checked in"),
+    "check_out": pgettext_lazy("booking action", "be checked out"),
+    "no_show": pgettext_lazy("booking action", "be marked as a no-show"),
+}
 
 
 class HoldExpired(ConflictError):

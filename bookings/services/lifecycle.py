@@ -200,7 +200,7 @@ def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Boo
         else:
             if booking.status == Status.EXPIRED:
                 raise hold_expired_error(booking)
-            require_status(booking, [Status.HELD], _("confirmed"))
+            require_status(booking, [Status.HELD], "confirm")
             check_free(set_, booking.blocked_from, booking.blocked_until, exclude=booking.pk)
             review_gate(booking.production, set_.base)
             booking.status = Status.CONFIRMED
@@ -230,7 +230,7 @@ def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None =
             _expire(booking, now)
             lapsed = booking
         else:
-            require_status(booking, [Status.HELD], _("declined"))
+            require_status(booking, [Status.HELD], "decline")
             booking.status = Status.DECLINED
             booking.decline_reason = reason
             booking.closed_at = now
@@ -258,7 +258,7 @@ def booking_cancellation_quote(*, booking: Booking, now: datetime | None = None)
     now = _now(now)
     if hold_lapsed(booking, now):
         raise hold_expired_error(booking)
-    require_status(booking, [Status.HELD, Status.CONFIRMED], _("cancelled"))
+    require_status(booking, [Status.HELD, Status.CONFIRMED], "cancel")
     return _cancellation_terms(booking, now)
 
 
@@ -277,7 +277,7 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | No
             _expire(booking, now)
             lapsed = booking
         else:
-            require_status(booking, [Status.HELD, Status.CONFIRMED], _("cancelled"))
+            require_status(booking, [Status.HELD, Status.CONFIRMED], "cancel")
             terms = _cancellation_terms(booking, now)
             fee, percent = terms.fee, terms.fee_percent
             booking.cancellation_quote = terms
@@ -311,7 +311,7 @@ def booking_reschedule(
             lapsed = booking
         else:
             release_lapsed_holds([set_.pk], now)
-            require_status(booking, [Status.HELD, Status.CONFIRMED], _("rescheduled"))
+            require_status(booking, [Status.HELD, Status.CONFIRMED], "reschedule")
             if booking.starts_at <= now:
                 raise InvalidTransition(
                     _("A booking that has started cannot be moved."), code="already_started"
@@ -355,7 +355,7 @@ def booking_check_in(
     now = _now(now)
     with booking_transaction():
         booking = lock_booking(booking.pk)
-        require_status(booking, [Status.CONFIRMED], _("checked in"))
+        require_status(booking, [Status.CONFIRMED], "check_in")
         at = at or now
         lead = booking.set.base.check_in_lead_minutes
         opens = booking.starts_at - timedelta(minutes=lead)
@@ -387,7 +387,7 @@ def booking_check_out(
     now = _now(now)
     with booking_transaction():
         booking = lock_booking(booking.pk)
-        require_status(booking, [Status.CHECKED_IN], _("checked out"))
+        require_status(booking, [Status.CHECKED_IN], "check_out")
         at = at or now
         if not booking.checked_in_at <= at <= now:
             raise CheckOutWindow(
@@ -421,7 +421,7 @@ def booking_mark_no_show(*, booking: Booking, by, now: datetime | None = None) -
     now = _now(now)
     with booking_transaction():
         booking = lock_booking(booking.pk)
-        require_status(booking, [Status.CONFIRMED], _("marked as a no-show"))
+        require_status(booking, [Status.CONFIRMED], "no_show")
         if now < booking.starts_at + timedelta(minutes=conf.no_show_grace_minutes()):
             raise InvalidTransition(
                 _("Wait %(n)d minutes after the start before marking a no-show.")

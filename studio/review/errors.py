@@ -1,6 +1,22 @@
 """Review errors, each mapped to its HTTP status by ``config.exceptions``."""
 
+from django.utils.translation import pgettext_lazy
+
 from config.exceptions import ConflictError, DomainError, ForbiddenError
+
+#: What each action is called in a refusal ("You cannot approve a submission in stage “draft”."):
+#: a verb phrase that reads whole in both languages (处于“草稿”阶段的报审不能审核通过。).
+REVIEW_ACTIONS = {
+    "submit": pgettext_lazy("review action", "submit"),
+    "withdraw": pgettext_lazy("review action", "withdraw"),
+    "resubmit": pgettext_lazy("review action", "resubmit"),
+    "assign": pgettext_lazy("review action", "assign"),
+    "add_finding": pgettext_lazy("review action", "add a finding to"),
+    "pass": pgettext_lazy("review action", "pass"),
+    "return": pgettext_lazy("review action", "return"),
+    "approve": pgettext_lazy("review action", "approve"),
+    "reject": pgettext_lazy("review action", "reject"),
+}
 
 
 class InvalidTransition(ConflictError):

@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError, DomainError
 from notifications.services import event_record
@@ -35,7 +34,7 @@ from studio.models_review import (
 from studio.review import conf
 from studio.review.calendar import WorkingDayCalendar
 from studio.review.documents import document_store
-from studio.review.errors import IncompleteDossier, InvalidTransition, NotReviewer
+from studio.review.errors import REVIEW_ACTIONS, IncompleteDossier, InvalidTransition, NotReviewer
 from studio.review.permissions import centre_leads, is_centre_lead, require_company_member, require_reviewer
 from studio.review.tiers import tier_classify
 
@@ -73,10 +72,12 @@ def _lock(submission: ReviewSubmission) -> ReviewSubmission:
 
 
 def _require_stage(submission: ReviewSubmission, allowed: Iterable[str], action: str) -> None:
+    """409 unless the submission's stage allows ``action`` (a key of ``REVIEW_ACTIONS``)."""
+    phrase = REVIEW_ACTIONS[action]
     if submission.stage not in allowed:
         raise InvalidTransition(
             _("You cannot %(action)s a submission in stage “%(stage)s”.")
-            % {"stage": submission.get_stage_display(), "action": action},
+            % {"stage": submission.get_stage_display(), "action": phrase},
             fields={"stage": [submission.stage]},
         )
 
@@ -251,7 +252,7 @@ def submission_submit(*, submission: ReviewSubmission, by, comment: str = "") ->
     """Send a complete draft to the centre (400 listing what is missing otherwise)."""
     require_company_member(user=by, company=submission.production.company)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.DRAFT], pgettext("review action", "submit"))
+    _require_stage(locked, [Stage.DRAFT], "submit")
     now = timezone.now()
     _check_complete_and_classify(locked, now=now)
     locked.submitted_at = now
@@ -278,7 +279,7 @@ def submission_withdraw(*, submission: ReviewSubmission, by, comment: str = "") 
     _require_stage(
         locked,
         [*ReviewSubmission.ACTIVE_STAGES, Stage.REVISION_REQUESTED],
-        pgettext("review action", "withdraw"),
+        "withdraw",
     )
     if (
         locked.stage == Stage.REVISION_REQUESTED
@@ -321,7 +322,7 @@ def submission_resubmit(
     """Answer a revision request with the next version, carrying over the documents not replaced."""
     require_company_member(user=by, company=submission.production.company)
     old = _lock(submission)
-    _require_stage(old, [Stage.REVISION_REQUESTED], pgettext("review action", "resubmit"))
+    _require_stage(old, [Stage.REVISION_REQUESTED], "resubmit")
     if ReviewSubmission.objects.filter(previous_version=old).exists():
         raise InvalidTransition(_("This version has already been resubmitted."), code="already_resubmitted")
     now = timezone.now()
@@ -403,7 +404,7 @@ def submission_assign(
             fields={"reviewer": [_("Not a reviewer of this centre.")]},
         ) from None
     locked = _lock(submission)
-    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, pgettext("review action", "assign"))
+    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, "assign")
     if locked.assigned_reviewer_id == reviewer.pk:
         raise ConflictError(
             _("The submission is already assigned to %(user)s.") % {"user": reviewer}, code="already_assigned"
@@ -447,9 +448,7 @@ def finding_add(
     """Record a finding (or, with ``internal``, a note only the centre sees) on a submission under review."""
     locked = _lock(submission)
     _require_handler(locked, by)
-    _require_stage(
-        locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], pgettext("review action", "add a finding to")
-    )
+    _require_stage(locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], "add_finding")
     return _finding_create(
         locked, by=by, text=text, episode=episode, timecode=timecode, severity=severity, internal=internal
     )
@@ -505,7 +504,7 @@ def submission_pass_preliminary(*, submission: ReviewSubmission, by, comment: st
     """初审 passed: the submission moves on to content audit."""
     require_reviewer(user=by, centre=submission.centre)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW], pgettext("review action", "pass"))
+    _require_stage(locked, [Stage.PRELIMINARY_REVIEW], "pass")
     _require_handler(locked, by)
     now = timezone.now()
     spent = _enter_stage(locked, Stage.CONTENT_AUDIT, now=now)
@@ -537,9 +536,7 @@ def submission_return(
     """Return for revision (退回修改) with at least one finding the company can read."""
     require_reviewer(user=by, centre=submission.centre)
     locked = _lock(submission)
-    _require_stage(
-        locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], pgettext("review action", "return")
-    )
+    _require_stage(locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], "return")
     _require_handler(locked, by)
     for finding in findings:
         _finding_create(locked, by=by, **finding)
@@ -584,7 +581,7 @@ def submission_approve(*, submission: ReviewSubmission, by, comment: str = "") -
     """Approve after content audit and issue the filing number."""
     require_reviewer(user=by, centre=submission.centre)
     locked = _lock(submission)
-    _require_stage(locked, [Stage.CONTENT_AUDIT], pgettext("review action", "approve"))
+    _require_stage(locked, [Stage.CONTENT_AUDIT], "approve")
     _require_handler(locked, by)
     now = timezone.now()
     year = timezone.localdate(now).year
@@ -623,7 +620,7 @@ def submission_reject(*, submission: ReviewSubmission, by, reason: str) -> Revie
             _("A rejection needs a reason."), code="reason_required", fields={"reason": [_("Required.")]}
         )
     locked = _lock(submission)
-    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, pgettext("review action", "reject"))
+    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, "reject")
     _require_handler(locked, by)
     now, from_stage = timezone.now(), locked.stage
     spent = _enter_stage(locked, Stage.REJECTED, now=now)

@@ -1,18 +1,27 @@
-"""seed_demo: the zone it builds, that a second run creates nothing, and that it refuses production."""
+"""seed_demo: the zone it builds, that a second run creates nothing, and that it refuses production.
+
+The zone is seeded once for the module (``seeded``, several seconds) in a transaction that is rolled back
+at its end; each test runs in a savepoint inside it (pytest-django's ``django_db``), so what a test
+seeds or changes on top is undone before the next one and nothing reaches other modules.
+"""
 
 from decimal import Decimal
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from studio import demo
 from studio.models import Membership, Organization, Production
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 #: Rows that record activity rather than demo data (the first login writes them, not the seeder).
 ACTIVITY_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "studio.idempotencyrecord"}
@@ -31,6 +40,48 @@ def seed(*args) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The zone, seeded once (DEBUG on, as in development) in a transaction rolled back after the module.
+
+    ``output`` is the first run's output; ``migrated`` the tables that held rows before it (the data
+    the migrations bring, such as the tier rules), which ``empty_database`` keeps."""
+    development = override_settings(
+        DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), development, transaction.atomic():
+        migrated = tables_with_rows()
+        yield SimpleNamespace(output=seed(), migrated=migrated)
+        transaction.set_rollback(True)
+
+
+def tables_with_rows() -> set[str]:
+    with connection.cursor() as cursor:
+        found = set()
+        for table in connection.introspection.django_table_names(only_existing=True):
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
+            if cursor.fetchone():
+                found.add(table)
+        return found
+
+
+def empty_database(seeded) -> None:
+    """Back to the freshly migrated database, inside the test's savepoint (the module's zone comes back
+    when it is rolled back): every table that was empty before the seed is emptied again."""
+    tables = [
+        t for t in connection.introspection.django_table_names(only_existing=True) if t not in seeded.migrated
+    ]
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgresql:  # TRUNCATE refuses tables with foreign-key checks still deferred: run them first
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in connection.ops.sql_flush(no_style(), tables):
+            cursor.execute(statement)
+        if postgresql:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    assert not Organization.objects.exists()
+
+
 def row_counts() -> dict[str, int]:
     return {
         model._meta.label_lower: model._default_manager.count()
@@ -40,7 +91,6 @@ def row_counts() -> dict[str, int]:
 
 
 def test_zone_has_a_review_centre_three_operators_and_twelve_companies():
-    seed()
     kinds = Organization.Kind
     centres = Organization.objects.filter(kind=kinds.REVIEW_CENTRE)
     assert [c.name for c in centres] == ["平原示范区微短剧审查服务分中心"]
@@ -51,7 +101,6 @@ def test_zone_has_a_review_centre_three_operators_and_twelve_companies():
 
 
 def test_zone_productions_are_realistic_and_span_every_tier_threshold():
-    seed()
     productions = list(Production.objects.all())
     assert 24 <= len(productions) <= 48
     assert all(60 <= p.episode_count <= 100 for p in productions)
@@ -70,8 +119,8 @@ def test_zone_productions_are_realistic_and_span_every_tier_threshold():
     )
 
 
-def test_demo_users_have_their_roles_flags_and_the_documented_password():
-    output = seed()
+def test_demo_users_have_their_roles_flags_and_the_documented_password(seeded):
+    output = seeded.output
     User = get_user_model()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
@@ -97,7 +146,6 @@ def test_demo_users_have_their_roles_flags_and_the_documented_password():
 
 
 def test_second_run_creates_nothing_new():
-    seed()
     first = row_counts()
     output = seed()
     assert row_counts() == first
@@ -105,7 +153,6 @@ def test_second_run_creates_nothing_new():
 
 
 def test_second_run_restores_a_changed_demo_password_and_role():
-    seed()
     User = get_user_model()
     producer1 = User.objects.get(username="producer1")
     producer1.set_password("something-else")
@@ -117,7 +164,8 @@ def test_second_run_restores_a_changed_demo_password_and_role():
     assert producer1.memberships.get().role == Membership.Role.OWNER
 
 
-def test_refuses_with_debug_off_unless_forced(settings):
+def test_refuses_with_debug_off_unless_forced(settings, seeded):
+    empty_database(seeded)
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         seed()
@@ -127,7 +175,6 @@ def test_refuses_with_debug_off_unless_forced(settings):
 
 
 def test_producer1_sees_only_its_own_companys_productions():
-    seed()
     client = APIClient()
     response = client.post(
         "/api/v1/auth/token/", {"username": "producer1", "password": demo.DEMO_PASSWORD}, format="json"
@@ -150,7 +197,6 @@ def test_larger_scale_is_bulk_created_with_a_progress_bar_and_contains_the_zone(
     )
     monkeypatch.setattr(demo, "PROGRESS_THRESHOLD", 100)
     monkeypatch.setattr(demo, "BATCH_SIZE", 100)
-    seed()
     zone_titles = set(Production.objects.values_list("company__name", "title"))
     output = seed("--scale", "province")
     companies = Organization.objects.filter(kind=Organization.Kind.PRODUCTION_COMPANY)
@@ -166,6 +212,5 @@ def test_larger_scale_is_bulk_created_with_a_progress_bar_and_contains_the_zone(
 
 
 def test_demo_organizations_are_in_generation_order():
-    seed()
     operators = demo.demo_organizations(Organization.Kind.BASE_OPERATOR, scale="zone")
     assert [o.name for o in operators] == [name for name, _short, _city in demo.OPERATORS]

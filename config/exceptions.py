@@ -57,6 +57,36 @@ def _flatten(errors):
     return [str(errors)]
 
 
+def _first_error(errors, path: tuple = ()) -> tuple[tuple, str] | None:
+    """The first message in a (nested) ``fields`` structure and where it is: field names and list indexes."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            step = int(key) if isinstance(key, str) and key.isdigit() else key
+            found = _first_error(value, path if key == "non_field_errors" else (*path, step))
+            if found:
+                return found
+        return None
+    if isinstance(errors, list | tuple):
+        if errors and all(isinstance(item, str) for item in errors):
+            return path, errors[0]
+        for position, value in enumerate(errors):
+            found = _first_error(value, (*path, position))
+            if found:
+                return found
+        return None
+    return (path, str(errors)) if errors else None
+
+
+def item_label(index: int):
+    """A list position as people count it: index 2 is "第 3 项" / "item 3"."""
+    return _("item %(n)d") % {"n": index + 1}
+
+
+def field_path_text(path) -> str:
+    """``("items", 2, "starts_at")`` as ``items › 第 3 项 › starts_at`` (items counted from 1)."""
+    return " › ".join(str(item_label(step)) if isinstance(step, int) else str(step) for step in path)
+
+
 def envelope(*, code: str, detail, fields: dict | None = None, status_code: int, headers=None) -> Response:
     return Response(
         {"code": code, "detail": str(detail), "fields": fields or {}}, status=status_code, headers=headers
@@ -102,14 +132,17 @@ def api_exception_handler(exc, context):
             non_field = data.get("non_field_errors")
             fields = _flatten({k: v for k, v in data.items() if k != "non_field_errors"})
             detail = " ".join(str(m) for m in non_field) if non_field else _("Invalid input.")
-            if fields and not non_field:
-                first_field, messages = next(iter(fields.items()))
-                first = (
-                    messages[0]
-                    if isinstance(messages, list) and messages and isinstance(messages[0], str)
-                    else ""
-                )
-                detail = _("Invalid input: %(field)s: %(message)s") % {"field": first_field, "message": first}
+            found = _first_error(fields) if fields and not non_field else None
+            if found:
+                # The first message itself, wherever it is nested (items › 第 3 项 › starts_at: …).
+                path, first = found
+                if path:
+                    detail = _("Invalid input: %(field)s: %(message)s") % {
+                        "field": field_path_text(path),
+                        "message": first,
+                    }
+                else:
+                    detail = _("Invalid input: %(message)s") % {"message": first}
         else:
             fields = {}
             detail = " ".join(_flatten(data)) if data else _("Invalid input.")

@@ -72,7 +72,7 @@ class Plan:
 
 def _fail(index: int, message: str, field_name: str = "kind"):
     raise DomainError(
-        _("items[%(index)d]: %(message)s") % {"index": index, "message": message},
+        _("Item %(n)d: %(message)s") % {"n": index + 1, "message": message},
         code="circle_plan_impossible",
         fields={"items": {str(index): {field_name: [message]}}},
     )
@@ -179,8 +179,8 @@ def circle_plan(
         if not keep:
             _fail(
                 i,
-                _("no free set within %(n)d minutes of any set possible for items[%(prev)d].")
-                % {"n": within_minutes, "prev": i - 1},
+                _("no free set within %(n)d minutes of any set possible for item %(prev)d.")
+                % {"n": within_minutes, "prev": i},
             )
         reachable.append(keep)
     # Backward pruning: drop bases from which the next layer cannot be reached.
@@ -280,6 +280,6 @@ def validate_items(items: list[CircleItem]) -> None:
         if index and item.starts_at < items[index - 1].ends_at:
             _fail(
                 index,
-                _("starts before items[%(prev)d] ends; list the day in order.") % {"prev": index - 1},
+                _("starts before item %(prev)d ends; list the day in order.") % {"prev": index},
                 "from",
             )

@@ -35,7 +35,7 @@ class BatchItemResult:
 
 def _prefixed(exc: DomainError, index: int) -> DomainError:
     return type(exc)(
-        _("items[%(index)d]: %(detail)s") % {"index": index, "detail": exc.detail},
+        _("Item %(n)d: %(detail)s") % {"n": index + 1, "detail": exc.detail},
         code=exc.code,
         fields={"items": {str(index): exc.fields or {"non_field_errors": [str(exc.detail)]}}},
     )

@@ -130,7 +130,7 @@ def test_impossible_request_names_the_failing_item(client, town):
     body = {"origin": {"place": hotel.pk}, "items": [item("icu", 8, 9), item("palace_hall", 9, 10)]}
     response = post(client, body)
     assert response.status_code == 400
-    assert "items[1]" in response.json()["detail"]
+    assert response.json()["detail"].startswith("第 2 项：")
     assert "1" in response.json()["fields"]["items"]
     far = SetFactory(
         base=BaseFactory(zone=bases[0].zone, latitude=Decimal("36.5"), longitude=Decimal("113.9")),
@@ -138,7 +138,7 @@ def test_impossible_request_names_the_failing_item(client, town):
     )
     response = post(client, body)
     assert response.status_code == 400
-    assert "items[1]" in response.json()["detail"] and "15" in response.json()["detail"]
+    assert response.json()["detail"].startswith("第 2 项：") and "15" in response.json()["detail"]
     assert far.pk
 
 
@@ -146,7 +146,7 @@ def test_items_out_of_order_or_inverted_are_400(client, town):
     _zone, hotel, _bases, _sets = town
     body = {"origin": {"place": hotel.pk}, "items": [item("icu", 10, 12), item("court", 9, 11)]}
     response = post(client, body)
-    assert response.status_code == 400 and "items[1]" in response.json()["detail"]
+    assert response.status_code == 400 and response.json()["detail"].startswith("第 2 项：")
     body = {"origin": {"place": hotel.pk}, "items": [item("icu", 12, 10)]}
     assert post(client, body).status_code == 400
     body = {"origin": {"lat": "35.1"}, "items": [item("icu", 8, 10)]}

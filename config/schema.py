@@ -3,15 +3,25 @@
 ``AutoSchema`` documents ``X-Organization`` on views that act for an organisation and
 ``Idempotency-Key`` on their POSTs; ``document_error_responses`` (a drf-spectacular postprocessing
 hook) adds the ``Error`` envelope to every operation for each status the shared machinery can
-produce, unless the view documented that status itself.
+produce, unless the view documented that status itself. ``describe_truthfully`` (another hook) makes
+the document say what the server does: tags by resource, page bounds, times of day as ``HH:MM[:SS]``
+and no default a validator would refuse. ``config.schema_view.SchemaView`` serves the
+document built once per process for each language and version.
 """
 
+import copy
+import re
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 from config.idempotency import HEADER as IDEMPOTENCY_HEADER
 from config.idempotency import KEY_MAX_LENGTH, IdempotentMixin
+from config.serializers import StrictSerializerMixin
 from studio.models import Membership, Organization
 from studio.tenancy import ORGANIZATION_HEADER
 
@@ -59,6 +69,46 @@ class AutoSchema(openapi.AutoSchema):
             request.membership = Membership(organization=organization, role=Membership.Role.OWNER)
         return super().get_operation(*args, **kwargs)
 
+    def get_request_serializer(self):
+        # A PATCH the view did not document itself takes the input of its PUT (``update``), every
+        # field optional (COMPONENT_SPLIT_PATCH names it Patched…), not the output serializer.
+        if self.method == "PATCH":
+            schema_class = getattr(getattr(self.view, "update", None), "kwargs", {}).get("schema")
+            if schema_class is not None and not isinstance(self, schema_class):
+                put = copy.copy(self)
+                put.__class__ = schema_class
+                put.method = "PUT"
+                return put.get_request_serializer()
+        return super().get_request_serializer()
+
+    def _get_paginator(self):
+        # Only lists paginate: an action on one object (``/shoot-days/{id}/conflicts/``) answers a list.
+        if getattr(self.view, "detail", None):
+            return None
+        return super()._get_paginator()
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # A read-only choice of a blank-allowed model field (``tier``, ``set_kind``) is sent as "": DRF
+        # drops allow_blank from read-only fields, so lend it back for the schema (adds the blank choice).
+        if direction == "response" and isinstance(field, serializers.ChoiceField) and not field.allow_blank:
+            model = getattr(getattr(field.parent, "Meta", None), "model", None)
+            try:
+                model_field = model._meta.get_field(field.source) if model and field.source else None
+            except FieldDoesNotExist:
+                model_field = None
+            if isinstance(model_field, models.CharField | models.TextField) and model_field.blank:
+                field = copy.copy(field)
+                field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        # Input serializers refuse fields they do not know (a 400 "Unknown field."): say so.
+        strict = isinstance(serializer, StrictSerializerMixin)
+        if direction == "request" and strict and "properties" in schema:
+            schema["additionalProperties"] = False
+        return schema
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         from config.viewsets import ScopedViewMixin
@@ -103,4 +153,60 @@ def document_error_responses(result, generator, request, public):
                 responses.setdefault(
                     status, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
+    return result
+
+
+# OpenAPI has no local time of day ("format: time" is RFC 3339's, with an offset): the server reads and
+# writes "06:00" or "06:00:00", Asia/Shanghai wall-clock time.
+TIME_OF_DAY = {
+    "type": "string",
+    "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$",
+    "description": "Local time of day (Asia/Shanghai), HH:MM or HH:MM:SS, no offset.",
+}
+PAGE_BOUNDS = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": 200}}
+PAGE_DESCRIPTIONS = {
+    "page": "Page number, from 1.",
+    "page_size": "Items per page, 1–200 (default 50).",
+}
+# Formats a default of "" cannot satisfy (a blank email is allowed as input by a separate oneOf branch).
+_BLANK_INVALID_FORMATS = {"email", "uri", "uuid", "date", "date-time", "ipv4", "ipv6"}
+_RESOURCE = re.compile(r"^/api/v\d+/([^/{]+)/")
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        if node.get("format") == "time" and node.get("type") == "string":
+            node.pop("format")
+            for key, value in TIME_OF_DAY.items():
+                node.setdefault(key, value)
+        if node.get("default") == "" and node.get("format") in _BLANK_INVALID_FORMATS:
+            del node["default"]
+        # A blank-allowed email is "an email, or empty": a validator that skips formats finds "" valid
+        # under both branches, which oneOf forbids.
+        if any(branch.get("maxLength") == 0 for branch in node.get("oneOf", []) if isinstance(branch, dict)):
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value)
+
+
+def describe_truthfully(result, generator, request, public):
+    """Postprocessing hook: the schema says what the server does and passes openapi-spec-validator."""
+    _walk(result)
+    tags = set()
+    for path, operations in result.get("paths", {}).items():
+        match = _RESOURCE.match(path)
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            if match:
+                operation["tags"] = [match.group(1)]
+                tags.add(match.group(1))
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") in PAGE_BOUNDS:
+                    parameter.setdefault("schema", {}).update(PAGE_BOUNDS[parameter["name"]])
+                    parameter["description"] = PAGE_DESCRIPTIONS[parameter["name"]]
+    result["tags"] = [{"name": tag} for tag in sorted(tags)]
     return result

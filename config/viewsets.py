@@ -29,7 +29,13 @@ class ScopedViewMixin(IdempotentMixin):
         return context
 
     def validated(self, serializer_class, data, **kwargs) -> dict:
-        """Validate ``data`` with an input serializer in this view's context (400 on error)."""
+        """Validate ``data`` with an input serializer in this view's context (400 on error).
+
+        A PATCH is partial: only the fields it sends are validated and returned (``{}`` changes nothing).
+        """
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "PATCH":
+            kwargs.setdefault("partial", True)
         serializer = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

@@ -150,7 +150,7 @@ class CrewViewSet(
         kwargs.pop("partial", None)
         crew = self.get_object()
         data = self.validated(s.CrewUpdateIn, request.data)
-        crew = services.crew_update(crew=crew, name=data["name"], by=request.user)
+        crew = services.crew_update(crew=crew, name=data.get("name", crew.name), by=request.user)  # PATCH {}
         return Response(s.CrewOut(crew).data)
 
     @extend_schema(

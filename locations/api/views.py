@@ -492,7 +492,8 @@ class CirclePlanViewSet(ScopedGenericViewSet):
     def get_queryset(self):
         return sets_visible_to(organization=self.organization).none()
 
-    @extend_schema(request=s.CirclePlanIn, responses=s.CirclePlansOut)
+    # Computes plans and stores nothing: 200, not 201.
+    @extend_schema(request=s.CirclePlanIn, responses={200: s.CirclePlansOut})
     def create(self, request):
         data = self.validated(s.CirclePlanIn, request.data)
         origin = data["origin"]

@@ -45,7 +45,8 @@ class EventSummaryOut(OutputModelSerializer):
 
 class DeliveryOut(OutputModelSerializer):
     event = EventSummaryOut()
-    endpoint = serializers.PrimaryKeyRelatedField(read_only=True)
+    endpoint = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # null for email
+    to_address = serializers.EmailField(read_only=True, allow_blank=True)  # blank for webhook, WeCom
 
     class Meta:
         model = Delivery

@@ -79,7 +79,7 @@ class ReviewSubmissionOut(OutputModelSerializer):
     production_title = serializers.CharField(source="production.title", read_only=True)
     centre = serializers.PrimaryKeyRelatedField(read_only=True)
     centre_name = serializers.CharField(source="centre.name", read_only=True)
-    previous_version = serializers.PrimaryKeyRelatedField(read_only=True)
+    previous_version = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     next_version = serializers.SerializerMethodField()
     is_assigned = serializers.SerializerMethodField()
     documents = DocumentOut(many=True, read_only=True)

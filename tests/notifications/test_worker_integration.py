@@ -4,6 +4,7 @@ PostgreSQL, posting to a webhook receiver on 127.0.0.1 and writing emails to fil
 import email
 import email.policy
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -96,6 +97,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
         DEBUG="0",
         SECRET_KEY="integration-test-secret-key",
         CONN_MAX_AGE="0",
+        PYTHONUNBUFFERED="1",  # the log is read while it runs (_wait_for_runs)
     )
     name = f"notif-it-{os.getpid()}@localhost"
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--pool=prefork"]
@@ -130,6 +132,34 @@ def _wait_for(predicate, *, timeout: float, worker: Worker, what: str):
             return result
         time.sleep(0.05)
     pytest.fail(f"timed out waiting for {what}\n--- worker log ---\n{worker.log_tail()}")
+
+
+def _finished_runs(worker: Worker, task: str, *, after: int = 0) -> set[str]:
+    """Ids of the runs of ``task`` the worker received after byte ``after`` of its log and has finished."""
+    text = worker.log_path.read_bytes()[after:].decode(errors="replace")
+    name = re.escape(task)
+    received = set(re.findall(rf"Task {name}\[([0-9a-f-]+)\] received", text))
+    return received & set(re.findall(rf"Task {name}\[([0-9a-f-]+)\] (?:succeeded|raised)", text))
+
+
+def _wait_for_runs(worker: Worker, task: str, *, ids=(), timeout: float = 20):
+    """Waits until the runs ``ids`` of ``task`` have finished or, without ids, until a run the worker
+    received after this call has (for the relay, every 1 s from beat: a whole relay cycle later)."""
+    after = 0 if ids else worker.log_path.stat().st_size
+    _wait_for(
+        lambda: (
+            set(ids) <= _finished_runs(worker, task, after=after)
+            if ids
+            else _finished_runs(worker, task, after=after)
+        ),
+        timeout=timeout,
+        worker=worker,
+        what=f"{task} to run",
+    )
+
+
+def _wait_for_relay_cycle(worker: Worker):
+    _wait_for_runs(worker, "notifications.deliveries_relay")
 
 
 def _operator_with_endpoint(url: str, *, email_address: str | None = None):
@@ -211,7 +241,7 @@ def test_always_failing_receiver_ends_dead_after_the_cap(worker, receiver):
     delivery = Delivery.objects.get(event=event)
     assert delivery.attempts == MAX_ATTEMPTS
     assert delivery.last_error.startswith("WebhookFailed: HTTP 500")
-    time.sleep(1.5)  # a relay cycle: a dead row is never sent again
+    _wait_for_relay_cycle(worker)  # a dead row is never sent again
     assert len(hook.requests) == MAX_ATTEMPTS
 
 

@@ -4,7 +4,6 @@
 import email
 import email.policy
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,12 @@ from studio.models_review import ReviewSubmission
 from studio.review.tasks import notify_overdue
 from tests.factories import WebhookEndpointFactory
 from tests.notifications.receiver import Receiver
-from tests.notifications.test_worker_integration import _wait_for, worker  # noqa: F401 - the shared fixture
+from tests.notifications.test_worker_integration import (  # noqa: F401 - the shared fixture
+    _wait_for,
+    _wait_for_relay_cycle,
+    _wait_for_runs,
+    worker,
+)
 from tests.review.conftest import FINDING
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -85,7 +89,7 @@ def test_returning_a_submission_delivers_one_email_and_one_signed_webhook_with_t
     assert len(mails) == 1
     text = mails[0].get_body(preferencelist=("plain",)).get_content()
     assert FINDING["text"] in text and "内部" not in text
-    time.sleep(1.5)  # a relay cycle later, nothing was sent twice
+    _wait_for_relay_cycle(worker)  # a relay cycle later, nothing was sent twice
     assert (
         len([r for r in hook.requests if json.loads(r["body"])["type"] == "review.revision_requested"]) == 1
     )
@@ -100,15 +104,14 @@ def test_overdue_notice_reaches_the_lead_once_per_day_however_often_the_task_run
     ReviewSubmission.objects.filter(pk=submission.pk).update(
         due_date=timezone.localdate() - timedelta(days=2)
     )
-    for _ in range(3):
-        notify_overdue.delay()  # through Redis, run by the worker
+    runs = [notify_overdue.delay().id for _ in range(3)]  # through Redis, run by the worker
     _wait_for(
         lambda: Delivery.objects.filter(event__type="review.overdue", status="sent").exists(),
         timeout=30,
         worker=worker,
         what="the overdue notice",
     )
-    time.sleep(2)  # the other two runs have had time to do (nothing)
+    _wait_for_runs(worker, notify_overdue.name, ids=runs)  # the other two runs have done (nothing)
     assert Event.objects.filter(type="review.overdue").count() == 1
     deliveries = Delivery.objects.filter(event__type="review.overdue")
     assert list(deliveries.values_list("to_address", "status")) == [(world.lead.email, "sent")]

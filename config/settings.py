@@ -80,9 +80,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if not DEBUG:
-    # Serves collected static files (admin, API docs) from gunicorn without a separate web server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Serves static files (admin, API docs) from gunicorn without a separate web server: the collected ones
+# in production, and with DEBUG straight from the apps (WhiteNoise's finders), since gunicorn, unlike
+# runserver, serves none itself: the admin under `DEBUG=1 gunicorn` would otherwise have no CSS.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

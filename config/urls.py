@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
 from config.errors import json_400, json_403, json_404, json_500
 from config.schema_view import SchemaView
 
-admin.site.site_header = "Shooting Circle"
-admin.site.site_title = "Shooting Circle"
+# The admin speaks the reader's language like the rest (拍摄圈管理后台), not the code name.
+admin.site.site_header = _("Shooting Circle administration")
+admin.site.site_title = _("Shooting Circle")
+admin.site.index_title = _("Administration home")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StudioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "studio"
+    verbose_name = _("Companies, productions and review")

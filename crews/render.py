@@ -11,9 +11,10 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crews import conf
 from crews.conflicts import conflicts_rendered
@@ -85,16 +86,38 @@ def call_sheet_context(sheet: CallSheet, recipient: CallSheetRecipient | None = 
     }
 
 
+def call_sheet_language(sheet: CallSheet, requested: str = "") -> str:
+    """The language a sheet is shown in: the one asked for (``?lang=en``) if spoken here, else the company's.
+
+    Never the browser's: a crew's sheet reads the same on every phone, Chinese names beside Chinese
+    labels. (The company's language is the site's default until organisations carry one of their own.)
+    """
+    if requested:
+        try:
+            return translation.get_supported_language_variant(requested.strip().lower())
+        except LookupError:
+            pass
+    company = sheet.shoot_day.company
+    return getattr(company, "language", "") or settings.LANGUAGE_CODE
+
+
 def call_sheet_html(
-    sheet: CallSheet, recipient: CallSheetRecipient | None = None, *, for_image=False, acknowledge_url=""
+    sheet: CallSheet,
+    recipient: CallSheetRecipient | None = None,
+    *,
+    for_image=False,
+    acknowledge_url="",
+    language: str = "",
 ) -> str:
+    """The page in ``language`` (by default the company's, see ``call_sheet_language``)."""
     from crews.services.callsheets import change_text
 
-    context = call_sheet_context(sheet, recipient)
-    context["for_image"] = for_image
-    context["acknowledge_url"] = acknowledge_url
-    context["changes_text"] = [change_text(change) for change in recipient.changes] if recipient else []
-    return render_to_string("crews/call_sheet.html", context)
+    with translation.override(language or call_sheet_language(sheet)):
+        context = call_sheet_context(sheet, recipient)
+        context["for_image"] = for_image
+        context["acknowledge_url"] = acknowledge_url
+        context["changes_text"] = [change_text(change) for change in recipient.changes] if recipient else []
+        return render_to_string("crews/call_sheet.html", context)
 
 
 def _trim(png: bytes) -> bytes:

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ from crews.api import serializers as s
 from crews.api.renderers import CSVRenderer
 from crews.conflicts import conflicts_rendered, shoot_day_warnings
 from crews.ics import person_calendar
-from crews.render import RendererMissing, call_sheet_html, call_sheet_png
+from crews.render import RendererMissing, call_sheet_html, call_sheet_language, call_sheet_png
 from crews.selectors import (
     call_sheet_by_token,
     call_sheets_visible_to,
@@ -472,7 +474,18 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
     def get_serializer_class(self):
         return s.CallSheetListOut if self.action == "list" else s.CallSheetOut
 
-    @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR}, auth=[])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "lang",
+                OpenApiTypes.STR,
+                enum=["zh-hans", "en"],
+                description="The page's language; by default the company's, whatever the browser's.",
+            )
+        ],
+        responses={(200, "text/html"): OpenApiTypes.STR},
+        auth=[],
+    )
     @action(
         detail=False,
         methods=["get"],
@@ -483,18 +496,27 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         authentication_classes=[],
     )
     def public(self, request, token=None):
-        """The call sheet page behind a private link: a person's own (with acknowledge) or the group's."""
+        """The call sheet page behind a private link: a person's own (with acknowledge) or the group's.
+
+        In the company's language whatever the browser's; ``?lang=en`` asks for another."""
+        asked = request.query_params.get("lang", "")
         recipient = recipient_by_token(token=token)
         if recipient is not None:
             current = recipient_current(recipient)
+            language = call_sheet_language(current.call_sheet, asked)
             acknowledge = reverse("call-sheet-public-acknowledge", kwargs={"token": current.token})
-            html = call_sheet_html(current.call_sheet, current, acknowledge_url=acknowledge)
+            if asked:
+                acknowledge += "?" + urlencode({"lang": language})
+            html = call_sheet_html(
+                current.call_sheet, current, acknowledge_url=acknowledge, language=language
+            )
         else:
             sheet = call_sheet_by_token(token=token)
             if sheet is None:
                 raise Http404
-            html = call_sheet_html(sheet)
-        return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"))
+            language = call_sheet_language(sheet, asked)
+            html = call_sheet_html(sheet, language=language)
+        return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"), language)
 
     @extend_schema(request=None, responses={(200, "text/html"): OpenApiTypes.STR}, auth=[])
     @action(
@@ -512,8 +534,9 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         if recipient is None:
             raise Http404
         current = services.call_sheet_acknowledge(recipient=recipient_current(recipient))
-        html = call_sheet_html(current.call_sheet, current)
-        return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"))
+        language = call_sheet_language(current.call_sheet, request.query_params.get("lang", ""))
+        html = call_sheet_html(current.call_sheet, current, language=language)
+        return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"), language)
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY}, auth=[])
     @action(
@@ -539,8 +562,10 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         return _private_page(HttpResponse(png, content_type="image/png"))
 
 
-def _private_page(response: HttpResponse) -> HttpResponse:
+def _private_page(response: HttpResponse, language: str = "") -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
+    if language:
+        response["Content-Language"] = language
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response

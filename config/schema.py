@@ -81,6 +81,12 @@ class AutoSchema(openapi.AutoSchema):
                 return put.get_request_serializer()
         return super().get_request_serializer()
 
+    def get_filter_backends(self):
+        # Filters narrow a list; an action on one object takes none of them.
+        if getattr(self.view, "detail", None):
+            return []
+        return super().get_filter_backends()
+
     def _get_paginator(self):
         # Only lists paginate: an action on one object (``/shoot-days/{id}/conflicts/``) answers a list.
         if getattr(self.view, "detail", None):
@@ -169,6 +175,58 @@ PAGE_DESCRIPTIONS = {
     "page_size": "Items per page, 1–200 (default 50).",
 }
 # Formats a default of "" cannot satisfy (a blank email is allowed as input by a separate oneOf branch).
+# What a query parameter means, for those whose filter or serializer field carries no help text. A
+# description given in the view (help_text, OpenApiParameter) wins; a choice's values are listed with
+# their labels after it.
+PARAMETER_DESCRIPTIONS = {
+    "available_from": "Only sets free for the whole window from this moment (ISO 8601 with offset) to "
+    "available_to; the two go together, at most the configured number of days apart.",
+    "available_to": "End of the availability window (exclusive); see available_from.",
+    "base": "Only those at this base (id).",
+    "batch": "Only bookings of this booking batch (id).",
+    "centre": "Only submissions to this review centre (id).",
+    "created_after": "Created at or after this moment (ISO 8601 with offset).",
+    "created_before": "Created before this moment (ISO 8601 with offset).",
+    "crew": "Only those of this crew (id).",
+    "crew__production": "Only shoot days of this production's crews (production id).",
+    "date": "The day (YYYY-MM-DD, Asia/Shanghai).",
+    "days": "How many days from date (default 1, at most the configured maximum).",
+    "due_before": "Only submissions due on or before this date (YYYY-MM-DD).",
+    "endpoint": "Only deliveries to this webhook endpoint (id).",
+    "episode": "Only scenes of this episode number.",
+    "event": "Only deliveries of this event (id).",
+    "event_type": "Only deliveries of events of exactly this type, e.g. booking.confirmed.",
+    "format": "json (default) or csv.",
+    "is_active": "true: only active ones; false: only inactive ones.",
+    "kind": "Only these kinds (repeat the parameter or separate with commas).",
+    "max_day_rate": "Day rate at most this (CNY, up to 2 decimals).",
+    "max_hourly_rate": "Hourly rate at most this (CNY, up to 2 decimals).",
+    "min_area": "Floor area at least this (square metres).",
+    "min_capacity": "Room for at least this many crew.",
+    "near_lat": "Latitude of the origin (WGS 84, -90..90, up to 6 decimals); with near_lon.",
+    "near_lon": "Longitude of the origin (WGS 84, -180..180, up to 6 decimals); with near_lat.",
+    "near_place": "Origin for travel times: a place (hotel, canteen, ...) by id. Results carry "
+    "travel_minutes from it and are limited to within_minutes.",
+    "near_set": "Origin for travel times: a set by id (see near_place).",
+    "person": "Only those of this person (id).",
+    "planned_start_after": "Planned start on or after this date (YYYY-MM-DD).",
+    "planned_start_before": "Planned start on or before this date (YYYY-MM-DD).",
+    "production": "Only those of this production (id).",
+    "set": "Only those of this set (id).",
+    "shoot_day": "Only those of this shoot day (id).",
+    "special_subject": "true: only productions on a special subject (extra review); false: the others.",
+    "starts_after": "Starting at or after this moment (ISO 8601 with offset).",
+    "starts_before": "Starting before this moment (ISO 8601 with offset).",
+    "tag": "Only sets carrying every one of these tags (repeat the parameter or separate with commas).",
+    "title": "Title contains this text (case-insensitive).",
+    "token": "The feed's private token (from the feed-url action); no sign-in needed.",
+    "type": "Only events of exactly this type, e.g. booking.confirmed.",
+    "type_prefix": "Only events whose type starts with this, e.g. booking.",
+    "version": "Only this call-sheet version number.",
+    "within_minutes": "With an origin (near_place, near_set or near_lat/near_lon): only sets at most "
+    "this many minutes' travel away (0-600); default the zone's circle (e.g. 15 minutes).",
+    "zone": "Only those in this zone (id).",
+}
 _BLANK_INVALID_FORMATS = {"email", "uri", "uuid", "date", "date-time", "ipv4", "ipv6"}
 _RESOURCE = re.compile(r"^/api/v\d+/([^/{]+)/")
 
@@ -192,6 +250,21 @@ def _walk(node):
             _walk(value)
 
 
+def _describe(parameter):
+    """Give a query parameter a description, and list its values with their labels if it is a choice."""
+    if parameter.get("in") != "query":
+        return
+    schema = parameter.get("schema", {})
+    labels = schema.get("description") or schema.get("items", {}).get("description") or ""
+    description = parameter.get("description") or ""
+    if not description or description == labels:
+        description = PARAMETER_DESCRIPTIONS.get(parameter["name"], "")
+    if labels and labels not in description:
+        description = f"{description}\n\n{labels}" if description else labels
+    if description:
+        parameter["description"] = description
+
+
 def describe_truthfully(result, generator, request, public):
     """Postprocessing hook: the schema says what the server does and passes openapi-spec-validator."""
     _walk(result)
@@ -205,6 +278,7 @@ def describe_truthfully(result, generator, request, public):
                 operation["tags"] = [match.group(1)]
                 tags.add(match.group(1))
             for parameter in operation.get("parameters", []):
+                _describe(parameter)
                 if parameter.get("in") == "query" and parameter.get("name") in PAGE_BOUNDS:
                     parameter.setdefault("schema", {}).update(PAGE_BOUNDS[parameter["name"]])
                     parameter["description"] = PAGE_DESCRIPTIONS[parameter["name"]]

@@ -6,7 +6,8 @@ to both (a booking confirmed on request, at an instant-book set, is one ``confir
 sides). A waitlist offer goes to the waiting company only and never names whoever freed the window;
 the hold it comes with is no request yet, so its lapse is quiet (the next waiter is told instead).
 Payloads carry what the bilingual email templates (``templates/notifications/email/booking.*``) show:
-set, base address, times, price and the other side's contact.
+set, base address, times (ISO 8601 with offset, ``null`` when unset), price and the other side's contact.
+``docs/events.md`` has an example of each.
 """
 
 from django.utils import timezone
@@ -29,8 +30,9 @@ AUDIENCE = {
 }
 
 
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _local(value) -> str | None:
+    """A time as ISO 8601 with offset (``2026-12-21T08:00:00+08:00``); messages show it as people read it."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def _contact(organization) -> dict:

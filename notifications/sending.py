@@ -6,7 +6,9 @@ delivery's language and once in the other, Chinese first by default.
 """
 
 import json
+import re
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -41,14 +43,48 @@ def _languages(primary: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+def display_value(value, *, day: str = ""):
+    """A payload value as a message shows it: an ISO 8601 time with offset (what webhooks carry) becomes
+    local ``2026-12-21 08:00``, or ``08:00`` on the payload's own ``date``; lists and objects likewise."""
+    if isinstance(value, dict):
+        return {key: display_value(item, day=day) for key, item in value.items()}
+    if isinstance(value, list):
+        return [display_value(item, day=day) for item in value]
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        try:
+            moment = timezone.localtime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+        return f"{moment:%H:%M}" if day and moment.date().isoformat() == day else f"{moment:%Y-%m-%d %H:%M}"
+    return value
+
+
+class _ShownEvent:
+    """The event as templates see it: its payload in display form, everything else as it is."""
+
+    def __init__(self, event: Event, payload):
+        self._event = event
+        self.payload = payload
+
+    def __getattr__(self, name):
+        return getattr(self._event, name)
+
+
 def _context(event: Event) -> dict:
+    payload = event.payload
+    if isinstance(payload, dict):
+        day = payload.get("date") if isinstance(payload.get("date"), str) else ""
+        payload = display_value(payload, day=day)
     return {
-        "event": event,
+        "event": _ShownEvent(event, payload),
         "type_label": event_type_label(event.type),
         "organization": event.organization,
         "actor": event.actor,
         "subject": event.subject_label,
-        "payload": sorted(event.payload.items()) if isinstance(event.payload, dict) else [],
+        "payload": sorted(payload.items()) if isinstance(payload, dict) else [],
         "created_at": timezone.localtime(event.created_at),
     }
 

@@ -339,8 +339,8 @@ def booking_reschedule(
                 booking,
                 "booking.rescheduled",
                 by=by,
-                previous_starts_at=timezone.localtime(old[0]).strftime("%Y-%m-%d %H:%M"),
-                previous_ends_at=timezone.localtime(old[1]).strftime("%Y-%m-%d %H:%M"),
+                previous_starts_at=timezone.localtime(old[0]).isoformat(),
+                previous_ends_at=timezone.localtime(old[1]).isoformat(),
             )
             waitlist.on_window_freed(set_, old[2], old[3], now=now)
     if lapsed is not None:

@@ -288,10 +288,11 @@ def _notify(*, sheet: CallSheet, day: ShootDay, recipients, people, removed, by,
                     **common,
                     "person": person.pk,
                     "name": person.name,
-                    "call_at": _hm(line["call_at"]),
-                    "makeup_ready_at": _hm(line["makeup_ready_at"]),
-                    "on_set_at": _hm(line["on_set_at"]),
-                    "released_at": _hm(line["released_at"]),
+                    # ISO 8601 with offset (or null); the messages show them as HH:MM
+                    "call_at": line["call_at"],
+                    "makeup_ready_at": line["makeup_ready_at"] or None,
+                    "on_set_at": line["on_set_at"] or None,
+                    "released_at": line["released_at"],
                     "link": call_sheet_url(recipient.token, base_url),
                     "changes": [change_text(change) for change in recipient.changes]
                     if sheet.version > 1

@@ -100,7 +100,8 @@ def test_changing_one_actors_call_and_republishing_notifies_only_that_actor_and_
     )
     assert emails == ["guyan@example.com", "scheduler@example.com"]
     line_event = Delivery.objects.get(to_address="guyan@example.com", event__payload__version=2).event
-    assert line_event.payload["call_at"] == "07:00"
+    assert line_event.payload["call_at"] == f"{plan.date.isoformat()}T07:00:00+08:00"  # ISO 8601 with offset
+    assert line_event.payload["makeup_ready_at"] is None or "T" in line_event.payload["makeup_ready_at"]
     assert line_event.payload["changes"] == ["call time: 06:00 → 07:00"]
     assert second.changes == [
         {
@@ -115,6 +116,7 @@ def test_changing_one_actors_call_and_republishing_notifies_only_that_actor_and_
     delivery = Delivery.objects.get(to_address="guyan@example.com", event__payload__version=2)
     assert delivery_attempt(delivery_id=delivery.pk) == Delivery.Status.SENT
     assert "06:00 → 07:00" in mail.outbox[-1].body
+    assert ": 07:00\n" in mail.outbox[-1].body  # the message shows the call as people read it
     assert re.search(r"/api/v1/call-sheets/public/[A-Za-z0-9_-]+/", mail.outbox[-1].body)
 
 

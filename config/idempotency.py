@@ -13,6 +13,7 @@ an expired record no longer replays, and a claim abandoned by a crashed worker i
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,6 +30,7 @@ from studio.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 KEY_MAX_LENGTH = 255
+KEY_PATTERN = re.compile(r"[!-~]+")  # printable ASCII, no spaces (as the OpenAPI schema says)
 RETENTION = timedelta(hours=24)
 RELEASED_STATUSES = {409, 429}
 #: A claim still "in progress" after this long belongs to a process that died; it is taken over.
@@ -159,6 +161,8 @@ class IdempotentMixin:
             return
         if len(key) > KEY_MAX_LENGTH:
             raise ValidationError({HEADER: [_("At most %(max)d characters.") % {"max": KEY_MAX_LENGTH}]})
+        if not KEY_PATTERN.fullmatch(key):
+            raise ValidationError({HEADER: [_("Printable ASCII characters only, without spaces.")]})
         self._idempotency_record = idempotency_claim(
             user=request.user, key=key, fingerprint=request_fingerprint(request)
         )

@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from config.idempotency import HEADER as IDEMPOTENCY_HEADER
-from config.idempotency import KEY_MAX_LENGTH, IdempotentMixin
+from config.idempotency import KEY_MAX_LENGTH, KEY_PATTERN, IdempotentMixin
 from config.serializers import StrictSerializerMixin
 from studio.models import Membership, Organization
 from studio.tenancy import ORGANIZATION_HEADER
@@ -132,7 +132,12 @@ class AutoSchema(openapi.AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
-                    {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": "^[!-~]+$"},
+                    {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": KEY_MAX_LENGTH,
+                        "pattern": f"^{KEY_PATTERN.pattern}$",
+                    },
                     OpenApiParameter.HEADER,
                     description="Repeating a POST with the same key replays the first response.",
                 )

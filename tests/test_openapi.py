@@ -224,3 +224,10 @@ def test_every_query_parameter_is_described_and_choices_carry_their_labels(docum
 def test_an_action_on_one_object_takes_no_list_parameters(document):
     names = {p["name"] for p in document["paths"]["/api/v1/shoot-days/{id}/conflicts/"]["get"]["parameters"]}
     assert names.isdisjoint({"page", "page_size", "crew", "date", "ordering"})
+
+
+def test_an_idempotency_key_outside_its_documented_pattern_is_refused(api):
+    _company, client = _owner_client(api)
+    response = client.post("/api/v1/productions/", {}, format="json", HTTP_IDEMPOTENCY_KEY="two words")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["Idempotency-Key"]

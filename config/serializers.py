@@ -34,6 +34,27 @@ class AwareDateTimeField(InRangeMixin, serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose refusal lists the valid values with their labels (``villa（别墅）``), not only
+    the value it refused."""
+
+    def to_internal_value(self, data):
+        if data == "" and self.allow_blank:
+            return ""
+        try:
+            return self.choice_strings_to_values[str(data)]
+        except KeyError:
+            valid = _(", ").join(
+                str(_("%(value)s (%(label)s)") % {"value": value, "label": label})
+                for value, label in self.choices.items()
+            )
+            message = _("“%(input)s” is not a valid choice. Valid values: %(valid)s.")
+            raise serializers.ValidationError(
+                message % {"input": data, "valid": valid},
+                code="invalid_choice",
+            ) from None
+
+
 class StrictSerializerMixin:
     """Reject keys the serializer does not know, so a typo is a 400 rather than silently ignored."""
 
@@ -60,6 +81,7 @@ class ModelInputSerializer(StrictSerializerMixin, serializers.ModelSerializer):
         models.DateTimeField: AwareDateTimeField,
         models.DateField: DateField,
     }
+    serializer_choice_field = ChoiceField
 
 
 def _limit(value: int | Callable[[], int]) -> int:

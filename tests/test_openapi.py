@@ -231,3 +231,15 @@ def test_an_idempotency_key_outside_its_documented_pattern_is_refused(api):
     response = client.post("/api/v1/productions/", {}, format="json", HTTP_IDEMPOTENCY_KEY="two words")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["Idempotency-Key"]
+
+
+def test_an_invalid_choice_names_the_valid_values_with_their_labels(api):
+    _company, client = _owner_client(api)
+    response = client.get("/api/v1/sets/", {"kind": "别墅"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "别墅" in detail.split("别墅", 1)[1]  # the refused value, then the label among the valid ones
+    assert "villa" in detail
+    assert "hospital_ward" in detail
+    message = response.json()["fields"]["kind"]
+    assert "villa" in json.dumps(message, ensure_ascii=False)

@@ -7,6 +7,7 @@ from config.dates import DateField
 from config.serializers import (
     AwareDateTimeField,
     CappedListField,
+    ChoiceField,
     InputSerializer,
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -73,7 +74,7 @@ class PersonIn(InputSerializer):
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     roles = CappedListField(
-        child=serializers.ChoiceField(choices=Role.choices), required=False, default=list, max_length=16
+        child=ChoiceField(choices=Role.choices), required=False, default=list, max_length=16
     )
     day_rate = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, default=0
@@ -131,7 +132,7 @@ class CrewOut(OutputModelSerializer):
 class CrewMemberIn(InputSerializer):
     crew = _field(crews_visible_to, Crew)
     person = _field(people_visible_to, Person)
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = ChoiceField(choices=Role.choices)
     starts_on = DateField()
     ends_on = DateField(required=False, allow_null=True, default=None)
     day_rate = serializers.DecimalField(
@@ -140,7 +141,7 @@ class CrewMemberIn(InputSerializer):
 
 
 class CrewMemberUpdateIn(InputSerializer):
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    role = ChoiceField(choices=Role.choices, required=False)
     starts_on = DateField(required=False)
     ends_on = DateField(required=False, allow_null=True)
     day_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
@@ -161,9 +162,9 @@ class SceneIn(InputSerializer):
     production = _field(productions_visible_to, Production)
     episode = serializers.IntegerField(min_value=1, max_value=32767)
     number = serializers.IntegerField(min_value=1, max_value=32767)
-    time_of_day = serializers.ChoiceField(choices=Scene.TimeOfDay.choices, required=False, default="day")
-    setting = serializers.ChoiceField(choices=Scene.Setting.choices, required=False, default="int")
-    set_kind = serializers.ChoiceField(choices=Set.Kind.choices, required=False, allow_blank=True, default="")
+    time_of_day = ChoiceField(choices=Scene.TimeOfDay.choices, required=False, default="day")
+    setting = ChoiceField(choices=Scene.Setting.choices, required=False, default="int")
+    set_kind = ChoiceField(choices=Set.Kind.choices, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     estimated_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False, default=30)
     cast = ScopedIdListField(scope=people_visible_to, required=False, default=list)
@@ -172,9 +173,9 @@ class SceneIn(InputSerializer):
 class SceneUpdateIn(InputSerializer):
     episode = serializers.IntegerField(min_value=1, max_value=32767, required=False)
     number = serializers.IntegerField(min_value=1, max_value=32767, required=False)
-    time_of_day = serializers.ChoiceField(choices=Scene.TimeOfDay.choices, required=False)
-    setting = serializers.ChoiceField(choices=Scene.Setting.choices, required=False)
-    set_kind = serializers.ChoiceField(choices=Set.Kind.choices, required=False, allow_blank=True)
+    time_of_day = ChoiceField(choices=Scene.TimeOfDay.choices, required=False)
+    setting = ChoiceField(choices=Scene.Setting.choices, required=False)
+    set_kind = ChoiceField(choices=Set.Kind.choices, required=False, allow_blank=True)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     estimated_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False)
     cast = ScopedIdListField(scope=people_visible_to, required=False)
@@ -367,7 +368,7 @@ class StopUpdateIn(InputSerializer):
 class CallIn(InputSerializer):
     shoot_day = _field(shoot_days_visible_to, ShootDay)
     person = _field(people_visible_to, Person)
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = ChoiceField(choices=Role.choices)
     call_at = AwareDateTimeField()
     released_at = AwareDateTimeField()
     makeup_ready_at = AwareDateTimeField(required=False, allow_null=True, default=None)
@@ -376,7 +377,7 @@ class CallIn(InputSerializer):
 
 
 class CallUpdateIn(InputSerializer):
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    role = ChoiceField(choices=Role.choices, required=False)
     call_at = AwareDateTimeField(required=False)
     released_at = AwareDateTimeField(required=False)
     makeup_ready_at = AwareDateTimeField(required=False, allow_null=True)

@@ -10,6 +10,7 @@ from config.serializers import (
     AwareDateTimeField,
     CappedListField,
     CappedListSerializer,
+    ChoiceField,
     InputSerializer,
     ModelInputSerializer,
     OutputModelSerializer,
@@ -218,7 +219,7 @@ class ImportResultOut(serializers.Serializer):
 
 
 class OpeningHoursIn(InputSerializer):
-    weekday = serializers.ChoiceField(choices=OpeningHours.Weekday.choices)
+    weekday = ChoiceField(choices=OpeningHours.Weekday.choices)
     opens = serializers.TimeField()
     closes = serializers.TimeField()
 
@@ -376,7 +377,7 @@ class QueryDateTimeField(AwareDateTimeField):
 
 
 class SetSearchIn(serializers.Serializer):
-    kind = QueryListField(child=serializers.ChoiceField(choices=Set.Kind.choices), required=False)
+    kind = QueryListField(child=ChoiceField(choices=Set.Kind.choices), required=False)
     tag = QueryListField(child=serializers.CharField(max_length=50), required=False)
     base = QueryListField(child=serializers.IntegerField(min_value=1), required=False)
     zone = QueryListField(child=serializers.IntegerField(min_value=1), required=False)
@@ -395,7 +396,7 @@ class SetSearchIn(serializers.Serializer):
         max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False
     )
     within_minutes = serializers.IntegerField(min_value=0, max_value=600, required=False)
-    ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False)
+    ordering = ChoiceField(choices=sorted(ORDERINGS), required=False)
 
     def validate(self, attrs):
         errors = {}
@@ -464,7 +465,7 @@ class OriginIn(InputSerializer):
 
 
 class CircleItemIn(InputSerializer):
-    kind = serializers.ChoiceField(choices=Set.Kind.choices, required=False)
+    kind = ChoiceField(choices=Set.Kind.choices, required=False)
     set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
     tags = WordListInField(max_length=5)
     # ``from``/``to`` are Python keywords: declared below under their wire names.

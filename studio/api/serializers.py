@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from config.serializers import InputSerializer, ModelInputSerializer, OutputModelSerializer
+from config.serializers import ChoiceField, InputSerializer, ModelInputSerializer, OutputModelSerializer
 from studio.models import Membership, Organization, Production
 
 
@@ -94,7 +94,7 @@ class ProductionIn(ModelInputSerializer):
 
 
 class ProductionStatusIn(InputSerializer):
-    status = serializers.ChoiceField(choices=Production.Status.choices)
+    status = ChoiceField(choices=Production.Status.choices)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

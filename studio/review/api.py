@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from config.dates import DateField
 from config.serializers import (
     CappedListSerializer,
+    ChoiceField,
     InputSerializer,
     OutputModelSerializer,
     ScopedPrimaryKeyRelatedField,
@@ -142,12 +143,12 @@ class ReviewSubmissionIn(InputSerializer):
     centre = ScopedPrimaryKeyRelatedField(
         scope=lambda organization: review_centres(), queryset=Organization.objects
     )
-    kind = serializers.ChoiceField(choices=ReviewSubmission.Kind.choices)
+    kind = ChoiceField(choices=ReviewSubmission.Kind.choices)
     cover_note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class DocumentIn(InputSerializer):
-    doc_type = serializers.ChoiceField(choices=SubmissionDocument.Type.choices)
+    doc_type = ChoiceField(choices=SubmissionDocument.Type.choices)
     file = serializers.FileField(max_length=255, allow_empty_file=False)
 
 

@@ -9,6 +9,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# `make test` runs the suite on PYTEST_WORKERS pytest-xdist workers (each with its own test database and
+# Redis database, see config/settings.py), a test file per worker at a time (--dist loadfile keeps its
+# module fixtures, such as the real Celery worker, to one process), in the order of the collection (the
+# longest files first, see tests/conftest.py). PYTEST_WORKERS=0, or -n 0 or -p no:xdist in PYTEST_ARGS,
+# runs it in one process (for pdb or -x).
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS))$(findstring no:xdist,$(PYTEST_ARGS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 .PHONY: run serve test test-at install install-dev lint format check-migrations pytest migrate seed worker beat \
 	compose-config messages clean distclean
@@ -59,7 +66,7 @@ check-migrations: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The suite (or PYTEST_ARGS) with the clock at each of TIMES, Asia/Shanghai (libfaketime: apt-get install faketime).
 TIMES ?= "2026-11-29 00:30" "2026-11-30 06:15" "2026-12-31 12:00" "2027-01-31 23:50"

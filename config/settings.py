@@ -173,6 +173,32 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 32 * 1024 * 1024)
 # Redis: cache, throttling counters and the Celery broker. Without it, everything is in-process
 # and Celery runs on kombu's filesystem transport under var/celery/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _xdist_redis_url(url: str) -> str:
+    """The test suite's pytest-xdist worker N (PYTEST_XDIST_WORKER=gwN) uses Redis database index + N.
+
+    pytest-django gives each worker its own test database (DATABASE_TEST_NAME + _gwN); this gives it its
+    own broker, cache and throttle counters, so that the Celery workers a test starts (they inherit the
+    environment) consume only that worker's tasks and a test's FLUSHDB empties only its own database.
+    The shifted URL is exported back (REDIS_URL, and PYTEST_XDIST_REDIS_URL to mark it as shifted) so
+    that those processes do not shift it a second time.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (url and worker.startswith("gw")) or os.environ.get("PYTEST_XDIST_REDIS_URL") == url:
+        return url
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        raise ImproperlyConfigured(f"pytest-xdist needs a redis:// REDIS_URL, one database a worker: {url}")
+    index = (int(parts.path.strip("/") or 0) + int(worker[2:])) % 16  # Redis has 16 databases by default
+    url = parts._replace(path=f"/{index}").geturl()
+    os.environ["REDIS_URL"] = os.environ["PYTEST_XDIST_REDIS_URL"] = url
+    return url
+
+
+REDIS_URL = _xdist_redis_url(REDIS_URL)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

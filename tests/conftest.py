@@ -1,10 +1,14 @@
+import importlib
 import os
 import threading
 import time
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
@@ -32,6 +36,34 @@ def pytest_sessionstart(session):
             problems.append(f"Redis at REDIS_URL does not answer: {exc}")
     if problems:
         raise pytest.UsageError("CI=true but the required services are missing: " + "; ".join(problems))
+
+
+@receiver(post_migrate, dispatch_uid="tests.tier_rules_after_flush")
+def _tier_rules_after_flush(sender, **kwargs):
+    """A transactional test's flush empties every table, then sends post_migrate (which brings back the
+    content types and permissions): bring back the data migration's tier rules with them, so that the
+    tests after it do not depend on running before every transactional test (pytest-django runs those
+    last in a process, but pytest-xdist hands each worker whole files in turn)."""
+    if sender.label == "studio" and "apps" not in kwargs:  # a flush (migrate runs the migration itself)
+        importlib.import_module("studio.migrations.0003_seed_tier_rules").seed(django_apps, None)
+
+
+#: The longest files (the booking races take minutes), first under pytest-xdist: one
+#: worker starts on them at once while the other takes the rest, instead of the run ending on one of
+#: them alone. With ``--no-loadscope-reorder`` (the Makefile) the workers take files in this order.
+LONGEST_FIRST = (
+    "tests/bookings/test_concurrency.py",
+    "tests/crews/test_concurrency.py",
+    "tests/review/test_concurrency.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering (transactional tests last)
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):  # a pytest-xdist worker: every worker sorts alike
+        return
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 def require_postgresql():

@@ -191,7 +191,7 @@ class BlackoutFactory(factory.django.DjangoModelFactory):
 
     set = factory.SubFactory(SetFactory)
     base = None
-    starts_at = factory.LazyFunction(_timezone.now)
+    starts_at = factory.LazyFunction(lambda: _timezone.now())  # looked up per call: a pinned clock applies
     ends_at = factory.LazyAttribute(lambda b: b.starts_at + _timedelta(hours=4))
     reason = "设备检修"
 

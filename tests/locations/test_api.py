@@ -12,6 +12,7 @@ from PIL import Image
 
 from locations.models import Base, Blackout, Set, SetPhoto
 from studio.models import Membership
+from tests.clock import pin_now
 from tests.factories import (
     BaseFactory,
     BlackoutFactory,
@@ -28,6 +29,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 12, 7, tzinfo=TZ)
+#: The day these tests run on: the Tuesday before MONDAY. Availability and search answer relative to
+#: now (a day gone by is busy), so a fixed MONDAY needs a fixed now, or the tests expire on 2026-12-07.
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with pin_now(NOW):
+        yield
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# `make test` runs the suite on PYTEST_WORKERS pytest-xdist workers (each with its own test database and
+# Opt-in for now (PYTEST_WORKERS=2): two workers can run two race files at once, and 200 + 50 concurrent
+# requests then exhaust PostgreSQL's max_connections (100). `make test` runs the suite on PYTEST_WORKERS pytest-xdist workers (each with its own test database and
 # Redis database, see config/settings.py), a test file per worker at a time (--dist loadfile keeps its
 # module fixtures, such as the real Celery worker, to one process), in the order of the collection (the
-# longest files first, see tests/conftest.py). PYTEST_WORKERS=0, or -n 0 or -p no:xdist in PYTEST_ARGS,
-# runs it in one process (for pdb or -x).
-PYTEST_WORKERS ?= 2
+# longest files first, see tests/conftest.py). PYTEST_WORKERS=0 (the default), or -n 0 or -p no:xdist in
+# PYTEST_ARGS, runs it in one process (for pdb or -x).
+PYTEST_WORKERS ?= 0
 PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS))$(findstring no:xdist,$(PYTEST_ARGS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 .PHONY: run serve test test-at install install-dev lint format check-migrations pytest migrate seed worker beat \

@@ -155,7 +155,6 @@ DATE_INPUTS: dict[Endpoint, list[tuple[str, str]]] = {
         ("planned_wrap_at", "date-time"),
         ("departure_at", "date-time"),
     ],
-    E("get", "/api/v1/shoot-days/{id}/conflicts/", COMPANY, "shoot-day"): [("date", "date")],
     E("post", "/api/v1/stops/", COMPANY): [("starts_at", "date-time"), ("ends_at", "date-time")],
     E("put", "/api/v1/stops/{id}/", COMPANY, "stop"): [("starts_at", "date-time"), ("ends_at", "date-time")],
     E("patch", "/api/v1/stops/{id}/", COMPANY, "stop"): [

@@ -1,10 +1,13 @@
 """Throttles per user, per anonymous address and on the token endpoint; 429 is an envelope + Retry-After."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from config import throttling
 from config.throttling import UserRateThrottle
 from tests.factories import CompanyFactory
 
@@ -16,6 +19,17 @@ def _fresh_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mid_window_clock(monkeypatch):
+    """The throttles count per fixed minute: requests that straddle a minute's end start a new count.
+
+    Every request of a test reads one instant, the middle of the current real minute (so that Redis keys
+    of earlier runs, which expire by the real clock, are not met again).
+    """
+    now = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr(throttling.FixedWindowRateThrottle, "timer", staticmethod(lambda: now))
 
 
 def assert_throttled(response):

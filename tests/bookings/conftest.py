@@ -1,13 +1,12 @@
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from studio.models import Membership
+from tests.clock import pin_now  # noqa: F401 - the bookings and crews tests import it from here
 from tests.factories import (
     BaseFactory,
     CompanyFactory,
@@ -16,13 +15,6 @@ from tests.factories import (
     ProductionFactory,
     SetFactory,
 )
-
-
-@contextmanager
-def pin_now(moment):
-    """``timezone.now()`` is ``moment`` inside the block (for API calls, whose services take no ``now``)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield moment
 
 
 def morning(days: int = 3, hour: int = 8, minute: int = 0):

@@ -1,7 +1,8 @@
 """Base classes for every API view: authentication, the acting organisation, roles, idempotency.
 
-Subclasses declare ``scope`` (see ``studio.tenancy.Scope``) and take their queryset from a
-selector scoped to ``self.request.organization`` in ``get_queryset``.
+Subclasses declare ``scope`` (see ``studio.tenancy.Scope``) and ``policy`` (see ``studio.policy``: who
+may do each action), and take their queryset from a selector scoped to ``self.request.organization``
+in ``get_queryset``.
 """
 
 from rest_framework import mixins, viewsets
@@ -10,14 +11,14 @@ from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
 from config.renderers import JSONRenderer
-from studio.tenancy import PLAN_ROLES, ActingOrganization, RolePermission
+from studio.policy import Policy, PolicyPermission
+from studio.tenancy import ActingOrganization
 
 
 class ScopedViewMixin(IdempotentMixin):
-    permission_classes = [IsAuthenticated, ActingOrganization, RolePermission]
+    permission_classes = [IsAuthenticated, ActingOrganization, PolicyPermission]
     scope = None  # each concrete view must declare a studio.tenancy.Scope
-    write_roles = PLAN_ROLES
-    action_roles: dict = {}
+    policy: Policy | None = None  # each concrete view must declare its studio.policy.Policy
 
     @property
     def organization(self):

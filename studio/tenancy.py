@@ -3,7 +3,8 @@
 Every API request acts for one organisation: the ``X-Organization`` header names it, or the
 user's only active membership is used. ``ActingOrganization`` resolves it (another
 organisation's id is a 404, exactly like one that does not exist) and puts ``organization`` and
-``membership`` on the request. ``RolePermission`` then checks the member's role for the action.
+``membership`` on the request. The view's policy (``studio.policy``) then decides whether the member
+may do the action.
 
 Each viewset declares its ``scope`` so that the scoping test can walk the router and refuse an
 endpoint that has not said who may see its objects.
@@ -14,14 +15,10 @@ import enum
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
-from studio.models import Membership, Organization
+from studio.models import Membership
+from studio.policy import ALL_ROLES, MANAGE_ROLES, PLAN_ROLES, REVIEW_ROLES  # noqa: F401 - importable from here
 
 ORGANIZATION_HEADER = "X-Organization"
-
-ALL_ROLES = frozenset(Membership.Role.values)
-MANAGE_ROLES = frozenset({Membership.Role.OWNER, Membership.Role.MANAGER})
-PLAN_ROLES = frozenset({Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.COORDINATOR})
-REVIEW_ROLES = frozenset({Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.REVIEWER})
 
 
 class Scope(enum.Enum):
@@ -94,32 +91,3 @@ class ActingOrganization(permissions.BasePermission):
         if getattr(request, "membership", None) is None:
             act_through(request, resolve_membership(request))
         return True
-
-
-class RolePermission(permissions.BasePermission):
-    """The member's role (and organisation kind) allow the view's current action.
-
-    Views declare ``action_roles`` (action name → roles) and optionally ``action_kinds``
-    (action name → organisation kinds). Safe methods default to every role, unsafe ones to
-    ``write_roles``.
-    """
-
-    message = _("Your role in this organisation does not allow this action.")
-
-    def has_permission(self, request, view):
-        membership = request.membership
-        action = getattr(view, "action", None) or request.method.lower()
-        kinds = getattr(view, "action_kinds", {}).get(action, getattr(view, "organization_kinds", None))
-        if kinds is not None and membership.organization.kind not in kinds:
-            self.message = _("This action is not available to a %(kind)s.") % {
-                "kind": membership.organization.get_kind_display()
-            }
-            return False
-        roles = getattr(view, "action_roles", {}).get(action)
-        if roles is None:
-            roles = ALL_ROLES if request.method in permissions.SAFE_METHODS else view.write_roles
-        return membership.role in roles
-
-
-def acting_organization(request) -> Organization:
-    return request.organization

@@ -82,7 +82,8 @@ from locations.api.views import SetViewSet
 from locations.models import Set
 from studio.api.views import ProductionViewSet
 from studio.models import Membership, Organization, Production
-from studio.tenancy import ALL_ROLES, Scope
+from studio.policy import _declared_policy
+from studio.tenancy import Scope
 from tests.factories import MembershipFactory, OrganizationFactory, token_for
 
 STANDARD_ACTIONS = [
@@ -245,16 +246,17 @@ def _actions(viewset):
     return found
 
 
+def _policy(viewset):
+    return viewset.policy if viewset.policy is not None else _declared_policy(viewset)
+
+
 def _allowed_kinds(viewset, action):
-    kinds = getattr(viewset, "action_kinds", {}).get(action, getattr(viewset, "organization_kinds", None))
-    return None if kinds is None else {Organization.Kind(kind) for kind in kinds}
+    return {Organization.Kind(kind) for kind in _policy(viewset).rule(action, reads=False).kinds}
 
 
 def _allowed_roles(viewset, action, method):
-    roles = getattr(viewset, "action_roles", {}).get(action)
-    if roles is None:
-        roles = ALL_ROLES if method.upper() in permissions.SAFE_METHODS else viewset.write_roles
-    return {Membership.Role(role) for role in roles}
+    rule = _policy(viewset).rule(action, reads=method.upper() in permissions.SAFE_METHODS)
+    return {Membership.Role(role) for role in rule.roles}
 
 
 def _pick(kinds):

@@ -15,8 +15,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from bookings import pricing, services
-from bookings.api import serializers as s
+from bookings import policies, pricing, services
+from bookings.api import serializers
 from bookings.api.filters import BookingFilterSet, WaitlistFilterSet
 from bookings.ics import bookings_calendar
 from bookings.selectors import (
@@ -29,50 +29,31 @@ from config.exceptions import DomainError
 from config.viewsets import ScopedGenericViewSet
 from locations.api.views import ICalendarRenderer
 from locations.selectors import bases_owned_by
-from studio.models import Organization
-from studio.tenancy import ALL_ROLES, MANAGE_ROLES, PLAN_ROLES, Scope
-
-COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
-OPERATORS = {Organization.Kind.BASE_OPERATOR}
+from studio.tenancy import Scope
 
 
 class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """Set bookings of the acting company, or at the acting operator's bases."""
 
     scope = Scope.PARTICIPANTS
-    serializer_class = s.BookingOut
+    serializer_class = serializers.BookingOut
     filterset_class = BookingFilterSet
     ordering_fields = ["starts_at", "created_at", "status", "total_price", "id"]
     ordering = ["starts_at", "id"]
     search_fields = ["set__name", "production__title"]
-    action_kinds = {
-        "create": COMPANIES,
-        "reschedule": COMPANIES,
-        "cancel": COMPANIES,
-        "cancellation_quote": COMPANIES,
-        "feed_url": COMPANIES,
-        "confirm": OPERATORS,
-        "decline": OPERATORS,
-        "check_in": OPERATORS,
-        "check_out": OPERATORS,
-        "no_show": OPERATORS,
-    }
-    # the quote of a cancellation is for those who may cancel (the write roles, as ``cancel``)
-    # the feed's URL carries its token (anyone holding it reads the company's bookings): reading it and
-    # rotating it follow the webhook endpoints' rule, owners and managers only
-    action_roles = {"quote": ALL_ROLES, "cancellation_quote": PLAN_ROLES, "feed_url": MANAGE_ROLES}
+    policy = policies.BOOKING
 
     def get_queryset(self):
         return bookings_visible_to(organization=self.organization)
 
     def _out(self, booking, code=status.HTTP_200_OK):
         booking = self.get_queryset().get(pk=booking.pk)
-        return Response(s.BookingOut(booking).data, status=code)
+        return Response(serializers.BookingOut(booking).data, status=code)
 
-    @extend_schema(request=s.BookingIn, responses={201: s.BookingOut})
+    @extend_schema(request=serializers.BookingIn, responses={201: serializers.BookingOut})
     def create(self, request):
         """Request a set: ``confirmed`` on an instant-book set, else ``held`` until the operator answers."""
-        data = self.validated(s.BookingIn, request.data)
+        data = self.validated(serializers.BookingIn, request.data)
         booking = services.booking_create(
             set_=data["set"],
             production=data["production"],
@@ -82,13 +63,13 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
             by=request.user,
             organization=self.organization,
         )
-        return Response(s.BookingOut(booking).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.BookingOut(booking).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.QuoteIn, responses=s.QuoteOut)
+    @extend_schema(request=serializers.QuoteIn, responses=serializers.QuoteOut)
     @action(detail=False, methods=["post"])
     def quote(self, request):
         """Price a window: the cheaper of hourly and day-rate billing, and the deposit (books nothing)."""
-        data = self.validated(s.QuoteIn, request.data)
+        data = self.validated(serializers.QuoteIn, request.data)
         set_ = data["set"]
         quote = pricing.quote(set_, data["starts_at"], data["ends_at"])
         if quote.total > pricing.MAX_TOTAL:
@@ -107,22 +88,22 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
             "breakdown": quote.breakdown,
             "cancellation_policy": set_.base.cancellation_policy,
         }
-        return Response(s.QuoteOut(body).data)
+        return Response(serializers.QuoteOut(body).data)
 
-    @extend_schema(request=None, responses=s.BookingOut)
+    @extend_schema(request=None, responses=serializers.BookingOut)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._out(services.booking_confirm(booking=self.get_object(), by=request.user))
 
-    @extend_schema(request=s.DeclineIn, responses=s.BookingOut)
+    @extend_schema(request=serializers.DeclineIn, responses=serializers.BookingOut)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """Refuse a hold; ``reason`` is required (the company reads it)."""
         booking = self.get_object()
-        data = self.validated(s.DeclineIn, request.data)
+        data = self.validated(serializers.DeclineIn, request.data)
         return self._out(services.booking_decline(booking=booking, by=request.user, reason=data["reason"]))
 
-    @extend_schema(request=s.ReasonIn, responses=s.CancelledBookingOut)
+    @extend_schema(request=serializers.ReasonIn, responses=serializers.CancelledBookingOut)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a hold (free) or a confirmed booking (fee by the base's policy tiers).
@@ -130,16 +111,16 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         ``cancellation`` repeats the terms charged, as ``cancellation-quote`` showed them.
         """
         booking = self.get_object()
-        data = self.validated(s.ReasonIn, request.data)
+        data = self.validated(serializers.ReasonIn, request.data)
         cancelled = services.booking_cancel(booking=booking, by=request.user, reason=data["reason"])
         fresh = self.get_queryset().get(pk=cancelled.pk)
         fresh.cancellation_quote = cancelled.cancellation_quote
-        return Response(s.CancelledBookingOut(fresh).data)
+        return Response(serializers.CancelledBookingOut(fresh).data)
 
     @extend_schema(
         request=None,
         responses={
-            200: s.CancellationQuoteOut,
+            200: serializers.CancellationQuoteOut,
             409: OpenApiResponse(
                 {"$ref": "#/components/schemas/Error"},
                 description="The booking cannot be cancelled (its status, or its hold expired).",
@@ -153,20 +134,20 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         Computed by the same function as ``cancel``; a booking that cannot be cancelled is the same 409.
         """
         quote = services.booking_cancellation_quote(booking=self.get_object())
-        return Response(s.CancellationQuoteOut(quote).data)
+        return Response(serializers.CancellationQuoteOut(quote).data)
 
-    @extend_schema(request=s.RescheduleIn, responses=s.BookingOut)
+    @extend_schema(request=serializers.RescheduleIn, responses=serializers.BookingOut)
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         """Move the booking to another time on its set; every rule is checked again."""
         booking = self.get_object()
-        data = self.validated(s.RescheduleIn, request.data)
+        data = self.validated(serializers.RescheduleIn, request.data)
         booking = services.booking_reschedule(
             booking=booking, starts_at=data["starts_at"], ends_at=data["ends_at"], by=request.user
         )
         return self._out(booking)
 
-    @extend_schema(request=s.AtIn, responses=s.BookingOut)
+    @extend_schema(request=serializers.AtIn, responses=serializers.BookingOut)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         """Record the crew's arrival: from the base's ``check_in_lead_minutes`` before the start until now.
@@ -174,10 +155,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         ``at`` outside that window is a 409 ``check_in_window`` naming it.
         """
         booking = self.get_object()
-        data = self.validated(s.AtIn, request.data)
+        data = self.validated(serializers.AtIn, request.data)
         return self._out(services.booking_check_in(booking=booking, by=request.user, at=data.get("at")))
 
-    @extend_schema(request=s.AtIn, responses=s.BookingOut)
+    @extend_schema(request=serializers.AtIn, responses=serializers.BookingOut)
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request, pk=None):
         """Record the crew's departure; overtime past the booked end is billed from the actual time.
@@ -185,20 +166,20 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         ``at`` lies between the check-in and now, else a 409 ``check_out_window`` naming the window.
         """
         booking = self.get_object()
-        data = self.validated(s.AtIn, request.data)
+        data = self.validated(serializers.AtIn, request.data)
         return self._out(services.booking_check_out(booking=booking, by=request.user, at=data.get("at")))
 
-    @extend_schema(request=None, responses=s.BookingOut)
+    @extend_schema(request=None, responses=serializers.BookingOut)
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         return self._out(services.booking_mark_no_show(booking=self.get_object(), by=request.user))
 
-    @extend_schema(request=s.FeedUrlIn, responses=s.FeedUrlOut)
+    @extend_schema(request=serializers.FeedUrlIn, responses=serializers.FeedUrlOut)
     @action(detail=False, methods=["post"], url_path="feed-url")
     def feed_url(self, request):
         """Your company's private iCalendar URL of its bookings (``rotate`` to revoke the old one); owners
         and managers only."""
-        data = self.validated(s.FeedUrlIn, request.data)
+        data = self.validated(serializers.FeedUrlIn, request.data)
         feed = services.booking_feed_issue(organization=self.organization, rotate=data["rotate"])
         path = reverse("booking-calendar", kwargs={"format": "ics"})
         return Response(
@@ -230,16 +211,18 @@ class BookingBatchViewSet(ScopedGenericViewSet):
     """Several sets and days in one request: all or nothing, or ``skip_conflicts`` item by item."""
 
     scope = Scope.PARTICIPANTS
-    serializer_class = s.BatchOut
-    organization_kinds = COMPANIES
+    policy = policies.BOOKING_BATCH
+    serializer_class = serializers.BatchOut
     filter_backends: list = []
 
     def get_queryset(self):
         return bookings_visible_to(organization=self.organization).none()
 
-    @extend_schema(request=s.BatchIn, responses={201: s.BatchOut, 200: s.BatchOut})
+    @extend_schema(
+        request=serializers.BatchIn, responses={201: serializers.BatchOut, 200: serializers.BatchOut}
+    )
     def create(self, request):
-        data = self.validated(s.BatchIn, request.data)
+        data = self.validated(serializers.BatchIn, request.data)
         batch, results = services.booking_batch_create(
             organization=self.organization,
             items=data["items"],
@@ -263,7 +246,7 @@ class BookingBatchViewSet(ScopedGenericViewSet):
         failed = sum(1 for item in items if not item["ok"])
         body = {"batch": batch, "created": len(created), "failed": failed, "items": items}
         return Response(
-            s.BatchOut(body).data, status=status.HTTP_200_OK if failed else status.HTTP_201_CREATED
+            serializers.BatchOut(body).data, status=status.HTTP_200_OK if failed else status.HTTP_201_CREATED
         )
 
 
@@ -278,8 +261,8 @@ class WaitlistEntryViewSet(
     """
 
     scope = Scope.ORGANIZATION
-    serializer_class = s.WaitlistOut
-    organization_kinds = COMPANIES
+    policy = policies.WAITLIST_ENTRY
+    serializer_class = serializers.WaitlistOut
     filterset_class = WaitlistFilterSet
     ordering_fields = ["created_at", "starts_at", "id"]
     ordering = ["created_at", "id"]
@@ -287,9 +270,9 @@ class WaitlistEntryViewSet(
     def get_queryset(self):
         return waitlist_entries_visible_to(organization=self.organization)
 
-    @extend_schema(request=s.WaitlistIn, responses={201: s.WaitlistOut})
+    @extend_schema(request=serializers.WaitlistIn, responses={201: serializers.WaitlistOut})
     def create(self, request):
-        data = self.validated(s.WaitlistIn, request.data)
+        data = self.validated(serializers.WaitlistIn, request.data)
         entry = services.waitlist_join(
             organization=self.organization,
             set_=data["set"],
@@ -299,7 +282,7 @@ class WaitlistEntryViewSet(
             by=request.user,
         )
         return Response(
-            s.WaitlistOut(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED
+            serializers.WaitlistOut(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED
         )
 
     def destroy(self, request, pk=None):
@@ -307,43 +290,47 @@ class WaitlistEntryViewSet(
         services.waitlist_withdraw(entry=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses={200: s.BookingOut})
+    @extend_schema(request=None, responses={200: serializers.BookingOut})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Take up the offer: the held window becomes your booking request (``confirmed`` at once on an
         instant-book set); 409 ``offer_lapsed`` once the offer has lapsed."""
         booking = services.waitlist_accept_offer(entry=self.get_object(), by=request.user)
         return Response(
-            s.BookingOut(bookings_visible_to(organization=self.organization).get(pk=booking.pk)).data
+            serializers.BookingOut(
+                bookings_visible_to(organization=self.organization).get(pk=booking.pk)
+            ).data
         )
 
-    @extend_schema(request=None, responses=s.WaitlistOut)
+    @extend_schema(request=None, responses=serializers.WaitlistOut)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """Turn down the offer of a freed window; the next waiter is told."""
         entry = services.waitlist_decline_offer(entry=self.get_object(), by=request.user)
-        return Response(s.WaitlistOut(self.get_queryset().get(pk=entry.pk)).data)
+        return Response(serializers.WaitlistOut(self.get_queryset().get(pk=entry.pk)).data)
 
 
 class BaseBoardViewSet(ScopedGenericViewSet):
     """The operator's day board: ``GET /bases/{id}/board/?date=``, only for the base's own operator."""
 
     scope = Scope.ORGANIZATION
-    serializer_class = s.BoardOut
-    organization_kinds = OPERATORS
+    policy = policies.BASE_BOARD
+    serializer_class = serializers.BoardOut
     filter_backends: list = []
 
     def get_queryset(self):
         return bases_owned_by(organization=self.organization).prefetch_related(None)
 
-    @extend_schema(parameters=[s.BoardIn], responses=s.BoardOut)
+    @extend_schema(parameters=[serializers.BoardIn], responses=serializers.BoardOut)
     @action(detail=True, methods=["get"])
     def board(self, request, pk=None):
         """Every set of the base with its bookings of that day: status, company, production, times."""
         base = self.get_object()
         day = request.query_params.get("date") or timezone.localdate().isoformat()
-        data = self.validated(s.BoardIn, {"date": day})
+        data = self.validated(serializers.BoardIn, {"date": day})
         sets = base_board(base=base, day=data["date"])
         return Response(
-            s.BoardOut({"base": base.pk, "base_name": base.name, "date": data["date"], "sets": sets}).data
+            serializers.BoardOut(
+                {"base": base.pk, "base_name": base.name, "date": data["date"], "sets": sets}
+            ).data
         )

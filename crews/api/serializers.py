@@ -31,7 +31,6 @@ from crews.selectors import crews_visible_to, people_visible_to, scenes_visible_
 from locations.models import Set
 from studio.models import Production
 from studio.selectors import productions_visible_to
-from studio.tenancy import PLAN_ROLES
 
 
 def _field(scope, model, **kwargs):
@@ -96,11 +95,6 @@ class PersonOut(OutputModelSerializer):
         if self.context.get("full_phone"):
             return person.phone
         return person.masked_phone
-
-
-def full_phone_allowed(view) -> bool:
-    membership = getattr(view.request, "membership", None)
-    return view.action == "retrieve" and membership is not None and membership.role in PLAN_ROLES
 
 
 class PersonFeedUrlIn(InputSerializer):

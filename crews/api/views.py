@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from config.renderers import JSONRenderer
 from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
-from crews import conf, reports, services
-from crews.api import serializers as s
+from crews import conf, policies, reports, services
+from crews.api import serializers
 from crews.api.renderers import CSVRenderer
 from crews.conflicts import conflicts_rendered, shoot_day_warnings
 from crews.ics import person_calendar
@@ -37,17 +37,14 @@ from crews.selectors import (
 )
 from crews.services.callsheets import recipient_current
 from locations.api.views import ICalendarRenderer
-from studio.models import Organization
-from studio.tenancy import PLAN_ROLES, Scope
+from studio.policy import Actor
+from studio.tenancy import Scope
 
-COMPANIES = {Organization.Kind.PRODUCTION_COMPANY}
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{16,64})"
 
 
 class CompanyViewSet(ScopedGenericViewSet):
     scope = Scope.ORGANIZATION
-    organization_kinds = COMPANIES
-    write_roles = PLAN_ROLES
 
 
 class PersonViewSet(
@@ -59,42 +56,47 @@ class PersonViewSet(
 ):
     """The company's roster; phones are masked except on a person's own page for planning roles."""
 
-    serializer_class = s.PersonOut
+    policy = policies.PERSON
+    serializer_class = serializers.PersonOut
     search_fields = ["name"]
     ordering_fields = ["name", "id"]
     filterset_fields = ["is_active"]
-    action_kinds = {"calendar": None}
 
     def get_queryset(self):
         return people_visible_to(organization=self.organization).order_by("name", "id")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["full_phone"] = s.full_phone_allowed(self)
+        request = self.request
+        context["full_phone"] = (
+            self.action == "retrieve"
+            and getattr(request, "membership", None) is not None
+            and self.policy.allows(Actor.of(request), "see_full_phone", reads=True)
+        )
         return context
 
-    @extend_schema(request=s.PersonIn, responses={201: s.PersonOut})
+    @extend_schema(request=serializers.PersonIn, responses={201: serializers.PersonOut})
     def create(self, request, *args, **kwargs):
-        data = self.validated(s.PersonIn, request.data)
+        data = self.validated(serializers.PersonIn, request.data)
         person = services.person_create(company=self.organization, by=request.user, **data)
         return Response(
-            s.PersonOut(person, context={"full_phone": True}).data, status=status.HTTP_201_CREATED
+            serializers.PersonOut(person, context={"full_phone": True}).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.PersonIn, responses=s.PersonOut)
+    @extend_schema(request=serializers.PersonIn, responses=serializers.PersonOut)
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         person = self.get_object()
-        data = self.validated(s.PersonIn, request.data, partial=partial)
+        data = self.validated(serializers.PersonIn, request.data, partial=partial)
         person = services.person_update(person=person, by=request.user, **data)
-        return Response(s.PersonOut(person, context={"full_phone": True}).data)
+        return Response(serializers.PersonOut(person, context={"full_phone": True}).data)
 
-    @extend_schema(request=s.PersonFeedUrlIn, responses=s.PersonFeedUrlOut)
+    @extend_schema(request=serializers.PersonFeedUrlIn, responses=serializers.PersonFeedUrlOut)
     @action(detail=True, methods=["post"], url_path="feed-url")
     def feed_url(self, request, pk=None):
         """The person's private iCalendar URL of their call times (``rotate`` revokes the old one)."""
         person = self.get_object()
-        data = self.validated(s.PersonFeedUrlIn, request.data)
+        data = self.validated(serializers.PersonFeedUrlIn, request.data)
         person = services.person_feed_issue(person=person, rotate=data["rotate"])
         path = reverse("person-calendar", kwargs={"format": "ics"})
         return Response(
@@ -134,26 +136,27 @@ class CrewViewSet(
 ):
     """A production's units (A组, B组 …)."""
 
-    serializer_class = s.CrewOut
+    policy = policies.CREW
+    serializer_class = serializers.CrewOut
     filterset_fields = ["production"]
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
         return crews_visible_to(organization=self.organization)
 
-    @extend_schema(request=s.CrewIn, responses={201: s.CrewOut})
+    @extend_schema(request=serializers.CrewIn, responses={201: serializers.CrewOut})
     def create(self, request, *args, **kwargs):
-        data = self.validated(s.CrewIn, request.data)
+        data = self.validated(serializers.CrewIn, request.data)
         crew = services.crew_create(production=data["production"], name=data["name"], by=request.user)
-        return Response(s.CrewOut(crew).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.CrewOut(crew).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CrewUpdateIn, responses=s.CrewOut)
+    @extend_schema(request=serializers.CrewUpdateIn, responses=serializers.CrewOut)
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         crew = self.get_object()
-        data = self.validated(s.CrewUpdateIn, request.data)
+        data = self.validated(serializers.CrewUpdateIn, request.data)
         crew = services.crew_update(crew=crew, name=data.get("name", crew.name), by=request.user)  # PATCH {}
-        return Response(s.CrewOut(crew).data)
+        return Response(serializers.CrewOut(crew).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
@@ -192,25 +195,26 @@ class CrewMemberViewSet(
 ):
     """Who is on which crew, in which role, when, at what day rate."""
 
-    serializer_class = s.CrewMemberOut
+    policy = policies.CREW_MEMBER
+    serializer_class = serializers.CrewMemberOut
     filterset_fields = ["crew", "person", "role"]
 
     def get_queryset(self):
         return crew_members_visible_to(organization=self.organization)
 
-    @extend_schema(request=s.CrewMemberIn, responses={201: s.CrewMemberOut})
+    @extend_schema(request=serializers.CrewMemberIn, responses={201: serializers.CrewMemberOut})
     def create(self, request, *args, **kwargs):
-        data = self.validated(s.CrewMemberIn, request.data)
+        data = self.validated(serializers.CrewMemberIn, request.data)
         member = services.crew_member_add(by=request.user, **data)
-        return Response(s.CrewMemberOut(member).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.CrewMemberOut(member).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CrewMemberUpdateIn, responses=s.CrewMemberOut)
+    @extend_schema(request=serializers.CrewMemberUpdateIn, responses=serializers.CrewMemberOut)
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         member = self.get_object()
-        data = self.validated(s.CrewMemberUpdateIn, request.data)
+        data = self.validated(serializers.CrewMemberUpdateIn, request.data)
         member = services.crew_member_update(member=member, by=request.user, **data)
-        return Response(s.CrewMemberOut(member).data)
+        return Response(serializers.CrewMemberOut(member).data)
 
     def perform_destroy(self, instance):
         services.crew_member_remove(member=instance, by=self.request.user)
@@ -225,7 +229,8 @@ class SceneViewSet(
 ):
     """The scene breakdown of the company's productions (``?status=planned`` for what is left to shoot)."""
 
-    serializer_class = s.SceneOut
+    policy = policies.SCENE
+    serializer_class = serializers.SceneOut
     filterset_fields = ["production", "episode", "status", "time_of_day", "setting", "set_kind"]
     ordering_fields = ["episode", "number", "id"]
 
@@ -234,43 +239,45 @@ class SceneViewSet(
             "production_id", "episode", "number"
         )
 
-    @extend_schema(request=s.SceneIn, responses={201: s.SceneOut})
+    @extend_schema(request=serializers.SceneIn, responses={201: serializers.SceneOut})
     def create(self, request, *args, **kwargs):
-        data = self.validated(s.SceneIn, request.data)
+        data = self.validated(serializers.SceneIn, request.data)
         scene = services.scene_create(by=request.user, **data)
-        return Response(s.SceneOut(scene).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.SceneOut(scene).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.SceneUpdateIn, responses=s.SceneOut)
+    @extend_schema(request=serializers.SceneUpdateIn, responses=serializers.SceneOut)
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         scene = self.get_object()
-        data = self.validated(s.SceneUpdateIn, request.data)
+        data = self.validated(serializers.SceneUpdateIn, request.data)
         scene = services.scene_update(scene=scene, by=request.user, **data)
-        return Response(s.SceneOut(scenes_visible_to(organization=self.organization).get(pk=scene.pk)).data)
+        return Response(
+            serializers.SceneOut(scenes_visible_to(organization=self.organization).get(pk=scene.pk)).data
+        )
 
-    @extend_schema(request=s.SceneUpdateIn, responses=s.SceneOut)
+    @extend_schema(request=serializers.SceneUpdateIn, responses=serializers.SceneOut)
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=s.SceneOut)
+    @extend_schema(request=None, responses=serializers.SceneOut)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         scene = services.scene_drop(scene=self.get_object(), by=request.user)
-        return Response(s.SceneOut(scene).data)
+        return Response(serializers.SceneOut(scene).data)
 
     @extend_schema(
-        request={"multipart/form-data": s.SceneImportIn},
-        responses=s.SceneImportOut,
+        request={"multipart/form-data": serializers.SceneImportIn},
+        responses=serializers.SceneImportOut,
         description=_("Import a scene breakdown from CSV; a bad row rejects the whole file."),
     )
     @upload_limit(conf.scene_import_max_bytes, field="file")
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
-        data = self.validated(s.SceneImportIn, request.data)
+        data = self.validated(serializers.SceneImportIn, request.data)
         result = services.scenes_import(
             production=data["production"], data=data["file"].read(), by=request.user
         )
-        return Response(s.SceneImportOut(result).data)
+        return Response(serializers.SceneImportOut(result).data)
 
 
 class ShootDayViewSet(
@@ -283,7 +290,8 @@ class ShootDayViewSet(
 ):
     """Crews' shoot days: stops and calls (``/stops/``, ``/calls/``), conflicts, publish, wrap."""
 
-    serializer_class = s.ShootDayOut
+    policy = policies.SHOOT_DAY
+    serializer_class = serializers.ShootDayOut
     filterset_fields = ["crew", "date", "status", "crew__production"]
     ordering_fields = ["date", "id"]
 
@@ -296,36 +304,36 @@ class ShootDayViewSet(
     def retrieve(self, request, *args, **kwargs):
         day = self.get_object()
         day.conflicts = shoot_day_warnings(day)
-        return Response(s.ShootDayDetailOut(day, context=self.get_serializer_context()).data)
+        return Response(serializers.ShootDayDetailOut(day, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=s.ShootDayIn, responses={201: s.ShootDayDetailOut})
+    @extend_schema(request=serializers.ShootDayIn, responses={201: serializers.ShootDayDetailOut})
     def create(self, request, *args, **kwargs):
-        data = self.validated(s.ShootDayIn, request.data)
+        data = self.validated(serializers.ShootDayIn, request.data)
         day = services.shoot_day_create(by=request.user, **data)
-        return Response(s.ShootDayDetailOut(day).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ShootDayDetailOut(day).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ShootDayUpdateIn, responses=s.ShootDayDetailOut)
+    @extend_schema(request=serializers.ShootDayUpdateIn, responses=serializers.ShootDayDetailOut)
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         day = self.get_object()
-        data = self.validated(s.ShootDayUpdateIn, request.data)
+        data = self.validated(serializers.ShootDayUpdateIn, request.data)
         day = services.shoot_day_update(shoot_day=day, by=request.user, **data)
-        return Response(s.ShootDayDetailOut(day).data)
+        return Response(serializers.ShootDayDetailOut(day).data)
 
-    @extend_schema(request=s.ShootDayUpdateIn, responses=s.ShootDayDetailOut)
+    @extend_schema(request=serializers.ShootDayUpdateIn, responses=serializers.ShootDayDetailOut)
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         services.shoot_day_delete(shoot_day=instance, by=self.request.user)
 
-    @extend_schema(responses=s.ConflictOut(many=True))
+    @extend_schema(responses=serializers.ConflictOut(many=True))
     @action(detail=True, methods=["get"])
     def conflicts(self, request, pk=None):
         """Every warning about the day now, with the message a scheduler reads."""
         return Response(conflicts_rendered(shoot_day_warnings(self.get_object())))
 
-    @extend_schema(request=None, responses={201: s.CallSheetOut})
+    @extend_schema(request=None, responses={201: serializers.CallSheetOut})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Freeze the day as call sheet version N+1; notify its people (after v1 only changed lines)."""
@@ -333,9 +341,11 @@ class ShootDayViewSet(
             shoot_day=self.get_object(), by=request.user, base_url=request.build_absolute_uri("/")
         )
         sheet = call_sheets_visible_to(organization=self.organization).get(pk=sheet.pk)
-        return Response(s.CallSheetOut(sheet, context=self.get_serializer_context()).data, status=201)
+        return Response(
+            serializers.CallSheetOut(sheet, context=self.get_serializer_context()).data, status=201
+        )
 
-    @extend_schema(request=s.WrapIn, responses=s.WrapOut)
+    @extend_schema(request=serializers.WrapIn, responses=serializers.WrapOut)
     @action(detail=True, methods=["post"])
     def wrap(self, request, pk=None):
         """销场: mark the scenes shot; the day's other scenes go back to planned for the next day.
@@ -343,18 +353,18 @@ class ShootDayViewSet(
         From the day's date on (Asia/Shanghai); earlier is a 409 ``wrap_window`` naming the date.
         """
         day = self.get_object()
-        data = self.validated(s.WrapIn, request.data)
+        data = self.validated(serializers.WrapIn, request.data)
         result = services.shoot_day_wrap(shoot_day=day, shot=data["shot"], by=request.user)
         next_day = result["next_shoot_day"]
         return Response(
-            s.WrapOut(
+            serializers.WrapOut(
                 {**result, "next_shoot_day": next_day.pk if next_day else None},
                 context=self.get_serializer_context(),
             ).data
         )
 
     def get_serializer_class(self):
-        return s.ShootDayDetailOut if self.action == "retrieve" else s.ShootDayOut
+        return serializers.ShootDayDetailOut if self.action == "retrieve" else serializers.ShootDayOut
 
 
 class ShootDayPartViewSet(
@@ -408,15 +418,16 @@ class ShootDayPartViewSet(
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.StopIn, responses={201: s.StopOut}),
-    update=extend_schema(request=s.StopUpdateIn, responses=s.StopOut),
-    partial_update=extend_schema(request=s.StopUpdateIn, responses=s.StopOut),
+    create=extend_schema(request=serializers.StopIn, responses={201: serializers.StopOut}),
+    update=extend_schema(request=serializers.StopUpdateIn, responses=serializers.StopOut),
+    partial_update=extend_schema(request=serializers.StopUpdateIn, responses=serializers.StopOut),
 )
 class StopViewSet(ShootDayPartViewSet):
     """A shoot day's stops: a booking of the production, the window there and the scenes shot."""
 
-    serializer_class = s.StopOut
-    create_serializer, update_serializer = s.StopIn, s.StopUpdateIn
+    policy = policies.STOP
+    serializer_class = serializers.StopOut
+    create_serializer, update_serializer = serializers.StopIn, serializers.StopUpdateIn
     part_name = "stop"
     filterset_fields = ["shoot_day"]
 
@@ -437,15 +448,16 @@ class StopViewSet(ShootDayPartViewSet):
 
 
 @extend_schema_view(
-    create=extend_schema(request=s.CallIn, responses={201: s.CallOut}),
-    update=extend_schema(request=s.CallUpdateIn, responses=s.CallOut),
-    partial_update=extend_schema(request=s.CallUpdateIn, responses=s.CallOut),
+    create=extend_schema(request=serializers.CallIn, responses={201: serializers.CallOut}),
+    update=extend_schema(request=serializers.CallUpdateIn, responses=serializers.CallOut),
+    partial_update=extend_schema(request=serializers.CallUpdateIn, responses=serializers.CallOut),
 )
 class CallViewSet(ShootDayPartViewSet):
     """Who is called to a shoot day, from call to release (a person is never called twice at once)."""
 
-    serializer_class = s.CallOut
-    create_serializer, update_serializer = s.CallIn, s.CallUpdateIn
+    policy = policies.CALL
+    serializer_class = serializers.CallOut
+    create_serializer, update_serializer = serializers.CallIn, serializers.CallUpdateIn
     part_name = "call"
     filterset_fields = ["shoot_day", "person"]
 
@@ -465,14 +477,15 @@ class CallViewSet(ShootDayPartViewSet):
 class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet):
     """Published call sheets with who has and hasn't acknowledged; the public pages live under ``public/``."""
 
-    serializer_class = s.CallSheetOut
+    policy = policies.CALL_SHEET
+    serializer_class = serializers.CallSheetOut
     filterset_fields = ["shoot_day", "version"]
 
     def get_queryset(self):
         return call_sheets_visible_to(organization=self.organization)
 
     def get_serializer_class(self):
-        return s.CallSheetListOut if self.action == "list" else s.CallSheetOut
+        return serializers.CallSheetListOut if self.action == "list" else serializers.CallSheetOut
 
     @extend_schema(
         parameters=[

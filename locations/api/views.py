@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from config.pagination import WindowCountPagination
 from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
-from locations import conf, services
-from locations.api import serializers as s
+from locations import conf, policies, services
+from locations.api import serializers
 from locations.circle import CircleItem, circle_plan, validate_items
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
@@ -46,17 +46,13 @@ from locations.selectors import (
     travel_times_owned_by,
     zones_visible_to,
 )
-from studio.models import Organization
-from studio.tenancy import ALL_ROLES, MANAGE_ROLES, PLAN_ROLES, Scope
-
-OPERATORS = {Organization.Kind.BASE_OPERATOR}
+from studio.tenancy import Scope
 
 
 class CatalogueViewSet(ScopedGenericViewSet):
     """Reads from the shared catalogue; ``owner_actions`` act on the operator's own rows only."""
 
     scope = Scope.CATALOGUE
-    write_roles = PLAN_ROLES
     owner_actions = frozenset({"update", "partial_update", "destroy", "activate", "deactivate"})
     filter_backends: list = []
 
@@ -74,7 +70,8 @@ class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
     """Shooting-service zones and their travel settings."""
 
     scope = Scope.CATALOGUE
-    serializer_class = s.ZoneOut
+    policy = policies.ZONE
+    serializer_class = serializers.ZoneOut
     filter_backends: list = []
 
     def get_queryset(self):
@@ -86,8 +83,8 @@ class PlaceViewSet(
 ):
     """Named starting points (hotels, gates), maintained by base operators."""
 
-    serializer_class = s.PlaceOut
-    action_kinds = {name: OPERATORS for name in ("create", "update", "partial_update", "destroy")}
+    serializer_class = serializers.PlaceOut
+    policy = policies.PLACE
 
     def visible(self):
         queryset = places_visible_to(organization=self.organization)
@@ -97,20 +94,20 @@ class PlaceViewSet(
     def owned(self):
         return places_owned_by(organization=self.organization)
 
-    @extend_schema(request=s.PlaceIn, responses={201: s.PlaceOut})
+    @extend_schema(request=serializers.PlaceIn, responses={201: serializers.PlaceOut})
     def create(self, request):
-        data = self.validated(s.PlaceIn, request.data)
+        data = self.validated(serializers.PlaceIn, request.data)
         place = services.place_create(organization=self.organization, by=request.user, **data)
-        return Response(s.PlaceOut(place).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.PlaceOut(place).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.PlaceIn, responses=s.PlaceOut)
+    @extend_schema(request=serializers.PlaceIn, responses=serializers.PlaceOut)
     def update(self, request, pk=None, partial=False):
         place = self.get_object()
-        data = self.validated(s.PlaceIn, request.data, partial=partial)
+        data = self.validated(serializers.PlaceIn, request.data, partial=partial)
         place = services.place_update(organization=self.organization, place=place, by=request.user, **data)
-        return Response(s.PlaceOut(place).data)
+        return Response(serializers.PlaceOut(place).data)
 
-    @extend_schema(request=s.PlaceIn, responses=s.PlaceOut)
+    @extend_schema(request=serializers.PlaceIn, responses=serializers.PlaceOut)
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
@@ -121,10 +118,8 @@ class PlaceViewSet(
 class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueViewSet):
     """Filming bases and location clusters: everyone reads active ones, the operator edits its own."""
 
-    serializer_class = s.BaseOut
-    action_kinds = {
-        name: OPERATORS for name in ("create", "update", "partial_update", "activate", "deactivate")
-    }
+    serializer_class = serializers.BaseOut
+    policy = policies.BASE
 
     def visible(self):
         queryset = bases_visible_to(organization=self.organization)
@@ -134,34 +129,36 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
     def owned(self):
         return bases_owned_by(organization=self.organization)
 
-    @extend_schema(request=s.BaseIn, responses={201: s.BaseOut})
+    @extend_schema(request=serializers.BaseIn, responses={201: serializers.BaseOut})
     def create(self, request):
-        data = self.validated(s.BaseIn, request.data)
+        data = self.validated(serializers.BaseIn, request.data)
         base = services.base_create(operator=self.organization, by=request.user, **data)
-        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.BaseOut(self.owned().get(pk=base.pk)).data, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(request=s.BaseIn, responses=s.BaseOut)
+    @extend_schema(request=serializers.BaseIn, responses=serializers.BaseOut)
     def update(self, request, pk=None, partial=False):
         base = self.get_object()
-        data = self.validated(s.BaseIn, request.data, partial=partial)
+        data = self.validated(serializers.BaseIn, request.data, partial=partial)
         services.base_update(base=base, by=request.user, **data)
-        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
+        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
 
-    @extend_schema(request=s.BaseIn, responses=s.BaseOut)
+    @extend_schema(request=serializers.BaseIn, responses=serializers.BaseOut)
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
-    @extend_schema(request=None, responses=s.BaseOut)
+    @extend_schema(request=None, responses=serializers.BaseOut)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         base = services.base_set_active(base=self.get_object(), active=True, by=request.user)
-        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
+        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
 
-    @extend_schema(request=None, responses=s.BaseOut)
+    @extend_schema(request=None, responses=serializers.BaseOut)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         base = services.base_set_active(base=self.get_object(), active=False, by=request.user)
-        return Response(s.BaseOut(self.owned().get(pk=base.pk)).data)
+        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
@@ -182,23 +179,11 @@ class ICalendarRenderer(renderers.BaseRenderer):
 class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     """Sets and stand-alone locations: search, calendars, and the operator's catalogue edits."""
 
-    serializer_class = s.SetOut
+    serializer_class = serializers.SetOut
     # Search builds a large filter (availability, travel): count it in the page query, not twice.
     pagination_class = WindowCountPagination
     owner_actions = CatalogueViewSet.owner_actions | {"rates", "photos"}
-    action_kinds = {
-        name: OPERATORS
-        for name in (
-            "create",
-            "update",
-            "partial_update",
-            "activate",
-            "deactivate",
-            "rates",
-            "photos",
-            "import_csv",
-        )
-    }
+    policy = policies.SET
 
     def visible(self):
         return sets_visible_to(organization=self.organization)
@@ -206,9 +191,9 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     def owned(self):
         return sets_owned_by(organization=self.organization)
 
-    @extend_schema(parameters=[s.SetSearchIn], responses=s.SetOut(many=True))
+    @extend_schema(parameters=[serializers.SetSearchIn], responses=serializers.SetOut(many=True))
     def list(self, request):
-        data = self.validated(s.SetSearchIn, request.query_params)
+        data = self.validated(serializers.SetSearchIn, request.query_params)
         origin = data.get("near_place") or data.get("near_set")
         if "near_lat" in data:
             origin = (data["near_lat"], data["near_lon"])
@@ -240,73 +225,77 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         queryset = sets_search(organization=self.organization, criteria=criteria)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(
-            s.SetOut(page, many=True, context=self.get_serializer_context()).data
+            serializers.SetOut(page, many=True, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(request=s.SetIn, responses={201: s.SetOut})
+    @extend_schema(request=serializers.SetIn, responses={201: serializers.SetOut})
     def create(self, request):
-        data = self.validated(s.SetIn, request.data)
+        data = self.validated(serializers.SetIn, request.data)
         set_ = services.set_create(organization=self.organization, by=request.user, **data)
         return Response(self._out(set_), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.SetIn, responses=s.SetOut)
+    @extend_schema(request=serializers.SetIn, responses=serializers.SetOut)
     def update(self, request, pk=None, partial=False):
         set_ = self.get_object()
-        data = self.validated(s.SetIn, request.data, partial=partial)
+        data = self.validated(serializers.SetIn, request.data, partial=partial)
         set_ = services.set_update(organization=self.organization, set_=set_, by=request.user, **data)
         return Response(self._out(set_))
 
-    @extend_schema(request=s.SetIn, responses=s.SetOut)
+    @extend_schema(request=serializers.SetIn, responses=serializers.SetOut)
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
     def _out(self, set_):
-        return s.SetOut(self.owned().get(pk=set_.pk), context=self.get_serializer_context()).data
+        return serializers.SetOut(self.owned().get(pk=set_.pk), context=self.get_serializer_context()).data
 
-    @extend_schema(request=None, responses=s.SetOut)
+    @extend_schema(request=None, responses=serializers.SetOut)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         set_ = self.get_object()
         services.sets_set_active(organization=self.organization, sets=[set_], active=True, by=request.user)
         return Response(self._out(set_))
 
-    @extend_schema(request=None, responses=s.SetOut)
+    @extend_schema(request=None, responses=serializers.SetOut)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         set_ = self.get_object()
         services.sets_set_active(organization=self.organization, sets=[set_], active=False, by=request.user)
         return Response(self._out(set_))
 
-    @extend_schema(request=s.SetRatesIn, responses=s.SetOut)
+    @extend_schema(request=serializers.SetRatesIn, responses=serializers.SetOut)
     @action(detail=True, methods=["post"])
     def rates(self, request, pk=None):
         set_ = self.get_object()
-        data = self.validated(s.SetRatesIn, request.data)
+        data = self.validated(serializers.SetRatesIn, request.data)
         services.sets_update_rates(organization=self.organization, sets=[set_], by=request.user, **data)
         return Response(self._out(set_))
 
-    @extend_schema(request={"multipart/form-data": s.SetPhotoIn}, responses={201: s.SetPhotoOut})
+    @extend_schema(
+        request={"multipart/form-data": serializers.SetPhotoIn}, responses={201: serializers.SetPhotoOut}
+    )
     @upload_limit(conf.photo_max_bytes, field="image")
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         set_ = self.get_object()
-        data = self.validated(s.SetPhotoIn, request.data)
+        data = self.validated(serializers.SetPhotoIn, request.data)
         photo = services.set_photo_add(organization=self.organization, set_=set_, by=request.user, **data)
-        return Response(s.SetPhotoOut(photo, context=self.get_serializer_context()).data, status=201)
+        return Response(
+            serializers.SetPhotoOut(photo, context=self.get_serializer_context()).data, status=201
+        )
 
     @extend_schema(
-        request={"multipart/form-data": s.ImportIn},
-        responses=s.ImportResultOut,
+        request={"multipart/form-data": serializers.ImportIn},
+        responses=serializers.ImportResultOut,
         description=_("Import the operator's set catalogue from CSV; a bad row rejects the whole file."),
     )
     @upload_limit(conf.import_max_bytes, field="file")
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
-        data = self.validated(s.ImportIn, request.data)
+        data = self.validated(serializers.ImportIn, request.data)
         result = set_catalogue_import(operator=self.organization, data=data["file"].read(), by=request.user)
-        return Response(s.ImportResultOut(result).data)
+        return Response(serializers.ImportResultOut(result).data)
 
-    @extend_schema(parameters=[s.AvailabilityIn], responses=s.AvailabilityOut)
+    @extend_schema(parameters=[serializers.AvailabilityIn], responses=serializers.AvailabilityOut)
     @action(detail=True, methods=["get"])
     def availability(self, request, pk=None):
         """When the set can be booked now, day by day: ``free`` intervals and why the rest is ``busy``.
@@ -319,7 +308,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         succeeds; a longer one inside a ``free`` interval succeeds too (up to the maximum duration).
         """
         set_ = self.get_object()
-        data = self.validated(s.AvailabilityIn, request.query_params)
+        data = self.validated(serializers.AvailabilityIn, request.query_params)
         tz = timezone.get_current_timezone()
         starts_at = datetime.combine(data["date"], datetime.min.time(), tzinfo=tz)
         ends_at = starts_at + timedelta(days=data["days"])
@@ -335,7 +324,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
                 for b in busy
             ],
         }
-        return Response(s.AvailabilityOut(body).data)
+        return Response(serializers.AvailabilityOut(body).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
@@ -374,18 +363,17 @@ class CalendarFeedViewSet(
     """
 
     scope = Scope.ORGANIZATION
-    serializer_class = s.CalendarFeedOut
+    serializer_class = serializers.CalendarFeedOut
     # a feed's URL is its key: reading, issuing and revoking follow the webhook endpoints' rule
-    write_roles = MANAGE_ROLES
-    action_roles = {"list": MANAGE_ROLES, "retrieve": MANAGE_ROLES}
+    policy = policies.CALENDAR_FEED
     filter_backends: list = []
 
     def get_queryset(self):
         return calendar_feeds_of(organization=self.organization)
 
-    @extend_schema(request=s.CalendarFeedIn, responses={201: s.CalendarFeedOut})
+    @extend_schema(request=serializers.CalendarFeedIn, responses={201: serializers.CalendarFeedOut})
     def create(self, request):
-        data = self.validated(s.CalendarFeedIn, request.data)
+        data = self.validated(serializers.CalendarFeedIn, request.data)
         feed = services.calendar_feed_issue(organization=self.organization, set_=data["set"])
         return Response(self.get_serializer(feed).data, status=status.HTTP_201_CREATED)
 
@@ -396,8 +384,8 @@ class CalendarFeedViewSet(
 class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet):
     """Photos of sets (upload through ``POST /sets/{id}/photos/``)."""
 
-    serializer_class = s.SetPhotoOut
-    action_kinds = {"destroy": OPERATORS}
+    serializer_class = serializers.SetPhotoOut
+    policy = policies.SET_PHOTO
 
     def visible(self):
         return set_photos_visible_to(organization=self.organization)
@@ -415,16 +403,16 @@ class BlackoutViewSet(
     """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
 
     scope = Scope.ORGANIZATION
-    serializer_class = s.BlackoutOut
-    organization_kinds = OPERATORS
+    serializer_class = serializers.BlackoutOut
+    policy = policies.BLACKOUT
     filter_backends: list = []
 
     def get_queryset(self):
         return blackouts_owned_by(organization=self.organization)
 
-    @extend_schema(request=s.BlackoutIn, responses={201: s.BlackoutOut})
+    @extend_schema(request=serializers.BlackoutIn, responses={201: serializers.BlackoutOut})
     def create(self, request):
-        data = self.validated(s.BlackoutIn, request.data)
+        data = self.validated(serializers.BlackoutIn, request.data)
         blackout = services.blackout_create(
             organization=self.organization,
             by=request.user,
@@ -434,16 +422,16 @@ class BlackoutViewSet(
             ends_at=data["ends_at"],
             reason=data.get("reason", ""),
         )
-        return Response(s.BlackoutOut(blackout).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.BlackoutOut(blackout).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.BlackoutIn, responses=s.BlackoutOut)
+    @extend_schema(request=serializers.BlackoutIn, responses=serializers.BlackoutOut)
     def partial_update(self, request, pk=None):
         blackout = self.get_object()
-        data = self.validated(s.BlackoutIn, request.data, partial=True, instance=blackout)
+        data = self.validated(serializers.BlackoutIn, request.data, partial=True, instance=blackout)
         blackout = services.blackout_update(
             organization=self.organization, blackout=blackout, by=request.user, **data
         )
-        return Response(s.BlackoutOut(blackout).data)
+        return Response(serializers.BlackoutOut(blackout).data)
 
     def perform_destroy(self, instance):
         services.blackout_delete(organization=self.organization, blackout=instance, by=self.request.user)
@@ -455,17 +443,17 @@ class TravelTimeViewSet(
     """Travel times an operator measured; every search and plan uses them (either direction)."""
 
     scope = Scope.ORGANIZATION
-    serializer_class = s.TravelTimeOut
-    organization_kinds = OPERATORS
+    serializer_class = serializers.TravelTimeOut
+    policy = policies.TRAVEL_TIME
     filter_backends: list = []
 
     def get_queryset(self):
         return travel_times_owned_by(organization=self.organization)
 
-    @extend_schema(request=s.TravelTimeIn, responses={201: s.TravelTimeOut})
+    @extend_schema(request=serializers.TravelTimeIn, responses={201: serializers.TravelTimeOut})
     def create(self, request):
         """Record or correct the minutes between two places/bases (at least one of them yours)."""
-        data = self.validated(s.TravelTimeIn, request.data)
+        data = self.validated(serializers.TravelTimeIn, request.data)
         first, second = data["ends"]
         entry = services.travel_time_record(
             organization=self.organization,
@@ -475,7 +463,7 @@ class TravelTimeViewSet(
             minutes=data["minutes"],
             note=data["note"],
         )
-        return Response(s.TravelTimeOut(entry).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.TravelTimeOut(entry).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
         services.travel_time_delete(organization=self.organization, entry=instance, by=self.request.user)
@@ -485,17 +473,17 @@ class CirclePlanViewSet(ScopedGenericViewSet):
     """Pack a day's needs into free sets a few minutes apart, best combinations first."""
 
     scope = Scope.CATALOGUE
-    serializer_class = s.CirclePlansOut
-    action_roles = {"create": ALL_ROLES}
+    serializer_class = serializers.CirclePlansOut
+    policy = policies.CIRCLE_PLAN
     filter_backends: list = []
 
     def get_queryset(self):
         return sets_visible_to(organization=self.organization).none()
 
     # Computes plans and stores nothing: 200, not 201.
-    @extend_schema(request=s.CirclePlanIn, responses={200: s.CirclePlansOut})
+    @extend_schema(request=serializers.CirclePlanIn, responses={200: serializers.CirclePlansOut})
     def create(self, request):
-        data = self.validated(s.CirclePlanIn, request.data)
+        data = self.validated(serializers.CirclePlanIn, request.data)
         origin = data["origin"]
         within = data.get("within_minutes")
         if within is None:
@@ -525,4 +513,4 @@ class CirclePlanViewSet(ScopedGenericViewSet):
             within_minutes=within,
             limit=data["limit"],
         )
-        return Response(s.CirclePlansOut({"within_minutes": within, "plans": plans}).data)
+        return Response(serializers.CirclePlansOut({"within_minutes": within, "plans": plans}).data)

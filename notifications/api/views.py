@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from notifications import policies
 from notifications.api.filters import DeliveryFilterSet, EventFilterSet
 from notifications.api.serializers import (
     DeliveryOut,
@@ -21,13 +22,14 @@ from notifications.services import (
     webhook_endpoint_rotate_secret,
     webhook_endpoint_update,
 )
-from studio.tenancy import MANAGE_ROLES, Scope
+from studio.tenancy import Scope
 
 
 class EventViewSet(ScopedReadOnlyViewSet):
     """The event log: events of the acting organisation and events addressed to it."""
 
     scope = Scope.PARTICIPANTS
+    policy = policies.EVENT
     serializer_class = EventOut
     filterset_class = EventFilterSet
     ordering_fields = ["created_at", "id", "type"]
@@ -41,11 +43,11 @@ class DeliveryViewSet(ScopedReadOnlyViewSet):
     """The outbox rows addressed to the acting organisation: emails to its members, posts to its endpoints."""
 
     scope = Scope.ORGANIZATION
+    policy = policies.DELIVERY
     serializer_class = DeliveryOut
     filterset_class = DeliveryFilterSet
     ordering_fields = ["created_at", "id", "next_attempt_at", "sent_at"]
     ordering = ["-created_at", "-id"]
-    write_roles = MANAGE_ROLES
 
     def get_queryset(self):
         return deliveries_visible_to(organization=self.organization)
@@ -69,23 +71,10 @@ class WebhookEndpointViewSet(
     """The acting organisation's webhook endpoints, for owners and managers (URLs may carry credentials)."""
 
     scope = Scope.ORGANIZATION
+    policy = policies.WEBHOOK_ENDPOINT
     ordering_fields = ["name", "created_at", "id"]
     ordering = ["name", "id"]
     filterset_fields = ["kind", "is_active"]
-    write_roles = MANAGE_ROLES
-    action_roles = {
-        name: MANAGE_ROLES
-        for name in (
-            "list",
-            "retrieve",
-            "create",
-            "update",
-            "partial_update",
-            "destroy",
-            "rotate_secret",
-            "ping",
-        )
-    }
 
     def get_queryset(self):
         return webhook_endpoints_of(organization=self.organization)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from config.idempotency import IdempotentMixin
 from config.throttling import ScopedRateThrottle
 from config.viewsets import ScopedGenericViewSet
+from studio import policies
 from studio.api.filters import ProductionFilterSet
 from studio.api.serializers import (
     MeOut,
@@ -21,10 +22,9 @@ from studio.api.serializers import (
     TokenIn,
     TokenOut,
 )
-from studio.models import Organization
 from studio.selectors import memberships_for_user, organizations_visible_to, productions_visible_to
 from studio.services import production_change_status, production_create, production_update
-from studio.tenancy import MANAGE_ROLES, PLAN_ROLES, Scope
+from studio.tenancy import Scope
 
 
 class TokenView(IdempotentMixin, APIView):
@@ -70,10 +70,10 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     """The organisation the request acts for."""
 
     scope = Scope.ORGANIZATION
+    policy = policies.ORGANIZATION
     serializer_class = OrganizationOut
     filterset_fields = ["kind"]
     ordering_fields = ["name", "id"]
-    write_roles = MANAGE_ROLES
 
     def get_queryset(self):
         return organizations_visible_to(organization=self.organization)
@@ -89,17 +89,11 @@ class ProductionViewSet(
     """A production company's productions."""
 
     scope = Scope.ORGANIZATION
+    policy = policies.PRODUCTION
     filterset_class = ProductionFilterSet
     ordering_fields = ["title", "created_at", "planned_start", "total_investment", "id"]
     ordering = ["-created_at", "-id"]
     search_fields = ["title"]
-    write_roles = PLAN_ROLES
-    action_kinds = {
-        "create": {Organization.Kind.PRODUCTION_COMPANY},
-        "update": {Organization.Kind.PRODUCTION_COMPANY},
-        "partial_update": {Organization.Kind.PRODUCTION_COMPANY},
-        "transition": {Organization.Kind.PRODUCTION_COMPANY},
-    }
 
     def get_queryset(self):
         return productions_visible_to(organization=self.organization)

@@ -1,0 +1,37 @@
+"""Who may act on the shared catalogue: every organisation reads it, base operators keep their own part.
+
+Which rows an operator may change (its own bases and their sets) is the selectors' ``*_owned_by``.
+"""
+
+from studio.policy import ALL_ROLES, MANAGE_ROLES, OPERATORS, Policy, Rule, same_rule
+
+_OPERATOR = Rule(kinds=OPERATORS)
+
+ZONE = Policy("zone")
+PLACE = Policy("place", rules=same_rule(_OPERATOR, "create", "update", "partial_update", "destroy"))
+BASE = Policy(
+    "base", rules=same_rule(_OPERATOR, "create", "update", "partial_update", "activate", "deactivate")
+)
+SET = Policy(
+    "set",
+    rules=same_rule(
+        _OPERATOR,
+        "create",
+        "update",
+        "partial_update",
+        "activate",
+        "deactivate",
+        "rates",
+        "photos",
+        "import_csv",
+    ),
+)
+SET_PHOTO = Policy("set photo", rules={"destroy": _OPERATOR})
+# a feed's URL carries its token: owners and managers only, for reading it as for issuing it
+CALENDAR_FEED = Policy(
+    "calendar feed", write_roles=MANAGE_ROLES, rules=same_rule(Rule(roles=MANAGE_ROLES), "list", "retrieve")
+)
+BLACKOUT = Policy("blackout", kinds=OPERATORS)
+TRAVEL_TIME = Policy("travel time", kinds=OPERATORS)
+# planning a day writes nothing: every member may ask
+CIRCLE_PLAN = Policy("circle plan", rules={"create": Rule(roles=ALL_ROLES)})

@@ -1,8 +1,9 @@
 """Every state × action refusal reads as a sentence in Chinese and in English (issue 11 §5).
 
 The action is named by a verb phrase of its own (状态为“已拒绝”的预订不能确认。), never by a status label
-(…不能已拒绝。). The services refuse through ``require_status`` / ``_require_stage``; these render each
-refusal directly, for every status or stage the action does not allow.
+(…不能已拒绝。). The services refuse through the workflow's check (``bookings.workflow``) /
+``_require_stage``; these render each refusal directly, for every status or stage the action does not
+allow.
 """
 
 import pytest
@@ -10,7 +11,8 @@ from django.utils import translation
 
 from bookings.errors import BOOKING_ACTIONS, InvalidTransition
 from bookings.models import Booking
-from bookings.services.core import require_status
+from bookings.workflow import BOOKINGS
+from config.workflow import Transition
 from studio.models_review import ReviewSubmission
 from studio.review.errors import REVIEW_ACTIONS
 from studio.review.errors import InvalidTransition as ReviewInvalidTransition
@@ -48,6 +50,11 @@ REVIEW_VERBS = {
 }
 
 
+def require_status(booking, allowed, action) -> None:
+    """The booking workflow's check, as if the table allowed ``action`` from ``allowed`` only."""
+    BOOKINGS.check(booking, Transition(action, allowed, BOOKINGS.transition(action).target))
+
+
 def _refusal(check, *args) -> str:
     with pytest.raises((InvalidTransition, ReviewInvalidTransition)) as refused:
         check(*args)
@@ -55,7 +62,7 @@ def _refusal(check, *args) -> str:
 
 
 def test_the_tables_cover_every_action_and_status():
-    assert set(BOOKING_VERBS) == set(BOOKING_ACTIONS)
+    assert set(BOOKING_VERBS) == set(BOOKING_ACTIONS) == set(BOOKINGS.actions_from_any(by_person=True))
     assert set(BOOKING_LABELS) == set(Booking.Status.values)
     assert set(REVIEW_VERBS) == set(REVIEW_ACTIONS)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import conf
-from bookings.errors import BOOKING_ACTIONS, BookingBusy, BookingConflict, HoldExpired, InvalidTransition
+from bookings.errors import BookingBusy, BookingConflict, HoldExpired
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
 from config.exceptions import ConflictError
 from locations.models import OpeningHours, Set
@@ -201,27 +201,6 @@ def save_blocking(booking: Booking, **kwargs) -> None:
                 }
             ) from None
         raise
-
-
-def require_status(booking: Booking, allowed: Iterable[str], action: str) -> None:
-    """409 unless the booking's status allows ``action`` (a key of ``BOOKING_ACTIONS``)."""
-    phrase = BOOKING_ACTIONS[action]
-    if booking.status not in allowed:
-        raise InvalidTransition(
-            _("A booking with status “%(status)s” cannot %(action)s.")
-            % {"status": booking.get_status_display(), "action": phrase},
-            fields={"status": [booking.status]},
-        )
-    if booking.waitlist_offer:
-        raise InvalidTransition(
-            _(
-                "This hold is a waitlist offer to the company: until it accepts the offer (or declines it) "
-                "through its waitlist entry, the booking cannot %(action)s."
-            )
-            % {"action": phrase},
-            code="waitlist_offer_pending",
-            fields={"status": [booking.status]},
-        )
 
 
 def hold_lapsed(booking: Booking, now: datetime) -> bool:

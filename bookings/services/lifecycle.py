@@ -27,13 +27,12 @@ from bookings.services.core import (
     hold_expired_error,
     hold_lapsed,
     local_text,
-    lock_booking,
     lock_company,
     lock_sets,
-    require_status,
     review_gate,
     save_blocking,
 )
+from bookings.workflow import BOOKINGS, NotDue
 from config.exceptions import DomainError
 from locations.models import Set
 from studio.models import Organization, Production
@@ -52,15 +51,6 @@ def _duration(minutes: int) -> str:
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
-def _expire(booking: Booking, now: datetime) -> None:
-    booking.status = Status.EXPIRED
-    booking.closed_at = now
-    booking.save(update_fields=["status", "closed_at", "updated_at"])
-    if not booking.waitlist_offer:  # an offer nobody took up lapses quietly; the next waiter is told
-        booking_event(booking, "booking.expired")
-    waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
-
-
 def release_lapsed_holds(set_ids, now: datetime, *, pks: list[int] | None = None) -> int:
     """Expire the lapsed holds of these (locked) sets, so that they stop blocking in this transaction.
 
@@ -77,7 +67,7 @@ def release_lapsed_holds(set_ids, now: datetime, *, pks: list[int] | None = None
         .order_by("pk")
     )
     for booking in lapsed:
-        _expire(booking, now)
+        BOOKINGS.expire_locked(booking, now)
     return len(lapsed)
 
 
@@ -190,26 +180,13 @@ def booking_create(
 def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Booking:
     """The operator accepts a hold; a lapsed hold is expired instead and the answer is 409."""
     now = _now(now)
-    lapsed = None
-    with booking_transaction():
-        set_ = lock_sets([booking.set_id])[booking.set_id]
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            if booking.status == Status.EXPIRED:
-                raise hold_expired_error(booking)
-            require_status(booking, [Status.HELD], "confirm")
-            check_free(set_, booking.blocked_from, booking.blocked_until, exclude=booking.pk)
-            review_gate(booking.production, set_.base)
-            booking.status = Status.CONFIRMED
-            booking.confirmed_at = now
-            save_blocking(booking, update_fields=["status", "confirmed_at", "updated_at"])
-            booking_event(booking, "booking.confirmed", by=by)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def confirm(booking):
+        check_free(booking.set, booking.blocked_from, booking.blocked_until, exclude=booking.pk)
+        review_gate(booking.production, booking.set.base)
+        booking.confirmed_at = now
+
+    return BOOKINGS.run("confirm", booking, by=by, now=now, apply=confirm, fields=["confirmed_at"])
 
 
 def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None = None) -> Booking:
@@ -222,24 +199,16 @@ def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None =
             code="reason_required",
             fields={"reason": [_("A reason is required.")]},
         )
-    lapsed = None
-    with booking_transaction():
-        lock_sets([booking.set_id])
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            require_status(booking, [Status.HELD], "decline")
-            booking.status = Status.DECLINED
-            booking.decline_reason = reason
-            booking.closed_at = now
-            booking.save(update_fields=["status", "decline_reason", "closed_at", "updated_at"])
-            booking_event(booking, "booking.declined", by=by, reason=reason)
-            waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def decline(booking):
+        booking.decline_reason = reason
+        booking.closed_at = now
+        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+        return {"reason": reason}
+
+    return BOOKINGS.run(
+        "decline", booking, by=by, now=now, apply=decline, fields=["decline_reason", "closed_at"]
+    )
 
 
 def _cancellation_terms(booking: Booking, now: datetime) -> pricing.CancellationQuote:
@@ -258,7 +227,7 @@ def booking_cancellation_quote(*, booking: Booking, now: datetime | None = None)
     now = _now(now)
     if hold_lapsed(booking, now):
         raise hold_expired_error(booking)
-    require_status(booking, [Status.HELD, Status.CONFIRMED], "cancel")
+    BOOKINGS.check(booking, BOOKINGS.transition("cancel"))
     return _cancellation_terms(booking, now)
 
 
@@ -269,32 +238,24 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | No
     at the same ``now`` gives the same).
     """
     now = _now(now)
-    lapsed = None
-    with booking_transaction():
-        lock_sets([booking.set_id])
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            require_status(booking, [Status.HELD, Status.CONFIRMED], "cancel")
-            terms = _cancellation_terms(booking, now)
-            fee, percent = terms.fee, terms.fee_percent
-            booking.cancellation_quote = terms
-            booking.status = Status.CANCELLED
-            booking.cancellation_fee = fee
-            booking.cancellation_reason = reason
-            booking.closed_at = now
-            booking.save(
-                update_fields=["status", "cancellation_fee", "cancellation_reason", "closed_at", "updated_at"]
-            )
-            booking_event(
-                booking, "booking.cancelled", by=by, reason=reason, fee=str(fee), fee_percent=str(percent)
-            )
-            waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def cancel(booking):
+        terms = _cancellation_terms(booking, now)
+        booking.cancellation_quote = terms
+        booking.cancellation_fee = terms.fee
+        booking.cancellation_reason = reason
+        booking.closed_at = now
+        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+        return {"reason": reason, "fee": str(terms.fee), "fee_percent": str(terms.fee_percent)}
+
+    return BOOKINGS.run(
+        "cancel",
+        booking,
+        by=by,
+        now=now,
+        apply=cancel,
+        fields=["cancellation_fee", "cancellation_reason", "closed_at"],
+    )
 
 
 def booking_reschedule(
@@ -302,50 +263,36 @@ def booking_reschedule(
 ) -> Booking:
     """Move a held or confirmed booking to another time on its set; it keeps its id and status."""
     now = _now(now)
-    lapsed = None
-    with booking_transaction():
-        set_ = lock_sets([booking.set_id])[booking.set_id]
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            release_lapsed_holds([set_.pk], now)
-            require_status(booking, [Status.HELD, Status.CONFIRMED], "reschedule")
-            if booking.starts_at <= now:
-                raise InvalidTransition(
-                    _("A booking that has started cannot be moved."), code="already_started"
-                )
-            booking.set = set_
-            rules.check_window(set_, starts_at, ends_at, now=now)
-            turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
-            check_free(set_, blocked_from, blocked_until, exclude=booking.pk)
-            old = (booking.starts_at, booking.ends_at, booking.blocked_from, booking.blocked_until)
-            quote = pricing.quote(set_, starts_at, ends_at)
-            booking.starts_at, booking.ends_at = starts_at, ends_at
-            booking.turnover_minutes, booking.blocked_from, booking.blocked_until = (
-                turnover,
-                blocked_from,
-                blocked_until,
-            )
-            booking.price_breakdown, booking.total_price, booking.deposit = (
-                quote.breakdown,
-                quote.total,
-                quote.deposit,
-            )
-            booking.reminder_sent_at = None
-            save_blocking(booking)
-            booking_event(
-                booking,
-                "booking.rescheduled",
-                by=by,
-                previous_starts_at=timezone.localtime(old[0]).isoformat(),
-                previous_ends_at=timezone.localtime(old[1]).isoformat(),
-            )
-            waitlist.on_window_freed(set_, old[2], old[3], now=now)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def reschedule(booking):
+        set_ = booking.set
+        release_lapsed_holds([set_.pk], now)
+        if booking.starts_at <= now:
+            raise InvalidTransition(_("A booking that has started cannot be moved."), code="already_started")
+        rules.check_window(set_, starts_at, ends_at, now=now)
+        turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+        check_free(set_, blocked_from, blocked_until, exclude=booking.pk)
+        old = (booking.starts_at, booking.ends_at, booking.blocked_from, booking.blocked_until)
+        quote = pricing.quote(set_, starts_at, ends_at)
+        booking.starts_at, booking.ends_at = starts_at, ends_at
+        booking.turnover_minutes, booking.blocked_from, booking.blocked_until = (
+            turnover,
+            blocked_from,
+            blocked_until,
+        )
+        booking.price_breakdown, booking.total_price, booking.deposit = (
+            quote.breakdown,
+            quote.total,
+            quote.deposit,
+        )
+        booking.reminder_sent_at = None
+        waitlist.on_window_freed(set_, old[2], old[3], now=now)
+        return {
+            "previous_starts_at": timezone.localtime(old[0]).isoformat(),
+            "previous_ends_at": timezone.localtime(old[1]).isoformat(),
+        }
+
+    return BOOKINGS.run("reschedule", booking, by=by, now=now, apply=reschedule, fields=None)
 
 
 def booking_check_in(
@@ -353,10 +300,9 @@ def booking_check_in(
 ) -> Booking:
     """The crew arrived: record the actual time, from the base's check-in lead before the start until now."""
     now = _now(now)
-    with booking_transaction():
-        booking = lock_booking(booking.pk)
-        require_status(booking, [Status.CONFIRMED], "check_in")
-        at = at or now
+    at = at or now
+
+    def check_in(booking):
         lead = booking.set.base.check_in_lead_minutes
         opens = booking.starts_at - timedelta(minutes=lead)
         if at < opens:
@@ -370,11 +316,10 @@ def booking_check_in(
                 _("A check-in time cannot be in the future (now is %(now)s).") % {"now": local_text(now)},
                 fields={"at": [_("After now.")]},
             )
-        booking.status = Status.CHECKED_IN
         booking.checked_in_at = at
-        booking.save(update_fields=["status", "checked_in_at", "updated_at"])
-        booking_event(booking, "booking.checked_in", by=by, checked_in_at=timezone.localtime(at).isoformat())
-    return booking
+        return {"checked_in_at": timezone.localtime(at).isoformat()}
+
+    return BOOKINGS.run("check_in", booking, by=by, now=now, apply=check_in, fields=["checked_in_at"])
 
 
 def booking_check_out(
@@ -385,10 +330,9 @@ def booking_check_out(
     The time lies between the check-in and now: a check-out in the future would bill overtime not worked.
     """
     now = _now(now)
-    with booking_transaction():
-        booking = lock_booking(booking.pk)
-        require_status(booking, [Status.CHECKED_IN], "check_out")
-        at = at or now
+    at = at or now
+
+    def check_out(booking):
         if not booking.checked_in_at <= at <= now:
             raise CheckOutWindow(
                 _("The check-out time must lie between the check-in (%(from)s) and now (%(now)s).")
@@ -398,30 +342,26 @@ def booking_check_out(
         minutes, fee = pricing.overtime(
             breakdown=booking.price_breakdown, ends_at=booking.ends_at, checked_out_at=at
         )
-        booking.status = Status.COMPLETED
         booking.checked_out_at = at
         booking.overtime_minutes, booking.overtime_fee = minutes, fee
         booking.closed_at = now
-        booking.save(
-            update_fields=[
-                "status",
-                "checked_out_at",
-                "overtime_minutes",
-                "overtime_fee",
-                "closed_at",
-                "updated_at",
-            ]
-        )
-        booking_event(booking, "booking.checked_out", by=by, overtime_minutes=minutes, overtime_fee=str(fee))
-    return booking
+        return {"overtime_minutes": minutes, "overtime_fee": str(fee)}
+
+    return BOOKINGS.run(
+        "check_out",
+        booking,
+        by=by,
+        now=now,
+        apply=check_out,
+        fields=["checked_out_at", "overtime_minutes", "overtime_fee", "closed_at"],
+    )
 
 
 def booking_mark_no_show(*, booking: Booking, by, now: datetime | None = None) -> Booking:
     """Nobody checked in within the grace period: a no-show, charged like the latest cancellation."""
     now = _now(now)
-    with booking_transaction():
-        booking = lock_booking(booking.pk)
-        require_status(booking, [Status.CONFIRMED], "no_show")
+
+    def no_show(booking):
         if now < booking.starts_at + timedelta(minutes=conf.no_show_grace_minutes()):
             raise InvalidTransition(
                 _("Wait %(n)d minutes after the start before marking a no-show.")
@@ -429,21 +369,25 @@ def booking_mark_no_show(*, booking: Booking, by, now: datetime | None = None) -
                 code="too_early",
             )
         percent = pricing.cancellation_percent(booking.set.base.cancellation_policy, hours_left=-1)
-        booking.status = Status.NO_SHOW
         booking.cancellation_fee = pricing.money(booking.total_price * percent / 100)
         booking.closed_at = now
-        booking.save(update_fields=["status", "cancellation_fee", "closed_at", "updated_at"])
-        booking_event(booking, "booking.no_show", by=by, fee=str(booking.cancellation_fee))
-    return booking
+        return {"fee": str(booking.cancellation_fee)}
+
+    return BOOKINGS.run(
+        "no_show", booking, by=by, now=now, apply=no_show, fields=["cancellation_fee", "closed_at"]
+    )
 
 
 def booking_expire(*, booking: Booking, now: datetime | None = None) -> bool:
     """Expire a hold whose time ran out; False when there is nothing to do (idempotent)."""
     now = _now(now)
-    with booking_transaction():
-        lock_sets([booking.set_id])
-        booking = lock_booking(booking.pk)
-        if not hold_lapsed(booking, now):
-            return False
-        _expire(booking, now)
-        return True
+
+    def expire(booking):
+        booking.closed_at = now
+        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+
+    try:
+        BOOKINGS.run("expire", booking, by=None, now=now, apply=expire, fields=["closed_at"])
+    except NotDue:
+        return False
+    return True

@@ -1,0 +1,125 @@
+"""The booking workflow, as a table (see ``config.workflow``)::
+
+    held ─confirm→ confirmed ─check_in→ checked_in ─check_out→ completed
+    held ─decline→ declined            held ─expire→ expired (the system, when the hold's time runs out)
+    held | confirmed ─cancel→ cancelled    confirmed ─no_show→ no_show
+    held | confirmed ─reschedule→ (the same status, another time)
+
+A request (``booking_create``) starts a booking as ``held``, or ``confirmed`` on an instant-book set.
+
+Every action that frees or takes the set's time locks the set before the booking (the lock order of
+``bookings.services.guards``). A hold whose time ran out is expired first, whatever was asked, and the
+request is answered 409 "hold expired" once the expiry is committed.
+"""
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from bookings.errors import BOOKING_ACTIONS, InvalidTransition
+from bookings.models import Booking
+from bookings.notify import booking_event
+from config.workflow import Transition, Workflow, transitions
+
+Status = Booking.Status
+
+
+class NotDue(Exception):
+    """``expire`` asked of a hold whose time has not run out (or that is no hold any more): nothing to do."""
+
+
+#: the actions that lock the set before the booking: they free or take its time
+SET_FIRST = frozenset({"confirm", "decline", "cancel", "reschedule", "expire"})
+#: the actions whose write may lose to another booking under the exclusion constraint (a 409)
+TAKES_TIME = frozenset({"confirm", "reschedule"})
+
+
+class BookingWorkflow(Workflow):
+    name = "booking"
+    field = "status"
+    table = transitions(
+        Transition("confirm", {Status.HELD}, Status.CONFIRMED, "booking.confirmed"),
+        Transition("decline", {Status.HELD}, Status.DECLINED, "booking.declined"),
+        Transition("cancel", {Status.HELD, Status.CONFIRMED}, Status.CANCELLED, "booking.cancelled"),
+        Transition("reschedule", {Status.HELD, Status.CONFIRMED}, None, "booking.rescheduled"),
+        Transition("check_in", {Status.CONFIRMED}, Status.CHECKED_IN, "booking.checked_in"),
+        Transition("check_out", {Status.CHECKED_IN}, Status.COMPLETED, "booking.checked_out"),
+        Transition("no_show", {Status.CONFIRMED}, Status.NO_SHOW, "booking.no_show"),
+        Transition("expire", {Status.HELD}, Status.EXPIRED, "booking.expired", by_person=False),
+    )
+
+    def atomic(self):
+        from bookings.services.core import booking_transaction
+
+        return booking_transaction()
+
+    def lock(self, booking: Booking, row: Transition) -> Booking:
+        from bookings.services.core import lock_booking, lock_sets
+
+        set_ = lock_sets([booking.set_id])[booking.set_id] if row.action in SET_FIRST else None
+        locked = lock_booking(booking.pk)
+        if set_ is not None:
+            locked.set = set_  # the locked row, with its base's opening hours
+        return locked
+
+    def intercept(self, booking: Booking, row: Transition, now: datetime) -> Exception | None:
+        from bookings.services.core import hold_expired_error, hold_lapsed
+
+        lapsed = hold_lapsed(booking, now)
+        if row.action == "expire":
+            return None if lapsed else NotDue()
+        if lapsed and row.action in SET_FIRST:
+            self.expire_locked(booking, now)
+            return hold_expired_error(booking)
+        if row.action == "confirm" and booking.status == Status.EXPIRED:
+            return hold_expired_error(booking)
+        return None
+
+    def expire_locked(self, booking: Booking, now: datetime) -> None:
+        """Expire a lapsed hold whose set and row are locked already (on the way of another write)."""
+        booking.status = Status.EXPIRED
+        booking.closed_at = now
+        booking.save(update_fields=["status", "closed_at", "updated_at"])
+        self.after_expiry(booking, now)
+
+    def after_expiry(self, booking: Booking, now: datetime) -> None:
+        from bookings.services import waitlist
+
+        self.record(booking, self.table["expire"], by=None, now=now, source=Status.HELD, details={})
+        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+
+    def refuse(self, booking: Booking, row: Transition) -> Exception:
+        return InvalidTransition(
+            _("A booking with status “%(status)s” cannot %(action)s.")
+            % {"status": booking.get_status_display(), "action": BOOKING_ACTIONS[row.action]},
+            fields={"status": [booking.status]},
+        )
+
+    def check(self, booking: Booking, row: Transition) -> None:
+        super().check(booking, row)
+        if booking.waitlist_offer and row.by_person:
+            raise InvalidTransition(
+                _(
+                    "This hold is a waitlist offer to the company: until it accepts the offer (or declines "
+                    "it) through its waitlist entry, the booking cannot %(action)s."
+                )
+                % {"action": BOOKING_ACTIONS[row.action]},
+                code="waitlist_offer_pending",
+                fields={"status": [booking.status]},
+            )
+
+    def save(self, booking: Booking, row: Transition, fields: list[str] | None) -> None:
+        if row.action in TAKES_TIME:
+            from bookings.services.core import save_blocking
+
+            save_blocking(booking, update_fields=fields)
+        else:
+            booking.save(update_fields=fields)
+
+    def record(self, booking: Booking, row: Transition, *, by, now, source, details) -> None:
+        if row.action == "expire" and booking.waitlist_offer:
+            return  # an offer nobody took up lapses quietly; the next waiter is told
+        booking_event(booking, row.event, by=by, **details)
+
+
+BOOKINGS = BookingWorkflow()

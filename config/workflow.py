@@ -1,0 +1,152 @@
+"""Workflows as declared tables, run by one runner.
+
+A workflow is a table: for each action, the states it starts from, the state it leads to, and the
+event it records. ``Workflow.run`` is the one place that does what every transition does, in one
+transaction, in this order:
+
+1. lock the object (``lock``: the workflow's lock order, e.g. the set before the booking),
+2. let the workflow step in before anything is checked (``intercept``: a hold whose time ran out is
+   expired and the request answered 409 *after* the expiry is committed),
+3. check the state against the table (``refuse`` words the 409), and who acts (``authorize``),
+4. apply the action's own work (a function given by the service: its checks and the fields it sets)
+   and move to the target state, saving the row,
+5. record what happened (``record``: the history row, the event and its messages).
+
+The table is data, so the API's actions, the admin's buttons and the pages are checked against it
+(``tests/test_workflows.py``), and ``docs/workflows.md`` is printed from it.
+
+Why not django-fsm-2 (or viewflow's FSM): they keep the transition on the model instance and check
+the source state on the in-memory object, with no row lock; ours must lock rows in a fixed order,
+re-read the state under the lock, expire a lapsed hold and commit that before refusing, and record the
+outbox event in the same transaction. Their ``@transition`` decorator would cover step 3 only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of a workflow's table."""
+
+    action: str
+    sources: frozenset
+    #: the state the action leads to; None: the object stays in its state (e.g. a booking moved in time)
+    target: str | None = None
+    #: the event recorded (None: none, or the workflow's ``record`` decides)
+    event: str | None = None
+    #: False for what only the system does (a sweep expiring holds): no person's button or API action
+    by_person: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "sources", frozenset(self.sources))
+
+
+def transitions(*rows: Transition) -> dict[str, Transition]:
+    return {row.action: row for row in rows}
+
+
+class Workflow:
+    """The table of one model's states and the runner over it; subclasses fill in the steps."""
+
+    name: str = ""
+    field: str = "status"
+    table: dict[str, Transition] = {}
+
+    # -- the table ---------------------------------------------------------------------------------
+
+    def transition(self, action: str) -> Transition:
+        return self.table[action]
+
+    def actions_from(self, state: str, *, by_person: bool = True) -> list[str]:
+        """The actions the table allows from ``state`` (for buttons and pages)."""
+        return [
+            row.action
+            for row in self.table.values()
+            if state in row.sources and (row.by_person or not by_person)
+        ]
+
+    def actions_from_any(self, *, by_person: bool = True) -> list[str]:
+        """Every action of the table (with ``by_person``, only those a person may take)."""
+        return [row.action for row in self.table.values() if row.by_person or not by_person]
+
+    def rows(self) -> Iterable[tuple[str, str, str | None]]:
+        """(state, action, next state) for every entry of the table, in declaration order."""
+        for row in self.table.values():
+            for source in sorted(row.sources):
+                yield source, row.action, row.target
+
+    def allows(self, obj, action: str) -> bool:
+        return getattr(obj, self.field) in self.table[action].sources
+
+    # -- the steps, for subclasses -----------------------------------------------------------------
+
+    def atomic(self):
+        return transaction.atomic()
+
+    def lock(self, obj, row: Transition):
+        """The object, re-read under its row lock (and whatever must be locked before it)."""
+        raise NotImplementedError
+
+    def intercept(self, obj, row: Transition, now: datetime) -> Exception | None:
+        """An error to raise once the transaction has committed what this step wrote, or None to go on."""
+        return None
+
+    def authorize(self, obj, row: Transition, by) -> None:
+        """Raise unless ``by`` may do ``row.action`` on ``obj``."""
+
+    def refuse(self, obj, row: Transition) -> Exception:
+        """The error for an action the object's state does not allow."""
+        raise NotImplementedError
+
+    def check(self, obj, row: Transition) -> None:
+        if getattr(obj, self.field) not in row.sources:
+            raise self.refuse(obj, row)
+
+    def save(self, obj, row: Transition, fields: list[str] | None) -> None:
+        obj.save(update_fields=fields)
+
+    def record(self, obj, row: Transition, *, by, now: datetime, source: str, details: dict) -> None:
+        """Write the history row and the event of a transition that happened."""
+
+    # -- the runner --------------------------------------------------------------------------------
+
+    def run(
+        self,
+        action: str,
+        obj,
+        *,
+        by,
+        now: datetime,
+        apply: Callable[[object], dict | None] | None = None,
+        fields: Iterable[str] | None = (),
+    ):
+        """Do ``action`` on ``obj``: lock, check, apply, move to the target state, record; return the object.
+
+        ``apply(obj)`` does the action's own work on the locked object, still in its old state: its
+        checks (raising refuses everything) and the fields it sets; it returns details for the record
+        (or None). The runner then moves the object to the target state and saves the state field,
+        ``fields`` and ``updated_at`` (``fields=None``: the whole row).
+        """
+        row = self.table[action]
+        deferred = None
+        with self.atomic():
+            obj = self.lock(obj, row)
+            deferred = self.intercept(obj, row, now)
+            if deferred is None:
+                self.authorize(obj, row, by)
+                self.check(obj, row)
+                source = getattr(obj, self.field)
+                details = (apply(obj) if apply is not None else None) or {}
+                if row.target is not None:
+                    setattr(obj, self.field, row.target)
+                self.save(obj, row, None if fields is None else [self.field, *fields, "updated_at"])
+                self.record(obj, row, by=by, now=now, source=source, details=details)
+        if deferred is not None:
+            raise deferred
+        return obj

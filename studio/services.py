@@ -1,12 +1,14 @@
 """Writes for the studio app: every change goes through here, in one transaction, with its event."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.exceptions import ConflictError, DomainError
+from config.exceptions import DomainError
 from notifications.services import event_record
 from studio.models import Organization, Production
 from studio.review.tiers import production_tier_refresh
+from studio.workflow import PRODUCTIONS
 
 PRODUCTION_FIELDS = (
     "title",
@@ -18,25 +20,6 @@ PRODUCTION_FIELDS = (
     "planned_start",
     "planned_end",
 )
-
-#: Where a production may go from each status; cancelling is possible until release.
-PRODUCTION_TRANSITIONS = {
-    Production.Status.DEVELOPMENT: {Production.Status.PRE_PRODUCTION, Production.Status.CANCELLED},
-    Production.Status.PRE_PRODUCTION: {
-        Production.Status.DEVELOPMENT,
-        Production.Status.SHOOTING,
-        Production.Status.CANCELLED,
-    },
-    Production.Status.SHOOTING: {Production.Status.POST_PRODUCTION, Production.Status.CANCELLED},
-    # re-shoots happen: a production in post can go back to shooting
-    Production.Status.POST_PRODUCTION: {
-        Production.Status.SHOOTING,
-        Production.Status.RELEASED,
-        Production.Status.CANCELLED,
-    },
-    Production.Status.RELEASED: set(),
-    Production.Status.CANCELLED: set(),
-}
 
 
 def _check_production(production: Production) -> None:
@@ -105,28 +88,8 @@ def production_update(*, production: Production, by, **data) -> Production:
     return production
 
 
-@transaction.atomic
 def production_change_status(*, production: Production, to: str, by, comment: str = "") -> Production:
     """Move a production along its lifecycle (development → … → released, or cancelled)."""
-    production = Production.objects.select_for_update().get(pk=production.pk)
-    allowed = PRODUCTION_TRANSITIONS[production.status]
-    if to not in allowed:
-        raise ConflictError(
-            _("A production that is %(current)s cannot become %(target)s.")
-            % {
-                "current": production.get_status_display(),
-                "target": Production.Status(to).label,
-            },
-            code="invalid_transition",
-        )
-    previous = production.status
-    production.status = to
-    production.save(update_fields=["status", "updated_at"])
-    event_record(
-        type="production.status_changed",
-        organization=production.company,
-        actor=by,
-        subject=production,
-        payload={"production": production.pk, "from": previous, "to": to, "comment": comment},
+    return PRODUCTIONS.run(
+        PRODUCTIONS.action_to(to), production, by=by, now=timezone.now(), apply=lambda _: {"comment": comment}
     )
-    return production

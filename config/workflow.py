@@ -150,3 +150,15 @@ class Workflow:
         if deferred is not None:
             raise deferred
         return obj
+
+
+def markdown(workflow: Workflow) -> str:
+    """The workflow's table as Markdown (``docs/workflows.md`` holds it; a test keeps the two equal)."""
+    lines = [f"### {workflow.name}", "", "| from | action | to | event |", "|---|---|---|---|"]
+    for row in workflow.table.values():
+        target = f"`{row.target}`" if row.target is not None else "(unchanged)"
+        who = "" if row.by_person else " (system)"
+        event = f"`{row.event}`" if row.event else ""
+        sources = ", ".join(f"`{source}`" for source in sorted(row.sources))
+        lines.append(f"| {sources} | `{row.action}`{who} | {target} | {event} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,59 @@
+"""Every workflow is a declared table (``config.workflow``); the API and the docs agree with it.
+
+- each action a person may take is reachable through the API (a viewset action of that name, or, for
+  the production's ``transition``, a value of its ``status`` field);
+- ``docs/workflows.md`` shows each table as the code declares it;
+- the runner refuses an action the state does not allow, before anything is written.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from bookings.api.views import BookingViewSet
+from bookings.models import Booking
+from bookings.workflow import BOOKINGS
+from config.exceptions import ConflictError
+from config.workflow import markdown
+from studio.api.serializers import ProductionStatusIn
+from studio.models import Production
+from studio.workflow import PRODUCTIONS
+from tests.factories import ProductionFactory
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "workflows.md"
+WORKFLOWS = [BOOKINGS, PRODUCTIONS]
+
+
+def _api_actions(viewset) -> set[str]:
+    return {extra.__name__ for extra in viewset.get_extra_actions()}
+
+
+def test_every_booking_action_a_person_takes_is_an_api_action():
+    assert set(BOOKINGS.actions_from_any(by_person=True)) <= _api_actions(BookingViewSet)
+    assert "expire" not in _api_actions(BookingViewSet)  # the system's alone
+
+
+def test_every_production_row_is_reachable_through_the_transition_action():
+    targets = {row.target for row in PRODUCTIONS.table.values()}
+    assert targets == set(ProductionStatusIn().fields["status"].choices)
+
+
+def test_every_state_is_covered_by_the_tables():
+    for workflow, states in ((BOOKINGS, Booking.Status.values), (PRODUCTIONS, Production.Status.values)):
+        mentioned = {state for source, _action, target in workflow.rows() for state in (source, target)}
+        assert set(states) <= mentioned | {None}, workflow.name
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda workflow: workflow.name)
+def test_the_docs_show_the_table(workflow):
+    assert markdown(workflow) in DOCS.read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_the_runner_refuses_a_move_the_table_does_not_allow_and_writes_nothing():
+    production = ProductionFactory(status=Production.Status.RELEASED)
+    with pytest.raises(ConflictError) as refused:
+        PRODUCTIONS.run("cancel", production, by=None, now=None)
+    assert refused.value.code == "invalid_transition"
+    production.refresh_from_db()
+    assert production.status == Production.Status.RELEASED

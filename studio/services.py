@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
 from notifications.services import event_record
+from review.tiers import production_tier_refresh
 from studio.models import Organization, Production
-from studio.review.tiers import production_tier_refresh
 
 PRODUCTION_FIELDS = (
     "title",

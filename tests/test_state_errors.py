@@ -11,10 +11,10 @@ from django.utils import translation
 from bookings.errors import BOOKING_ACTIONS, InvalidTransition
 from bookings.models import Booking
 from bookings.services.core import require_status
-from studio.models_review import ReviewSubmission
-from studio.review.errors import REVIEW_ACTIONS
-from studio.review.errors import InvalidTransition as ReviewInvalidTransition
-from studio.review.services import _require_stage
+from review.errors import REVIEW_ACTIONS
+from review.errors import InvalidTransition as ReviewInvalidTransition
+from review.models import ReviewSubmission
+from review.services import _require_stage
 
 BOOKING_VERBS = {
     "confirm": ("确认", "be confirmed"),

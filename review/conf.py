@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
+from review.models import ReviewSubmission, SubmissionDocument
 from studio.models import Production
-from studio.models_review import ReviewSubmission, SubmissionDocument
 
 Doc = SubmissionDocument.Type
 Kind = ReviewSubmission.Kind

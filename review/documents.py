@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from studio.models_review import ReviewSubmission, SubmissionDocument, SubmissionEpisode
-from studio.review import conf
-from studio.review.errors import DocumentRejected, InvalidTransition
-from studio.review.permissions import require_company_member
+from review import conf
+from review.errors import DocumentRejected, InvalidTransition
+from review.models import ReviewSubmission, SubmissionDocument, SubmissionEpisode
+from review.permissions import require_company_member
 
 CHUNK = 64 * 1024
 

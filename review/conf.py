@@ -1,4 +1,7 @@
-"""Review settings, each overridable from Django settings (``REVIEW_*``)."""
+"""Settings of the review app, each overridable in Django settings (``REVIEW_<NAME>``).
+
+Read through functions (not module constants) so that tests may override them with the ``settings`` fixture.
+"""
 
 from django.conf import settings
 
@@ -9,31 +12,24 @@ Doc = SubmissionDocument.Type
 Kind = ReviewSubmission.Kind
 Tier = Production.Tier
 
-#: Largest document a company may upload.
-DOCUMENT_MAX_BYTES: int = getattr(settings, "REVIEW_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
-
 #: Allowed extensions and, for each, the content types a browser may send and the leading bytes.
-DOCUMENT_TYPES: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = getattr(
-    settings,
-    "REVIEW_DOCUMENT_TYPES",
-    {
-        ".pdf": (frozenset({"application/pdf"}), (b"%PDF-",)),
-        ".docx": (
-            frozenset(
-                {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    "application/octet-stream",
-                }
-            ),
-            (b"PK\x03\x04",),
+DEFAULT_DOCUMENT_TYPES: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = {
+    ".pdf": (frozenset({"application/pdf"}), (b"%PDF-",)),
+    ".docx": (
+        frozenset(
+            {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/octet-stream",
+            }
         ),
-        ".doc": (frozenset({"application/msword", "application/octet-stream"}), (b"\xd0\xcf\x11\xe0",)),
-        ".txt": (frozenset({"text/plain"}), ()),
-        ".jpg": (frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
-        ".jpeg": (frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
-        ".png": (frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",)),
-    },
-)
+        (b"PK\x03\x04",),
+    ),
+    ".doc": (frozenset({"application/msword", "application/octet-stream"}), (b"\xd0\xcf\x11\xe0",)),
+    ".txt": (frozenset({"text/plain"}), ()),
+    ".jpg": (frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
+    ".jpeg": (frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
+    ".png": (frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",)),
+}
 
 _PLANNING_KEY = (
     Doc.SCRIPT,
@@ -46,35 +42,48 @@ _PLANNING_KEY = (
 )
 
 #: Documents a submission must carry, by kind and tier (the platform reviews "other", so less is asked).
-REQUIRED_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = getattr(
-    settings,
-    "REVIEW_REQUIRED_DOCUMENTS",
-    {
-        (Kind.PLANNING_DOSSIER, Tier.KEY): _PLANNING_KEY,
-        (Kind.PLANNING_DOSSIER, Tier.ORDINARY): (
-            Doc.SCRIPT,
-            Doc.OUTLINE,
-            Doc.SYNOPSIS,
-            Doc.COST_ALLOCATION_REPORT,
-            Doc.ACTOR_FEE_PLEDGE,
-            Doc.LICENCE,
-        ),
-        (Kind.PLANNING_DOSSIER, Tier.OTHER): (Doc.OUTLINE, Doc.SYNOPSIS, Doc.LICENCE),
-        (Kind.FINISHED_CUT, Tier.KEY): (
-            Doc.SCRIPT,
-            Doc.COST_ALLOCATION_REPORT,
-            Doc.ACTOR_FEE_PLEDGE,
-            Doc.RIGHTS_PROOF,
-            Doc.LICENCE,
-        ),
-        (Kind.FINISHED_CUT, Tier.ORDINARY): (Doc.SCRIPT, Doc.ACTOR_FEE_PLEDGE, Doc.LICENCE),
-        (Kind.FINISHED_CUT, Tier.OTHER): (Doc.LICENCE,),
-    },
-)
+DEFAULT_REQUIRED_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = {
+    (Kind.PLANNING_DOSSIER, Tier.KEY): _PLANNING_KEY,
+    (Kind.PLANNING_DOSSIER, Tier.ORDINARY): (
+        Doc.SCRIPT,
+        Doc.OUTLINE,
+        Doc.SYNOPSIS,
+        Doc.COST_ALLOCATION_REPORT,
+        Doc.ACTOR_FEE_PLEDGE,
+        Doc.LICENCE,
+    ),
+    (Kind.PLANNING_DOSSIER, Tier.OTHER): (Doc.OUTLINE, Doc.SYNOPSIS, Doc.LICENCE),
+    (Kind.FINISHED_CUT, Tier.KEY): (
+        Doc.SCRIPT,
+        Doc.COST_ALLOCATION_REPORT,
+        Doc.ACTOR_FEE_PLEDGE,
+        Doc.RIGHTS_PROOF,
+        Doc.LICENCE,
+    ),
+    (Kind.FINISHED_CUT, Tier.ORDINARY): (Doc.SCRIPT, Doc.ACTOR_FEE_PLEDGE, Doc.LICENCE),
+    (Kind.FINISHED_CUT, Tier.OTHER): (Doc.LICENCE,),
+}
 
-#: How often the overdue check runs (seconds); each submission is reported at most once per day.
-OVERDUE_CHECK_INTERVAL: float = getattr(settings, "REVIEW_OVERDUE_CHECK_INTERVAL", 60 * 60)
+
+def _get(name: str, default):
+    return getattr(settings, f"REVIEW_{name}", default)
+
+
+def document_max_bytes() -> int:
+    """Largest document a company may upload."""
+    return int(_get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def document_types() -> dict[str, tuple[frozenset[str], tuple[bytes, ...]]]:
+    """Accepted file extensions, each with its content types and leading bytes."""
+    return _get("DOCUMENT_TYPES", DEFAULT_DOCUMENT_TYPES)
 
 
 def required_documents(*, kind: str, tier: str) -> tuple[str, ...]:
-    return REQUIRED_DOCUMENTS.get((kind, tier), _PLANNING_KEY)
+    """The documents a submission of ``kind`` for a production of ``tier`` must carry."""
+    return _get("REQUIRED_DOCUMENTS", DEFAULT_REQUIRED_DOCUMENTS).get((kind, tier), _PLANNING_KEY)
+
+
+def overdue_check_interval() -> float:
+    """How often the overdue check runs (seconds); each submission is reported at most once per day."""
+    return float(_get("OVERDUE_CHECK_INTERVAL", 60 * 60))

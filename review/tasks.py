@@ -29,7 +29,7 @@ def reclassify_tiers() -> int:
 
 @app.on_after_finalize.connect
 def schedule_review_tasks(sender, **kwargs) -> None:
-    interval = conf.OVERDUE_CHECK_INTERVAL
+    interval = conf.overdue_check_interval()
     sender.add_periodic_task(interval, notify_overdue.s(), name="review: overdue notices", expires=interval)
     sender.add_periodic_task(
         interval, reclassify_tiers.s(), name="review: re-tier on a new rule", expires=interval

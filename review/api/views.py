@@ -81,7 +81,7 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._render(submission, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
-    @upload_limit(lambda: review_conf.DOCUMENT_MAX_BYTES, field="file")
+    @upload_limit(review_conf.document_max_bytes, field="file")
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
         submission = self.get_object()  # an outsider gets 404 before the body is looked at
@@ -131,7 +131,7 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         "documents are carried over.",
     )
     # one replacement file per document type at most, each within the document limit
-    @upload_limit(lambda: review_conf.DOCUMENT_MAX_BYTES * len(SubmissionDocument.Type))
+    @upload_limit(lambda: review_conf.document_max_bytes() * len(SubmissionDocument.Type))
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
         submission = self.get_object()

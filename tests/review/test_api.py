@@ -80,8 +80,8 @@ def test_uploads_outside_the_allow_list_are_400(world, company_api, name, conten
     assert not SubmissionDocument.objects.exists()
 
 
-def test_upload_over_the_size_limit_is_400(world, company_api, monkeypatch):
-    monkeypatch.setattr(conf, "DOCUMENT_MAX_BYTES", 1024 * 1024)
+def test_upload_over_the_size_limit_is_400(world, company_api, settings):
+    settings.REVIEW_DOCUMENT_MAX_BYTES = 1024 * 1024
     draft = create_draft(company_api, world)
     big = PDF_BYTES + b"0" * (1024 * 1024)
     response = company_api.post(

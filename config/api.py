@@ -10,11 +10,19 @@ from bookings.api import routes as bookings_routes
 from crews.api import routes as crews_routes
 from locations.api import routes as locations_routes
 from notifications.api import routes as notifications_routes
+from review.api import routes as review_routes
 from studio.api import routes as studio_routes
 from studio.api.views import MeView, TokenView
 
 router = DefaultRouter(trailing_slash=True)
-for app_routes in (studio_routes, notifications_routes, locations_routes, bookings_routes, crews_routes):
+for app_routes in (
+    studio_routes,
+    review_routes,
+    notifications_routes,
+    locations_routes,
+    bookings_routes,
+    crews_routes,
+):
     app_routes.register(router)
 
 #: Views outside the router; each declares its scope like the viewsets do.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "studio",
+    "review",
     "notifications",
     "locations",
     "bookings",
@@ -308,8 +309,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "studio.models.Organization.Kind",
         "ProductionStatusEnum": "studio.models.Production.Status",
-        "ReviewSubmissionKindEnum": "studio.models_review.ReviewSubmission.Kind",
-        "ReviewStageEnum": "studio.models_review.ReviewSubmission.Stage",
+        "ReviewSubmissionKindEnum": "review.models.ReviewSubmission.Kind",
+        "ReviewStageEnum": "review.models.ReviewSubmission.Stage",
         "BaseKindEnum": "locations.models.Base.Kind",
         "SetKindEnum": "locations.models.Set.Kind",
         "PlaceKindEnum": "locations.models.Place.Kind",

@@ -16,7 +16,7 @@ from bookings.models import Booking
 from crews.models import Call, ShootDay
 from locations.models import Set
 from locations.travel import travel_matrix
-from studio.review.selectors import production_passed_preliminary
+from review.selectors import production_passed_preliminary
 
 MAX_DAY_HOURS = 16
 MIN_REST_HOURS = 10

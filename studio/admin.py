@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from config.exceptions import DomainError
 from studio.admin_scoping import OrganizationScopedAdmin
 from studio.models import Membership, Organization, Production
-from studio.review import admin as review_admin  # noqa: F401  (the review centre's admin registers itself)
 from studio.services import PRODUCTION_FIELDS, production_create, production_update
 
 

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class StudioConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "studio"
-    verbose_name = _("Companies, productions and review")
+    verbose_name = _("Companies and productions")

@@ -124,7 +124,7 @@ class Production(models.Model):
     planned_start = models.DateField(_("planned shoot start"), null=True, blank=True)
     planned_end = models.DateField(_("planned shoot end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DEVELOPMENT)
-    # Derived from studio.review.tiers (TierRule rows); never set by hand.
+    # Derived from review.tiers (TierRule rows); never set by hand.
     tier = models.CharField(_("review tier"), max_length=10, choices=Tier.choices, blank=True)
     tier_flagged_at = models.DateTimeField(
         _("tier changed at"),
@@ -182,6 +182,3 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
-
-
-from studio import models_review  # noqa: E402, F401  (review models live in their own module)

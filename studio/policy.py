@@ -147,8 +147,9 @@ class PolicyPermission(permissions.BasePermission):
 
     def has_permission(self, request, view):
         action = getattr(view, "action", None) or request.method.lower()
-        policy = view.policy if view.policy is not None else _declared_policy(view)
-        reason = policy.refusal(Actor.of(request), action, reads=request.method in permissions.SAFE_METHODS)
+        reason = view.policy.refusal(
+            Actor.of(request), action, reads=request.method in permissions.SAFE_METHODS
+        )
         if reason is not None:
             self.message = reason
             return False
@@ -158,21 +159,3 @@ class PolicyPermission(permissions.BasePermission):
 def same_rule(rule: Rule, *actions: str) -> dict[str, Rule]:
     """``{action: rule}`` for several actions that follow one rule."""
     return dict.fromkeys(actions, rule)
-
-
-def _declared_policy(view) -> Policy:
-    # TEMPORARY: the review views still declare their rules as attributes; they get a policy module
-    # when review becomes its own app (issue 12), and this goes.
-    kinds = getattr(view, "organization_kinds", None)
-    rules = {}
-    for action, roles in getattr(view, "action_roles", {}).items():
-        rules[action] = Rule(roles=frozenset(roles))
-    for action, action_kinds in getattr(view, "action_kinds", {}).items():
-        rule = rules.get(action, Rule())
-        rules[action] = Rule(rule.roles, frozenset(action_kinds) if action_kinds is not None else ALL_KINDS)
-    return Policy(
-        type(view).__name__,
-        kinds=frozenset(kinds) if kinds is not None else ALL_KINDS,
-        write_roles=frozenset(getattr(view, "write_roles", PLAN_ROLES)),
-        rules=rules,
-    )

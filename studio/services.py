@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
 from notifications.services import event_record
+from review.tiers import production_tier_refresh
 from studio.models import Organization, Production
-from studio.review.tiers import production_tier_refresh
 from studio.workflow import PRODUCTIONS
 
 PRODUCTION_FIELDS = (

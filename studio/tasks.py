@@ -19,6 +19,3 @@ def schedule_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         IDEMPOTENCY_PURGE_EVERY_SECONDS, idempotency_purge_task.s(), name="studio.idempotency_purge"
     )
-
-
-from studio.review import tasks as review_tasks  # noqa: E402, F401  (review registers its periodic tasks)

@@ -44,8 +44,9 @@ def _tier_rules_after_flush(sender, **kwargs):
     content types and permissions): bring back the data migration's tier rules with them, so that the
     tests after it do not depend on running before every transactional test (pytest-django runs those
     last in a process, but pytest-xdist hands each worker whole files in turn)."""
-    if sender.label == "studio" and "apps" not in kwargs:  # a flush (migrate runs the migration itself)
-        importlib.import_module("studio.migrations.0003_seed_tier_rules").seed(django_apps, None)
+    if sender.label == "review" and "apps" not in kwargs:  # a flush (migrate runs the migration itself)
+        seeding = importlib.import_module("studio.migrations.0003_seed_tier_rules")
+        seeding.seed_rules(django_apps.get_model("review", "TierRule"))
 
 
 #: The longest files (the booking races take minutes), first under pytest-xdist: one

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "events.md"
-APPS = ("bookings", "crews", "studio", "notifications", "locations", "config")
+APPS = ("bookings", "crews", "studio", "review", "notifications", "locations", "config")
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
 

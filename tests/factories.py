@@ -221,13 +221,13 @@ import hashlib as _hashlib  # noqa: E402
 
 from django.core.files.base import ContentFile  # noqa: E402
 
-from studio.models_review import Finding, ReviewSubmission, SubmissionDocument  # noqa: E402
+from review.models import Finding, ReviewSubmission, SubmissionDocument  # noqa: E402
 
 PDF_BYTES = b"%PDF-1.4\n% demo dossier\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 class ReviewSubmissionFactory(factory.django.DjangoModelFactory):
-    """A draft submission; walk it through the workflow with ``studio.review.services``."""
+    """A draft submission; walk it through the workflow with ``review.services``."""
 
     class Meta:
         model = ReviewSubmission

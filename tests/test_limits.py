@@ -29,8 +29,8 @@ from locations.models import Set, SetPhoto
 from notifications import conf as notifications_conf
 from notifications import tasks
 from notifications.models import Delivery
+from review.models import ReviewSubmission, SubmissionDocument
 from studio.models import Membership
-from studio.models_review import ReviewSubmission, SubmissionDocument
 from tests.conftest import RequestClock, request_clock
 from tests.crews.factories import ShootDayFactory
 from tests.factories import (

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from config.settings import _xdist_redis_url
-from studio.models_review import TierRule
+from review.models import TierRule
 
 
 @pytest.fixture

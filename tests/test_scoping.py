@@ -82,7 +82,6 @@ from locations.api.views import SetViewSet
 from locations.models import Set
 from studio.api.views import ProductionViewSet
 from studio.models import Membership, Organization, Production
-from studio.policy import _declared_policy
 from studio.tenancy import Scope
 from tests.factories import MembershipFactory, OrganizationFactory, token_for
 
@@ -246,16 +245,12 @@ def _actions(viewset):
     return found
 
 
-def _policy(viewset):
-    return viewset.policy if viewset.policy is not None else _declared_policy(viewset)
-
-
 def _allowed_kinds(viewset, action):
-    return {Organization.Kind(kind) for kind in _policy(viewset).rule(action, reads=False).kinds}
+    return {Organization.Kind(kind) for kind in viewset.policy.rule(action, reads=False).kinds}
 
 
 def _allowed_roles(viewset, action, method):
-    rule = _policy(viewset).rule(action, reads=method.upper() in permissions.SAFE_METHODS)
+    rule = viewset.policy.rule(action, reads=method.upper() in permissions.SAFE_METHODS)
     return {Membership.Role(role) for role in rule.roles}
 
 

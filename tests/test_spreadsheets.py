@@ -79,7 +79,7 @@ def test_numbers_and_plain_text_are_left_alone(value):
 def test_every_export_is_known_here():
     root = Path(settings.BASE_DIR)
     found = set()
-    for app in ("config", "studio", "locations", "bookings", "crews", "notifications"):
+    for app in ("config", "studio", "review", "locations", "bookings", "crews", "notifications"):
         for path in (root / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue

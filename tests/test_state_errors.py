@@ -13,10 +13,10 @@ from bookings.errors import BOOKING_ACTIONS, InvalidTransition
 from bookings.models import Booking
 from bookings.workflow import BOOKINGS
 from config.workflow import Transition
-from studio.models_review import ReviewSubmission
-from studio.review.errors import REVIEW_ACTIONS
-from studio.review.errors import InvalidTransition as ReviewInvalidTransition
-from studio.review.services import _require_stage
+from review.errors import REVIEW_ACTIONS
+from review.errors import InvalidTransition as ReviewInvalidTransition
+from review.models import ReviewSubmission
+from review.services import _require_stage
 
 BOOKING_VERBS = {
     "confirm": ("确认", "be confirmed"),

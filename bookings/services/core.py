@@ -218,7 +218,7 @@ def review_gate(production, base) -> None:
     """Bases that require it accept confirmed bookings only for productions past preliminary review."""
     if not getattr(base, "requires_preliminary_review", False):
         return
-    from studio.review.selectors import production_passed_preliminary
+    from review.selectors import production_passed_preliminary
 
     if not production_passed_preliminary(production):
         raise ConflictError(

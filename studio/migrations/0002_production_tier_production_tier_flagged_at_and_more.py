@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import studio.models_review
+import review.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('doc_type', models.CharField(choices=[('script', 'script'), ('outline', 'outline'), ('synopsis', 'synopsis'), ('cost_allocation_report', 'cost-allocation report'), ('actor_fee_pledge', 'actor-fee pledge'), ('rights_proof', 'proof of rights'), ('licence', 'production licence')], max_length=30, verbose_name='document type')),
-                ('file', models.FileField(max_length=255, upload_to=studio.models_review.document_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=review.models.document_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='original file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),

@@ -11,8 +11,9 @@ RULES = [
 ]
 
 
-def seed(apps, schema_editor):
-    TierRule = apps.get_model("studio", "TierRule")
+def seed_rules(TierRule) -> None:
+    """Create the rules of ``RULES`` that are missing (the model is the historical one, or today's
+    ``review.TierRule`` for the tests' re-seed after a flush)."""
     for effective_from, key_min, ordinary_min, source in RULES:
         TierRule.objects.get_or_create(
             effective_from=effective_from,
@@ -23,6 +24,10 @@ def seed(apps, schema_editor):
                 "source": source,
             },
         )
+
+
+def seed(apps, schema_editor):
+    seed_rules(apps.get_model("studio", "TierRule"))
 
 
 def unseed(apps, schema_editor):

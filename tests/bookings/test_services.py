@@ -264,7 +264,7 @@ def test_reminder_is_sent_once_a_day_ahead(world):
 
 
 def test_a_base_requiring_preliminary_review_confirms_only_productions_past_it(world):
-    from studio.models_review import ReviewSubmission
+    from review.models import ReviewSubmission
     from tests.factories import ReviewSubmissionFactory
 
     type(world.base).objects.filter(pk=world.base.pk).update(requires_preliminary_review=True)

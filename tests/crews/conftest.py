@@ -2,8 +2,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from review.models import ReviewSubmission
 from studio.models import Membership
-from studio.models_review import ReviewSubmission
 from tests.crews.factories import CrewFactory, ShootDayFactory, local, shoot_date
 from tests.factories import MembershipFactory, ProductionFactory, ReviewSubmissionFactory
 

@@ -63,7 +63,7 @@ def test_shoot_day_endpoints_use_constant_queries(plan, api, endpoint):
         from tests.factories import ReviewSubmissionFactory
 
         production = ProductionFactory(company=company)
-        from studio.models_review import ReviewSubmission
+        from review.models import ReviewSubmission
 
         ReviewSubmissionFactory(production=production, stage=ReviewSubmission.Stage.CONTENT_AUDIT)
         day = ShootDayFactory(crew=CrewFactory(production=production), date=plan.date)

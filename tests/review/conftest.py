@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from review import conf, services
+from review.models import ReviewSubmission, SubmissionEpisode, TierRule
+from review.tiers import tier_classify
 from studio.models import Membership, Organization, Production
-from studio.models_review import ReviewSubmission, SubmissionEpisode
-from studio.review import conf, services
-from studio.review.tiers import tier_classify
 from tests.factories import (
     CompanyFactory,
     MembershipFactory,
@@ -99,10 +99,8 @@ def _member(organization, role, username=None):
 
 def ensure_tier_rules() -> None:
     """The data migration's rules (a transactional test's flush removes them for the tests after it)."""
-    from django.apps import apps
-
     seed_migration = importlib.import_module("studio.migrations.0003_seed_tier_rules")
-    seed_migration.seed(apps, None)
+    seed_migration.seed_rules(TierRule)
 
 
 @pytest.fixture

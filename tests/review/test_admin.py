@@ -4,15 +4,15 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from studio.models_review import ReviewSubmission, SubmissionHistory
-from studio.review import services
+from review import services
+from review.models import ReviewSubmission, SubmissionHistory
 from tests.factories import ProductionFactory, ReviewCentreFactory
 from tests.review.conftest import FINDING
 
 pytestmark = pytest.mark.django_db
 
 Stage = ReviewSubmission.Stage
-CHANGELIST = "/admin/studio/reviewsubmission/"
+CHANGELIST = "/admin/review/reviewsubmission/"
 
 
 @pytest.fixture

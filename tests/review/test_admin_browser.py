@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from studio.models_review import Finding, ReviewSubmission, SubmissionHistory
+from review.models import Finding, ReviewSubmission, SubmissionHistory
 from tests.conftest import IN_CI
 from tests.factories import PASSWORD
 
@@ -81,7 +81,7 @@ def test_reviewer_takes_a_submission_through_the_admin(world, live_server, brows
         ),
     )
 
-    browser.get(f"{live_server.url}/admin/login/?next=/admin/studio/reviewsubmission/")
+    browser.get(f"{live_server.url}/admin/login/?next=/admin/review/reviewsubmission/")
     browser.find_element(By.NAME, "username").send_keys("reviewer1")
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()

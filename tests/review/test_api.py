@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from studio.models_review import ReviewSubmission, SubmissionDocument, SubmissionHistory
-from studio.review import conf, services
+from review import conf, services
+from review.models import ReviewSubmission, SubmissionDocument, SubmissionHistory
 from tests.clock import pin_now
 from tests.factories import PDF_BYTES, MembershipFactory, OperatorFactory, ProductionFactory
 from tests.review.conftest import FINDING
@@ -80,8 +80,8 @@ def test_uploads_outside_the_allow_list_are_400(world, company_api, name, conten
     assert not SubmissionDocument.objects.exists()
 
 
-def test_upload_over_the_size_limit_is_400(world, company_api, monkeypatch):
-    monkeypatch.setattr(conf, "DOCUMENT_MAX_BYTES", 1024 * 1024)
+def test_upload_over_the_size_limit_is_400(world, company_api, settings):
+    settings.REVIEW_DOCUMENT_MAX_BYTES = 1024 * 1024
     draft = create_draft(company_api, world)
     big = PDF_BYTES + b"0" * (1024 * 1024)
     response = company_api.post(
@@ -246,7 +246,7 @@ def test_turnaround_report(world, api):
 
 
 def test_percentiles_interpolate_like_postgresql():
-    from studio.review.reports import percentile
+    from review.reports import percentile
 
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.5) == 5.5
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9.1

@@ -3,8 +3,8 @@ from datetime import date
 import chinese_calendar
 import pytest
 
-from studio.models_review import HolidayOverride
-from studio.review.calendar import WorkingDayCalendar
+from review.calendar import WorkingDayCalendar
+from review.models import HolidayOverride
 from tests.factories import ReviewCentreFactory
 
 NATIONAL = WorkingDayCalendar({})

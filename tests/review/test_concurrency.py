@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from config.exceptions import ConflictError
-from studio.models_review import FilingCounter, ReviewSubmission, SubmissionHistory
-from studio.review import services
+from review import services
+from review.models import FilingCounter, ReviewSubmission, SubmissionHistory
 from tests.conftest import require_postgresql
 from tests.factories import ProductionFactory
 from tests.review.conftest import FINDING

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import Delivery, Event
-from studio.models_review import ReviewSubmission
-from studio.review.services import submissions_notify_overdue
-from studio.review.tasks import notify_overdue
+from review.models import ReviewSubmission
+from review.services import submissions_notify_overdue
+from review.tasks import notify_overdue
 from tests.factories import ProductionFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_a_submission_that_becomes_overdue_later_the_same_day_is_reported_alone(
 
 
 def test_leaving_the_stage_resets_the_notice(world):
-    from studio.review import services
+    from review import services
 
     late = make_overdue(world)
     notify_overdue()

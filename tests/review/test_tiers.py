@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from review.models import TierRule
+from review.tiers import tier_classify, tiers_reclassify_all
 from studio.models import Production
-from studio.models_review import TierRule
-from studio.review.tiers import tier_classify, tiers_reclassify_all
 from studio.services import production_create, production_update
 from tests.factories import CompanyFactory, MembershipFactory, ProductionFactory
 

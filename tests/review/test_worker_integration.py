@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from notifications.models import Delivery, Event
 from notifications.webhooks import signature_verify
+from review.models import ReviewSubmission
+from review.tasks import notify_overdue
 from studio.models import Membership
-from studio.models_review import ReviewSubmission
-from studio.review.tasks import notify_overdue
 from tests.factories import WebhookEndpointFactory
 from tests.notifications.receiver import Receiver
 from tests.notifications.test_worker_integration import (  # noqa: F401 - the shared fixture
@@ -62,7 +62,7 @@ def test_returning_a_submission_delivers_one_email_and_one_signed_webhook_with_t
         .values_list("user__email", flat=True)
     ) == [world.coordinator.email]
     submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
-    from studio.review import services
+    from review import services
 
     services.finding_add(submission=submission, by=world.reviewer, text="内部：请主任复核", internal=True)
     services.submission_return(submission=submission, by=world.reviewer, comment="请修改", findings=[FINDING])

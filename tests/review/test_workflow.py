@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.exceptions import ConflictError, DomainError, ForbiddenError
 from notifications.models import Event
-from studio.models_review import Finding, ReviewSubmission, SubmissionHistory
-from studio.review import services
+from review import services
+from review.models import Finding, ReviewSubmission, SubmissionHistory
 from tests.review.conftest import FINDING
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +239,7 @@ def test_finding_timecode_and_episode_are_checked(world):
 
 
 def test_gate_production_passed_preliminary(world):
-    from studio.review.selectors import production_passed_preliminary
+    from review.selectors import production_passed_preliminary
 
     submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
     assert not production_passed_preliminary(world.production)

@@ -14,7 +14,7 @@ from studio.demo import DEMO_PASSWORD
 #: ``studio.demo.demo_organizations(kind, scale=...)`` to find the organisations. Append your module:
 SEEDERS = [
     "studio.demo",
-    "studio.review.demo",
+    "review.demo",
     "locations.demo",
     "bookings.demo",
     "crews.demo",

@@ -2,7 +2,7 @@
 
 A reviewer sees only the submissions sent to their centre (``OrganizationScopedAdmin`` on ``centre``);
 a production-company user has no centre membership and so cannot open any of it. Workflow fields are
-read-only: every change goes through ``studio.review.services`` after a confirmation page, and a rule
+read-only: every change goes through ``review.services`` after a confirmation page, and a rule
 that refuses shows as an error message, never a 500.
 """
 
@@ -18,9 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
-from studio.admin_scoping import OrganizationScopedAdmin
-from studio.models import Organization
-from studio.models_review import (
+from review import services
+from review.models import (
     Finding,
     HolidayOverride,
     ReviewCentreProfile,
@@ -30,8 +29,9 @@ from studio.models_review import (
     SubmissionHistory,
     TierRule,
 )
-from studio.review import services
-from studio.review.reports import turnaround_report
+from review.reports import turnaround_report
+from studio.admin_scoping import OrganizationScopedAdmin
+from studio.models import Organization
 from studio.tenancy import MANAGE_ROLES, REVIEW_ROLES
 
 Stage = ReviewSubmission.Stage
@@ -96,7 +96,7 @@ class DocumentInline(ReadOnlyInline):
 
     @admin.display(description=_("file"))
     def download(self, document):
-        url = reverse("admin:studio_reviewsubmission_document", args=[document.submission_id, document.pk])
+        url = reverse("admin:review_reviewsubmission_document", args=[document.submission_id, document.pk])
         return format_html('<a href="{}">{}</a>', url, document.original_name)
 
 
@@ -232,8 +232,8 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
     admin_organization_kinds = CENTRE_KINDS
     admin_roles = REVIEW_ROLES
     admin_write_roles = REVIEW_ROLES
-    change_form_template = "admin/studio/reviewsubmission/change_form.html"
-    change_list_template = "admin/studio/reviewsubmission/change_list.html"
+    change_form_template = "admin/review/reviewsubmission/change_form.html"
+    change_list_template = "admin/review/reviewsubmission/change_list.html"
     list_display = [
         "id",
         "title",
@@ -343,17 +343,17 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
             path(
                 "<int:object_id>/workflow/<str:step>/",
                 self.admin_site.admin_view(self.workflow_view),
-                name="studio_reviewsubmission_workflow",
+                name="review_reviewsubmission_workflow",
             ),
             path(
                 "<int:object_id>/documents/<int:document_id>/",
                 self.admin_site.admin_view(self.document_view),
-                name="studio_reviewsubmission_document",
+                name="review_reviewsubmission_document",
             ),
             path(
                 "turnaround/",
                 self.admin_site.admin_view(self.turnaround_view),
-                name="studio_reviewsubmission_turnaround",
+                name="review_reviewsubmission_turnaround",
             ),
         ]
         return custom + super().get_urls()
@@ -397,7 +397,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "media": self.media + form.media,
         }
-        return TemplateResponse(request, "admin/studio/reviewsubmission/confirm.html", context)
+        return TemplateResponse(request, "admin/review/reviewsubmission/confirm.html", context)
 
     def workflow_view(self, request, object_id, step):
         if step not in WORKFLOW:
@@ -406,7 +406,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
         if not self.has_change_permission(request, submission):
             raise PermissionDenied
         form_class = WORKFLOW[step][1]
-        change_url = reverse("admin:studio_reviewsubmission_change", args=[submission.pk])
+        change_url = reverse("admin:review_reviewsubmission_change", args=[submission.pk])
         if request.method == "POST":
             form = form_class(request.POST)
             if form.is_valid():
@@ -462,7 +462,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
                 {
                     "step": step,
                     "label": spec[0],
-                    "url": reverse("admin:studio_reviewsubmission_workflow", args=[submission.pk, step]),
+                    "url": reverse("admin:review_reviewsubmission_workflow", args=[submission.pk, step]),
                 }
                 for step, spec in WORKFLOW.items()
                 if submission.stage in spec[3]
@@ -498,7 +498,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
             "since": since,
             "until": today,
         }
-        return TemplateResponse(request, "admin/studio/reviewsubmission/turnaround.html", context)
+        return TemplateResponse(request, "admin/review/reviewsubmission/turnaround.html", context)
 
 
 class CentreSettingsAdmin(OrganizationScopedAdmin):

@@ -5,8 +5,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from review.models import ReviewSubmission, SubmissionHistory
 from studio.models import Organization
-from studio.models_review import ReviewSubmission, SubmissionHistory
 
 REPORTED_STAGES = ReviewSubmission.CENTRE_STAGES
 

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from studio.models_review import ReviewSubmission, SubmissionDocument, SubmissionEpisode
-from studio.review import conf
-from studio.review.errors import DocumentRejected, InvalidTransition
-from studio.review.permissions import require_company_member
+from review import conf
+from review.errors import DocumentRejected, InvalidTransition
+from review.models import ReviewSubmission, SubmissionDocument, SubmissionEpisode
+from review.permissions import require_company_member
 
 CHUNK = 64 * 1024
 
@@ -19,11 +19,12 @@ def document_check(*, upload: UploadedFile) -> tuple[str, str, int]:
     """Validate an upload; return ``(content_type, sha256, size)`` or raise ``DocumentRejected``."""
     name = upload.name or ""
     suffix = PurePosixPath(name).suffix.lower()
-    allowed = conf.DOCUMENT_TYPES.get(suffix)
+    types = conf.document_types()
+    allowed = types.get(suffix)
     if allowed is None:
         raise DocumentRejected(
             _("Files of type “%(suffix)s” are not accepted. Allowed: %(allowed)s.")
-            % {"suffix": suffix or "?", "allowed": ", ".join(sorted(conf.DOCUMENT_TYPES))},
+            % {"suffix": suffix or "?", "allowed": ", ".join(sorted(types))},
             fields={"file": [_("File type not allowed.")]},
         )
     content_types, magics = allowed
@@ -36,8 +37,9 @@ def document_check(*, upload: UploadedFile) -> tuple[str, str, int]:
         )
     if upload.size is None or upload.size == 0:
         raise DocumentRejected(_("The file is empty."), fields={"file": [_("The file is empty.")]})
-    if upload.size > conf.DOCUMENT_MAX_BYTES:
-        limit_mb = conf.DOCUMENT_MAX_BYTES // (1024 * 1024)
+    max_bytes = conf.document_max_bytes()
+    if upload.size > max_bytes:
+        limit_mb = max_bytes // (1024 * 1024)
         raise DocumentRejected(
             _("The file is larger than %(limit)d MB.") % {"limit": limit_mb},
             fields={"file": [_("At most %(limit)d MB.") % {"limit": limit_mb}]},

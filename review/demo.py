@@ -18,11 +18,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from review import conf, services
+from review.models import HolidayOverride, ReviewCentreProfile, ReviewSubmission, SubmissionDocument
+from review.tiers import tier_classify, tiers_reclassify_all
 from studio.demo import DEMO_PASSWORD, demo_organizations
 from studio.models import Membership, Organization, Production
-from studio.models_review import HolidayOverride, ReviewCentreProfile, ReviewSubmission, SubmissionDocument
-from studio.review import conf, services
-from studio.review.tiers import tier_classify, tiers_reclassify_all
 
 Stage = ReviewSubmission.Stage
 K = Organization.Kind

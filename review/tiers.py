@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
 from notifications.services import event_record
+from review.models import TierRule
 from studio.models import Production
-from studio.models_review import TierRule
 
 
 def tier_rule_on(day: date) -> TierRule:

@@ -1,7 +1,7 @@
 """Script review models: tier rules, review centres' settings, submissions and what hangs off them.
 
-Registered in the studio app (imported at the bottom of ``studio.models``); the behaviour lives in
-``studio.review`` (services, selectors, calendar, tiers, admin, API).
+The tables keep the ``studio_`` names they were created with (``Meta.db_table``): the models moved here
+from the studio app without touching the database (``review/migrations/0001_initial.py``).
 """
 
 import uuid
@@ -42,6 +42,7 @@ class TierRule(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "studio_tierrule"
         verbose_name = _("tier rule")
         verbose_name_plural = _("tier rules")
         ordering = ["-effective_from"]
@@ -98,6 +99,7 @@ class ReviewCentreProfile(models.Model):
     )
 
     class Meta:
+        db_table = "studio_reviewcentreprofile"
         verbose_name = _("review centre settings")
         verbose_name_plural = _("review centre settings")
 
@@ -140,6 +142,7 @@ class HolidayOverride(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
 
     class Meta:
+        db_table = "studio_holidayoverride"
         verbose_name = _("holiday override")
         verbose_name_plural = _("holiday overrides")
         ordering = ["centre", "date"]
@@ -162,6 +165,7 @@ class FilingCounter(models.Model):
     last_number = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
+        db_table = "studio_filingcounter"
         verbose_name = _("filing counter")
         verbose_name_plural = _("filing counters")
         constraints = [models.UniqueConstraint(fields=["centre", "year"], name="filingcounter_unique_year")]
@@ -255,6 +259,7 @@ class ReviewSubmission(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "studio_reviewsubmission"
         verbose_name = _("review submission")
         verbose_name_plural = _("review submissions")
         ordering = ["-created_at", "-id"]
@@ -320,6 +325,7 @@ class SubmissionDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
+        db_table = "studio_submissiondocument"
         verbose_name = _("submission document")
         verbose_name_plural = _("submission documents")
         ordering = ["submission", "doc_type", "id"]
@@ -339,6 +345,7 @@ class SubmissionEpisode(models.Model):
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), validators=[MinValueValidator(1)])
 
     class Meta:
+        db_table = "studio_submissionepisode"
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
         ordering = ["submission", "number"]
@@ -387,6 +394,7 @@ class SubmissionHistory(models.Model):
     )
 
     class Meta:
+        db_table = "studio_submissionhistory"
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
         ordering = ["submission", "at", "id"]
@@ -438,6 +446,7 @@ class Finding(models.Model):
     )
 
     class Meta:
+        db_table = "studio_finding"
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["submission", "episode", "timecode", "id"]

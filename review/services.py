@@ -21,8 +21,11 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
 from notifications.services import event_record
-from studio.models import Organization, Production
-from studio.models_review import (
+from review import conf
+from review.calendar import WorkingDayCalendar
+from review.documents import document_store
+from review.errors import REVIEW_ACTIONS, IncompleteDossier, InvalidTransition, NotReviewer
+from review.models import (
     FilingCounter,
     Finding,
     ReviewCentreProfile,
@@ -31,12 +34,9 @@ from studio.models_review import (
     SubmissionEpisode,
     SubmissionHistory,
 )
-from studio.review import conf
-from studio.review.calendar import WorkingDayCalendar
-from studio.review.documents import document_store
-from studio.review.errors import REVIEW_ACTIONS, IncompleteDossier, InvalidTransition, NotReviewer
-from studio.review.permissions import centre_leads, is_centre_lead, require_company_member, require_reviewer
-from studio.review.tiers import tier_classify
+from review.permissions import centre_leads, is_centre_lead, require_company_member, require_reviewer
+from review.tiers import tier_classify
+from studio.models import Organization, Production
 
 Stage = ReviewSubmission.Stage
 Decision = SubmissionHistory.Decision

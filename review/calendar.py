@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from studio.models_review import HolidayOverride
+from review.models import HolidayOverride
 
 
 @dataclass(frozen=True)

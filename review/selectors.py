@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from review.models import Finding, ReviewSubmission, SubmissionHistory
 from studio.models import Organization, Production
-from studio.models_review import Finding, ReviewSubmission, SubmissionHistory
 
 Stage = ReviewSubmission.Stage
 

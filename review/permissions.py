@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from review.errors import NotReviewer, NotSubmitter
 from studio.models import Membership, Organization
-from studio.review.errors import NotReviewer, NotSubmitter
 from studio.tenancy import MANAGE_ROLES, PLAN_ROLES, REVIEW_ROLES
 
 

@@ -433,3 +433,25 @@ def test_the_filter_probe_reports_an_unscoped_filter(monkeypatch):
     case = next(case for case in ID_PARAMETERS if case[0].basename == "crew-member" and case[1] == "crew")
     with pytest.raises(AssertionError, match="answers differently from a missing one"):
         test_a_foreign_id_in_a_filter_answers_like_a_missing_one(case)
+
+
+def test_a_filter_over_a_model_with_no_registered_scope_fails_loudly(monkeypatch):
+    """Nobody can add an unscoped filter later: the request fails, and ``manage.py check`` says why."""
+    from config import scoping
+    from crews.models import Crew
+
+    monkeypatch.delitem(scoping._registry, Crew)
+    errors = scoping.check_api_filters()
+    assert {error.id for error in errors} == {"scoping.E001"}
+    assert {error.msg for error in errors} == {
+        "/crew-members/?crew= names crews.Crew, which has no registered scope.",
+        "/shoot-days/?crew= names crews.Crew, which has no registered scope.",
+    }
+    case = next(case for case in ID_PARAMETERS if case[0].basename == "crew-member" and case[1] == "person")
+    actors = Actors(case[0].viewset)
+    client = actors.client(
+        actors.organization("requester", Organization.Kind.PRODUCTION_COMPANY), "list", "get"
+    )
+    client.raise_request_exception = True
+    with pytest.raises(scoping.Unscoped, match="crews.Crew"):
+        client.get(reverse("crew-member-list"))

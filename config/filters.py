@@ -43,13 +43,16 @@ def model_choice_filters(viewset) -> list[tuple[str, type]]:
         issubclass(backend, django_filters.DjangoFilterBackend) for backend in viewset.filter_backends
     ):
         return []
-    model = getattr(getattr(viewset, "filterset_class", None), "_meta", None)
-    model = getattr(model, "model", None) or getattr(
-        getattr(getattr(viewset, "serializer_class", None), "Meta", None), "model", None
-    )
+    view = viewset(action="list", format_kwarg=None)
+    model = getattr(getattr(getattr(viewset, "filterset_class", None), "_meta", None), "model", None)
+    if model is None:  # filterset_fields: the model the list renders
+        try:
+            model = getattr(getattr(view.get_serializer_class(), "Meta", None), "model", None)
+        except AssertionError:  # no serializer: nothing listed to filter
+            return []
     if model is None:
         return []
-    filterset_class = DjangoFilterBackend().get_filterset_class(viewset(), model._default_manager.all())
+    filterset_class = DjangoFilterBackend().get_filterset_class(view, model._default_manager.all())
     if filterset_class is None:
         return []
     found = []

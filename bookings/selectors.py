@@ -9,7 +9,7 @@ from bookings import conf
 from bookings.models import Booking, BookingFeed, WaitlistEntry
 from locations.models import Base, Set
 from locations.selectors import sets_visible_to
-from studio.models import Organization
+from studio.models import Organization, Production
 
 
 def bookings_visible_to(*, organization: Organization) -> QuerySet[Booking]:
@@ -24,6 +24,23 @@ def bookings_visible_to(*, organization: Organization) -> QuerySet[Booking]:
 
 def waitlist_entries_visible_to(*, organization: Organization) -> QuerySet[WaitlistEntry]:
     return WaitlistEntry.objects.filter(company=organization).select_related("set__base", "production")
+
+
+def productions_of_bookings(*, organization: Organization) -> QuerySet[Production]:
+    """The productions of the bookings the organisation sees (an operator's guests' productions)."""
+    return Production.objects.filter(
+        pk__in=bookings_visible_to(organization=organization).values("production")
+    )
+
+
+def sets_of_bookings(*, organization: Organization) -> QuerySet[Set]:
+    """The sets of the bookings the organisation sees, withdrawn ones included."""
+    return Set.objects.filter(pk__in=bookings_visible_to(organization=organization).values("set"))
+
+
+def bases_of_bookings(*, organization: Organization) -> QuerySet[Base]:
+    """The bases of the bookings the organisation sees, withdrawn ones included."""
+    return Base.objects.filter(pk__in=bookings_visible_to(organization=organization).values("set__base"))
 
 
 def bookable_sets(*, organization: Organization) -> QuerySet[Set]:

@@ -3,6 +3,11 @@
 Every date and datetime filter parameter (declared or generated from ``filterset_fields``) takes only
 dates in ``config.dates``' range: an out-of-range value is a 400 naming the parameter.
 
+Every parameter that names an object (a ``ModelChoiceFilter`` or ``ModelMultipleChoiceFilter``, declared
+or generated from ``filterset_fields``) accepts only what the acting organisation may see
+(``config.scoping``): another organisation's id is the same 400 "Select a valid choice" naming the
+parameter as an id that does not exist. A filter over a model with no registered scope fails loudly.
+
 ``?ordering=`` with a field the view does not offer is a 400 naming the allowed fields: DRF's own
 filter drops unknown fields silently, so a typo returned a differently ordered page without a word.
 """
@@ -10,9 +15,11 @@ filter drops unknown fields silently, so a typo returned a differently ordered p
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
+from django_filters.utils import get_model_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
+from config import scoping
 from config.dates import validate_in_range
 
 
@@ -20,10 +27,43 @@ class DjangoFilterBackend(django_filters.DjangoFilterBackend):
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
+            organization = getattr(request, "organization", None)
             for field in filterset.form.fields.values():
                 if isinstance(field, forms.DateField | forms.DateTimeField):
                     field.validators.append(validate_in_range)
+                elif isinstance(field, forms.ModelChoiceField):  # the multiple-choice field is one too
+                    organizations = [organization] if organization is not None else []
+                    field.queryset = scoping.narrow(field.queryset, organizations)
         return filterset
+
+
+def model_choice_filters(viewset) -> list[tuple[str, type]]:
+    """``(parameter, model)`` for each filter of ``viewset``'s list that names an object of ``model``."""
+    if not any(
+        issubclass(backend, django_filters.DjangoFilterBackend) for backend in viewset.filter_backends
+    ):
+        return []
+    view = viewset(action="list", format_kwarg=None)
+    model = getattr(getattr(getattr(viewset, "filterset_class", None), "_meta", None), "model", None)
+    if model is None:  # filterset_fields: the model the list renders
+        try:
+            model = getattr(getattr(view.get_serializer_class(), "Meta", None), "model", None)
+        except AssertionError:  # no serializer: nothing listed to filter
+            return []
+    if model is None:
+        return []
+    filterset_class = DjangoFilterBackend().get_filterset_class(view, model._default_manager.all())
+    if filterset_class is None:
+        return []
+    found = []
+    for name, filter_ in filterset_class.base_filters.items():
+        if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
+            queryset = filter_.queryset
+            target = getattr(queryset, "model", None)
+            if target is None:  # a callable queryset: the model is the relation's
+                target = get_model_field(filterset_class._meta.model, filter_.field_name).related_model
+            found.append((name, target))
+    return found
 
 
 class OrderingFilter(filters.OrderingFilter):

@@ -1,4 +1,8 @@
-"""Admin for a company's roster, crews, scenes, shoot days and call sheets, scoped like the API."""
+"""Admin for a company's roster, crews, scenes, shoot days and call sheets, scoped like the API.
+
+People, crews, scenes and shoot days are saved through the same services as the API; a refusal is a
+form error. The scene's cast picker offers the scene's company's people only.
+"""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import DomainError
 from crews import services
 from crews.models import Call, CallSheet, CallSheetRecipient, Crew, CrewMember, Person, Scene, ShootDay, Stop
-from studio.admin_scoping import OrganizationScopedAdmin
+from studio.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline
 from studio.models import Organization
 
 COMPANIES = frozenset({Organization.Kind.PRODUCTION_COMPANY})
@@ -25,15 +29,42 @@ class PersonAdmin(CompanyAdmin):
     readonly_fields = ["feed_token"]
     raw_id_fields = ["user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "company"] if obj is not None else readonly
 
-class CrewMemberInline(admin.TabularInline):
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in services.roster.PERSON_FIELDS
+            if name in form.cleaned_data and (not change or name in form.changed_data)
+        }
+        if change:
+            person = services.person_update(person=obj, by=request.user, **data)
+        else:
+            person = services.person_create(company=form.cleaned_data["company"], by=request.user, **data)
+        obj.pk = person.pk
+        obj.refresh_from_db()
+
+
+class CrewMemberInline(OrganizationScopedInline, admin.TabularInline):
+    """A crew's members, changed and removed through the roster services (added through the API)."""
+
     model = CrewMember
     extra = 0
-    raw_id_fields = ["person"]
     fields = ["person", "role", "starts_on", "ends_on", "day_rate"]
+    readonly_fields = ["person"]  # a member is one person's place on the crew: remove it to change who
+    saves_through_services = True
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def service_update(self, request, obj, form):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in self.fields}
+        return services.crew_member_update(member=obj, by=request.user, **changes)
+
+    def service_delete(self, request, obj):
+        services.crew_member_remove(member=obj, by=request.user)
 
 
 @admin.register(Crew)
@@ -45,6 +76,11 @@ class CrewAdmin(CompanyAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        if "name" in form.changed_data:
+            services.crew_update(crew=obj, name=form.cleaned_data["name"], by=request.user)
+        obj.refresh_from_db()
 
 
 @admin.register(Scene)
@@ -61,11 +97,24 @@ class SceneAdmin(CompanyAdmin):
     list_filter = ["status", "time_of_day", "setting"]
     search_fields = ["production__title", "description"]
     readonly_fields = ["production", "company", "status", "shot_on"]
-    filter_horizontal = ["cast"]
+    filter_horizontal = ["cast"]  # the scene's company's people only (studio.admin_scoping)
     actions = ["drop_scenes"]
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in (*services.scenes.SCENE_FIELDS, "cast")
+            if name in form.changed_data
+        }
+        services.scene_update(scene=obj, by=request.user, **data)
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # the cast was saved by scene_update, never by the form
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description=_("Drop the selected scenes"))
     def drop_scenes(self, request, queryset):
@@ -127,10 +176,7 @@ class ShootDayAdmin(CompanyAdmin):
             for field in form.changed_data
             if field in services.schedule.DAY_FIELDS
         }
-        try:
-            services.shoot_day_update(shoot_day=obj, by=request.user, **data)
-        except DomainError as exc:
-            self.message_user(request, str(exc.detail), messages.ERROR)
+        services.shoot_day_update(shoot_day=obj, by=request.user, **data)  # a refusal is a form error
 
     @admin.action(description=_("Publish the call sheet of the selected days"))
     def publish(self, request, queryset):

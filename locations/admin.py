@@ -7,7 +7,6 @@ bases, sets, places and travel times; bulk actions and the CSV import call the s
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from config.uploads import upload_check_size, upload_limit
 from locations import conf, services
 from locations.importing import set_catalogue_export, set_catalogue_import
 from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone
-from studio.admin_scoping import OrganizationScopedAdmin
+from studio.admin_scoping import AdminRefusal, OrganizationScopedAdmin, OrganizationScopedInline
 from studio.models import Organization
 
 OPERATOR_KINDS = frozenset({Organization.Kind.BASE_OPERATOR})
@@ -42,40 +41,36 @@ class OperatorAdmin(OrganizationScopedAdmin):
         return operators.filter(pk__in=self.admin_organization_ids(request, write=True))
 
 
-class ScopedInline:
-    """An inline whose rights follow the parent admin's organisation scoping, not Django's model perms."""
+class OpeningHoursInline(OrganizationScopedInline, admin.TabularInline):
+    """The base's weekly hours, saved as one table by ``base_update`` (like the API's ``opening_hours``)."""
 
-    def _allowed(self, request, obj, *, write):
-        if request.user.is_superuser:
-            return True
-        parent = self.admin_site._registry[self.parent_model]
-        if obj is None:
-            return bool(parent.admin_organization_ids(request, write=write))
-        return parent._owner_id(obj) in parent.admin_organization_ids(request, write=write)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj, write=False)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj, write=True)
-
-    def has_add_permission(self, request, obj=None):
-        return self._allowed(request, obj, write=True)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj, write=True)
-
-
-class OpeningHoursInline(ScopedInline, admin.TabularInline):
     model = OpeningHours
     extra = 0
     max_num = 7
+    saves_through_services = True
+
+    def save_formset_through_services(self, request, parent, formset, position):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not formset.has_changed():
+            return
+        rows = [
+            {name: form.cleaned_data[name] for name in ("weekday", "opens", "closes")}
+            for form in formset.forms
+            if form.cleaned_data
+            and not (formset.can_delete and formset._should_delete_form(form))
+            and (form in formset.initial_forms or form.has_changed())
+        ]
+        try:
+            services.base_update(base=parent, by=request.user, opening_hours=rows)
+        except DomainError as error:
+            raise AdminRefusal([(position, None, error)]) from error
 
 
-class SetInline(ScopedInline, admin.TabularInline):
+class SetInline(OrganizationScopedInline, admin.TabularInline):
     model = Set
     extra = 0
     show_change_link = True
+    can_delete = False  # a set is withdrawn (deactivated), never deleted: bookings refer to it
     fields = (
         "name",
         "kind",
@@ -86,42 +81,111 @@ class SetInline(ScopedInline, admin.TabularInline):
         "deposit",
         "is_active",
     )
+    saves_through_services = True
+
+    def service_create(self, request, parent, form):
+        set_ = services.set_create(
+            organization=parent.operator, base=parent, by=request.user, **_set_data(form, change=False)
+        )
+        return _set_active(set_, form, request)
+
+    def service_update(self, request, obj, form):
+        operator = parent_operator(obj)
+        set_ = services.set_update(
+            organization=operator, set_=obj, by=request.user, **_set_data(form, change=True)
+        )
+        return _set_active(set_, form, request)
 
 
-class BaseBlackoutInline(ScopedInline, admin.TabularInline):
+def parent_operator(set_: Set) -> Organization:
+    """The operator owning ``set_`` as stored (the form may have changed its base in memory)."""
+    return Set.objects.select_related("base__operator").get(pk=set_.pk).base.operator
+
+
+def _set_data(form, *, change: bool) -> dict:
+    return {
+        name: form.cleaned_data[name]
+        for name in services.SET_FIELDS
+        if name in form.cleaned_data and (not change or name in form.changed_data)
+    }
+
+
+def _set_active(set_: Set, form, request) -> Set:
+    active = form.cleaned_data.get("is_active")
+    if active is not None and active != set_.is_active:
+        services.sets_set_active(organization=set_.base.operator, sets=[set_], active=active, by=request.user)
+        set_.is_active = active
+    return set_
+
+
+class BlackoutInline(OrganizationScopedInline, admin.TabularInline):
     model = Blackout
-    fk_name = "base"
     extra = 0
     fields = ("starts_at", "ends_at", "reason")
+    saves_through_services = True
+
+    def _operator(self, parent):
+        return parent.operator if isinstance(parent, Base) else parent_operator(parent)
+
+    def service_create(self, request, parent, form):
+        return services.blackout_create(
+            organization=self._operator(parent),
+            by=request.user,
+            base=parent if self.fk_name == "base" else None,
+            set_=parent if self.fk_name == "set" else None,
+            **{name: form.cleaned_data[name] for name in self.fields},
+        )
+
+    def service_update(self, request, obj, form):
+        return services.blackout_update(
+            organization=self._operator(obj.base or obj.set),
+            blackout=obj,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data if name in self.fields},
+        )
+
+    def service_delete(self, request, obj):
+        services.blackout_delete(
+            organization=self._operator(obj.base or obj.set), blackout=obj, by=request.user
+        )
+
+
+class BaseBlackoutInline(BlackoutInline):
+    fk_name = "base"
     verbose_name_plural = gettext_lazy("whole-base blackouts")
 
 
-class SetBlackoutInline(ScopedInline, admin.TabularInline):
-    model = Blackout
+class SetBlackoutInline(BlackoutInline):
     fk_name = "set"
-    extra = 0
-    fields = ("starts_at", "ends_at", "reason")
 
 
-class SetPhotoForm(forms.ModelForm):
-    """The API's photo checks (size, pixel budget, format) for photos added in the admin."""
+class SetPhotoInline(OrganizationScopedInline, admin.TabularInline):
+    """Photos go through the API's checks (size, pixel budget, format, content type): ``set_photo_add``."""
 
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if isinstance(image, UploadedFile):
-            try:
-                services.set_photo_check(image)
-            except DomainError as exc:
-                raise forms.ValidationError(str(exc.detail)) from None
-        return image
-
-
-class SetPhotoInline(ScopedInline, admin.TabularInline):
     model = SetPhoto
-    form = SetPhotoForm
     extra = 0
     fields = ("image", "caption", "position", "width", "height")
     readonly_fields = ("width", "height")
+    saves_through_services = True
+
+    def service_create(self, request, parent, form):
+        return services.set_photo_add(
+            organization=parent_operator(parent),
+            set_=parent,
+            image=form.cleaned_data["image"],
+            by=request.user,
+            caption=form.cleaned_data.get("caption", ""),
+            position=form.cleaned_data.get("position"),
+        )
+
+    def service_update(self, request, obj, form):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in self.fields}
+        return services.set_photo_update(
+            organization=parent_operator(obj.set), photo=obj, by=request.user, **changes
+        )
+
+    def service_delete(self, request, obj):
+        services.set_photo_delete(organization=parent_operator(obj.set), photo=obj, by=request.user)
 
 
 @admin.register(Zone)
@@ -143,6 +207,29 @@ class BaseAdmin(OperatorAdmin):
         if db_field.name == "operator":
             kwargs["queryset"] = self.own_operators(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "operator"] if obj is not None else readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a base is withdrawn, never deleted (the API has no delete either)
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name]
+            for name in services.BASE_ADMIN_FIELDS
+            if name in form.cleaned_data and (not change or name in form.changed_data)
+        }
+        if change:
+            base = services.base_update(base=obj, by=request.user, **data)
+        else:
+            base = services.base_create(operator=form.cleaned_data["operator"], by=request.user, **data)
+        active = form.cleaned_data.get("is_active")
+        if active is not None and active != base.is_active:
+            services.base_set_active(base=base, active=active, by=request.user)
+        obj.pk = base.pk
+        obj.refresh_from_db()
 
     def _set_active(self, request, queryset, active: bool):
         for base in queryset:
@@ -204,6 +291,26 @@ class SetAdmin(OperatorAdmin):
         if db_field.name == "base":
             kwargs["queryset"] = self.own_bases(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a set is withdrawn (deactivated), never deleted: bookings refer to it
+
+    def save_model(self, request, obj, form, change):
+        data = _set_data(form, change=change)
+        if change:
+            set_ = services.set_update(
+                organization=parent_operator(obj),
+                set_=obj,
+                by=request.user,
+                base=form.cleaned_data.get("base") if "base" in form.changed_data else None,
+                **data,
+            )
+        else:
+            base = form.cleaned_data["base"]
+            set_ = services.set_create(organization=base.operator, base=base, by=request.user, **data)
+        _set_active(set_, form, request)
+        obj.pk = set_.pk
+        obj.refresh_from_db()
 
     def get_urls(self):
         return [

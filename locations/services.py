@@ -41,6 +41,8 @@ BASE_FIELDS = (
     "max_active_holds_per_company",
     "check_in_lead_minutes",
 )
+#: Booking rules an operator sets in the admin only (the API does not offer them yet).
+BASE_ADMIN_FIELDS = (*BASE_FIELDS, "requires_preliminary_review")
 RATE_FIELDS = ("hourly_rate", "day_rate", "day_length_hours", "overtime_rate_per_hour", "deposit")
 SET_FIELDS = (
     "name",
@@ -123,7 +125,7 @@ def _replace_opening_hours(base: Base, opening_hours: list[dict]) -> None:
 def base_create(*, operator: Organization, by, opening_hours: list[dict] | None = None, **data) -> Base:
     """Create a base (or a cluster of stand-alone locations) for a base operator."""
     _require_operator(operator)
-    base = Base(operator=operator, **{k: v for k, v in data.items() if k in BASE_FIELDS})
+    base = Base(operator=operator, **{k: v for k, v in data.items() if k in BASE_ADMIN_FIELDS})
     _validate(base)
     _save(base)
     if opening_hours is not None:
@@ -140,7 +142,7 @@ def base_update(*, base: Base, by, opening_hours: list[dict] | None = None, **da
     base = Base.objects.select_for_update().get(pk=base.pk)
     changed = []
     for name, value in data.items():
-        if name in BASE_FIELDS and getattr(base, name) != value:
+        if name in BASE_ADMIN_FIELDS and getattr(base, name) != value:
             setattr(base, name, value)
             changed.append(name)
     if changed:
@@ -323,6 +325,27 @@ def set_photo_add(
         position = SetPhoto.objects.filter(set=set_).count()
     photo = SetPhoto(set=set_, caption=caption, position=position)
     photo.image.save(image.name.rsplit("/", 1)[-1], image, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def set_photo_update(
+    *, organization: Organization, photo: SetPhoto, by, image=None, caption=None, position=None
+) -> SetPhoto:
+    """Change a photo's caption or position, or replace its image (checked like a new photo)."""
+    photo = SetPhoto.objects.select_for_update().select_related("set__base").get(pk=photo.pk)
+    _require_owner(organization, photo.set.base)
+    if caption is not None:
+        photo.caption = caption
+    if position is not None:
+        photo.position = position
+    if image is not None:
+        set_photo_check(image)
+        storage, old_name = photo.image.storage, photo.image.name
+        photo.image.save(image.name.rsplit("/", 1)[-1], image, save=False)
+        transaction.on_commit(lambda: storage.delete(old_name))
+    _validate(photo, exclude=["image"])
     photo.save()
     return photo
 

@@ -6,3 +6,12 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from config.scoping import register
+        from notifications import selectors
+        from notifications.models import Delivery, Event, WebhookEndpoint
+
+        register(Event, selectors.events_visible_to)
+        register(Delivery, selectors.deliveries_visible_to)
+        register(WebhookEndpoint, selectors.webhook_endpoints_of)

@@ -4,16 +4,19 @@ A staff member sees only the organisations they belong to and those organisation
 superusers see everything. Production writes go through the same services as the API.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from config.exceptions import DomainError
 from studio.admin_scoping import OrganizationScopedAdmin
 from studio.models import Membership, Organization, Production
 from studio.services import PRODUCTION_FIELDS, production_create, production_update
 
 
 class MembershipInline(admin.TabularInline):
-    """An organisation's members; editable by whoever may change the organisation."""
+    """An organisation's members; roles editable by whoever may change the organisation.
+
+    Only a superuser adds a member or changes whose membership a row is: naming a user account by id
+    would tell a member which ids exist, and the raw-id input would show another tenant's user's name.
+    """
 
     model = Membership
     extra = 0
@@ -30,8 +33,12 @@ class MembershipInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return self._parent_admin().has_change_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "user"]
+
     def has_add_permission(self, request, obj=None):
-        return self._parent_admin().has_change_permission(request, obj)
+        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         return self._parent_admin().has_change_permission(request, obj)
@@ -108,15 +115,12 @@ class ProductionAdmin(OrganizationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in PRODUCTION_FIELDS if name in form.cleaned_data}
-        try:
-            if change:
-                changed = {name: value for name, value in data.items() if name in form.changed_data}
-                saved = production_update(production=obj, by=request.user, **changed)
-            else:
-                saved = production_create(company=obj.company, by=request.user, **data)
-        except DomainError as exc:
-            # The form's constraint validation catches these first; a race can still get here.
-            self.message_user(request, str(exc.detail), messages.ERROR)
-            raise
+        # The form's constraint validation catches most refusals first; one that gets here (a race) is
+        # shown on the form by OrganizationScopedAdmin.
+        if change:
+            changed = {name: value for name, value in data.items() if name in form.changed_data}
+            saved = production_update(production=obj, by=request.user, **changed)
+        else:
+            saved = production_create(company=obj.company, by=request.user, **data)
         obj.pk = saved.pk
         obj.refresh_from_db()

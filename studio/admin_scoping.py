@@ -1,13 +1,32 @@
-"""Admin scoped like the API: a staff member sees and edits only their organisations' rows.
+"""Admin scoped like the API: a staff member sees, names and edits only their organisations' rows.
 
 Superusers see everything. Everyone else needs ``is_staff`` and an active membership in an
 organisation of one of ``admin_organization_kinds`` with a role in ``admin_roles``; what they see is
 filtered through ``organization_field`` (the lookup path from the model to its owning organisation).
 Django's per-model permissions are not used for members: the membership role decides.
+
+Every id a member's form or list can carry is resolved like the API's (``config.scoping``):
+
+- relation form fields (the admin's own and its inlines', raw-id inputs included) offer and accept only
+  what the edited object's organisation may see (on an add page: what the member's organisations may
+  see); the owner field itself offers only the member's own organisations;
+- relation list filters offer only related objects that occur in the rows the member sees.
+
+A service's refusal (``DomainError``) during a save rolls the whole change back and is shown on the
+form (or on the inline row that caused it), never as a 500.
 """
 
-from django.contrib import admin
+import copy
 
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db.models import Q
+
+from config import scoping
+from config.exceptions import DomainError
 from studio.models import Membership, Organization
 
 
@@ -20,6 +39,110 @@ def admin_memberships(user, *, kinds=None, roles=None):
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
     return memberships
+
+
+class ScopedForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id input that labels only an object its field may name (Django's looks up any id)."""
+
+    def __init__(self, rel, admin_site, attrs=None, using=None, *, queryset):
+        super().__init__(rel, admin_site, attrs, using)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        try:
+            self.queryset.get(**{self.rel.get_related_field().name: value})
+        except (ValueError, TypeError, ValidationError, ObjectDoesNotExist):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+def scope_relation_fields(fields: dict, organizations: list, *, owner_field: str | None = None) -> None:
+    """Narrow every relation field in ``fields`` (a form class's ``base_fields``) to what ``organizations``
+    may see; ``owner_field`` (the object's owning organisation) offers those organisations only."""
+    for name, field in list(fields.items()):
+        if not isinstance(field, forms.ModelChoiceField):  # the multiple-choice field is one too
+            continue
+        field = fields[name] = copy.deepcopy(field)  # a declared field is shared with the form class
+        queryset = field.queryset
+        if name == owner_field and queryset.model is Organization:
+            queryset = queryset.filter(pk__in=[organization.pk for organization in organizations])
+        field.queryset = scoping.narrow(queryset, organizations)
+        widget = getattr(field.widget, "widget", field.widget)  # inside the add/change-links wrapper
+        if isinstance(widget, ForeignKeyRawIdWidget) and not isinstance(widget, ManyToManyRawIdWidget):
+            scoped = ScopedForeignKeyRawIdWidget(
+                widget.rel, widget.admin_site, widget.attrs, widget.db, queryset=field.queryset
+            )
+            if widget is field.widget:
+                field.widget = scoped
+            else:
+                field.widget.widget = scoped
+
+
+def show_domain_error(form, error: DomainError) -> None:
+    """Put a service's refusal on ``form``: on the fields it names when the form has them, else on top."""
+    unplaced = not error.fields
+    for name, messages in error.fields.items():
+        if name in form.fields and not form.fields[name].disabled:
+            messages = messages if isinstance(messages, list | tuple) else [messages]
+            form.add_error(name, [str(message) for message in messages])
+        else:
+            unplaced = True
+    if unplaced:
+        form.add_error(None, str(error.detail))
+
+
+class AdminRefusal(Exception):
+    """A service refused part of an admin save: ``errors`` are ``(inline position, row, DomainError)``,
+    with ``(None, None, error)`` for the object's own form."""
+
+    def __init__(self, errors: list[tuple[int | None, int | None, DomainError]]):
+        self.errors = errors
+        super().__init__("; ".join(str(error.detail) for *_where, error in errors))
+
+    def form_class(self, form_class):
+        errors = [error for position, _row, error in self.errors if position is None]
+        if not errors:
+            return form_class
+
+        class Refused(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                for error in errors:
+                    show_domain_error(self, error)
+
+        Refused.__name__ = form_class.__name__
+        return Refused
+
+    def formset_class(self, formset_class, position: int):
+        errors = [(row, error) for where, row, error in self.errors if where == position]
+        if not errors:
+            return formset_class
+
+        class Refused(formset_class):
+            def full_clean(self):
+                super().full_clean()
+                for row, error in errors:
+                    if row is None or row >= len(self.forms):
+                        self._non_form_errors.append(str(error.detail))
+                    else:
+                        show_domain_error(self.forms[row], error)
+
+        Refused.__name__ = formset_class.__name__
+        return Refused
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """A relation's list filter offering only the related objects that occur in the rows the member may
+    see, and that the member's organisations may see (``config.scoping``)."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        limit = Q(pk__in=rows)
+        if not request.user.is_superuser:
+            organizations = model_admin.admin_organizations(request)
+            limit &= scoping.visible_q(field.related_model, organizations)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
 
 
 class OrganizationScopedAdmin(admin.ModelAdmin):
@@ -42,6 +165,16 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
                 )
             )
         return cache[key]
+
+    def admin_organizations(self, request, obj=None, *, write=False) -> list[Organization]:
+        """The organisations whose view a relation offers: the object's owner, else the member's own."""
+        ids = self.admin_organization_ids(request, write=write)
+        if write and not ids:
+            ids = self.admin_organization_ids(request)  # a read-only page still renders its fields
+        owner = self._owner_id(obj) if obj is not None and obj.pk is not None else None
+        if owner in ids:
+            ids = {owner}
+        return list(Organization.objects.filter(pk__in=ids).order_by("pk"))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -77,3 +210,136 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    # -- every id a form or a list filter carries is one the member may name -------------------------
+
+    def _scope_fields(self, request, fields, obj):
+        if not request.user.is_superuser:
+            organizations = self.admin_organizations(request, obj, write=True)
+            scope_relation_fields(fields, organizations, owner_field=self.organization_field.split("__")[0])
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        self._scope_fields(request, form.base_fields, obj)
+        refusal = request.__dict__.get("_admin_refusal")
+        return refusal.form_class(form) if refusal else form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        refusal = request.__dict__.get("_admin_refusal")
+        for position, (formset, inline) in enumerate(super().get_formsets_with_inlines(request, obj)):
+            if not request.user.is_superuser:
+                scope_relation_fields(
+                    formset.form.base_fields, self.admin_organizations(request, obj, write=True)
+                )
+            if refusal:
+                formset = refusal.formset_class(formset, position)
+            formset.admin_inline, formset.admin_inline_position = inline, position
+            yield formset, inline
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [self._scoped_list_filter(item) for item in filters]
+
+    def _scoped_list_filter(self, item):
+        if isinstance(item, str):
+            path, filter_class = item, None
+        elif isinstance(item, list | tuple):
+            path, filter_class = item
+        else:
+            return item  # a SimpleListFilter decides its own choices
+        if filter_class is not None and (
+            not issubclass(filter_class, admin.RelatedFieldListFilter)
+            or issubclass(filter_class, ScopedRelatedFieldListFilter)
+        ):
+            return item
+        try:
+            field = get_fields_from_path(self.model, path)[-1]
+        except FieldDoesNotExist:
+            return item
+        return (path, ScopedRelatedFieldListFilter) if field.is_relation else item
+
+    # -- a service's refusal is a form error ------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (AdminRefusal, DomainError) as exc:
+            if request.method != "POST" or "_admin_refusal" in request.__dict__:
+                raise
+            # the save's transaction is rolled back; the same request is shown again with the errors
+            request._admin_refusal = (
+                exc if isinstance(exc, AdminRefusal) else AdminRefusal([(None, None, exc)])
+            )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        inline = getattr(formset, "admin_inline", None)
+        if isinstance(inline, OrganizationScopedInline) and inline.saves_through_services:
+            inline.save_formset_through_services(
+                request, form.instance, formset, formset.admin_inline_position
+            )
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+class OrganizationScopedInline:
+    """An inline whose rights follow the parent admin's organisation scoping, not Django's model perms.
+
+    An inline that sets ``saves_through_services`` saves each row with ``service_create`` /
+    ``service_update`` / ``service_delete`` (or the whole table with ``save_formset_through_services``);
+    a ``DomainError`` they raise is shown on the row.
+    """
+
+    saves_through_services = False
+
+    def parent_admin(self) -> OrganizationScopedAdmin:
+        return self.admin_site._registry[self.parent_model]
+
+    def _allowed(self, request, obj, *, write):
+        if request.user.is_superuser:
+            return True
+        parent = self.parent_admin()
+        if obj is None:
+            return bool(parent.admin_organization_ids(request, write=write))
+        return parent._owner_id(obj) in parent.admin_organization_ids(request, write=write)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj, write=False)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj, write=True)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj, write=True)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj, write=True)
+
+    def service_create(self, request, parent, form):
+        raise NotImplementedError
+
+    def service_update(self, request, obj, form):
+        raise NotImplementedError
+
+    def service_delete(self, request, obj):
+        raise NotImplementedError
+
+    def save_formset_through_services(self, request, parent, formset, position: int) -> None:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        initial = set(formset.initial_forms)
+        for row, form in enumerate(formset.forms):
+            deleted = formset.can_delete and formset._should_delete_form(form)
+            try:
+                if form in initial:
+                    if deleted:
+                        self.service_delete(request, form.instance)
+                        formset.deleted_objects.append(form.instance)
+                    elif form.has_changed():
+                        saved = self.service_update(request, form.instance, form)
+                        formset.changed_objects.append((saved, form.changed_data))
+                elif form.has_changed() and not deleted:
+                    formset.new_objects.append(self.service_create(request, parent, form))
+            except DomainError as error:
+                raise AdminRefusal([(position, row, error)]) from error

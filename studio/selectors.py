@@ -1,5 +1,6 @@
 """Reads for the studio app, always scoped to the acting organisation."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from studio.models import Membership, Organization, Production
@@ -15,6 +16,15 @@ def memberships_for_user(*, user) -> QuerySet[Membership]:
         .select_related("organization")
         .order_by("organization__name")
     )
+
+
+def memberships_of(*, organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization)
+
+
+def members_of(*, organization: Organization) -> QuerySet:
+    """The user accounts of the organisation's members (active or not): the only users it may name."""
+    return get_user_model().objects.filter(memberships__organization=organization).distinct()
 
 
 def organizations_visible_to(*, organization: Organization) -> QuerySet[Organization]:

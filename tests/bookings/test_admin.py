@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from studio.models import Membership
-from tests.factories import BookingFactory, MembershipFactory, UserFactory
+from tests.factories import BaseFactory, BookingFactory, MembershipFactory, SetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,33 @@ def test_company_sees_its_own_bookings_only(client, world):
     client.force_login(_staff(world, world.company))
     listing = client.get(reverse("admin:bookings_booking_changelist"))
     assert {row.pk for row in listing.context["cl"].queryset} == {mine.pk}
+
+
+def _base_choices(listing) -> set[str]:
+    for spec in listing.context["cl"].filter_specs:
+        if getattr(spec, "field_path", None) == "set__base":
+            return {label for _pk, label in spec.lookup_choices}
+    return set()
+
+
+def test_the_base_filter_offers_the_operators_own_bases_only(client, world):
+    second = SetFactory(base=BaseFactory(operator=world.operator, name="平原二号基地"))
+    rival = SetFactory(base=BaseFactory(name="别家基地"))
+    BookingFactory(production=world.production, set=world.set)
+    BookingFactory(production=world.productions[1], set=second)
+    BookingFactory(production=world.productions[2], set=rival)
+    client.force_login(_staff(world, world.operator))
+    listing = client.get(reverse("admin:bookings_booking_changelist"))
+    assert _base_choices(listing) == {"平原影视基地", "平原二号基地"}
+    assert "别家基地" not in listing.content.decode()
+
+
+def test_a_companys_base_filter_offers_the_bases_it_booked_only(client, world):
+    elsewhere = SetFactory(base=BaseFactory(name="横店某基地"))
+    BaseFactory(name="从未合作的基地")
+    BookingFactory(production=world.production, set=world.set)
+    BookingFactory(production=world.production, set=elsewhere)
+    BookingFactory(production=world.productions[1], set=SetFactory(base=BaseFactory(name="别家订的基地")))
+    client.force_login(_staff(world, world.company))
+    listing = client.get(reverse("admin:bookings_booking_changelist"))
+    assert _base_choices(listing) == {"平原影视基地", "横店某基地"}

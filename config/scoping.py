@@ -1,0 +1,88 @@
+"""Which objects of a model an organisation may name: one registry, read by every input that takes an id.
+
+Each app registers, in its ``AppConfig.ready``, the selectors that say what an organisation sees of its
+models::
+
+    register(Set, sets_visible_to)           # called as sets_visible_to(organization=...)
+
+A model may have several registrations (a production is seen by its company, by the operators it
+booked and by the review centres it submitted to): an object is visible when any of them returns it.
+
+Filter parameters (``config.filters.DjangoFilterBackend``) and the admin's relation fields and list
+filters (``studio.admin_scoping``) offer and accept only these objects, so another organisation's
+object answers exactly like a missing one. A model nobody registered cannot be named at all: asking
+for its scope raises ``Unscoped`` (a filter or an admin field over it fails on its first request, and
+``manage.py check`` reports the API filters that would).
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+Selector = Callable[..., QuerySet]
+
+_registry: dict[type[Model], list[Selector]] = {}
+
+
+class Unscoped(ImproperlyConfigured):
+    """A model is named by an input (a filter, an admin field) but no app registered its scope."""
+
+
+def register(model: type[Model], selector: Selector) -> None:
+    """Add ``selector(organization=...)`` to what organisations may see of ``model``."""
+    selectors = _registry.setdefault(model, [])
+    if selector not in selectors:
+        selectors.append(selector)
+
+
+def is_registered(model: type[Model]) -> bool:
+    return bool(_scopes(model, strict=False))
+
+
+def _scopes(model: type[Model], *, strict: bool = True) -> list[Selector]:
+    found = _registry.get(model) or _registry.get(model._meta.concrete_model) or []
+    if not found and strict:
+        raise Unscoped(
+            f"{model._meta.label} is named by an input (a filter parameter or an admin field) but has no "
+            f"registered scope: call config.scoping.register({model.__name__}, <selector>) in its app's "
+            f"AppConfig.ready."
+        )
+    return found
+
+
+def visible_q(model: type[Model], organizations: Iterable) -> Q:
+    """A filter on ``model`` keeping the objects any of ``organizations`` may see (nothing for none)."""
+    selectors = _scopes(model)  # an unregistered model fails even for someone with no organisation
+    condition = Q(pk__in=[])
+    for organization in organizations:
+        for selector in selectors:
+            condition |= Q(Exists(selector(organization=organization).filter(pk=OuterRef("pk"))))
+    return condition
+
+
+def narrow(queryset: QuerySet, organizations: Iterable) -> QuerySet:
+    """``queryset`` less what none of ``organizations`` may see."""
+    return queryset.filter(visible_q(queryset.model, list(organizations)))
+
+
+@checks.register("scoping")
+def check_api_filters(app_configs=None, **kwargs):
+    """Every API filter that takes an object names a model with a registered scope."""
+    from config.api import router
+    from config.filters import model_choice_filters
+
+    errors = []
+    for prefix, viewset, _basename in router.registry:
+        for name, model in model_choice_filters(viewset):
+            if not is_registered(model):
+                errors.append(
+                    checks.Error(
+                        f"/{prefix}/?{name}= names {model._meta.label}, which has no registered scope.",
+                        hint=f"config.scoping.register({model.__name__}, <selector>) in its AppConfig.ready.",
+                        obj=viewset,
+                        id="scoping.E001",
+                    )
+                )
+    return errors

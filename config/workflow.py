@@ -51,12 +51,32 @@ def transitions(*rows: Transition) -> dict[str, Transition]:
     return {row.action: row for row in rows}
 
 
+#: every workflow declared (each app's ``workflow`` module makes its one instance)
+WORKFLOWS: list[Workflow] = []
+
+
+def all_workflows() -> list[Workflow]:
+    """Every workflow of the installed apps (their ``workflow`` modules imported)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if find_spec(f"{config.name}.workflow") is not None:
+            import_module(f"{config.name}.workflow")
+    return list(WORKFLOWS)
+
+
 class Workflow:
     """The table of one model's states and the runner over it; subclasses fill in the steps."""
 
     name: str = ""
     field: str = "status"
     table: dict[str, Transition] = {}
+
+    def __init__(self):
+        WORKFLOWS.append(self)
 
     # -- the table ---------------------------------------------------------------------------------
 

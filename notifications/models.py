@@ -98,7 +98,13 @@ class Event(models.Model):
         if self.subject_type_id is None:
             return ""
         subject_type = ContentType.objects.get_for_id(self.subject_type_id)
-        return f"{subject_type.app_label}.{subject_type.model}:{self.subject_id}"
+        app_label = PUBLISHED_APP_LABELS.get(subject_type.app_label, subject_type.app_label)
+        return f"{app_label}.{subject_type.model}:{self.subject_id}"
+
+
+#: The subject labels events carry are part of the API and the webhooks' contract: a model that moved to
+#: another app keeps the label it was published under (review's models lived in ``studio`` until 2026-11).
+PUBLISHED_APP_LABELS = {"review": "studio"}
 
 
 class EventAudience(models.Model):

@@ -29,7 +29,8 @@ def _strings(node) -> list[str]:
 
 def emitted_types() -> set[str]:
     """Every event type the application code records: ``event_record(type=…)``, ``booking_event(x, "…")``,
-    the review centre's ``_emit("…", …)`` and the crews outbox's ``{"type": "…", "payload": …}`` items."""
+    the review centre's ``_emit("…", …)``, the crews outbox's ``{"type": "…", "payload": …}`` items and
+    the events of the workflows' tables (``config.workflow``)."""
     types: set[str] = set()
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
@@ -50,6 +51,9 @@ def emitted_types() -> set[str]:
                     keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
                     if "type" in keys and "payload" in keys:
                         types.update(_strings(node.values[keys.index("type")]))
+    from config.workflow import all_workflows
+
+    types |= {row.event for workflow in all_workflows() for row in workflow.table.values() if row.event}
     return {t for t in types if re.fullmatch(r"[a-z_]+\.[a-z_]+", t)}
 
 

@@ -14,14 +14,14 @@ from bookings.api.views import BookingViewSet
 from bookings.models import Booking
 from bookings.workflow import BOOKINGS
 from config.exceptions import ConflictError
-from config.workflow import markdown
+from config.workflow import all_workflows, markdown
 from studio.api.serializers import ProductionStatusIn
 from studio.models import Production
 from studio.workflow import PRODUCTIONS
 from tests.factories import ProductionFactory
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "workflows.md"
-WORKFLOWS = [BOOKINGS, PRODUCTIONS]
+WORKFLOWS = all_workflows()
 
 
 def _api_actions(viewset) -> set[str]:
@@ -42,6 +42,10 @@ def test_every_state_is_covered_by_the_tables():
     for workflow, states in ((BOOKINGS, Booking.Status.values), (PRODUCTIONS, Production.Status.values)):
         mentioned = {state for source, _action, target in workflow.rows() for state in (source, target)}
         assert set(states) <= mentioned | {None}, workflow.name
+
+
+def test_the_workflows_are_found():
+    assert {workflow.name for workflow in WORKFLOWS} >= {"booking", "production"}
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda workflow: workflow.name)

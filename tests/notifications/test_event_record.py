@@ -145,3 +145,14 @@ def test_events_cannot_be_changed_or_deleted():
         Event.objects.filter(pk=event.pk).delete()
     event.refresh_from_db()
     assert event.payload == {"changed": ["title"]}
+
+
+@pytest.mark.django_db
+def test_a_moved_model_keeps_the_subject_label_it_was_published_under():
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Event
+    from review.models import ReviewSubmission
+
+    event = Event(subject_type=ContentType.objects.get_for_model(ReviewSubmission), subject_id="5")
+    assert event.subject_label == "studio.reviewsubmission:5"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, lock_many, locked_transaction
 from config.uploads import image_check_pixels
 from locations import conf
 from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Place, Set, SetPhoto, TravelTime
@@ -134,10 +135,10 @@ def base_create(*, operator: Organization, by, opening_hours: list[dict] | None 
     return base
 
 
-@transaction.atomic
+@locked_transaction()
 def base_update(*, base: Base, by, opening_hours: list[dict] | None = None, **data) -> Base:
     """Change a base's details, booking rules and (when given) its whole opening-hours table."""
-    base = Base.objects.select_for_update().get(pk=base.pk)
+    base = lock(Base, base.pk)
     changed = []
     for name, value in data.items():
         if name in BASE_FIELDS and getattr(base, name) != value:
@@ -200,10 +201,10 @@ def set_create(*, organization: Organization, base: Base, by, **data) -> Set:
     return set_
 
 
-@transaction.atomic
+@locked_transaction()
 def set_update(*, organization: Organization, set_: Set, by, base: Base | None = None, **data) -> Set:
     """Change a set's description, kind, tags, size or rate card (or move it to another own base)."""
-    set_ = Set.objects.select_for_update().select_related("base").get(pk=set_.pk)
+    set_ = lock(Set, set_.pk, related=("base",))
     _require_owner(organization, set_.base)
     changed = []
     if base is not None and base.pk != set_.base_id:
@@ -246,13 +247,13 @@ def sets_set_active(*, organization: Organization, sets: Iterable[Set], active: 
     return changed
 
 
-@transaction.atomic
+@locked_transaction()
 def sets_update_rates(*, organization: Organization, sets: Iterable[Set], by, **rates) -> int:
     """Apply the given rate-card fields (any of hourly, day rate and length, overtime, deposit) to sets."""
     rates = {k: v for k, v in rates.items() if k in RATE_FIELDS and v is not None}
     if not rates:
         raise DomainError(_("Give at least one rate to change."), code="invalid")
-    locked = list(Set.objects.select_for_update().select_related("base").filter(pk__in=[s.pk for s in sets]))
+    locked = list(lock_many(Set, (s.pk for s in sets), related=("base",)).values())
     for set_ in locked:
         _require_owner(organization, set_.base)
         for name, value in rates.items():
@@ -370,14 +371,10 @@ def blackout_create(
     return blackout
 
 
-@transaction.atomic
+@locked_transaction()
 def blackout_update(*, organization: Organization, blackout: Blackout, by, **data) -> Blackout:
     # of=self: PostgreSQL cannot lock the nullable side of the outer joins to set and base
-    blackout = (
-        Blackout.objects.select_for_update(of=("self",))
-        .select_related("set__base", "base")
-        .get(pk=blackout.pk)
-    )
+    blackout = lock(Blackout, blackout.pk, related=("set__base", "base"), only_self=True)
     if blackout.operator_id != organization.pk:
         raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
     for name in ("starts_at", "ends_at", "reason"):
@@ -410,9 +407,9 @@ def place_create(*, organization: Organization, by, **data) -> Place:
     return place
 
 
-@transaction.atomic
+@locked_transaction()
 def place_update(*, organization: Organization, place: Place, by, **data) -> Place:
-    place = Place.objects.select_for_update().get(pk=place.pk)
+    place = lock(Place, place.pk)
     if place.owner_id != organization.pk:
         raise DomainError(_("This place is maintained by another operator."), code="not_owner")
     for name, value in data.items():

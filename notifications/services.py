@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, locked_transaction
 from config.redaction import redact_text, redact_url, url_secrets
 from notifications import conf
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
@@ -320,10 +321,10 @@ def deliveries_relay(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
-@transaction.atomic
+@locked_transaction()
 def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
     """Make an unsent delivery due now; a dead one gets one more attempt."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery = lock(Delivery, delivery.pk)
     if delivery.status == Delivery.Status.SENT:
         raise ConflictError(_("This delivery has already been sent."), code="delivery_already_sent")
     if delivery.sending_since is not None and delivery.next_attempt_at > timezone.now():
@@ -408,9 +409,9 @@ def webhook_endpoint_create(
     return endpoint
 
 
-@transaction.atomic
+@locked_transaction()
 def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by=None, **data) -> WebhookEndpoint:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint = lock(WebhookEndpoint, endpoint.pk)
     changed = {}
     for field, value in data.items():
         if field not in ENDPOINT_FIELDS:
@@ -428,20 +429,20 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by=None, **data) -> We
     return endpoint
 
 
-@transaction.atomic
+@locked_transaction()
 def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by=None) -> WebhookEndpoint:
     """A new secret signs every message sent from now on, retries of older ones included."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint = lock(WebhookEndpoint, endpoint.pk)
     endpoint.secret = secret_generate()
     endpoint.save(update_fields=["secret", "updated_at"])
     _endpoint_event(endpoint, "webhook_endpoint.secret_rotated", by)
     return endpoint
 
 
-@transaction.atomic
+@locked_transaction()
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by=None) -> None:
     """Delete an endpoint; its unsent deliveries end dead, its sent ones stay in the log."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint = lock(WebhookEndpoint, endpoint.pk)
     Delivery.objects.filter(endpoint=endpoint, status__in=Delivery.OPEN_STATUSES).update(
         status=Delivery.Status.DEAD, last_error="The webhook endpoint was deleted."
     )

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, locked_transaction
 from notifications.services import event_record
 from studio.models import Organization, Production
 from studio.review.tiers import production_tier_refresh
@@ -80,10 +81,10 @@ def production_create(*, company: Organization, by, **data) -> Production:
     return production
 
 
-@transaction.atomic
+@locked_transaction()
 def production_update(*, production: Production, by, **data) -> Production:
     """Change a production's details."""
-    production = Production.objects.select_for_update().get(pk=production.pk)
+    production = lock(Production, production.pk)
     changed = {}
     for field, value in data.items():
         if field in PRODUCTION_FIELDS and getattr(production, field) != value:
@@ -105,10 +106,10 @@ def production_update(*, production: Production, by, **data) -> Production:
     return production
 
 
-@transaction.atomic
+@locked_transaction()
 def production_change_status(*, production: Production, to: str, by, comment: str = "") -> Production:
     """Move a production along its lifecycle (development → … → released, or cancelled)."""
-    production = Production.objects.select_for_update().get(pk=production.pk)
+    production = lock(Production, production.pk)
     allowed = PRODUCTION_TRANSITIONS[production.status]
     if to not in allowed:
         raise ConflictError(

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,22 +24,13 @@ from bookings import conf
 from bookings.errors import BOOKING_ACTIONS, BookingBusy, BookingConflict, HoldExpired, InvalidTransition
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
 from config.exceptions import ConflictError
+from config.locking import lock, lock_many, locked_transaction
 from locations.models import OpeningHours, Set
 from studio.models import Organization
-
-#: SQLSTATEs that mean "somebody else holds what we need": lock timeout, deadlock, serialisation failure
-BUSY_SQLSTATES = {"55P03", "40P01", "40001"}
 
 
 def local_text(value: datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def _is_busy(exc: OperationalError) -> bool:
-    cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) in BUSY_SQLSTATES:
-        return True
-    return connection.vendor == "sqlite" and "locked" in str(exc)
 
 
 #: the windows freed by the booking write in progress, offered to the waitlist when it is done
@@ -76,33 +67,17 @@ def _offers_after_write():
 @contextmanager
 def booking_transaction():
     """One transaction whose lock waits are capped; a lock not granted in time is a 409 "busy"."""
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL lock_timeout = {int(conf.lock_timeout_ms())}")
-            with _offers_after_write():
-                yield
-    except OperationalError as exc:
-        if _is_busy(exc):
-            raise BookingBusy() from None
-        raise
+    with locked_transaction(timeout_ms=conf.lock_timeout_ms(), busy=BookingBusy), _offers_after_write():
+        yield
 
 
 def lock_company(company: Organization) -> None:
-    list(Organization.objects.select_for_update().filter(pk=company.pk).values_list("pk", flat=True))
+    lock(Organization, company.pk)
 
 
 def lock_sets(set_ids: Iterable[int]) -> dict[int, Set]:
     """Lock the sets' rows in ascending id order; return them with base, operator and opening hours."""
-    ids = sorted(set(set_ids))
-    locked = (
-        Set.objects.select_for_update(of=("self",))
-        .select_related("base__operator")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    sets = {set_.pk: set_ for set_ in locked}
+    sets = lock_many(Set, set_ids, related=("base__operator",), only_self=True)
     if sets:
         # By the columns themselves: the model's ordering ("base") would join the bases to sort by name.
         hours = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("base_id", "weekday"))
@@ -111,11 +86,7 @@ def lock_sets(set_ids: Iterable[int]) -> dict[int, Set]:
 
 
 def lock_booking(pk: int) -> Booking:
-    return (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("set__base__operator", "company", "production")
-        .get(pk=pk)
-    )
+    return lock(Booking, pk, related=("set__base__operator", "company", "production"), only_self=True)
 
 
 def blocked_period(set_: Set, starts_at: datetime, ends_at: datetime) -> tuple[int, datetime, datetime]:

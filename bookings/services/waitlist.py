@@ -43,6 +43,7 @@ from bookings.services.core import (
     save_blocking,
 )
 from config.exceptions import DomainError
+from config.locking import lock
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -221,7 +222,7 @@ def _wrong_status(entry: WaitlistEntry) -> InvalidTransition:
 def _close(entry: WaitlistEntry, status: str, now: datetime) -> WaitlistEntry:
     with booking_transaction():
         set_ = lock_sets([entry.set_id])[entry.set_id]
-        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = lock(WaitlistEntry, entry.pk)
         was_offered = entry.status == Status.OFFERED
         allowed = [Status.OFFERED] if status == Status.DECLINED else list(WaitlistEntry.OPEN)
         if entry.status not in allowed:
@@ -244,7 +245,7 @@ def waitlist_accept_offer(*, entry: WaitlistEntry, by, now: datetime | None = No
     lapsed = None
     with booking_transaction():
         set_ = lock_sets([entry.set_id])[entry.set_id]
-        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = lock(WaitlistEntry, entry.pk)
         if entry.status != Status.OFFERED:
             raise _wrong_status(entry)
         if entry.offer_hold_id is None:

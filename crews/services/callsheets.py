@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError
+from config.locking import lock, locked_transaction
 from crews import conf
 from crews.conflicts import shoot_day_warnings, stop_moves
 from crews.errors import ShootDayClosed
@@ -200,10 +201,10 @@ def _comparable(snapshot: dict) -> dict:
     return {key: value for key, value in snapshot.items() if key not in ("version", "warnings")}
 
 
-@transaction.atomic
+@locked_transaction()
 def shoot_day_publish(*, shoot_day: ShootDay, by=None, base_url: str = "") -> CallSheet:
     """Freeze the day as call sheet version N+1 and notify the people whose lines are new or changed."""
-    locked = ShootDay.objects.select_for_update().get(pk=shoot_day.pk)
+    locked = lock(ShootDay, shoot_day.pk)
     if locked.status == ShootDay.Status.WRAPPED:
         raise ShootDayClosed(_("This shoot day is wrapped; its call sheet can no longer change."))
     day = shoot_day_loaded(ShootDay.objects.filter(pk=locked.pk)).get()

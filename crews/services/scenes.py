@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, locked_transaction
 from crews.models import Person, Scene
 from locations.models import Set
 from notifications.services import event_record
@@ -63,9 +64,9 @@ def scene_create(*, production: Production, by=None, cast=(), **data) -> Scene:
     return scene
 
 
-@transaction.atomic
+@locked_transaction()
 def scene_update(*, scene: Scene, by=None, **data) -> Scene:
-    scene = Scene.objects.select_for_update().select_related("production").get(pk=scene.pk)
+    scene = lock(Scene, scene.pk, related=("production",))
     for field, value in data.items():
         if field in SCENE_FIELDS:
             setattr(scene, field, value)
@@ -76,10 +77,10 @@ def scene_update(*, scene: Scene, by=None, **data) -> Scene:
     return scene
 
 
-@transaction.atomic
+@locked_transaction()
 def scene_drop(*, scene: Scene, by=None) -> Scene:
     """Take a scene out of the plan (it stays in the breakdown as dropped)."""
-    scene = Scene.objects.select_for_update().get(pk=scene.pk)
+    scene = lock(Scene, scene.pk)
     if scene.status == Scene.Status.SHOT:
         raise ConflictError(_("This scene has already been shot."), code="scene_shot")
     scene.status = Scene.Status.DROPPED
@@ -224,7 +225,7 @@ def _parse_rows(text: str, production: Production) -> list[dict]:
     return rows
 
 
-@transaction.atomic
+@locked_transaction()
 def scenes_import(*, production: Production, data: bytes | str, by=None) -> dict:
     """Create the scenes of a breakdown CSV; any bad row rejects the whole file (nothing written).
 
@@ -233,7 +234,7 @@ def scenes_import(*, production: Production, data: bytes | str, by=None) -> dict
     commas or 、. Errors name the spreadsheet row (the header is row 1) and the reason.
     """
     # Lock the production so that two imports of the same breakdown cannot both pass the duplicate check.
-    Production.objects.select_for_update().filter(pk=production.pk).first()
+    lock(Production, production.pk)
     rows = _parse_rows(_decode(data), production)
     scenes = Scene.objects.bulk_create([row["scene"] for row in rows])
     through = Scene.cast.through

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from config.ics import calendar_bytes, local
+from config.localtime import CLOCK, local_text
 from crews.models import Call, Person, Stop
 
 FEED_PAST_DAYS = 30
@@ -43,11 +44,9 @@ def person_calendar(person: Person, *, now=None) -> bytes:
         event.add("summary", f"{day.crew.production.title} · {day.crew.name} · {call.get_role_display()}")
         details = []
         if call.makeup_ready_at:
-            details.append(
-                _("Makeup ready %(time)s") % {"time": f"{timezone.localtime(call.makeup_ready_at):%H:%M}"}
-            )
+            details.append(_("Makeup ready %(time)s") % {"time": local_text(call.makeup_ready_at, CLOCK)})
         if call.on_set_at:
-            details.append(_("On set %(time)s") % {"time": f"{timezone.localtime(call.on_set_at):%H:%M}"})
+            details.append(_("On set %(time)s") % {"time": local_text(call.on_set_at, CLOCK)})
         if call.note:
             details.append(call.note)
         if stops:

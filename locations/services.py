@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, lock_many, locked_transaction
+from config.services import model_update
 from config.uploads import image_check_pixels
 from locations import conf
 from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Place, Set, SetPhoto, TravelTime
@@ -138,15 +139,9 @@ def base_create(*, operator: Organization, by, opening_hours: list[dict] | None 
 @locked_transaction()
 def base_update(*, base: Base, by, opening_hours: list[dict] | None = None, **data) -> Base:
     """Change a base's details, booking rules and (when given) its whole opening-hours table."""
-    base = lock(Base, base.pk)
-    changed = []
-    for name, value in data.items():
-        if name in BASE_FIELDS and getattr(base, name) != value:
-            setattr(base, name, value)
-            changed.append(name)
-    if changed:
-        _validate(base)
-        _save(base)
+    base, changed = model_update(
+        instance=lock(Base, base.pk), fields=BASE_FIELDS, data=data, check=_validate, save=_save
+    )
     if opening_hours is not None:
         _replace_opening_hours(base, opening_hours)
         changed.append("opening_hours")
@@ -206,19 +201,15 @@ def set_update(*, organization: Organization, set_: Set, by, base: Base | None =
     """Change a set's description, kind, tags, size or rate card (or move it to another own base)."""
     set_ = lock(Set, set_.pk, related=("base",))
     _require_owner(organization, set_.base)
-    changed = []
+    prepared = _prepare_set_data(data)
     if base is not None and base.pk != set_.base_id:
         _require_owner(organization, base)
-        set_.base = base
-        changed.append("base")
-    for name, value in _prepare_set_data(data).items():
-        if getattr(set_, name) != value:
-            setattr(set_, name, value)
-            changed.append(name)
+        prepared = {"base": base, **prepared}
+    set_, changed = model_update(
+        instance=set_, fields=("base", *SET_FIELDS), data=prepared, check=_validate, save=_save
+    )
     if not changed:
         return set_
-    _validate(set_)
-    _save(set_)
     event_record(
         type="set.updated",
         organization=organization,

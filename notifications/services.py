@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, locked_transaction
 from config.redaction import redact_text, redact_url, url_secrets
+from config.services import model_update
 from notifications import conf
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
 from notifications.sending import DeliveryAbandoned, delivery_send
@@ -411,20 +412,13 @@ def webhook_endpoint_create(
 
 @locked_transaction()
 def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by=None, **data) -> WebhookEndpoint:
-    endpoint = lock(WebhookEndpoint, endpoint.pk)
-    changed = {}
-    for field, value in data.items():
-        if field not in ENDPOINT_FIELDS:
-            continue
-        if field == "event_types":
-            value = clean_event_types(value)
-        if getattr(endpoint, field) != value:
-            changed[field] = value
-            setattr(endpoint, field, value)
+    if "event_types" in data:
+        data["event_types"] = clean_event_types(data["event_types"])
+    endpoint, changed = model_update(
+        instance=lock(WebhookEndpoint, endpoint.pk), fields=ENDPOINT_FIELDS, data=data, check=_check_endpoint
+    )
     if not changed:
         return endpoint
-    _check_endpoint(endpoint)
-    endpoint.save()
     _endpoint_event(endpoint, "webhook_endpoint.updated", by, changed=sorted(changed))
     return endpoint
 

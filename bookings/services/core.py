@@ -17,21 +17,16 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import conf
 from bookings.errors import BOOKING_ACTIONS, BookingBusy, BookingConflict, HoldExpired, InvalidTransition
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
 from config.exceptions import ConflictError
+from config.localtime import local_text
 from config.locking import lock, lock_many, locked_transaction
 from locations.models import OpeningHours, Set
 from studio.models import Organization
-
-
-def local_text(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
 
 #: the windows freed by the booking write in progress, offered to the waitlist when it is done
 _freed_windows: ContextVar[list | None] = ContextVar("freed_windows", default=None)

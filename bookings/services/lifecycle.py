@@ -26,7 +26,6 @@ from bookings.services.core import (
     check_free,
     hold_expired_error,
     hold_lapsed,
-    local_text,
     lock_booking,
     lock_company,
     lock_sets,
@@ -35,6 +34,7 @@ from bookings.services.core import (
     save_blocking,
 )
 from config.exceptions import DomainError
+from config.localtime import local_text
 from locations.models import Set
 from studio.models import Organization, Production
 

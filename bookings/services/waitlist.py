@@ -36,13 +36,13 @@ from bookings.services.core import (
     blocked_period,
     booking_transaction,
     defer_offer,
-    local_text,
     lock_booking,
     lock_sets,
     review_gate,
     save_blocking,
 )
 from config.exceptions import DomainError
+from config.localtime import local_text
 from config.locking import lock
 from locations.models import Set
 from studio.models import Organization, Production

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
 from config.locking import lock, locked_transaction
+from config.services import model_update
 from crews.models import Crew, CrewMember, Person, Role
 from notifications.services import event_record
 from studio.models import Organization, Production
@@ -58,19 +59,12 @@ def person_create(*, company: Organization, by=None, **data) -> Person:
 
 @locked_transaction()
 def person_update(*, person: Person, by=None, **data) -> Person:
-    person = lock(Person, person.pk)
-    changed = []
-    for field, value in data.items():
-        if field not in PERSON_FIELDS:
-            continue
-        if field == "roles":
-            value = _clean_roles(value)
-        if getattr(person, field) != value:
-            setattr(person, field, value)
-            changed.append(field)
+    if "roles" in data:
+        data["roles"] = _clean_roles(data["roles"])
+    person, changed = model_update(
+        instance=lock(Person, person.pk), fields=PERSON_FIELDS, data=data, check=_check_person
+    )
     if changed:
-        _check_person(person)
-        person.save()
         event_record(
             type="person.updated",
             organization=person.company,

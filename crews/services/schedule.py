@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Booking
 from config.exceptions import DomainError
+from config.localtime import CLOCK, local_text
 from config.locking import lock, locked_transaction
 from crews.conflicts import error_detail, shoot_day_warnings
 from crews.errors import (
@@ -39,14 +40,6 @@ from notifications.services import event_record
 
 DAY_FIELDS = ("call_at", "departure_at", "planned_wrap_at", "notes")
 CALL_FIELDS = ("role", "call_at", "makeup_ready_at", "on_set_at", "released_at", "note")
-
-
-def _hm(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M")
-
-
-def _stamp(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _open(day: ShootDay) -> None:
@@ -149,11 +142,11 @@ def _check_stop(stop: Stop, day: ShootDay) -> None:
         raise StopBookingMismatch(
             error_detail(
                 "stop_outside_booking",
-                start=_hm(stop.starts_at),
-                end=_hm(stop.ends_at),
+                start=local_text(stop.starts_at, CLOCK),
+                end=local_text(stop.ends_at, CLOCK),
                 set=set_name,
-                booking_start=_stamp(booking.starts_at),
-                booking_end=_stamp(booking.ends_at),
+                booking_start=local_text(booking.starts_at),
+                booking_end=local_text(booking.ends_at),
             ),
             code="stop_outside_booking",
             fields={"starts_at": [_("Outside the booking's window.")]},
@@ -169,8 +162,8 @@ def _check_stop(stop: Stop, day: ShootDay) -> None:
             error_detail(
                 "crew_double_stop",
                 set=clash.booking.set.name,
-                start=_stamp(clash.starts_at),
-                end=_hm(clash.ends_at),
+                start=local_text(clash.starts_at),
+                end=local_text(clash.ends_at, CLOCK),
             ),
             fields={"starts_at": [_("The crew is elsewhere then.")]},
         )
@@ -341,8 +334,8 @@ def _check_call(call: Call, day: ShootDay) -> None:
                 person=call.person.name,
                 crew=clash.shoot_day.crew.name,
                 date=clash.shoot_day.date.isoformat(),
-                start=_hm(clash.call_at),
-                end=_hm(clash.released_at),
+                start=local_text(clash.call_at, CLOCK),
+                end=local_text(clash.released_at, CLOCK),
             ),
             fields={"call_at": [_("Overlaps another call of this person.")]},
         )

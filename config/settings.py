@@ -234,7 +234,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # Email: written to files under var/mail/ unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -14,7 +14,7 @@ import enum
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
-from studio.models import Membership, Organization
+from studio.models import Membership
 
 ORGANIZATION_HEADER = "X-Organization"
 
@@ -119,7 +119,3 @@ class RolePermission(permissions.BasePermission):
         if roles is None:
             roles = ALL_ROLES if request.method in permissions.SAFE_METHODS else view.write_roles
         return membership.role in roles
-
-
-def acting_organization(request) -> Organization:
-    return request.organization

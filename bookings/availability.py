@@ -2,7 +2,7 @@
 
 ``BookingBusyProvider``: a set is busy for a window ``[s, e)`` when a blocking booking's blocked period
 (its turnover included) overlaps ``[s − t, e + t)``, ``t`` being the set's own turnover: exactly the
-condition under which a booking of that window is refused (``bookings.services.core.check_free``), so
+condition under which a booking of that window is refused (``bookings.services.guards.check_free``), so
 neither search nor a set's availability offers a window that booking then rejects. A set's
 availability therefore shows each booking's blocked period (``booking``) and, on both sides of it, the
 set's turnover (``turnover``): a new booking may neither start nor end there, since its own turnover
@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from bookings import rules
 from bookings.constraints import TsTzRange
 from bookings.models import Booking
-from bookings.services.core import blocking_rows, is_lapsed_hold
+from bookings.services.guards import blocking_rows, is_lapsed_hold
 from locations.availability import BusyInterval
 
 

@@ -352,7 +352,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
 
 # Every line printed goes through config.redaction.RedactSecretsFilter: URLs' query values and user-info
 # (webhook keys, feed tokens) and private links' path tokens (call sheets' /public/<token>) are masked.

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from bookings.errors import BOOKING_ACTIONS, InvalidTransition
 from bookings.models import Booking
-from bookings.services.core import require_status
+from bookings.services.guards import require_status
 from studio.models_review import ReviewSubmission
 from studio.review.errors import REVIEW_ACTIONS
 from studio.review.errors import InvalidTransition as ReviewInvalidTransition

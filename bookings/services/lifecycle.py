@@ -20,19 +20,16 @@ from bookings.errors import BookingRuleViolation, CheckInWindow, CheckOutWindow,
 from bookings.models import Booking
 from bookings.notify import booking_event
 from bookings.services import waitlist
-from bookings.services.core import (
+from bookings.services.guards import (
     blocked_period,
-    booking_transaction,
     check_free,
     hold_expired_error,
     hold_lapsed,
-    lock_booking,
-    lock_company,
-    lock_sets,
     require_status,
     review_gate,
     save_blocking,
 )
+from bookings.services.locks import booking_transaction, lock_booking, lock_company, lock_sets
 from config.exceptions import DomainError
 from config.localtime import local_text
 from locations.models import Set

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
-from config.ics import calendar_bytes, local
+from config.ics import calendar_bytes, feed_calendar, local
 from config.localtime import CLOCK, local_text
 from crews.models import Call, Person, Stop
 
@@ -16,12 +16,7 @@ FEED_PAST_DAYS = 30
 
 def person_calendar(person: Person, *, now=None) -> bytes:
     now = now or timezone.now()
-    calendar = Calendar()
-    calendar.add("prodid", "-//Shooting Circle//Calls//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", _("%(name)s · call times") % {"name": person.name})
-    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    calendar = feed_calendar("Calls", _("%(name)s · call times") % {"name": person.name})
     calls = (
         Call.objects.filter(person=person, released_at__gte=now - timedelta(days=FEED_PAST_DAYS))
         .select_related("shoot_day__crew__production")

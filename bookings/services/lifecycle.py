@@ -8,6 +8,7 @@ the exclusion constraint. Each change records one event (see ``bookings.notify``
 ``now`` may be passed by tests and sweeps; it defaults to the current time.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -31,7 +32,7 @@ from bookings.services.guards import (
 )
 from bookings.services.locks import booking_transaction, lock_booking, lock_company, lock_sets
 from config.exceptions import DomainError
-from config.localtime import local_text
+from config.localtime import local_iso, local_text
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -184,9 +185,9 @@ def booking_create(
         )
 
 
-def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Booking:
-    """The operator accepts a hold; a lapsed hold is expired instead and the answer is 409."""
-    now = _now(now)
+def _unless_lapsed(booking: Booking, now: datetime, act: Callable[[Booking, Set], None]) -> Booking:
+    """Lock the booking's set and the booking, then ``act`` on them; unless the booking is a hold whose time
+    ran out by ``now``: that one is expired instead, and the answer, once the expiry is committed, is 409."""
     lapsed = None
     with booking_transaction():
         set_ = lock_sets([booking.set_id])[booking.set_id]
@@ -195,18 +196,28 @@ def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Boo
             _expire(booking, now)
             lapsed = booking
         else:
-            if booking.status == Status.EXPIRED:
-                raise hold_expired_error(booking)
-            require_status(booking, [Status.HELD], "confirm")
-            check_free(set_, booking.blocked_from, booking.blocked_until, exclude=booking.pk)
-            review_gate(booking.production, set_.base)
-            booking.status = Status.CONFIRMED
-            booking.confirmed_at = now
-            save_blocking(booking, update_fields=["status", "confirmed_at", "updated_at"])
-            booking_event(booking, "booking.confirmed", by=by)
+            act(booking, set_)
     if lapsed is not None:
         raise hold_expired_error(lapsed)
     return booking
+
+
+def booking_confirm(*, booking: Booking, by, now: datetime | None = None) -> Booking:
+    """The operator accepts a hold; a lapsed hold is expired instead and the answer is 409."""
+    now = _now(now)
+
+    def confirm(booking: Booking, set_: Set) -> None:
+        if booking.status == Status.EXPIRED:
+            raise hold_expired_error(booking)
+        require_status(booking, [Status.HELD], "confirm")
+        check_free(set_, booking.blocked_from, booking.blocked_until, exclude=booking.pk)
+        review_gate(booking.production, set_.base)
+        booking.status = Status.CONFIRMED
+        booking.confirmed_at = now
+        save_blocking(booking, update_fields=["status", "confirmed_at", "updated_at"])
+        booking_event(booking, "booking.confirmed", by=by)
+
+    return _unless_lapsed(booking, now, confirm)
 
 
 def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None = None) -> Booking:
@@ -219,24 +230,17 @@ def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None =
             code="reason_required",
             fields={"reason": [_("A reason is required.")]},
         )
-    lapsed = None
-    with booking_transaction():
-        lock_sets([booking.set_id])
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            require_status(booking, [Status.HELD], "decline")
-            booking.status = Status.DECLINED
-            booking.decline_reason = reason
-            booking.closed_at = now
-            booking.save(update_fields=["status", "decline_reason", "closed_at", "updated_at"])
-            booking_event(booking, "booking.declined", by=by, reason=reason)
-            waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def decline(booking: Booking, set_: Set) -> None:
+        require_status(booking, [Status.HELD], "decline")
+        booking.status = Status.DECLINED
+        booking.decline_reason = reason
+        booking.closed_at = now
+        booking.save(update_fields=["status", "decline_reason", "closed_at", "updated_at"])
+        booking_event(booking, "booking.declined", by=by, reason=reason)
+        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+
+    return _unless_lapsed(booking, now, decline)
 
 
 def _cancellation_terms(booking: Booking, now: datetime) -> pricing.CancellationQuote:
@@ -266,32 +270,25 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | No
     at the same ``now`` gives the same).
     """
     now = _now(now)
-    lapsed = None
-    with booking_transaction():
-        lock_sets([booking.set_id])
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            require_status(booking, [Status.HELD, Status.CONFIRMED], "cancel")
-            terms = _cancellation_terms(booking, now)
-            fee, percent = terms.fee, terms.fee_percent
-            booking.cancellation_quote = terms
-            booking.status = Status.CANCELLED
-            booking.cancellation_fee = fee
-            booking.cancellation_reason = reason
-            booking.closed_at = now
-            booking.save(
-                update_fields=["status", "cancellation_fee", "cancellation_reason", "closed_at", "updated_at"]
-            )
-            booking_event(
-                booking, "booking.cancelled", by=by, reason=reason, fee=str(fee), fee_percent=str(percent)
-            )
-            waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def cancel(booking: Booking, set_: Set) -> None:
+        require_status(booking, [Status.HELD, Status.CONFIRMED], "cancel")
+        terms = _cancellation_terms(booking, now)
+        fee, percent = terms.fee, terms.fee_percent
+        booking.cancellation_quote = terms
+        booking.status = Status.CANCELLED
+        booking.cancellation_fee = fee
+        booking.cancellation_reason = reason
+        booking.closed_at = now
+        booking.save(
+            update_fields=["status", "cancellation_fee", "cancellation_reason", "closed_at", "updated_at"]
+        )
+        booking_event(
+            booking, "booking.cancelled", by=by, reason=reason, fee=str(fee), fee_percent=str(percent)
+        )
+        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+
+    return _unless_lapsed(booking, now, cancel)
 
 
 def booking_reschedule(
@@ -299,50 +296,41 @@ def booking_reschedule(
 ) -> Booking:
     """Move a held or confirmed booking to another time on its set; it keeps its id and status."""
     now = _now(now)
-    lapsed = None
-    with booking_transaction():
-        set_ = lock_sets([booking.set_id])[booking.set_id]
-        booking = lock_booking(booking.pk)
-        if hold_lapsed(booking, now):
-            _expire(booking, now)
-            lapsed = booking
-        else:
-            release_lapsed_holds([set_.pk], now)
-            require_status(booking, [Status.HELD, Status.CONFIRMED], "reschedule")
-            if booking.starts_at <= now:
-                raise InvalidTransition(
-                    _("A booking that has started cannot be moved."), code="already_started"
-                )
-            booking.set = set_
-            rules.check_window(set_, starts_at, ends_at, now=now)
-            turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
-            check_free(set_, blocked_from, blocked_until, exclude=booking.pk)
-            old = (booking.starts_at, booking.ends_at, booking.blocked_from, booking.blocked_until)
-            quote = pricing.quote(set_, starts_at, ends_at)
-            booking.starts_at, booking.ends_at = starts_at, ends_at
-            booking.turnover_minutes, booking.blocked_from, booking.blocked_until = (
-                turnover,
-                blocked_from,
-                blocked_until,
-            )
-            booking.price_breakdown, booking.total_price, booking.deposit = (
-                quote.breakdown,
-                quote.total,
-                quote.deposit,
-            )
-            booking.reminder_sent_at = None
-            save_blocking(booking)
-            booking_event(
-                booking,
-                "booking.rescheduled",
-                by=by,
-                previous_starts_at=timezone.localtime(old[0]).isoformat(),
-                previous_ends_at=timezone.localtime(old[1]).isoformat(),
-            )
-            waitlist.on_window_freed(set_, old[2], old[3], now=now)
-    if lapsed is not None:
-        raise hold_expired_error(lapsed)
-    return booking
+
+    def reschedule(booking: Booking, set_: Set) -> None:
+        release_lapsed_holds([set_.pk], now)
+        require_status(booking, [Status.HELD, Status.CONFIRMED], "reschedule")
+        if booking.starts_at <= now:
+            raise InvalidTransition(_("A booking that has started cannot be moved."), code="already_started")
+        booking.set = set_
+        rules.check_window(set_, starts_at, ends_at, now=now)
+        turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+        check_free(set_, blocked_from, blocked_until, exclude=booking.pk)
+        old = (booking.starts_at, booking.ends_at, booking.blocked_from, booking.blocked_until)
+        quote = pricing.quote(set_, starts_at, ends_at)
+        booking.starts_at, booking.ends_at = starts_at, ends_at
+        booking.turnover_minutes, booking.blocked_from, booking.blocked_until = (
+            turnover,
+            blocked_from,
+            blocked_until,
+        )
+        booking.price_breakdown, booking.total_price, booking.deposit = (
+            quote.breakdown,
+            quote.total,
+            quote.deposit,
+        )
+        booking.reminder_sent_at = None
+        save_blocking(booking)
+        booking_event(
+            booking,
+            "booking.rescheduled",
+            by=by,
+            previous_starts_at=local_iso(old[0]),
+            previous_ends_at=local_iso(old[1]),
+        )
+        waitlist.on_window_freed(set_, old[2], old[3], now=now)
+
+    return _unless_lapsed(booking, now, reschedule)
 
 
 def booking_check_in(
@@ -370,7 +358,7 @@ def booking_check_in(
         booking.status = Status.CHECKED_IN
         booking.checked_in_at = at
         booking.save(update_fields=["status", "checked_in_at", "updated_at"])
-        booking_event(booking, "booking.checked_in", by=by, checked_in_at=timezone.localtime(at).isoformat())
+        booking_event(booking, "booking.checked_in", by=by, checked_in_at=local_iso(at))
     return booking
 
 

@@ -38,17 +38,11 @@ from bookings import rules
 from bookings.constraints import TsTzRange
 from bookings.models import Booking
 from bookings.services.guards import blocking_rows, is_lapsed_hold
-from locations.availability import BusyInterval
+from locations.availability import BusyInterval, BusyProvider
 
 
-class BookingBusyProvider:
+class BookingBusyProvider(BusyProvider):
     """Held, confirmed and checked-in bookings, turnover included."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __hash__(self):
-        return hash(type(self))
 
     def blocking(self, starts_at: datetime, ends_at: datetime) -> Q:
         bookings = Booking.objects.filter(status__in=Booking.BLOCKING, set=OuterRef("pk"))
@@ -102,14 +96,8 @@ class BookingBusyProvider:
         return intervals
 
 
-class BookingRulesProvider:
+class BookingRulesProvider(BusyProvider):
     """The base's rules that depend on when the request is made: minimum notice, horizon, set inactive."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __hash__(self):
-        return hash(type(self))
 
     def blocking(self, starts_at: datetime, ends_at: datetime) -> Q:
         return Q()  # search judges the window, not the moment it is asked from (see the module docstring)

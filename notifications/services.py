@@ -59,6 +59,38 @@ def _subject_reference(subject) -> dict:
     return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": str(subject.pk)}
 
 
+def acting_user(actor):
+    """The user an event names as its actor: None for nobody, an anonymous user or an unsaved one."""
+    if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
+        return None
+    return actor
+
+
+def valid_email(address: str | None) -> str | None:
+    """The address without surrounding blanks; None when blank or malformed (logged: the event goes on)."""
+    address = (address or "").strip()
+    if not address:
+        return None
+    try:
+        validate_email(address)
+    except ValidationError:
+        logger.warning("skipped the malformed address %r", address)
+        return None
+    return address
+
+
+def email_delivery(event: Event, organization_id: int, address: str) -> Delivery:
+    """The outbox row of one email about ``event``, due at once."""
+    return Delivery(
+        event=event,
+        channel=Delivery.Channel.EMAIL,
+        organization_id=organization_id,
+        to_address=address,
+        language=settings.LANGUAGE_CODE,
+        next_attempt_at=event.created_at,
+    )
+
+
 def _unique_organizations(organizations: Iterable[Organization]) -> list[Organization]:
     return list({organization.pk: organization for organization in organizations}.values())
 
@@ -77,24 +109,10 @@ def _email_deliveries(*, event: Event, audience: list[Organization], emails: Ite
         )
         for address, organization_id in members:
             recipients.setdefault(address.strip().lower(), (address.strip(), organization_id))
-    for address in emails:
-        address = (address or "").strip()
-        try:
-            validate_email(address)
-        except ValidationError:
-            logger.warning("event %s: skipped the malformed address %r", event.type, address)
-            continue
+    for address in filter(None, map(valid_email, emails)):
         recipients.setdefault(address.lower(), (address, event.organization_id))
     return [
-        Delivery(
-            event=event,
-            channel=Delivery.Channel.EMAIL,
-            organization_id=organization_id,
-            to_address=address,
-            language=settings.LANGUAGE_CODE,
-            next_attempt_at=event.created_at,
-        )
-        for address, organization_id in recipients.values()
+        email_delivery(event, organization_id, address) for address, organization_id in recipients.values()
     ]
 
 
@@ -191,8 +209,7 @@ def event_record(
     """Record an event of ``organization``; queue its emails and webhooks to ``audience`` after commit."""
     if not type:
         raise ValueError("An event needs a type.")
-    if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
-        actor = None
+    actor = acting_user(actor)
     audience = _unique_organizations(audience)
     # no savepoint: an error here must abort the caller's transaction anyway, and it saves two round trips
     with transaction.atomic(savepoint=False):

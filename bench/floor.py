@@ -77,7 +77,7 @@ def main() -> None:
     import psycopg
 
     django.setup()
-    from bench.bookings_province import (
+    from bench.harness import (
         Client,
         actors,
         cpu_calibration,

@@ -26,12 +26,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS"] = "1"
+
+from bench.harness import database_ensure, percentile  # noqa: E402 - after the path above
 
 
 def receiver_process(pipe) -> None:
@@ -65,17 +66,6 @@ def receiver_process(pipe) -> None:
             return
 
 
-def database_ensure(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def process_tree_cpu_seconds(pid: int) -> float:
     """CPU time used so far by a process and its live children (the worker and its pool), from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -90,11 +80,6 @@ def process_tree_cpu_seconds(pid: int) -> float:
         if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
             total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
     return total
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 ``BookingBusyProvider``: a set is busy for a window ``[s, e)`` when a blocking booking's blocked period
 (its turnover included) overlaps ``[s − t, e + t)``, ``t`` being the set's own turnover: exactly the
-condition under which a booking of that window is refused (``bookings.services.core.check_free``), so
+condition under which a booking of that window is refused (``bookings.services.guards.check_free``), so
 neither search nor a set's availability offers a window that booking then rejects. A set's
 availability therefore shows each booking's blocked period (``booking``) and, on both sides of it, the
 set's turnover (``turnover``): a new booking may neither start nor end there, since its own turnover
@@ -37,18 +37,12 @@ from django.utils.translation import gettext as _
 from bookings import rules
 from bookings.constraints import TsTzRange
 from bookings.models import Booking
-from bookings.services.core import blocking_rows, is_lapsed_hold
-from locations.availability import BusyInterval
+from bookings.services.guards import blocking_rows, is_lapsed_hold
+from locations.availability import BusyInterval, BusyProvider
 
 
-class BookingBusyProvider:
+class BookingBusyProvider(BusyProvider):
     """Held, confirmed and checked-in bookings, turnover included."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __hash__(self):
-        return hash(type(self))
 
     def blocking(self, starts_at: datetime, ends_at: datetime) -> Q:
         bookings = Booking.objects.filter(status__in=Booking.BLOCKING, set=OuterRef("pk"))
@@ -102,14 +96,8 @@ class BookingBusyProvider:
         return intervals
 
 
-class BookingRulesProvider:
+class BookingRulesProvider(BusyProvider):
     """The base's rules that depend on when the request is made: minimum notice, horizon, set inactive."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __hash__(self):
-        return hash(type(self))
 
     def blocking(self, starts_at: datetime, ends_at: datetime) -> Q:
         return Q()  # search judges the window, not the moment it is asked from (see the module docstring)

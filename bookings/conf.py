@@ -1,10 +1,10 @@
-"""Settings of the bookings app, each overridable in Django settings (``BOOKINGS_<NAME>``)."""
+"""Settings of the bookings app: ``BOOKINGS_<NAME>`` in Django settings, else the environment
+(``config.appconf``).
+"""
 
-from django.conf import settings
+from config.appconf import app_settings
 
-
-def _get(name: str, default):
-    return getattr(settings, f"BOOKINGS_{name}", default)
+_get = app_settings("BOOKINGS")
 
 
 def lock_timeout_ms() -> int:

@@ -2,21 +2,16 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from bookings.selectors import bookings_for_feed
-from config.ics import calendar_bytes, local
+from config.ics import calendar_bytes, feed_calendar, local
 from studio.models import Organization
 
 
 def bookings_calendar(organization: Organization, *, now=None) -> bytes:
     now = now or timezone.now()
-    calendar = Calendar()
-    calendar.add("prodid", "-//Shooting Circle//Bookings//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", _("%(org)s · set bookings") % {"org": organization})
-    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    calendar = feed_calendar("Bookings", _("%(org)s · set bookings") % {"org": organization})
     for booking in bookings_for_feed(organization=organization, now=now):
         base = booking.set.base
         event = Event()

@@ -10,9 +10,8 @@ set, base address, times (ISO 8601 with offset, ``null`` when unset), price and 
 ``docs/events.md`` has an example of each.
 """
 
-from django.utils import timezone
-
 from bookings.models import Booking, WaitlistEntry
+from config.localtime import local_iso
 from notifications.services import event_record
 
 #: event type → who is notified ("company", "operator")
@@ -28,11 +27,6 @@ AUDIENCE = {
     "booking.checked_out": (),
     "booking.no_show": ("company",),
 }
-
-
-def _local(value) -> str | None:
-    """A time as ISO 8601 with offset (``2026-12-21T08:00:00+08:00``); messages show it as people read it."""
-    return timezone.localtime(value).isoformat() if value else None
 
 
 def _contact(organization) -> dict:
@@ -58,9 +52,9 @@ def booking_payload(booking: Booking) -> dict:
         "company_name": booking.company.name,
         "production": booking.production_id,
         "production_title": booking.production.title,
-        "starts_at": _local(booking.starts_at),
-        "ends_at": _local(booking.ends_at),
-        "hold_expires_at": _local(booking.hold_expires_at),
+        "starts_at": local_iso(booking.starts_at),
+        "ends_at": local_iso(booking.ends_at),
+        "hold_expires_at": local_iso(booking.hold_expires_at),
         "total_price": str(booking.total_price),
         "deposit": str(booking.deposit),
         "currency": "CNY",
@@ -107,9 +101,9 @@ def waitlist_offer_event(entry: WaitlistEntry) -> None:
             "base": base.pk,
             "base_name": base.name,
             "base_address": base.address,
-            "starts_at": _local(entry.starts_at),
-            "ends_at": _local(entry.ends_at),
-            "offer_expires_at": _local(entry.offer_expires_at),
+            "starts_at": local_iso(entry.starts_at),
+            "ends_at": local_iso(entry.ends_at),
+            "offer_expires_at": local_iso(entry.offer_expires_at),
             "hourly_rate": str(set_.hourly_rate),
             "day_rate": str(set_.day_rate),
             "currency": "CNY",

@@ -7,12 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.errors import BookingRuleViolation
+from config.localtime import local_text
 from locations.availability import is_open_throughout
 from locations.models import Blackout, Set
-
-
-def _local(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def earliest_start(base, now: datetime) -> datetime:
@@ -101,7 +98,7 @@ def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: date
     if not is_open_throughout(hours, starts_at, ends_at):
         raise BookingRuleViolation(
             _("The base is closed during part of %(start)s–%(end)s.")
-            % {"start": _local(starts_at), "end": _local(ends_at)},
+            % {"start": local_text(starts_at), "end": local_text(ends_at)},
             code="opening_hours",
             fields={"starts_at": [_("Outside the opening hours.")]},
         )
@@ -115,7 +112,7 @@ def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: date
     if blackout is not None:
         raise BookingRuleViolation(
             _("The set is unavailable from %(start)s to %(end)s.")
-            % {"start": _local(blackout.starts_at), "end": _local(blackout.ends_at)},
+            % {"start": local_text(blackout.starts_at), "end": local_text(blackout.ends_at)},
             code="blackout",
             fields={"starts_at": [_("Blocked by the base.")]},
         )

@@ -1,19 +1,24 @@
-"""Periodic booking work: thin tasks calling the sweeps in ``bookings.services.sweeps``."""
+"""Periodic booking work: thin tasks calling the sweeps in ``bookings.services.sweeps``.
 
-from celery import shared_task
+A sweep handles at most a batch of rows of each kind, each in its own short transaction; a run cut
+short by its time limit leaves the rest to the next run (every ``BOOKINGS_SWEEP_EVERY_SECONDS``).
+"""
 
 from bookings import conf
 from bookings.services import bookings_remind_due, bookings_sweep
 from config.celery import app
 
+SWEEP_SOFT_TIME_LIMIT = 240
+SWEEP_TIME_LIMIT = 300
 
-@shared_task(name="bookings.sweep")
+
+@app.task(name="bookings.sweep", soft_time_limit=SWEEP_SOFT_TIME_LIMIT, time_limit=SWEEP_TIME_LIMIT)
 def bookings_sweep_task() -> dict:
     """Expire lapsed holds, lapse unanswered waitlist offers, mark no-shows."""
     return bookings_sweep()
 
 
-@shared_task(name="bookings.remind")
+@app.task(name="bookings.remind", soft_time_limit=SWEEP_SOFT_TIME_LIMIT, time_limit=SWEEP_TIME_LIMIT)
 def bookings_remind_task() -> int:
     """Remind companies of tomorrow's bookings, once each."""
     return bookings_remind_due()

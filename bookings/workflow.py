@@ -8,7 +8,7 @@
 A request (``booking_create``) starts a booking as ``held``, or ``confirmed`` on an instant-book set.
 
 Every action that frees or takes the set's time locks the set before the booking (the lock order of
-``bookings.services.guards``). A hold whose time ran out is expired first, whatever was asked, and the
+``bookings.services.locks``). A hold whose time ran out is expired first, whatever was asked, and the
 request is answered 409 "hold expired" once the expiry is committed.
 """
 
@@ -49,12 +49,12 @@ class BookingWorkflow(Workflow):
     )
 
     def atomic(self):
-        from bookings.services.core import booking_transaction
+        from bookings.services.locks import booking_transaction
 
         return booking_transaction()
 
     def lock(self, booking: Booking, row: Transition) -> Booking:
-        from bookings.services.core import lock_booking, lock_sets
+        from bookings.services.locks import lock_booking, lock_sets
 
         set_ = lock_sets([booking.set_id])[booking.set_id] if row.action in SET_FIRST else None
         locked = lock_booking(booking.pk)
@@ -63,7 +63,7 @@ class BookingWorkflow(Workflow):
         return locked
 
     def intercept(self, booking: Booking, row: Transition, now: datetime) -> Exception | None:
-        from bookings.services.core import hold_expired_error, hold_lapsed
+        from bookings.services.guards import hold_expired_error, hold_lapsed
 
         lapsed = hold_lapsed(booking, now)
         if row.action == "expire":
@@ -110,7 +110,7 @@ class BookingWorkflow(Workflow):
 
     def save(self, booking: Booking, row: Transition, fields: list[str] | None) -> None:
         if row.action in TAKES_TIME:
-            from bookings.services.core import save_blocking
+            from bookings.services.guards import save_blocking
 
             save_blocking(booking, update_fields=fields)
         else:

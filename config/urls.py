@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
-from config.errors import json_400, json_403, json_404, json_500
+from config.error_pages import json_400, json_403, json_404, json_500
 from config.schema_view import SchemaView
 
 # The admin speaks the reader's language like the rest (拍摄圈管理后台), not the code name.

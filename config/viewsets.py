@@ -62,14 +62,3 @@ class ScopedGenericViewSet(ScopedViewMixin, viewsets.GenericViewSet):
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """List and retrieve only."""
-
-
-class ScopedModelViewSet(
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedGenericViewSet,
-):
-    """Full CRUD; subclasses route writes through services in perform_create/update/destroy."""

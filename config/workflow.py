@@ -27,8 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
 
 @dataclass(frozen=True)
 class Transition:
@@ -107,7 +105,9 @@ class Workflow:
     # -- the steps, for subclasses -----------------------------------------------------------------
 
     def atomic(self):
-        return transaction.atomic()
+        from config.locking import locked_transaction
+
+        return locked_transaction()
 
     def lock(self, obj, row: Transition):
         """The object, re-read under its row lock (and whatever must be locked before it)."""

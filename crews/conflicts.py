@@ -9,10 +9,10 @@ Messages are rendered when read (``conflict_message``), so they follow the reade
 
 from datetime import timedelta
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from bookings.models import Booking
+from config.localtime import DAY_CLOCK, local_text
 from crews.models import Call, ShootDay
 from locations.models import Set
 from locations.travel import travel_matrix
@@ -46,14 +46,6 @@ MESSAGES = {
 }
 #: params holding a set-kind code, shown as the kind's label in the reader's language
 KIND_PARAMS = ("needed", "kind")
-
-
-def _hm(value) -> str:
-    return timezone.localtime(value).strftime("%H:%M")
-
-
-def _stamp(value) -> str:
-    return timezone.localtime(value).strftime("%m-%d %H:%M")
 
 
 def _hours(delta: timedelta) -> str:
@@ -138,8 +130,8 @@ def _rest_warnings(day: ShootDay, calls) -> list[dict]:
                         person=call.person.name,
                         person_id=call.person_id,
                         hours=_hours(second_start - first_end),
-                        first=_stamp(first_end),
-                        second=_stamp(second_start),
+                        first=local_text(first_end, DAY_CLOCK),
+                        second=local_text(second_start, DAY_CLOCK),
                         min=MIN_REST_HOURS,
                     )
                 )
@@ -199,8 +191,8 @@ def shoot_day_warnings(day: ShootDay) -> list[dict]:
             _warning(
                 "day_too_long",
                 hours=_hours(end - start),
-                start=_stamp(start),
-                end=_stamp(end),
+                start=local_text(start, DAY_CLOCK),
+                end=local_text(end, DAY_CLOCK),
                 max=MAX_DAY_HOURS,
             )
         )

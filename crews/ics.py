@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
-from config.ics import calendar_bytes, local
+from config.ics import calendar_bytes, feed_calendar, local
+from config.localtime import CLOCK, local_text
 from crews.models import Call, Person, Stop
 
 FEED_PAST_DAYS = 30
@@ -15,12 +16,7 @@ FEED_PAST_DAYS = 30
 
 def person_calendar(person: Person, *, now=None) -> bytes:
     now = now or timezone.now()
-    calendar = Calendar()
-    calendar.add("prodid", "-//Shooting Circle//Calls//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", _("%(name)s · call times") % {"name": person.name})
-    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    calendar = feed_calendar("Calls", _("%(name)s · call times") % {"name": person.name})
     calls = (
         Call.objects.filter(person=person, released_at__gte=now - timedelta(days=FEED_PAST_DAYS))
         .select_related("shoot_day__crew__production")
@@ -43,11 +39,9 @@ def person_calendar(person: Person, *, now=None) -> bytes:
         event.add("summary", f"{day.crew.production.title} · {day.crew.name} · {call.get_role_display()}")
         details = []
         if call.makeup_ready_at:
-            details.append(
-                _("Makeup ready %(time)s") % {"time": f"{timezone.localtime(call.makeup_ready_at):%H:%M}"}
-            )
+            details.append(_("Makeup ready %(time)s") % {"time": local_text(call.makeup_ready_at, CLOCK)})
         if call.on_set_at:
-            details.append(_("On set %(time)s") % {"time": f"{timezone.localtime(call.on_set_at):%H:%M}"})
+            details.append(_("On set %(time)s") % {"time": local_text(call.on_set_at, CLOCK)})
         if call.note:
             details.append(call.note)
         if stops:

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from bookings.constraints import NoOverlapConstraint, TsTzRange
 from bookings.models import Booking
+from config.localtime import local_text
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -348,7 +349,7 @@ class Call(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} {timezone.localtime(self.call_at):%Y-%m-%d %H:%M}"
+        return f"{self.person} {local_text(self.call_at)}"
 
 
 class CallSheet(models.Model):

@@ -7,41 +7,22 @@ valid address, no audience: people on a sheet may have no login) and queues them
 like the service does, so the relay and the workers treat them the same.
 """
 
-import logging
 from functools import partial
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Delivery, Event
-from notifications.services import deliveries_enqueue
+from notifications.services import acting_user, deliveries_enqueue, email_delivery, valid_email
 from studio.models import Organization
-
-logger = logging.getLogger(__name__)
-
-
-def _valid(address: str) -> str | None:
-    address = (address or "").strip()
-    if not address:
-        return None
-    try:
-        validate_email(address)
-    except ValidationError:
-        logger.warning("skipped the malformed address %r", address)
-        return None
-    return address
 
 
 def person_events_record(*, organization: Organization, actor, subject, items: list[dict]) -> list[Event]:
     """``items``: ``{"type", "payload", "email"}`` each; one event per item, one email per valid address."""
     if not items:
         return []
-    if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
-        actor = None
+    actor = acting_user(actor)
     subject_type = ContentType.objects.get_for_model(subject)
     now = timezone.now()
     events = Event.objects.bulk_create(
@@ -59,16 +40,9 @@ def person_events_record(*, organization: Organization, actor, subject, items: l
         ]
     )
     deliveries = [
-        Delivery(
-            event=event,
-            channel=Delivery.Channel.EMAIL,
-            organization=organization,
-            to_address=address,
-            language=settings.LANGUAGE_CODE,
-            next_attempt_at=now,
-        )
+        email_delivery(event, organization.pk, address)
         for event, item in zip(events, items, strict=True)
-        if (address := _valid(item.get("email", "")))
+        if (address := valid_email(item.get("email")))
     ]
     if deliveries:
         Delivery.objects.bulk_create(deliveries)

@@ -14,8 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
+from config.localtime import CLOCK, local_text
 from crews import conf
 from crews.conflicts import conflicts_rendered
 from crews.models import CallSheet, CallSheetRecipient, Role, Scene
@@ -32,7 +33,7 @@ class RendererMissing(RuntimeError):
 def _time(value: str | None) -> str:
     if not value:
         return ""
-    return timezone.localtime(datetime.fromisoformat(value)).strftime("%H:%M")
+    return local_text(datetime.fromisoformat(value), CLOCK)
 
 
 def call_sheet_context(sheet: CallSheet, recipient: CallSheetRecipient | None = None) -> dict:

@@ -1,6 +1,6 @@
 """What makes a set unavailable: closing hours, blackouts, and whatever other apps register (bookings).
 
-A **busy provider** is an object with
+A **busy provider** is a ``BusyProvider`` with
 
 * ``blocking(starts_at, ends_at) -> Q``: a condition over ``Set`` rows, true for a set that is busy at
   any moment of ``[starts_at, ends_at)`` (typically ``Q(Exists(...OuterRef("pk")...))``), so that the
@@ -51,14 +51,18 @@ def busy_providers() -> list:
     return list(_BUSY_PROVIDERS)
 
 
-class BlackoutProvider:
-    """Blackouts of the set itself or of its whole base."""
+class BusyProvider:
+    """The base of a busy provider: one of a kind (registering another instance of it changes nothing)."""
 
     def __eq__(self, other):
         return type(other) is type(self)
 
     def __hash__(self):
         return hash(type(self))
+
+
+class BlackoutProvider(BusyProvider):
+    """Blackouts of the set itself or of its whole base."""
 
     def blocking(self, starts_at: datetime, ends_at: datetime) -> Q:
         overlapping = Blackout.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)

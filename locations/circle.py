@@ -21,10 +21,10 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
+from config.localtime import local_text
 from locations import conf
 from locations.availability import opening_hours_table
 from locations.models import Base, Set
@@ -80,11 +80,10 @@ def _fail(index: int, message: str, field_name: str = "kind"):
 
 def _describe(item: CircleItem) -> str:
     what = item.set.name if item.set is not None else Set.Kind(item.kind).label
-    start, end = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
     return _("%(what)s from %(start)s to %(end)s") % {
         "what": what,
-        "start": start.strftime("%Y-%m-%d %H:%M"),
-        "end": end.strftime("%Y-%m-%d %H:%M"),
+        "start": local_text(item.starts_at),
+        "end": local_text(item.ends_at),
     }
 
 

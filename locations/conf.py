@@ -1,12 +1,12 @@
-"""Settings of the locations app, each overridable in Django settings (``LOCATIONS_<NAME>``)."""
+"""Settings of the locations app: ``LOCATIONS_<NAME>`` in Django settings, else the environment
+(``config.appconf``).
+"""
 
 from decimal import Decimal
 
-from django.conf import settings
+from config.appconf import app_settings
 
-
-def _get(name: str, default):
-    return getattr(settings, f"LOCATIONS_{name}", default)
+_get = app_settings("LOCATIONS")
 
 
 def default_detour_factor() -> Decimal:

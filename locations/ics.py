@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
-from config.ics import calendar_bytes, local
+from config.ics import calendar_bytes, feed_calendar, local
 from locations import conf
 from locations.models import Set
 from locations.selectors import set_busy_intervals
@@ -26,12 +26,7 @@ def busy_calendar(set_: Set, *, viewer=None, now: datetime | None = None) -> byt
     local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     starts_at = local_midnight - timedelta(days=7)
     ends_at = local_midnight + timedelta(days=conf.feed_days_ahead())
-    calendar = Calendar()
-    calendar.add("prodid", "-//Shooting Circle//Set calendar//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{set_.base.name} · {set_.name}")
-    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    calendar = feed_calendar("Set calendar", f"{set_.base.name} · {set_.name}")
     for busy in set_busy_intervals(set_, starts_at, ends_at, viewer=viewer, now=now):
         if busy.kind not in CALENDAR_KINDS:
             continue  # the booking rules' margins (turnover, notice, horizon) are no events

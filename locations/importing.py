@@ -18,12 +18,11 @@ from decimal import InvalidOperation
 import tablib
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from config.exceptions import DomainError
-from config.spreadsheets import safe_cell, unescape_cell
+from config.spreadsheets import choice_lookup, csv_text, header_problems, safe_cell, unescape_cell
 from locations.models import Base, Set
 from locations.services import _clean_text_list, _require_operator
 from notifications.services import event_record
@@ -53,22 +52,12 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "t"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "×", "f"}
 
 
-def _kind_lookup() -> dict[str, str]:
-    lookup = {}
-    for value, label in Set.Kind.choices:
-        lookup[value] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                lookup[str(label).strip().lower()] = value
-    return lookup
-
-
 class KindWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             raise ValueError(_("A kind is required."))
-        kind = _kind_lookup().get(text.lower())
+        kind = choice_lookup(Set.Kind.choices).get(text.lower())
         if kind is None:
             raise ValueError(_("Unknown set kind “%(kind)s”.") % {"kind": text})
         return kind
@@ -207,29 +196,15 @@ def _row_messages(result) -> list[str]:
     ]
 
 
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told otherwise
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(
-        _("The file is neither UTF-8 nor GBK text."), code="invalid_file", fields={"file": [_("Unreadable.")]}
-    )
-
-
 def _check_rows(dataset: tablib.Dataset) -> None:
     headers = [str(h or "").strip() for h in (dataset.headers or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in headers]
+    missing, unknown = header_problems(headers, required=REQUIRED_COLUMNS, known=COLUMNS)
     if missing:
         raise DomainError(
             _("The file lacks the column(s): %(columns)s.") % {"columns": ", ".join(missing)},
             code="invalid_file",
             fields={"file": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}]},
         )
-    unknown = [name for name in headers if name and name not in COLUMNS]
     if unknown:
         raise DomainError(
             _("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)},
@@ -251,7 +226,7 @@ def _check_rows(dataset: tablib.Dataset) -> None:
 
 
 def load_dataset(data: bytes | str) -> tablib.Dataset:
-    text = _decode(data)
+    text = csv_text(data)
     try:
         dataset = tablib.Dataset().load(text, format="csv")
     except Exception:  # noqa: BLE001 - tablib raises assorted errors for malformed CSV

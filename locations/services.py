@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, lock_many, locked_transaction
+from config.services import model_update
 from config.uploads import image_check_pixels
 from locations import conf
 from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Place, Set, SetPhoto, TravelTime
@@ -136,18 +138,12 @@ def base_create(*, operator: Organization, by, opening_hours: list[dict] | None 
     return base
 
 
-@transaction.atomic
+@locked_transaction()
 def base_update(*, base: Base, by, opening_hours: list[dict] | None = None, **data) -> Base:
     """Change a base's details, booking rules and (when given) its whole opening-hours table."""
-    base = Base.objects.select_for_update().get(pk=base.pk)
-    changed = []
-    for name, value in data.items():
-        if name in BASE_ADMIN_FIELDS and getattr(base, name) != value:
-            setattr(base, name, value)
-            changed.append(name)
-    if changed:
-        _validate(base)
-        _save(base)
+    base, changed = model_update(
+        instance=lock(Base, base.pk), fields=BASE_ADMIN_FIELDS, data=data, check=_validate, save=_save
+    )
     if opening_hours is not None:
         _replace_opening_hours(base, opening_hours)
         changed.append("opening_hours")
@@ -202,24 +198,20 @@ def set_create(*, organization: Organization, base: Base, by, **data) -> Set:
     return set_
 
 
-@transaction.atomic
+@locked_transaction()
 def set_update(*, organization: Organization, set_: Set, by, base: Base | None = None, **data) -> Set:
     """Change a set's description, kind, tags, size or rate card (or move it to another own base)."""
-    set_ = Set.objects.select_for_update().select_related("base").get(pk=set_.pk)
+    set_ = lock(Set, set_.pk, related=("base",))
     _require_owner(organization, set_.base)
-    changed = []
+    prepared = _prepare_set_data(data)
     if base is not None and base.pk != set_.base_id:
         _require_owner(organization, base)
-        set_.base = base
-        changed.append("base")
-    for name, value in _prepare_set_data(data).items():
-        if getattr(set_, name) != value:
-            setattr(set_, name, value)
-            changed.append(name)
+        prepared = {"base": base, **prepared}
+    set_, changed = model_update(
+        instance=set_, fields=("base", *SET_FIELDS), data=prepared, check=_validate, save=_save
+    )
     if not changed:
         return set_
-    _validate(set_)
-    _save(set_)
     event_record(
         type="set.updated",
         organization=organization,
@@ -248,13 +240,13 @@ def sets_set_active(*, organization: Organization, sets: Iterable[Set], active: 
     return changed
 
 
-@transaction.atomic
+@locked_transaction()
 def sets_update_rates(*, organization: Organization, sets: Iterable[Set], by, **rates) -> int:
     """Apply the given rate-card fields (any of hourly, day rate and length, overtime, deposit) to sets."""
     rates = {k: v for k, v in rates.items() if k in RATE_FIELDS and v is not None}
     if not rates:
         raise DomainError(_("Give at least one rate to change."), code="invalid")
-    locked = list(Set.objects.select_for_update().select_related("base").filter(pk__in=[s.pk for s in sets]))
+    locked = list(lock_many(Set, (s.pk for s in sets), related=("base",)).values())
     for set_ in locked:
         _require_owner(organization, set_.base)
         for name, value in rates.items():
@@ -393,14 +385,10 @@ def blackout_create(
     return blackout
 
 
-@transaction.atomic
+@locked_transaction()
 def blackout_update(*, organization: Organization, blackout: Blackout, by, **data) -> Blackout:
     # of=self: PostgreSQL cannot lock the nullable side of the outer joins to set and base
-    blackout = (
-        Blackout.objects.select_for_update(of=("self",))
-        .select_related("set__base", "base")
-        .get(pk=blackout.pk)
-    )
+    blackout = lock(Blackout, blackout.pk, related=("set__base", "base"), only_self=True)
     if blackout.operator_id != organization.pk:
         raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
     for name in ("starts_at", "ends_at", "reason"):
@@ -433,9 +421,9 @@ def place_create(*, organization: Organization, by, **data) -> Place:
     return place
 
 
-@transaction.atomic
+@locked_transaction()
 def place_update(*, organization: Organization, place: Place, by, **data) -> Place:
-    place = Place.objects.select_for_update().get(pk=place.pk)
+    place = lock(Place, place.pk)
     if place.owner_id != organization.pk:
         raise DomainError(_("This place is maintained by another operator."), code="not_owner")
     for name, value in data.items():

@@ -1,92 +1,65 @@
-"""Settings of the notifications app: ``settings.NOTIFICATIONS_*``, else the environment, else a default.
-
-Read through functions (not module constants) so that tests may override them with the ``settings`` fixture
-and a worker subprocess may be tuned from its environment alone.
+"""Settings of the notifications app: ``NOTIFICATIONS_<NAME>`` in Django settings, else the environment
+(``config.appconf``), so that a worker subprocess may be tuned from its environment alone.
 """
-
-import os
 
 from django.conf import settings
 
-DEFAULTS = {
-    # first retry after about this long; each further retry waits RETRY_FACTOR times longer
-    "NOTIFICATIONS_RETRY_BASE_SECONDS": 30.0,
-    "NOTIFICATIONS_RETRY_FACTOR": 2.0,
-    "NOTIFICATIONS_RETRY_MAX_SECONDS": 6 * 3600.0,
-    # each wait is stretched by a random 0..JITTER fraction, so retries of many rows spread out
-    "NOTIFICATIONS_RETRY_JITTER": 0.2,
-    # attempts in total (the first one included) before a delivery is dead
-    "NOTIFICATIONS_MAX_ATTEMPTS": 8,
-    "NOTIFICATIONS_HTTP_TIMEOUT_SECONDS": 10.0,
-    # a row being sent is not picked up again for this long: above the hard time limit of the tasks that
-    # send (notifications.tasks); if the worker died, the relay re-queues the row GRACE after the lease
-    "NOTIFICATIONS_SEND_LEASE_SECONDS": 300.0,
-    # the relay re-enqueues rows due for longer than GRACE (their message was lost), every INTERVAL
-    "NOTIFICATIONS_RELAY_INTERVAL_SECONDS": 10.0,
-    "NOTIFICATIONS_RELAY_GRACE_SECONDS": 60.0,
-    "NOTIFICATIONS_RELAY_BATCH": 1000,
-    # deliveries queued together (one transaction's, or the relay's) travel in tasks of at most this many
-    "NOTIFICATIONS_TASK_BATCH": 20,
-    # loopback / private webhook targets (tests, local receivers); DEBUG allows them too
-    "NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS": False,
-}
+from config.appconf import app_settings
 
-
-def _value(name: str):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    raw = os.environ.get(name)
-    default = DEFAULTS[name]
-    if raw in (None, ""):
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return type(default)(raw)
+_get = app_settings("NOTIFICATIONS")
 
 
 def retry_base_seconds() -> float:
-    return float(_value("NOTIFICATIONS_RETRY_BASE_SECONDS"))
+    """First retry after about this long; each further retry waits ``retry_factor`` times longer."""
+    return float(_get("RETRY_BASE_SECONDS", 30.0))
 
 
 def retry_factor() -> float:
-    return float(_value("NOTIFICATIONS_RETRY_FACTOR"))
+    return float(_get("RETRY_FACTOR", 2.0))
 
 
 def retry_max_seconds() -> float:
-    return float(_value("NOTIFICATIONS_RETRY_MAX_SECONDS"))
+    return float(_get("RETRY_MAX_SECONDS", 6 * 3600.0))
 
 
 def retry_jitter() -> float:
-    return float(_value("NOTIFICATIONS_RETRY_JITTER"))
+    """Each wait is stretched by a random 0..jitter fraction, so retries of many rows spread out."""
+    return float(_get("RETRY_JITTER", 0.2))
 
 
 def max_attempts() -> int:
-    return int(_value("NOTIFICATIONS_MAX_ATTEMPTS"))
+    """Attempts in total (the first one included) before a delivery is dead."""
+    return int(_get("MAX_ATTEMPTS", 8))
 
 
 def http_timeout_seconds() -> float:
-    return float(_value("NOTIFICATIONS_HTTP_TIMEOUT_SECONDS"))
+    return float(_get("HTTP_TIMEOUT_SECONDS", 10.0))
 
 
 def send_lease_seconds() -> float:
-    return float(_value("NOTIFICATIONS_SEND_LEASE_SECONDS"))
+    """A row being sent is not picked up again for this long: above the hard time limit of the tasks
+    that send (``notifications.tasks``); if the worker died, the relay re-queues the row a grace after."""
+    return float(_get("SEND_LEASE_SECONDS", 300.0))
 
 
 def relay_interval_seconds() -> float:
-    return float(_value("NOTIFICATIONS_RELAY_INTERVAL_SECONDS"))
+    """How often the relay re-queues the rows due for longer than ``relay_grace_seconds`` (lost messages)."""
+    return float(_get("RELAY_INTERVAL_SECONDS", 10.0))
 
 
 def relay_grace_seconds() -> float:
-    return float(_value("NOTIFICATIONS_RELAY_GRACE_SECONDS"))
+    return float(_get("RELAY_GRACE_SECONDS", 60.0))
 
 
 def relay_batch() -> int:
-    return int(_value("NOTIFICATIONS_RELAY_BATCH"))
+    return int(_get("RELAY_BATCH", 1000))
 
 
 def task_batch() -> int:
-    return max(1, int(_value("NOTIFICATIONS_TASK_BATCH")))
+    """Deliveries queued together (one transaction's, or the relay's) travel in tasks of at most this many."""
+    return max(1, int(_get("TASK_BATCH", 20)))
 
 
 def allow_private_webhooks() -> bool:
-    return bool(settings.DEBUG or _value("NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS"))
+    """Loopback and private webhook targets (tests, local receivers); DEBUG allows them too."""
+    return bool(settings.DEBUG or _get("ALLOW_PRIVATE_WEBHOOKS", False))

@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, locked_transaction
 from config.redaction import redact_text, redact_url, url_secrets
+from config.services import model_update
 from notifications import conf
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
 from notifications.sending import DeliveryAbandoned, delivery_send
@@ -57,6 +59,38 @@ def _subject_reference(subject) -> dict:
     return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": str(subject.pk)}
 
 
+def acting_user(actor):
+    """The user an event names as its actor: None for nobody, an anonymous user or an unsaved one."""
+    if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
+        return None
+    return actor
+
+
+def valid_email(address: str | None) -> str | None:
+    """The address without surrounding blanks; None when blank or malformed (logged: the event goes on)."""
+    address = (address or "").strip()
+    if not address:
+        return None
+    try:
+        validate_email(address)
+    except ValidationError:
+        logger.warning("skipped the malformed address %r", address)
+        return None
+    return address
+
+
+def email_delivery(event: Event, organization_id: int, address: str) -> Delivery:
+    """The outbox row of one email about ``event``, due at once."""
+    return Delivery(
+        event=event,
+        channel=Delivery.Channel.EMAIL,
+        organization_id=organization_id,
+        to_address=address,
+        language=settings.LANGUAGE_CODE,
+        next_attempt_at=event.created_at,
+    )
+
+
 def _unique_organizations(organizations: Iterable[Organization]) -> list[Organization]:
     return list({organization.pk: organization for organization in organizations}.values())
 
@@ -75,24 +109,10 @@ def _email_deliveries(*, event: Event, audience: list[Organization], emails: Ite
         )
         for address, organization_id in members:
             recipients.setdefault(address.strip().lower(), (address.strip(), organization_id))
-    for address in emails:
-        address = (address or "").strip()
-        try:
-            validate_email(address)
-        except ValidationError:
-            logger.warning("event %s: skipped the malformed address %r", event.type, address)
-            continue
+    for address in filter(None, map(valid_email, emails)):
         recipients.setdefault(address.lower(), (address, event.organization_id))
     return [
-        Delivery(
-            event=event,
-            channel=Delivery.Channel.EMAIL,
-            organization_id=organization_id,
-            to_address=address,
-            language=settings.LANGUAGE_CODE,
-            next_attempt_at=event.created_at,
-        )
-        for address, organization_id in recipients.values()
+        email_delivery(event, organization_id, address) for address, organization_id in recipients.values()
     ]
 
 
@@ -189,8 +209,7 @@ def event_record(
     """Record an event of ``organization``; queue its emails and webhooks to ``audience`` after commit."""
     if not type:
         raise ValueError("An event needs a type.")
-    if actor is not None and (not getattr(actor, "is_authenticated", False) or actor.pk is None):
-        actor = None
+    actor = acting_user(actor)
     audience = _unique_organizations(audience)
     # no savepoint: an error here must abort the caller's transaction anyway, and it saves two round trips
     with transaction.atomic(savepoint=False):
@@ -320,10 +339,10 @@ def deliveries_relay(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
-@transaction.atomic
+@locked_transaction()
 def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
     """Make an unsent delivery due now; a dead one gets one more attempt."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery = lock(Delivery, delivery.pk)
     if delivery.status == Delivery.Status.SENT:
         raise ConflictError(_("This delivery has already been sent."), code="delivery_already_sent")
     if delivery.sending_since is not None and delivery.next_attempt_at > timezone.now():
@@ -408,40 +427,33 @@ def webhook_endpoint_create(
     return endpoint
 
 
-@transaction.atomic
+@locked_transaction()
 def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by=None, **data) -> WebhookEndpoint:
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    changed = {}
-    for field, value in data.items():
-        if field not in ENDPOINT_FIELDS:
-            continue
-        if field == "event_types":
-            value = clean_event_types(value)
-        if getattr(endpoint, field) != value:
-            changed[field] = value
-            setattr(endpoint, field, value)
+    if "event_types" in data:
+        data["event_types"] = clean_event_types(data["event_types"])
+    endpoint, changed = model_update(
+        instance=lock(WebhookEndpoint, endpoint.pk), fields=ENDPOINT_FIELDS, data=data, check=_check_endpoint
+    )
     if not changed:
         return endpoint
-    _check_endpoint(endpoint)
-    endpoint.save()
     _endpoint_event(endpoint, "webhook_endpoint.updated", by, changed=sorted(changed))
     return endpoint
 
 
-@transaction.atomic
+@locked_transaction()
 def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by=None) -> WebhookEndpoint:
     """A new secret signs every message sent from now on, retries of older ones included."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint = lock(WebhookEndpoint, endpoint.pk)
     endpoint.secret = secret_generate()
     endpoint.save(update_fields=["secret", "updated_at"])
     _endpoint_event(endpoint, "webhook_endpoint.secret_rotated", by)
     return endpoint
 
 
-@transaction.atomic
+@locked_transaction()
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by=None) -> None:
     """Delete an endpoint; its unsent deliveries end dead, its sent ones stay in the log."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint = lock(WebhookEndpoint, endpoint.pk)
     Delivery.objects.filter(endpoint=endpoint, status__in=Delivery.OPEN_STATUSES).update(
         status=Delivery.Status.DEAD, last_error="The webhook endpoint was deleted."
     )

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
+from config.locking import lock, locked_transaction
+from config.services import model_update
 from notifications.services import event_record
 from review.tiers import production_tier_refresh
 from studio.models import Organization, Production
@@ -63,27 +65,23 @@ def production_create(*, company: Organization, by, **data) -> Production:
     return production
 
 
-@transaction.atomic
+@locked_transaction()
 def production_update(*, production: Production, by, **data) -> Production:
     """Change a production's details."""
-    production = Production.objects.select_for_update().get(pk=production.pk)
-    changed = {}
-    for field, value in data.items():
-        if field in PRODUCTION_FIELDS and getattr(production, field) != value:
-            changed[field] = str(value)
-            setattr(production, field, value)
+    production, changed = model_update(
+        instance=lock(Production, production.pk), fields=PRODUCTION_FIELDS, data=data, check=_check_production
+    )
     if not changed:
         return production
-    _check_production(production)
-    production.save()
     if "total_investment" in changed or "special_subject" in changed:
         production_tier_refresh(production=production, by=by)
+    values = {name: str(getattr(production, name)) for name in changed}
     event_record(
         type="production.updated",
         organization=production.company,
         actor=by,
         subject=production,
-        payload={"production": production.pk, "changed": changed},
+        payload={"production": production.pk, "changed": values},
     )
     return production
 

@@ -1,14 +1,15 @@
 """Periodic housekeeping for the studio app."""
 
-from celery import shared_task
-
 from config.celery import app
 from config.idempotency import idempotency_purge
 
 IDEMPOTENCY_PURGE_EVERY_SECONDS = 60 * 60
+#: one DELETE of the expired rows: a run cut short deletes nothing, and the next hour's run tries again
+PURGE_SOFT_TIME_LIMIT = 240
+PURGE_TIME_LIMIT = 300
 
 
-@shared_task(name="studio.idempotency_purge")
+@app.task(name="studio.idempotency_purge", soft_time_limit=PURGE_SOFT_TIME_LIMIT, time_limit=PURGE_TIME_LIMIT)
 def idempotency_purge_task() -> int:
     """Delete expired ``Idempotency-Key`` records."""
     return idempotency_purge()

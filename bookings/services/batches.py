@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from bookings import conf
 from bookings.models import Booking
-from bookings.services.core import booking_transaction, lock_company, lock_sets
 from bookings.services.lifecycle import check_production, create_locked
+from bookings.services.locks import booking_transaction, lock_company, lock_sets
 from config.exceptions import DomainError
 from locations.models import Set
 from studio.models import Organization

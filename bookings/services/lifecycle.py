@@ -20,20 +20,18 @@ from bookings.errors import BookingRuleViolation, CheckInWindow, CheckOutWindow,
 from bookings.models import Booking
 from bookings.notify import booking_event
 from bookings.services import waitlist
-from bookings.services.core import (
+from bookings.services.guards import (
     blocked_period,
-    booking_transaction,
     check_free,
     hold_expired_error,
     hold_lapsed,
-    local_text,
-    lock_company,
-    lock_sets,
     review_gate,
     save_blocking,
 )
+from bookings.services.locks import booking_transaction, lock_company, lock_sets
 from bookings.workflow import BOOKINGS, NotDue
 from config.exceptions import DomainError
+from config.localtime import local_iso, local_text
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -288,8 +286,8 @@ def booking_reschedule(
         booking.reminder_sent_at = None
         waitlist.on_window_freed(set_, old[2], old[3], now=now)
         return {
-            "previous_starts_at": timezone.localtime(old[0]).isoformat(),
-            "previous_ends_at": timezone.localtime(old[1]).isoformat(),
+            "previous_starts_at": local_iso(old[0]),
+            "previous_ends_at": local_iso(old[1]),
         }
 
     return BOOKINGS.run("reschedule", booking, by=by, now=now, apply=reschedule, fields=None)
@@ -317,7 +315,7 @@ def booking_check_in(
                 fields={"at": [_("After now.")]},
             )
         booking.checked_in_at = at
-        return {"checked_in_at": timezone.localtime(at).isoformat()}
+        return {"checked_in_at": local_iso(at)}
 
     return BOOKINGS.run("check_in", booking, by=by, now=now, apply=check_in, fields=["checked_in_at"])
 

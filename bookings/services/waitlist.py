@@ -15,7 +15,7 @@ count towards the company's cap of active holds. The waiter either
 * lets the offer **lapse**: the hold expires with it and the next waiter gets the offer (the sweep, or
   the first write that meets the lapsed hold).
 
-The offer is made at the end of the write that freed the window (see ``bookings.services.core``), so
+The offer is made at the end of the write that freed the window (see ``bookings.services.locks``), so
 it never takes a window from under that write. Entries made before waiting needed a production have
 none to hold the window for: theirs is a plain offer, first come, first served. Booking an overlapping
 window of the set fulfils the company's entries.
@@ -32,17 +32,11 @@ from bookings import conf, pricing, rules
 from bookings.errors import BookingRuleViolation, HoldExpired, InvalidTransition
 from bookings.models import Booking, WaitlistEntry
 from bookings.notify import booking_event, waitlist_offer_event
-from bookings.services.core import (
-    blocked_period,
-    booking_transaction,
-    defer_offer,
-    local_text,
-    lock_booking,
-    lock_sets,
-    review_gate,
-    save_blocking,
-)
+from bookings.services.guards import blocked_period, review_gate, save_blocking
+from bookings.services.locks import booking_transaction, defer_offer, lock_booking, lock_sets
 from config.exceptions import DomainError
+from config.localtime import local_text
+from config.locking import lock
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -108,7 +102,7 @@ def _hold_window(entry: WaitlistEntry, set_: Set, now: datetime, expires_at: dat
 def on_window_freed(set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime) -> None:
     """Offer ``[freed_from, freed_until)`` of the (locked) set to the first waiter it now suits.
 
-    Inside a booking write the offer waits for the end of the write (``core.booking_transaction``).
+    Inside a booking write the offer waits for the end of the write (``locks.booking_transaction``).
     """
     if not defer_offer(set_, freed_from, freed_until, now):
         offer_freed_window(set_, freed_from, freed_until, now=now)
@@ -221,7 +215,7 @@ def _wrong_status(entry: WaitlistEntry) -> InvalidTransition:
 def _close(entry: WaitlistEntry, status: str, now: datetime) -> WaitlistEntry:
     with booking_transaction():
         set_ = lock_sets([entry.set_id])[entry.set_id]
-        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = lock(WaitlistEntry, entry.pk)
         was_offered = entry.status == Status.OFFERED
         allowed = [Status.OFFERED] if status == Status.DECLINED else list(WaitlistEntry.OPEN)
         if entry.status not in allowed:
@@ -244,7 +238,7 @@ def waitlist_accept_offer(*, entry: WaitlistEntry, by, now: datetime | None = No
     lapsed = None
     with booking_transaction():
         set_ = lock_sets([entry.set_id])[entry.set_id]
-        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = lock(WaitlistEntry, entry.pk)
         if entry.status != Status.OFFERED:
             raise _wrong_status(entry)
         if entry.offer_hold_id is None:

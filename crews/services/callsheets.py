@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError
+from config.localtime import local_iso
+from config.locking import lock, locked_transaction
 from crews import conf
 from crews.conflicts import shoot_day_warnings, stop_moves
 from crews.errors import ShootDayClosed
@@ -27,10 +29,6 @@ from notifications.services import event_record
 
 #: the fields of a person's line that, when changed, make them be notified again
 LINE_FIELDS = ("role", "call_at", "makeup_ready_at", "on_set_at", "released_at", "note", "scenes")
-
-
-def _iso(value) -> str | None:
-    return timezone.localtime(value).isoformat() if value is not None else None
 
 
 def _hm(value: str | None) -> str:
@@ -80,8 +78,8 @@ def snapshot_build(day: ShootDay, version: int) -> dict:
         stop_rows.append(
             {
                 "order": stop.order,
-                "starts_at": _iso(stop.starts_at),
-                "ends_at": _iso(stop.ends_at),
+                "starts_at": local_iso(stop.starts_at),
+                "ends_at": local_iso(stop.ends_at),
                 "booking": stop.booking_id,
                 "booking_status": stop.booking.status,
                 "set": {"id": set_.pk, "name": set_.name, "kind": set_.kind},
@@ -104,10 +102,10 @@ def snapshot_build(day: ShootDay, version: int) -> dict:
             "person": call.person_id,
             "name": call.person.name,
             "role": call.role,
-            "call_at": _iso(call.call_at),
-            "makeup_ready_at": _iso(call.makeup_ready_at),
-            "on_set_at": _iso(call.on_set_at),
-            "released_at": _iso(call.released_at),
+            "call_at": local_iso(call.call_at),
+            "makeup_ready_at": local_iso(call.makeup_ready_at),
+            "on_set_at": local_iso(call.on_set_at),
+            "released_at": local_iso(call.released_at),
             "note": call.note,
             "scenes": scenes_of_person.get(call.person_id, []),
             "is_actor": call.role in ACTOR_ROLES,
@@ -125,9 +123,9 @@ def snapshot_build(day: ShootDay, version: int) -> dict:
         "crew": {"id": day.crew_id, "name": day.crew.name},
         "date": day.date.isoformat(),
         "version": version,
-        "call_at": _iso(day.call_at),
-        "departure_at": _iso(day.departure_at),
-        "planned_wrap_at": _iso(day.planned_wrap_at),
+        "call_at": local_iso(day.call_at),
+        "departure_at": local_iso(day.departure_at),
+        "planned_wrap_at": local_iso(day.planned_wrap_at),
         "stops": stop_rows,
         "moves": [
             {
@@ -200,10 +198,10 @@ def _comparable(snapshot: dict) -> dict:
     return {key: value for key, value in snapshot.items() if key not in ("version", "warnings")}
 
 
-@transaction.atomic
+@locked_transaction()
 def shoot_day_publish(*, shoot_day: ShootDay, by=None, base_url: str = "") -> CallSheet:
     """Freeze the day as call sheet version N+1 and notify the people whose lines are new or changed."""
-    locked = ShootDay.objects.select_for_update().get(pk=shoot_day.pk)
+    locked = lock(ShootDay, shoot_day.pk)
     if locked.status == ShootDay.Status.WRAPPED:
         raise ShootDayClosed(_("This shoot day is wrapped; its call sheet can no longer change."))
     day = shoot_day_loaded(ShootDay.objects.filter(pk=locked.pk)).get()

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
+from config.locking import lock, locked_transaction
+from config.services import model_update
 from crews.models import Crew, CrewMember, Person, Role
 from notifications.services import event_record
 from studio.models import Organization, Production
@@ -55,21 +57,14 @@ def person_create(*, company: Organization, by=None, **data) -> Person:
     return person
 
 
-@transaction.atomic
+@locked_transaction()
 def person_update(*, person: Person, by=None, **data) -> Person:
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    changed = []
-    for field, value in data.items():
-        if field not in PERSON_FIELDS:
-            continue
-        if field == "roles":
-            value = _clean_roles(value)
-        if getattr(person, field) != value:
-            setattr(person, field, value)
-            changed.append(field)
+    if "roles" in data:
+        data["roles"] = _clean_roles(data["roles"])
+    person, changed = model_update(
+        instance=lock(Person, person.pk), fields=PERSON_FIELDS, data=data, check=_check_person
+    )
     if changed:
-        _check_person(person)
-        person.save()
         event_record(
             type="person.updated",
             organization=person.company,
@@ -80,10 +75,10 @@ def person_update(*, person: Person, by=None, **data) -> Person:
     return person
 
 
-@transaction.atomic
+@locked_transaction()
 def person_feed_issue(*, person: Person, rotate: bool = False) -> Person:
     """The person's private iCalendar token (a new one with ``rotate``, which revokes the old link)."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = lock(Person, person.pk)
     if person.feed_token is None or rotate:
         person.feed_token = secrets.token_urlsafe(32)
         person.save(update_fields=["feed_token"])
@@ -115,9 +110,9 @@ def crew_create(*, production: Production, name: str, by=None) -> Crew:
     return crew
 
 
-@transaction.atomic
+@locked_transaction()
 def crew_update(*, crew: Crew, name: str, by=None) -> Crew:
-    crew = Crew.objects.select_for_update().get(pk=crew.pk)
+    crew = lock(Crew, crew.pk)
     if crew.name != name:
         crew.name = name
         _check_crew_name(crew)
@@ -171,9 +166,9 @@ def crew_member_add(
     return member
 
 
-@transaction.atomic
+@locked_transaction()
 def crew_member_update(*, member: CrewMember, by=None, **data) -> CrewMember:
-    member = CrewMember.objects.select_for_update().select_related("person", "crew").get(pk=member.pk)
+    member = lock(CrewMember, member.pk, related=("person", "crew"))
     for field in ("role", "starts_on", "ends_on", "day_rate"):
         if field in data:
             setattr(member, field, data[field])

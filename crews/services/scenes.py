@@ -5,10 +5,11 @@ import io
 import re
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
+from config.locking import lock, locked_transaction
+from config.spreadsheets import choice_lookup, csv_text, header_problems
 from crews.models import Person, Scene
 from locations.models import Set
 from notifications.services import event_record
@@ -63,9 +64,9 @@ def scene_create(*, production: Production, by=None, cast=(), **data) -> Scene:
     return scene
 
 
-@transaction.atomic
+@locked_transaction()
 def scene_update(*, scene: Scene, by=None, **data) -> Scene:
-    scene = Scene.objects.select_for_update().select_related("production").get(pk=scene.pk)
+    scene = lock(Scene, scene.pk, related=("production",))
     for field, value in data.items():
         if field in SCENE_FIELDS:
             setattr(scene, field, value)
@@ -76,38 +77,15 @@ def scene_update(*, scene: Scene, by=None, **data) -> Scene:
     return scene
 
 
-@transaction.atomic
+@locked_transaction()
 def scene_drop(*, scene: Scene, by=None) -> Scene:
     """Take a scene out of the plan (it stays in the breakdown as dropped)."""
-    scene = Scene.objects.select_for_update().get(pk=scene.pk)
+    scene = lock(Scene, scene.pk)
     if scene.status == Scene.Status.SHOT:
         raise ConflictError(_("This scene has already been shot."), code="scene_shot")
     scene.status = Scene.Status.DROPPED
     scene.save(update_fields=["status"])
     return scene
-
-
-def _choice_lookup(choices, extra: dict[str, str]) -> dict[str, str]:
-    lookup = dict(extra)
-    for value, label in choices:
-        lookup[value] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                lookup[str(label).strip().lower()] = value
-    return lookup
-
-
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told otherwise
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(
-        _("The file is neither UTF-8 nor GBK text."), code="invalid_file", fields={"file": [_("Unreadable.")]}
-    )
 
 
 def _positive(value: str, column: str) -> int:
@@ -125,8 +103,7 @@ def _positive(value: str, column: str) -> int:
 def _parse_rows(text: str, production: Production) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     headers = [(h or "").strip() for h in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in headers]
-    unknown = [name for name in headers if name and name not in IMPORT_COLUMNS]
+    missing, unknown = header_problems(headers, required=REQUIRED_COLUMNS, known=IMPORT_COLUMNS)
     if missing or unknown:
         problems = []
         if missing:
@@ -136,14 +113,12 @@ def _parse_rows(text: str, production: Production) -> list[dict]:
         message = _("The file's header is wrong: %(problems)s.") % {"problems": "; ".join(problems)}
         raise DomainError(message, code="invalid_file", fields={"file": [message]})
     reader.fieldnames = headers
-    day_night = _choice_lookup(
-        Scene.TimeOfDay.choices, {"日": "day", "夜": "night", "d": "day", "n": "night"}
-    )
-    int_ext = _choice_lookup(
+    day_night = choice_lookup(Scene.TimeOfDay.choices, {"日": "day", "夜": "night", "d": "day", "n": "night"})
+    int_ext = choice_lookup(
         Scene.Setting.choices,
         {"内": "int", "外": "ext", "i": "int", "e": "ext", "interior": "int", "exterior": "ext"},
     )
-    kinds = _choice_lookup(Set.Kind.choices, {})
+    kinds = choice_lookup(Set.Kind.choices)
     roster = {}
     for person in Person.objects.filter(company_id=production.company_id, is_active=True).only("id", "name"):
         roster.setdefault(person.name, person)
@@ -224,7 +199,7 @@ def _parse_rows(text: str, production: Production) -> list[dict]:
     return rows
 
 
-@transaction.atomic
+@locked_transaction()
 def scenes_import(*, production: Production, data: bytes | str, by=None) -> dict:
     """Create the scenes of a breakdown CSV; any bad row rejects the whole file (nothing written).
 
@@ -233,8 +208,8 @@ def scenes_import(*, production: Production, data: bytes | str, by=None) -> dict
     commas or 、. Errors name the spreadsheet row (the header is row 1) and the reason.
     """
     # Lock the production so that two imports of the same breakdown cannot both pass the duplicate check.
-    Production.objects.select_for_update().filter(pk=production.pk).first()
-    rows = _parse_rows(_decode(data), production)
+    lock(Production, production.pk)
+    rows = _parse_rows(csv_text(data), production)
     scenes = Scene.objects.bulk_create([row["scene"] for row in rows])
     through = Scene.cast.through
     through.objects.bulk_create(

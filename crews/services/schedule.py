@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Booking
 from config.exceptions import DomainError
+from config.localtime import CLOCK, local_text
+from config.locking import lock, locked_transaction
 from crews.conflicts import error_detail, shoot_day_warnings
 from crews.errors import (
     CrewDoubleStop,
@@ -38,14 +40,6 @@ from notifications.services import event_record
 
 DAY_FIELDS = ("call_at", "departure_at", "planned_wrap_at", "notes")
 CALL_FIELDS = ("role", "call_at", "makeup_ready_at", "on_set_at", "released_at", "note")
-
-
-def _hm(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M")
-
-
-def _stamp(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _open(day: ShootDay) -> None:
@@ -95,9 +89,9 @@ def shoot_day_create(
     return shoot_day_conflicts_refresh(shoot_day=day)
 
 
-@transaction.atomic
+@locked_transaction()
 def shoot_day_update(*, shoot_day: ShootDay, by=None, **data) -> ShootDay:
-    day = ShootDay.objects.select_for_update().get(pk=shoot_day.pk)
+    day = lock(ShootDay, shoot_day.pk)
     _open(day)
     for field, value in data.items():
         if field in DAY_FIELDS:
@@ -107,9 +101,9 @@ def shoot_day_update(*, shoot_day: ShootDay, by=None, **data) -> ShootDay:
     return shoot_day_conflicts_refresh(shoot_day=day)
 
 
-@transaction.atomic
+@locked_transaction()
 def shoot_day_delete(*, shoot_day: ShootDay, by=None) -> None:
-    day = ShootDay.objects.select_for_update().get(pk=shoot_day.pk)
+    day = lock(ShootDay, shoot_day.pk)
     if day.status != ShootDay.Status.DRAFT:
         raise DomainError(
             _("Only a draft shoot day can be deleted; this one has been published."),
@@ -148,11 +142,11 @@ def _check_stop(stop: Stop, day: ShootDay) -> None:
         raise StopBookingMismatch(
             error_detail(
                 "stop_outside_booking",
-                start=_hm(stop.starts_at),
-                end=_hm(stop.ends_at),
+                start=local_text(stop.starts_at, CLOCK),
+                end=local_text(stop.ends_at, CLOCK),
                 set=set_name,
-                booking_start=_stamp(booking.starts_at),
-                booking_end=_stamp(booking.ends_at),
+                booking_start=local_text(booking.starts_at),
+                booking_end=local_text(booking.ends_at),
             ),
             code="stop_outside_booking",
             fields={"starts_at": [_("Outside the booking's window.")]},
@@ -168,8 +162,8 @@ def _check_stop(stop: Stop, day: ShootDay) -> None:
             error_detail(
                 "crew_double_stop",
                 set=clash.booking.set.name,
-                start=_stamp(clash.starts_at),
-                end=_hm(clash.ends_at),
+                start=local_text(clash.starts_at),
+                end=local_text(clash.ends_at, CLOCK),
             ),
             fields={"starts_at": [_("The crew is elsewhere then.")]},
         )
@@ -231,17 +225,17 @@ def _scenes_release(scene_ids) -> None:
 
 
 def _lock_day(shoot_day: ShootDay) -> ShootDay:
-    day = ShootDay.objects.select_for_update().select_related("crew").get(pk=shoot_day.pk)
+    day = lock(ShootDay, shoot_day.pk, related=("crew",))
     _open(day)
     return day
 
 
-@transaction.atomic
+@locked_transaction()
 def stop_add(
     *, shoot_day: ShootDay, booking: Booking, starts_at, ends_at, scenes=(), order=None, note="", by=None
 ) -> Stop:
     """Add a stop on a booking of the production; 409 if the crew is elsewhere or the booking does not fit."""
-    Crew.objects.select_for_update().filter(pk=shoot_day.crew_id).first()
+    lock(Crew, shoot_day.crew_id)
     day = _lock_day(shoot_day)
     if order is None:
         last = Stop.objects.filter(shoot_day=day).order_by("-order").values_list("order", flat=True).first()
@@ -268,11 +262,11 @@ def stop_add(
     return stop
 
 
-@transaction.atomic
+@locked_transaction()
 def stop_update(*, stop: Stop, by=None, **data) -> Stop:
-    Crew.objects.select_for_update().filter(pk=stop.crew_id).first()
+    lock(Crew, stop.crew_id)
     day = _lock_day(stop.shoot_day)
-    stop = Stop.objects.select_for_update().get(pk=stop.pk)
+    stop = lock(Stop, stop.pk)
     for field in ("booking", "starts_at", "ends_at", "note", "order"):
         if field in data:
             setattr(stop, field, data[field])
@@ -289,7 +283,7 @@ def stop_update(*, stop: Stop, by=None, **data) -> Stop:
     return stop
 
 
-@transaction.atomic
+@locked_transaction()
 def stop_remove(*, stop: Stop, by=None) -> None:
     _lock_day(stop.shoot_day)
     scene_ids = list(StopScene.objects.filter(stop=stop).values_list("scene_id", flat=True))
@@ -340,8 +334,8 @@ def _check_call(call: Call, day: ShootDay) -> None:
                 person=call.person.name,
                 crew=clash.shoot_day.crew.name,
                 date=clash.shoot_day.date.isoformat(),
-                start=_hm(clash.call_at),
-                end=_hm(clash.released_at),
+                start=local_text(clash.call_at, CLOCK),
+                end=local_text(clash.released_at, CLOCK),
             ),
             fields={"call_at": [_("Overlaps another call of this person.")]},
         )
@@ -359,7 +353,7 @@ def _save_call(call: Call) -> None:
         raise
 
 
-@transaction.atomic
+@locked_transaction()
 def call_add(
     *,
     shoot_day: ShootDay,
@@ -374,7 +368,7 @@ def call_add(
 ) -> Call:
     """Call a person to a day; 409 if their call period overlaps another call of theirs (any crew)."""
     # The person's row first (a fixed order: person, then day), so that concurrent calls queue here.
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = lock(Person, person.pk)
     day = _lock_day(shoot_day)
     call = Call(
         shoot_day=day,
@@ -391,11 +385,11 @@ def call_add(
     return call
 
 
-@transaction.atomic
+@locked_transaction()
 def call_update(*, call: Call, by=None, **data) -> Call:
-    Person.objects.select_for_update().filter(pk=call.person_id).first()
+    lock(Person, call.person_id)
     day = _lock_day(call.shoot_day)
-    call = Call.objects.select_for_update().select_related("person").get(pk=call.pk)
+    call = lock(Call, call.pk, related=("person",))
     for field, value in data.items():
         if field in CALL_FIELDS:
             setattr(call, field, value)
@@ -404,7 +398,7 @@ def call_update(*, call: Call, by=None, **data) -> Call:
     return call
 
 
-@transaction.atomic
+@locked_transaction()
 def call_remove(*, call: Call, by=None) -> None:
     _lock_day(call.shoot_day)
     call.delete()
@@ -413,7 +407,7 @@ def call_remove(*, call: Call, by=None) -> None:
 # --- wrap ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@locked_transaction()
 def shoot_day_wrap(*, shoot_day: ShootDay, shot: list[Scene], by=None, now: datetime | None = None) -> dict:
     """销场: the given scenes are shot; the day's other scenes go back to planned and are offered next.
 

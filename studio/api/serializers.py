@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from config.serializers import ChoiceField, InputSerializer, ModelInputSerializer, OutputModelSerializer
 from studio.models import Membership, Organization, Production
+from studio.services import PRODUCTION_FIELDS
 
 
 class OrganizationOut(OutputModelSerializer):
@@ -72,16 +73,7 @@ class ProductionOut(OutputModelSerializer):
 class ProductionIn(ModelInputSerializer):
     class Meta:
         model = Production
-        fields = [
-            "title",
-            "genre",
-            "episode_count",
-            "minutes_per_episode",
-            "total_investment",
-            "special_subject",
-            "planned_start",
-            "planned_end",
-        ]
+        fields = list(PRODUCTION_FIELDS)
         # uniqueness is the service's rule, with its own message
         validators = []
 

@@ -1,121 +1,18 @@
-"""What every booking write shares: the transaction with its lock timeout, locks in a fixed order,
-releasing lapsed holds, the overlap check and the insert guarded by the exclusion constraint.
-
-Lock order, everywhere: the company row (only when a hold is being added: the holds cap), then sets
-by ascending id, then bookings. Nothing locks in another order, so two writers never deadlock; a
-writer that waits longer than ``BOOKINGS_LOCK_TIMEOUT_MS`` gets 409 "busy, retry".
-
-A window a write frees (a hold released on the way, a cancellation, the old place of a moved
-booking) is passed to the waitlist at the end of the write, still under its locks: the offer, which
-holds the window for the waiter, never takes a window from under the write that freed it.
+"""The checks every booking write makes under its locks (``bookings.services.locks``): the blocked
+period and what is in the way of it (lapsed holds told apart), the insert guarded by the exclusion
+constraint, the status an action needs, an expired hold, the preliminary-review gate.
 """
 
-from collections.abc import Iterable
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from bookings import conf
-from bookings.errors import BookingBusy, BookingConflict, HoldExpired
+from bookings.errors import BookingConflict, HoldExpired
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
 from config.exceptions import ConflictError
-from locations.models import OpeningHours, Set
-from studio.models import Organization
-
-#: SQLSTATEs that mean "somebody else holds what we need": lock timeout, deadlock, serialisation failure
-BUSY_SQLSTATES = {"55P03", "40P01", "40001"}
-
-
-def local_text(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def _is_busy(exc: OperationalError) -> bool:
-    cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) in BUSY_SQLSTATES:
-        return True
-    return connection.vendor == "sqlite" and "locked" in str(exc)
-
-
-#: the windows freed by the booking write in progress, offered to the waitlist when it is done
-_freed_windows: ContextVar[list | None] = ContextVar("freed_windows", default=None)
-
-
-def defer_offer(set_: Set, freed_from: datetime, freed_until: datetime, now: datetime) -> bool:
-    """Keep a freed window for the end of the booking write in progress; False outside one."""
-    pending = _freed_windows.get()
-    if pending is None:
-        return False
-    pending.append((set_, freed_from, freed_until, now))
-    return True
-
-
-@contextmanager
-def _offers_after_write():
-    if _freed_windows.get() is not None:  # an inner transaction: the outermost one offers
-        yield
-        return
-    pending: list = []
-    token = _freed_windows.set(pending)
-    try:
-        yield
-    finally:
-        _freed_windows.reset(token)
-    if pending:
-        from bookings.services.waitlist import offer_freed_window
-
-        for set_, freed_from, freed_until, now in pending:
-            offer_freed_window(set_, freed_from, freed_until, now=now)
-
-
-@contextmanager
-def booking_transaction():
-    """One transaction whose lock waits are capped; a lock not granted in time is a 409 "busy"."""
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL lock_timeout = {int(conf.lock_timeout_ms())}")
-            with _offers_after_write():
-                yield
-    except OperationalError as exc:
-        if _is_busy(exc):
-            raise BookingBusy() from None
-        raise
-
-
-def lock_company(company: Organization) -> None:
-    list(Organization.objects.select_for_update().filter(pk=company.pk).values_list("pk", flat=True))
-
-
-def lock_sets(set_ids: Iterable[int]) -> dict[int, Set]:
-    """Lock the sets' rows in ascending id order; return them with base, operator and opening hours."""
-    ids = sorted(set(set_ids))
-    locked = (
-        Set.objects.select_for_update(of=("self",))
-        .select_related("base__operator")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    sets = {set_.pk: set_ for set_ in locked}
-    if sets:
-        # By the columns themselves: the model's ordering ("base") would join the bases to sort by name.
-        hours = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("base_id", "weekday"))
-        prefetch_related_objects([set_.base for set_ in sets.values()], hours)
-    return sets
-
-
-def lock_booking(pk: int) -> Booking:
-    return (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("set__base__operator", "company", "production")
-        .get(pk=pk)
-    )
+from config.localtime import local_text
+from locations.models import Set
 
 
 def blocked_period(set_: Set, starts_at: datetime, ends_at: datetime) -> tuple[int, datetime, datetime]:

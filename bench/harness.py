@@ -1,0 +1,222 @@
+"""What the HTTP benchmarks share: the machine's speed, latency statistics, gunicorn serving a WSGI app,
+keep-alive clients, the closed- and open-loop load shapes, and the demo actors that make the requests.
+
+Used by ``bench/bookings_province.py`` and ``bench/floor.py`` (and its statistics by ``bench/outbox.py``).
+"""
+
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_ensure(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def cpu_calibration() -> float:
+    """Seconds this machine takes for 10 million Python loop steps: sessions' machines differ (1.1-1.8 s
+    on the same 2-vCPU type), and every figure here scales with it."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return round(time.perf_counter() - started, 3)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def summary(label: str, latencies_ms: list[float], elapsed: float) -> dict:
+    result = {
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "n": len(latencies_ms),
+        "p50_ms": round(statistics.median(latencies_ms), 2),
+        "p95_ms": round(percentile(latencies_ms, 0.95), 2),
+        "throughput_per_s": round(len(latencies_ms) / elapsed, 1),
+    }
+    print(
+        f"  {label:<42} p50 {result['p50_ms']:7.2f} ms  p95 {result['p95_ms']:7.2f} ms  "
+        f"{result['throughput_per_s']:8.1f}/s  (n={result['n']}, load {result['load_average_1m']})"
+    )
+    return result
+
+
+# HTTP ---------------------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive HTTP connection with a token and an acting organisation."""
+
+    def __init__(self, port: int, token: str, organization: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.headers = {
+            "Authorization": f"Token {token}",
+            "X-Organization": str(organization),
+            "Content-Type": "application/json",
+        }
+
+    def request(self, method: str, path: str, body=None) -> tuple[int, bytes, float]:
+        payload = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        self.connection.request(method, path, body=payload, headers=self.headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        return response.status, data, (time.perf_counter() - started) * 1000
+
+
+def gunicorn_start(
+    port: int,
+    workers: int,
+    threads: int,
+    worker_class: str = "sync",
+    *,
+    app: str = "config.wsgi",
+    probe: str = "/api/v1/",
+):
+    env = dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY="bench-secret-key-not-for-production",
+        SECURE_SSL_REDIRECT="0",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="ERROR",
+    )
+    command = [
+        sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--worker-class", worker_class,
+        "--backlog", "2048", "--log-level", "warning", "--timeout", "120",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", probe)
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def gunicorn_stop(process) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+# Load shapes --------------------------------------------------------------------------------------
+
+
+def load_closed(port: int, people, path: str, body, *, per_client: int, label: str) -> dict:
+    """Each of ``people`` POSTs ``per_client`` requests back to back (closed loop): the saturation rate.
+
+    ``body(index, n)`` makes the ``n``-th body of client ``index``. With ``c`` clients the latency is
+    about ``c / throughput`` by Little's law, whatever the server does.
+    """
+    return _load(port, people, path, body, per_client=per_client, rate=None, label=label)
+
+
+def load_paced(port: int, people, path: str, body, *, rate: float, seconds: float, label: str) -> dict:
+    """``people`` share an offered load of ``rate`` POSTs per second for ``seconds`` (open loop).
+
+    Client ``i`` sends its ``n``-th request at ``start + (n * len(people) + i) / rate``; a request that
+    is late because the previous one has not come back is sent at once, and its latency counts from
+    its send time. The achieved rate says whether the server keeps up with the offered one.
+    """
+    per_client = int(rate * seconds / len(people))
+    result = _load(port, people, path, body, per_client=per_client, rate=rate, label=label)
+    result["offered_per_s"] = rate
+    return result
+
+
+def run_threads(target, count: int) -> float:
+    """Run ``target(i)`` for ``i`` in ``range(count)`` on as many threads; return the seconds taken."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def _load(port: int, people, path: str, body, *, per_client: int, rate: float | None, label: str) -> dict:
+    clients = len(people)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+    start_at = [0.0]
+
+    def run(index: int):
+        company, _production, token = people[index]
+        client = Client(port, token, company.pk)
+        client.connection.connect()
+        barrier.wait()
+        for n in range(per_client):
+            if rate is not None:
+                pause = start_at[0] + (n * clients + index) / rate - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+            status, _data, ms = client.request("POST", path, body(index, n))
+            with lock:
+                latencies.append(ms)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    start_at[0] = time.perf_counter() + (0.05 if rate is not None else 0)  # paced: time to get going
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    result = summary(label, latencies, time.perf_counter() - start_at[0])
+    result["statuses"] = statuses
+    offered = f"offered {rate:.0f}/s; " if rate is not None else ""
+    print(f"      {offered}statuses {statuses}")
+    return result
+
+
+# Actors -------------------------------------------------------------------------------------------
+
+
+def actors(count: int):
+    """``count`` (company, production, token) triples, plus a production-company searcher."""
+    from rest_framework.authtoken.models import Token
+
+    from studio.models import Membership, Organization, Production
+
+    found = []
+    companies = Organization.objects.filter(kind=Organization.Kind.PRODUCTION_COMPANY).order_by("id")
+    for company in companies[: count + 1]:
+        membership = (
+            Membership.objects.filter(
+                organization=company, is_active=True, role__in=["owner", "manager", "coordinator"]
+            )
+            .select_related("user")
+            .first()
+        )
+        production = Production.objects.filter(company=company).first()
+        if membership and production:
+            token, _ = Token.objects.get_or_create(user=membership.user)
+            found.append((company, production, token.key))
+    return found

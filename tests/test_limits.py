@@ -31,6 +31,7 @@ from notifications import tasks
 from notifications.models import Delivery
 from studio.models import Membership
 from studio.models_review import ReviewSubmission, SubmissionDocument
+from tests.concurrency import run_together
 from tests.conftest import RequestClock, request_clock
 from tests.crews.factories import ShootDayFactory
 from tests.factories import (
@@ -598,18 +599,14 @@ def test_a_slow_request_fails_its_test(api, monkeypatch):
 def test_requests_that_overlap_others_are_not_held_to_the_limit():
     clock = RequestClock(0)
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/bookings/"}
-    barrier = threading.Barrier(2)
+    both_in_flight = threading.Barrier(2)
 
     def overlapping():
         clock.started(None, environ=environ)
-        barrier.wait(timeout=5)
+        both_in_flight.wait(timeout=5)
         clock.finished(None)
 
-    threads = [threading.Thread(target=overlapping) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=5)
+    assert run_together([overlapping, overlapping]) == ([None, None], [None, None])
     assert clock.slow == []
     clock.started(None, environ=environ)
     clock.finished(None)

@@ -1,7 +1,7 @@
 # Shooting Circle. The two commands that matter:
 #   make run   venv + requirements + migrate + demo data, then web server, Celery worker and beat on
 #              http://127.0.0.1:8000 (embedded: SQLite and a filesystem broker under var/); Ctrl-C stops all
-#   make test  ruff (lint + format check), migrations check, the whole pytest suite
+#   make test  ruff (lint + format check), migrations check, the whole pytest suite (make test-fast: the quick tier)
 # With DATABASE_URL / REDIS_URL set, the same targets use PostgreSQL and Redis (`make worker`, `make beat`).
 PYTHON ?= python3
 VENV := .venv
@@ -9,16 +9,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# Opt-in for now (PYTEST_WORKERS=2): two workers can run two race files at once, and 200 + 50 concurrent
-# requests then exhaust PostgreSQL's max_connections (100). `make test` runs the suite on PYTEST_WORKERS pytest-xdist workers (each with its own test database and
-# Redis database, see config/settings.py), a test file per worker at a time (--dist loadfile keeps its
-# module fixtures, such as the real Celery worker, to one process), in the order of the collection (the
-# longest files first, see tests/conftest.py). PYTEST_WORKERS=0 (the default), or -n 0 or -p no:xdist in
-# PYTEST_ARGS, runs it in one process (for pdb or -x).
-PYTEST_WORKERS ?= 0
+# `make test` runs the suite on PYTEST_WORKERS pytest-xdist workers (2: the machine's cores), each with its
+# own test database and Redis database (see config/settings.py). A worker takes a whole test file, or a
+# whole group of files (XDIST_GROUPS in tests/conftest.py: the races, the tests of the real Celery worker),
+# so module fixtures such as the seeded demo zone are built once and the races (up to 51 database
+# connections each) never run beside each other (--dist loadfile, with tests/conftest.py's
+# FileGroupScheduling). The longest units come first (LONGEST_FIRST; --no-loadscope-reorder keeps that order).
+# PYTEST_WORKERS=0, or -n 0 or -p no:xdist in PYTEST_ARGS, runs it in one process (for pdb or -x).
+# `make test-fast` runs the quick tier: everything but the tests marked slow (see README).
+PYTEST_WORKERS ?= 2
 PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS))$(findstring no:xdist,$(PYTEST_ARGS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
-.PHONY: run serve test test-at install install-dev lint format check-migrations pytest migrate seed worker beat \
+.PHONY: run serve test test-fast test-at install install-dev lint format check-migrations pytest migrate seed worker beat \
 	compose-config messages clean distclean
 
 $(BIN)/python:
@@ -68,6 +70,11 @@ check-migrations: install-dev
 
 pytest: install-dev
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The quick tier, for development: lint and the suite without the tests marked slow (the races, the real
+# Celery worker and dev server, the browser, schemathesis, the demo seed, the longest property tests).
+test-fast: lint
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not slow" $(PYTEST_ARGS)
 
 # The suite (or PYTEST_ARGS) with the clock at each of TIMES, Asia/Shanghai (libfaketime: apt-get install faketime).
 TIMES ?= "2026-11-29 00:30" "2026-11-30 06:15" "2026-12-31 12:00" "2027-01-31 23:50"

@@ -13,6 +13,8 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
 from studio.models import Membership
+from tests import celery_worker
+from tests.celery_worker import celery_worker_service, worker  # noqa: F401 - fixtures for every test
 from tests.factories import MembershipFactory, OrganizationFactory, token_for
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -49,22 +51,99 @@ def _tier_rules_after_flush(sender, **kwargs):
         seeding.seed_rules(django_apps.get_model("review", "TierRule"))
 
 
-#: The longest files (the booking races take minutes), first under pytest-xdist: one
-#: worker starts on them at once while the other takes the rest, instead of the run ending on one of
-#: them alone. With ``--no-loadscope-reorder`` (the Makefile) the workers take files in this order.
+def pytest_itemcollected(item):
+    """A test that starts real processes (``integration``) or drives a browser (``browser``) is ``slow``:
+    outside ``make test-fast``'s quick tier (this runs before ``-m`` deselects)."""
+    if item.get_closest_marker("integration") or item.get_closest_marker("browser"):
+        item.add_marker(pytest.mark.slow)
+
+
+#: Work that one pytest-xdist worker takes as a whole, its files one after the other, as it takes a file
+#: (``FileGroupScheduling``): the races (20 to 51 database connections each: two at once, beside the
+#: other worker and the machine's other users, could exhaust PostgreSQL's 100), and the tests of the real
+#: Celery worker (started once for all of them, tests/celery_worker.py). Named by file, or by test.
+XDIST_GROUPS = {
+    "races": (
+        "tests/bookings/test_concurrency.py",
+        "tests/crews/test_concurrency.py",
+        "tests/review/test_concurrency.py",
+        "tests/test_idempotency.py::test_twenty_concurrent_posts_with_one_key_make_one_production",
+    ),
+    "celery-worker": (
+        "tests/bookings/test_worker_integration.py",
+        "tests/notifications/test_worker_integration.py",
+        "tests/review/test_worker_integration.py",
+    ),
+}
+
+#: The longest work first under pytest-xdist (a group or a file): one worker starts on the races at once
+#: while the other takes the rest, instead of the run ending on one of them alone.
 LONGEST_FIRST = (
-    "tests/bookings/test_concurrency.py",
-    "tests/crews/test_concurrency.py",
-    "tests/review/test_concurrency.py",
+    "races",
+    "tests/test_schemathesis.py",
+    "celery-worker",
+    "tests/review/test_workflow.py",
+    "tests/test_seed_demo.py",
 )
+
+
+def xdist_unit(nodeid: str) -> str:
+    """The work unit of a test: its group in ``XDIST_GROUPS``, else its file."""
+    path, test = nodeid.split("::", 1)[0], nodeid.split("[", 1)[0]
+    for group, members in XDIST_GROUPS.items():
+        if path in members or test in members:
+            return group
+    return path
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering (transactional tests last)
 def pytest_collection_modifyitems(config, items):
-    if not hasattr(config, "workerinput"):  # a pytest-xdist worker: every worker sorts alike
-        return
-    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    """The tests of a group run next to each other, at the place of its first test (so the session's
+    Celery worker starts once, for its group, and stops after it); under pytest-xdist the units in
+    ``LONGEST_FIRST`` come first (every worker sorts alike)."""
+    strays = [
+        item.nodeid
+        for item in items
+        if "worker" in getattr(item, "fixturenames", ()) and xdist_unit(item.nodeid) != "celery-worker"
+    ]
+    if strays:
+        raise pytest.UsageError(
+            f"list the files of {strays} in XDIST_GROUPS['celery-worker'] (tests/conftest.py)"
+        )
+    rank = {unit: index for index, unit in enumerate(LONGEST_FIRST)} if hasattr(config, "workerinput") else {}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(xdist_unit(item.nodeid), index)
+
+    def position(index_item):
+        index, item = index_item
+        unit = xdist_unit(item.nodeid)
+        together = unit in XDIST_GROUPS or unit in rank
+        return (rank.get(unit, len(rank)), first[unit] if together else index, index)
+
+    items[:] = [item for _index, item in sorted(enumerate(items), key=position)]
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (the Makefile's), with each group of ``XDIST_GROUPS`` taken as one file.
+
+    (pytest-xdist's own ``xdist_group`` marks do nothing with pytest 9.2: ``--dist loadgroup`` tags the
+    node ids, which pytest 9.2 no longer lets it change, pytest-dev/pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileGroupScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_unit(nodeid)
+
+    return FileGroupScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after the test's fixtures are torn down
+def pytest_runtest_teardown(item, nextitem):
+    celery_worker.stop_after(item, nextitem)
 
 
 def require_postgresql():

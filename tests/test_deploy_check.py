@@ -36,6 +36,7 @@ def production_env(tmp_path):
     }
 
 
+@pytest.mark.slow  # a manage.py process
 def test_check_deploy_passes_with_production_settings(production_env):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=production_env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -50,6 +51,7 @@ def test_debug_off_without_secret_key_refuses_to_start(production_env):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow  # a manage.py process
 def test_check_deploy_catches_a_weak_secret_key(production_env):
     production_env["SECRET_KEY"] = "short"
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=production_env)

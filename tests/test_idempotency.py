@@ -1,19 +1,18 @@
 """``Idempotency-Key``: one effect per key and user, replays of the stored answer, 409 while in flight."""
 
 import json
-import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from config.idempotency import REPLAY_HEADER, RETENTION, idempotency_purge
 from studio.models import IdempotencyRecord, Membership, Production
+from tests.concurrency import run_together
 from tests.conftest import require_postgresql
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory, token_for
 
@@ -48,29 +47,16 @@ def test_twenty_concurrent_posts_with_one_key_make_one_production():
     membership = MembershipFactory(organization=CompanyFactory(), role=Membership.Role.COORDINATOR)
     token = token_for(membership.user)
     threads_count = 20
-    barrier = threading.Barrier(threads_count)
-    results: list = [None] * threads_count
 
-    def post(index):
-        try:
-            client = APIClient()
-            client.raise_request_exception = False
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token}", HTTP_IDEMPOTENCY_KEY="create-once-2026")
-            barrier.wait(timeout=30)
-            response = client.post("/api/v1/productions/", VALID, format="json")
-            results[index] = (response.status_code, response.json(), response.get(REPLAY_HEADER))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
-            results[index] = ("error", repr(exc), None)
-        finally:
-            connection.close()
+    def post():
+        client = APIClient()  # one per thread: a test client is not shared between threads
+        client.raise_request_exception = False
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}", HTTP_IDEMPOTENCY_KEY="create-once-2026")
+        return lambda: client.post("/api/v1/productions/", VALID, format="json")
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert all(result is not None for result in results), results
+    responses, errors = run_together([post() for _ in range(threads_count)])
+    assert errors == [None] * threads_count, [error for error in errors if error][:3]
+    results = [(r.status_code, r.json(), r.get(REPLAY_HEADER)) for r in responses]
     statuses = [status for status, _body, _replayed in results]
     assert set(statuses) <= {201, 409}, results
     assert Production.objects.count() == 1

@@ -1,9 +1,9 @@
 """Nothing one client sends may hold a worker for long (issue 10, section 2).
 
 Every endpoint that takes a list gets 100 times its cap, and every endpoint that takes a file 100 times
-its size limit: each answers a 4xx envelope within a second of CPU time, after a handful of queries (the cap is
-counted on the raw list, before any item is validated or looked up) and, for bodies, without reading a
-byte of them. Images over the pixel budget are refused from their header, and every Celery task has a
+its size limit: each answers a 4xx envelope within a second of CPU time, after a handful of queries (the
+cap is counted on the raw list, before any item is validated or looked up) and, for bodies, without
+reading a byte of them. Images over the pixel budget are refused from their header, and every Celery task has a
 soft and a hard time limit whose expiry loses no delivery.
 """
 
@@ -32,6 +32,7 @@ from notifications import tasks
 from notifications.models import Delivery
 from review.models import ReviewSubmission, SubmissionDocument
 from studio.models import Membership
+from tests.concurrency import run_together
 from tests.conftest import RequestClock, request_clock
 from tests.crews.factories import ShootDayFactory
 from tests.factories import (
@@ -602,18 +603,14 @@ def test_a_slow_request_fails_its_test(api, monkeypatch):
 def test_requests_that_overlap_others_are_not_held_to_the_limit():
     clock = RequestClock(0)
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/bookings/"}
-    barrier = threading.Barrier(2)
+    both_in_flight = threading.Barrier(2)
 
     def overlapping():
         clock.started(None, environ=environ)
-        barrier.wait(timeout=5)
+        both_in_flight.wait(timeout=5)
         clock.finished(None)
 
-    threads = [threading.Thread(target=overlapping) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=5)
+    assert run_together([overlapping, overlapping]) == ([None, None], [None, None])
     assert clock.slow == []
     clock.started(None, environ=environ)
     clock.finished(None)

@@ -113,6 +113,7 @@ def _load_schema():
 
 
 schema = _load_schema()
+pytestmark = pytest.mark.slow  # every operation fuzzed for every actor: outside the quick tier
 
 
 @pytest.mark.django_db

@@ -1,13 +1,17 @@
-"""seed_demo: the zone it builds, that a second run creates nothing, and that it refuses production.
+"""seed_demo: the zone it builds (its bookings month too), that a second run creates nothing, and that it
+refuses production.
 
-The zone is seeded once for the module (``seeded``, several seconds) in a transaction that is rolled back
-at its end; each test runs in a savepoint inside it (pytest-django's ``django_db``), so what a test
-seeds or changes on top is undone before the next one and nothing reaches other modules.
+The zone is seeded once for the session (``seeded``, several seconds; no other module seeds it) in a
+transaction that is rolled back at the module's end, with the clock pinned at ``SEEDED_AT`` until then;
+each test runs in a savepoint inside it (pytest-django's ``django_db``), so what a test seeds or changes
+on top is undone before the next one and nothing reaches other modules.
 """
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -18,10 +22,18 @@ from django.db import connection, transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from bookings import demo as bookings_demo
+from bookings.models import Booking, WaitlistEntry
 from studio import demo
+from studio.management.commands import seed_demo
 from studio.models import Membership, Organization, Production
+from tests.bookings.race import overlapping_pairs
+from tests.clock import pin_now
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("seeded")]
+
+#: The module's clock: a Wednesday at 14:30, when the day's 08:00–14:00 crews have just left.
+SEEDED_AT = datetime(2026, 12, 2, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 #: Rows that record activity rather than demo data (the first login writes them, not the seeder).
 ACTIVITY_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "studio.idempotencyrecord"}
@@ -42,14 +54,15 @@ def seed(*args) -> str:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The zone, seeded once (DEBUG on, as in development) in a transaction rolled back after the module.
+    """The zone, seeded once at ``SEEDED_AT`` (DEBUG on, as in development) in a transaction rolled back
+    after the module; the clock stays at ``SEEDED_AT`` for the module's tests.
 
     ``output`` is the first run's output; ``migrated`` the tables that held rows before it (the data
     the migrations bring, such as the tier rules), which ``empty_database`` keeps."""
     development = override_settings(
         DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     )
-    with django_db_blocker.unblock(), development, transaction.atomic():
+    with django_db_blocker.unblock(), development, pin_now(SEEDED_AT), transaction.atomic():
         migrated = tables_with_rows()
         yield SimpleNamespace(output=seed(), migrated=migrated)
         transaction.set_rollback(True)
@@ -164,12 +177,13 @@ def test_second_run_restores_a_changed_demo_password_and_role():
     assert producer1.memberships.get().role == Membership.Role.OWNER
 
 
-def test_refuses_with_debug_off_unless_forced(settings, seeded):
+def test_refuses_with_debug_off_unless_forced(settings, seeded, monkeypatch):
     empty_database(seeded)
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         seed()
     assert not Organization.objects.exists()
+    monkeypatch.setattr(seed_demo, "SEEDERS", ["studio.demo"])  # the organisations are enough to tell
     seed("--force")
     assert Organization.objects.filter(kind=Organization.Kind.PRODUCTION_COMPANY).count() == 12
 
@@ -214,3 +228,31 @@ def test_larger_scale_is_bulk_created_with_a_progress_bar_and_contains_the_zone(
 def test_demo_organizations_are_in_generation_order():
     operators = demo.demo_organizations(Organization.Kind.BASE_OPERATOR, scale="zone")
     assert [o.name for o in operators] == [name for name, _short, _city in demo.OPERATORS]
+
+
+# The bookings month (bookings/demo.py) -------------------------------------------------------------------
+
+
+def test_demo_month_is_realistic_idempotent_and_never_overlaps():
+    count = Booking.objects.count()
+    assert count > 30 * 3 * 3
+    statuses = set(Booking.objects.values_list("status", flat=True))
+    assert statuses >= {"completed", "confirmed", "held", "cancelled"}, statuses
+    assert WaitlistEntry.objects.count() > 0
+    assert overlapping_pairs() == 0
+    assert bookings_demo.seed(scale="zone", stdout=StringIO()) == [
+        "Bookings: the demo month is already there."
+    ]
+    assert Booking.objects.count() == count
+
+
+def test_demo_check_ins_and_outs_lie_in_their_windows():
+    """Seeded at 14:30, when today's 08:00–14:00 crews have just left: no check-out after now."""
+    now = SEEDED_AT
+    bookings = Booking.objects.exclude(checked_in_at=None).select_related("set__base")
+    assert bookings.filter(starts_at__date=now.date()).exists()
+    for booking in bookings:
+        lead = timedelta(minutes=booking.set.base.check_in_lead_minutes)
+        assert booking.starts_at - lead <= booking.checked_in_at <= now, booking
+        if booking.checked_out_at is not None:
+            assert booking.checked_in_at <= booking.checked_out_at <= now, booking

@@ -76,28 +76,26 @@ def test_token_endpoint_throttle_answers_429_envelope(monkeypatch):
 
 def test_concurrent_requests_are_never_under_counted(monkeypatch):
     """20 requests at once against a limit of 10: exactly 10 pass (DRF's rewritten list lets more by)."""
-    import threading
     from types import SimpleNamespace
 
+    from tests.concurrency import run_together
     from tests.conftest import require_redis
 
     require_redis()
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "user", "10/min")
     request = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=424242), META={})
-    barrier, answers, lock = threading.Barrier(20), [], threading.Lock()
 
     def ask():
-        throttle = UserRateThrottle()
-        barrier.wait()
-        allowed = throttle.allow_request(request, None)
-        with lock:
-            answers.append((allowed, throttle.wait() if not allowed else None))
+        throttle = UserRateThrottle()  # one per thread, as one per request
 
-    threads = [threading.Thread(target=ask) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        def answer():
+            allowed = throttle.allow_request(request, None)
+            return allowed, None if allowed else throttle.wait()
+
+        return answer
+
+    answers, errors = run_together([ask() for _ in range(20)])
+    assert errors == [None] * 20
     assert sum(allowed for allowed, _wait in answers) == 10
     # the refused are told to come back when the minute's window ends, never later
     assert all(0 < wait <= 60 for allowed, wait in answers if not allowed)

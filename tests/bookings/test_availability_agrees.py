@@ -164,6 +164,7 @@ def _book(world, set_, starts, ends) -> str | None:
     return None
 
 
+@pytest.mark.slow  # 25 hypothesis days, every slot of each tried as a booking
 def test_every_slot_availability_calls_free_can_be_booked_and_no_other():
     require_postgresql()
     world = make_world(companies=3, sets=2)

@@ -212,6 +212,7 @@ class BookingMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow  # hypothesis: 40 runs of up to 30 steps
 def test_state_machine_keeps_bookings_apart_and_agrees_with_the_model():
     world = make_world(
         companies=3,

@@ -1,4 +1,4 @@
-"""With a real ``celery -A config worker`` (the notifications tests' fixture) on Redis and PostgreSQL:
+"""With a real ``celery -A config worker`` (tests/celery_worker.py) on Redis and PostgreSQL:
 confirming a booking delivers exactly one confirmation email and one signed webhook to the company, and
 cancelling a booking tells the first waiter (and nobody else)."""
 
@@ -14,9 +14,9 @@ from bookings.services import booking_cancel, booking_confirm, booking_create, w
 from notifications.models import Delivery
 from notifications.webhooks import signature_verify
 from tests.bookings.conftest import make_world, morning
+from tests.celery_worker import _wait_for
 from tests.factories import WebhookEndpointFactory
 from tests.notifications.receiver import Receiver
-from tests.notifications.test_worker_integration import _wait_for, worker  # noqa: F401 - the worker fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def hook():
     instance.stop()
 
 
-def _mails(worker, address: str) -> list:  # noqa: F811 - the fixture object is passed in
+def _mails(worker, address: str) -> list:
     messages = []
     for path in (worker.var_dir / "mail").glob("*.log"):
         for chunk in path.read_bytes().split(b"-" * 79):
@@ -44,7 +44,7 @@ def _sent(**filters) -> bool:
     return bool(statuses) and all(status == "sent" for status in statuses)
 
 
-def test_confirming_delivers_one_email_and_one_signed_webhook_to_the_company(worker, hook):  # noqa: F811
+def test_confirming_delivers_one_email_and_one_signed_webhook_to_the_company(worker, hook):
     world = make_world(companies=1, sets=1)
     endpoint = WebhookEndpointFactory(
         organization=world.company, url=hook.url, event_types=["booking.confirmed"]
@@ -83,7 +83,7 @@ def test_confirming_delivers_one_email_and_one_signed_webhook_to_the_company(wor
     assert document["data"]["payload"]["booking"] == booking.pk
 
 
-def test_a_cancellation_offers_the_window_to_the_first_waiter_only(worker):  # noqa: F811
+def test_a_cancellation_offers_the_window_to_the_first_waiter_only(worker):
     world = make_world(companies=3, sets=1, instant_book_default=True)
     booking = booking_create(
         set_=world.set, production=world.production, starts_at=morning(), ends_at=morning(hour=12), by=None

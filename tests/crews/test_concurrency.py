@@ -1,18 +1,17 @@
 """Real threads on PostgreSQL: one person called to 50 overlapping shoot days of 50 crews at once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from crews.models import Call, Role
 from studio.models import Membership
+from tests.concurrency import run_together
 from tests.conftest import require_postgresql
 from tests.crews.factories import CrewFactory, PersonFactory, ShootDayFactory, local, shoot_date
 from tests.factories import MembershipFactory, ProductionFactory, token_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 THREADS = 50
 
@@ -30,45 +29,25 @@ def test_fifty_concurrent_overlapping_calls_of_one_person_let_exactly_one_throug
         )
         for _ in range(THREADS)
     ]
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def call(index: int) -> None:
-        try:
-            client = APIClient()
-            client.raise_request_exception = False
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_ORGANIZATION=str(company.pk))
-            # Every period overlaps every other one: they all contain 10:00–11:00.
-            body = {
-                "shoot_day": days[index].pk,
-                "person": person.pk,
-                "role": Role.ACTOR,
-                "call_at": local(date, 6, index % 4 * 15).isoformat(),
-                "released_at": local(date, 11 + index % 5).isoformat(),
-            }
-            barrier.wait(timeout=60)
-            response = client.post("/api/v1/calls/", body, format="json")
-            with lock:
-                statuses.append(response.status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
+    def request(index: int):
+        client = APIClient()  # one per thread: a test client is not shared between threads
+        client.raise_request_exception = False
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_ORGANIZATION=str(company.pk))
+        # Every period overlaps every other one: they all contain 10:00–11:00.
+        body = {
+            "shoot_day": days[index].pk,
+            "person": person.pk,
+            "role": Role.ACTOR,
+            "call_at": local(date, 6, index % 4 * 15).isoformat(),
+            "released_at": local(date, 11 + index % 5).isoformat(),
+        }
+        return lambda: client.post("/api/v1/calls/", body, format="json")
 
-    threads = [threading.Thread(target=call, args=(index,)) for index in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not errors, errors
-    assert len(statuses) == THREADS
-    assert statuses.count(201) == 1, sorted(statuses)
-    assert statuses.count(409) == THREADS - 1, sorted(statuses)
-    assert not [code for code in statuses if code >= 500]
+    responses, errors = run_together([request(index) for index in range(THREADS)])
+    assert errors == [None] * THREADS, [error for error in errors if error][:3]
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [409] * (THREADS - 1), statuses
     assert Call.objects.filter(person=person).count() == 1
     with connection.cursor() as cursor:
         cursor.execute(

@@ -61,6 +61,7 @@ def to_csv(rows, encoding="utf-8-sig") -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
+@pytest.mark.slow  # a whole catalogue
 def test_importing_158_sets_creates_them_with_their_rates():
     operator = OperatorFactory()
     bases = [BaseFactory(operator=operator, name=name) for name in ("一号基地", "二号基地", "三号基地")]
@@ -86,6 +87,7 @@ def test_importing_158_sets_creates_them_with_their_rates():
     assert Set.objects.get(name="场景001").hourly_rate == Decimal("999.00")
 
 
+@pytest.mark.slow  # a whole catalogue each
 @pytest.mark.parametrize(
     ("row_index", "column", "value", "reason"),
     [
@@ -106,9 +108,7 @@ def test_a_bad_row_rejects_the_whole_file_with_row_number_and_reason(row_index, 
         set_catalogue_import(operator=operator, data=to_csv(rows), by=None)
     spreadsheet_row = row_index + 2  # the header is row 1
     messages = caught.value.fields["rows"]
-    assert messages[0].startswith(f"Row {spreadsheet_row}:") or messages[0].startswith(
-        f"第 {spreadsheet_row} 行"
-    )
+    assert messages[0].startswith(f"第 {spreadsheet_row} 行：")  # the default language, Chinese
     assert reason in messages[0]
     assert str(spreadsheet_row) in str(caught.value.detail)
     assert Set.objects.count() == 0

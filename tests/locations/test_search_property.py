@@ -13,7 +13,7 @@ from locations.travel import travel_minutes
 from studio.models import Membership
 from tests.factories import CompanyFactory, MembershipFactory, OperatorFactory, token_for, travel_time_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # hypothesis against a reference search
 
 TZ = ZoneInfo("Asia/Shanghai")
 WEEK = datetime(2026, 12, 7, tzinfo=TZ)  # a Monday

@@ -243,7 +243,7 @@ def test_unsafe_endpoint_url_is_400(manager_client, public_dns, settings, url):
     _organization, client = manager_client()
     response = client.post("/api/v1/webhook-endpoints/", {"name": "x", "url": url}, format="json")
     assert response.status_code == 400
-    assert response.json()["code"] in {"unsafe_webhook_url", "invalid"}
+    assert response.json()["code"] == "unsafe_webhook_url"
     assert "url" in response.json()["fields"]
     assert not WebhookEndpoint.objects.exists()
 
@@ -351,9 +351,8 @@ def test_delivery_event_filter_never_500s_and_reveals_nothing(member, api, value
     operator = OperatorFactory()
     DeliveryFactory(organization=operator)
     response = api(member(operator), operator).get("/api/v1/deliveries/", {"event": value})
-    assert response.status_code in {200, 400}
-    if response.status_code == 200:
-        assert response.json()["results"] == []
+    assert response.status_code == 400  # not a database id: refused by the filter, before any query
+    assert list(response.json()["fields"]) == ["event"]
 
 
 def test_filtering_by_another_organisations_event_looks_like_no_match(member, api):

@@ -155,7 +155,13 @@ def test_wecom_robot_gets_markdown_and_its_errcode_is_checked(allow_private, fas
     assert "93000" in delivery.last_error
     document = json.loads(hook.requests[0]["body"])
     assert document["msgtype"] == "markdown"
-    assert delivery.event.type in document["markdown"]["content"] or document["markdown"]["content"]
+    event = delivery.event
+    at = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M")
+    changed = """> changed: <font color="comment">['title']</font>"""
+    assert document["markdown"]["content"] == (  # Chinese, then English; the short name of the company
+        f"**{event.organization.short_name}：作品已更新**\n> 时间: {at}\n{changed}\n\n"
+        f"**{event.organization.short_name}: Production updated**\n> Time: {at}\n{changed}"
+    )
     assert "webhook-signature" not in hook.requests[0]["headers"]
 
 

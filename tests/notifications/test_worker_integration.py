@@ -1,26 +1,25 @@
-"""End to end with a real ``celery -A config worker`` (2 prefork processes + embedded beat) on Redis and
-PostgreSQL, posting to a webhook receiver on 127.0.0.1 and writing emails to files."""
+"""End to end with a real ``celery -A config worker`` (2 prefork processes + embedded beat, the session's
+``worker`` of tests/celery_worker.py) on Redis and PostgreSQL, posting to a webhook receiver on 127.0.0.1
+and writing emails to files."""
 
 import email
 import email.policy
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from notifications.models import Delivery
 from notifications.services import event_record
 from notifications.webhooks import signature_verify
 from studio.models import Membership
-from tests.conftest import require_postgresql, require_redis
+from tests import celery_worker
+from tests.celery_worker import (  # noqa: F401 - _wait_for_runs: tests/review imports it from here
+    MAX_ATTEMPTS,
+    _redis,
+    _wait_for,
+    _wait_for_relay_cycle,
+    _wait_for_runs,
+)
 from tests.factories import (
     CompanyFactory,
     MembershipFactory,
@@ -29,137 +28,10 @@ from tests.factories import (
     WebhookEndpointFactory,
 )
 
+#: The fixture (tests/conftest.py provides it everywhere), still importable from here as before.
+worker = celery_worker.worker
+
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-MAX_ATTEMPTS = 4
-WORKER_SETTINGS = {
-    "NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS": "1",
-    "NOTIFICATIONS_RETRY_BASE_SECONDS": "0.3",
-    "NOTIFICATIONS_RETRY_FACTOR": "2",
-    "NOTIFICATIONS_RETRY_JITTER": "0.2",
-    "NOTIFICATIONS_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
-    "NOTIFICATIONS_HTTP_TIMEOUT_SECONDS": "5",
-    "NOTIFICATIONS_RELAY_INTERVAL_SECONDS": "1",
-    "NOTIFICATIONS_RELAY_GRACE_SECONDS": "1",
-}
-
-
-class Worker:
-    def __init__(self, process, name, var_dir: Path, log_path: Path):
-        self.process, self.name, self.var_dir, self.log_path = process, name, var_dir, log_path
-
-    def log_tail(self, lines: int = 60) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    return f"postgres://{credentials}@{host}:{port}/{quote(db['NAME'], safe='')}"
-
-
-def _redis():
-    import redis
-
-    return redis.Redis.from_url(settings.REDIS_URL)
-
-
-def _stop(process) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    require_postgresql()
-    require_redis()
-    var_dir = tmp_path_factory.mktemp("worker-var")
-    (var_dir / "celery").mkdir()
-    log_path = var_dir / "worker.log"
-    _redis().flushdb()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("EMAIL_", "CELERY_"))}
-    env.update(
-        WORKER_SETTINGS,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=_database_url(),
-        REDIS_URL=settings.REDIS_URL,
-        VAR_DIR=str(var_dir),
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        DEBUG="0",
-        SECRET_KEY="integration-test-secret-key",
-        CONN_MAX_AGE="0",
-        PYTHONUNBUFFERED="1",  # the log is read while it runs (_wait_for_runs)
-    )
-    name = f"notif-it-{os.getpid()}@localhost"
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--pool=prefork"]
-    command += ["--concurrency=2", "-n", name, "--loglevel=INFO", "--without-gossip", "--without-mingle"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the finalizer stops the pool and beat with it
-        )
-    handle = Worker(process, name, var_dir, log_path)
-    try:
-        from config.celery import app
-
-        deadline = time.monotonic() + 40
-        while not app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the worker did not start:\n{handle.log_tail()}")
-        yield handle
-    finally:
-        _stop(process)
-
-
-def _wait_for(predicate, *, timeout: float, worker: Worker, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}\n--- worker log ---\n{worker.log_tail()}")
-
-
-def _finished_runs(worker: Worker, task: str, *, after: int = 0) -> set[str]:
-    """Ids of the runs of ``task`` the worker received after byte ``after`` of its log and has finished."""
-    text = worker.log_path.read_bytes()[after:].decode(errors="replace")
-    name = re.escape(task)
-    received = set(re.findall(rf"Task {name}\[([0-9a-f-]+)\] received", text))
-    return received & set(re.findall(rf"Task {name}\[([0-9a-f-]+)\] (?:succeeded|raised)", text))
-
-
-def _wait_for_runs(worker: Worker, task: str, *, ids=(), timeout: float = 20):
-    """Waits until the runs ``ids`` of ``task`` have finished or, without ids, until a run the worker
-    received after this call has (for the relay, every 1 s from beat: a whole relay cycle later)."""
-    after = 0 if ids else worker.log_path.stat().st_size
-    _wait_for(
-        lambda: (
-            set(ids) <= _finished_runs(worker, task, after=after)
-            if ids
-            else _finished_runs(worker, task, after=after)
-        ),
-        timeout=timeout,
-        worker=worker,
-        what=f"{task} to run",
-    )
-
-
-def _wait_for_relay_cycle(worker: Worker):
-    _wait_for_runs(worker, "notifications.deliveries_relay")
 
 
 def _operator_with_endpoint(url: str, *, email_address: str | None = None):

@@ -1,41 +1,20 @@
 """Real threads on PostgreSQL: conflicting transitions have one winner; concurrent approvals, no gaps."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from config.exceptions import ConflictError
 from review import services
 from review.models import FilingCounter, ReviewSubmission, SubmissionHistory
+from tests.concurrency import run_together
 from tests.conftest import require_postgresql
 from tests.factories import ProductionFactory
 from tests.review.conftest import FINDING
 
+pytestmark = pytest.mark.slow
+
 Stage = ReviewSubmission.Stage
-
-
-def run_together(calls):
-    """Run each callable in its own thread, released at once; return (results, exceptions) in order."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on by the test
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,8 +3,8 @@
 Every endpoint that takes a list gets 100 times its cap, and every endpoint that takes a file 100 times
 its size limit: each answers a 4xx envelope within a second of CPU time, after a handful of queries (the
 cap is counted on the raw list, before any item is validated or looked up) and, for bodies, without
-reading a byte of them. Images over the pixel budget are refused from their header, and every Celery task has a
-soft and a hard time limit whose expiry loses no delivery.
+reading a byte of them. Images over the pixel budget are refused from their header, and every Celery
+task has a soft and a hard time limit whose expiry loses no delivery.
 """
 
 import json

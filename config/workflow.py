@@ -4,13 +4,17 @@ A workflow is a table: for each action, the states it starts from, the state it 
 event it records. ``Workflow.run`` is the one place that does what every transition does, in one
 transaction, in this order:
 
-1. lock the object (``lock``: the workflow's lock order, e.g. the set before the booking),
-2. let the workflow step in before anything is checked (``intercept``: a hold whose time ran out is
+1. ask who acts before anything is locked (``admit``: their role in the object's organisation, which
+   a row lock would not change), then check the request's own input (``prepare``, given by the service),
+2. lock the object (``lock``: the workflow's lock order, e.g. the set before the booking),
+3. let the workflow step in before anything is checked (``intercept``: a hold whose time ran out is
    expired and the request answered 409 *after* the expiry is committed),
-3. check the state against the table (``refuse`` words the 409), and who acts (``authorize``),
-4. apply the action's own work (a function given by the service: its checks and the fields it sets)
-   and move to the target state, saving the row,
-5. record what happened (``record``: the history row, the event and its messages).
+4. check who acts on the locked object (``authorize``: e.g. its assignee) and its state against the
+   table (``refuse`` words the 409),
+5. apply the action's own work (a function given by the service: its checks and the fields it sets),
+   move to the target state (``move``: by default, set the field) and save (``subject``: the object
+   that moves, the locked one unless the action made another, e.g. a next version),
+6. record what happened (``record``: the history row, the event and its messages).
 
 The table is data, so the API's actions, the admin's buttons and the pages are checked against it
 (``tests/test_workflows.py``), and ``docs/workflows.md`` is printed from it.
@@ -18,7 +22,7 @@ The table is data, so the API's actions, the admin's buttons and the pages are c
 Why not django-fsm-2 (or viewflow's FSM): they keep the transition on the model instance and check
 the source state on the in-memory object, with no row lock; ours must lock rows in a fixed order,
 re-read the state under the lock, expire a lapsed hold and commit that before refusing, and record the
-outbox event in the same transaction. Their ``@transition`` decorator would cover step 3 only.
+outbox event in the same transaction. Their ``@transition`` decorator would cover step 4 only.
 """
 
 from __future__ import annotations
@@ -109,6 +113,9 @@ class Workflow:
 
         return locked_transaction()
 
+    def admit(self, obj, row: Transition, by) -> None:
+        """Raise unless ``by`` may ask for ``row.action`` at all (before the lock, on the object as given)."""
+
     def lock(self, obj, row: Transition):
         """The object, re-read under its row lock (and whatever must be locked before it)."""
         raise NotImplementedError
@@ -128,6 +135,15 @@ class Workflow:
         if getattr(obj, self.field) not in row.sources:
             raise self.refuse(obj, row)
 
+    def subject(self, obj, row: Transition, details: dict):
+        """The object that moves to the target state, saved and recorded: ``obj``, or one ``apply`` made."""
+        return obj
+
+    def move(self, obj, row: Transition, now: datetime) -> dict | None:
+        """Put ``obj`` in ``row.target``; return details for the record (or None)."""
+        setattr(obj, self.field, row.target)
+        return None
+
     def save(self, obj, row: Transition, fields: list[str] | None) -> None:
         obj.save(update_fields=fields)
 
@@ -143,19 +159,25 @@ class Workflow:
         *,
         by,
         now: datetime,
+        prepare: Callable[[object], None] | None = None,
         apply: Callable[[object], dict | None] | None = None,
         fields: Iterable[str] | None = (),
     ):
         """Do ``action`` on ``obj``: lock, check, apply, move to the target state, record; return the object.
 
-        ``apply(obj)`` does the action's own work on the locked object, still in its old state: its
-        checks (raising refuses everything) and the fields it sets; it returns details for the record
-        (or None). The runner then moves the object to the target state and saves the state field,
-        ``fields`` and ``updated_at`` (``fields=None``: the whole row).
+        ``prepare(obj)`` checks the request before anything is locked (once ``admit`` let ``by`` ask).
+        ``apply(obj)`` does the action's own work on the locked object, still in its old state: its checks
+        (raising refuses everything) and the fields it sets; it returns details for the record (or None).
+        The runner then moves the object (``subject``: the locked one, unless the workflow says ``apply``
+        made the one that moves) to the target state and saves the state field, ``fields`` and
+        ``updated_at`` (``fields=None``: the whole row), and returns it.
         """
         row = self.table[action]
         deferred = None
         with self.atomic():
+            self.admit(obj, row, by)
+            if prepare is not None:
+                prepare(obj)
             obj = self.lock(obj, row)
             deferred = self.intercept(obj, row, now)
             if deferred is None:
@@ -163,8 +185,9 @@ class Workflow:
                 self.check(obj, row)
                 source = getattr(obj, self.field)
                 details = (apply(obj) if apply is not None else None) or {}
+                obj = self.subject(obj, row, details)
                 if row.target is not None:
-                    setattr(obj, self.field, row.target)
+                    details = {**details, **(self.move(obj, row, now) or {})}
                 self.save(obj, row, None if fields is None else [self.field, *fields, "updated_at"])
                 self.record(obj, row, by=by, now=now, source=source, details=details)
         if deferred is not None:

@@ -1,12 +1,7 @@
-"""Every write of the review workflow. Each transition locks the submission row, checks the actor's role
-and the current stage, writes exactly one history row and records its event, in one transaction.
-
-Stages (DOMAIN.md)::
-
-    draft ─submit→ submitted ─assign→ preliminary_review ─pass→ content_audit ─approve→ approved
-    preliminary_review | content_audit ─return→ revision_requested ─resubmit→ (next version) submitted
-    submitted | preliminary_review | content_audit ─reject→ rejected
-    draft | submitted | preliminary_review | content_audit | revision_requested ─withdraw→ withdrawn
+"""Every write of the review workflow. Each transition runs on the workflow's table (``review.workflow``):
+the one runner locks the submission row, checks the actor's role and the current stage, writes exactly
+one history row and records its event, in one transaction; each service here gives its own checks and
+fields (``prepare`` before the lock, ``apply`` under it).
 """
 
 from collections.abc import Iterable
@@ -24,11 +19,10 @@ from notifications.services import event_record
 from review import conf
 from review.calendar import WorkingDayCalendar
 from review.documents import document_store
-from review.errors import REVIEW_ACTIONS, IncompleteDossier, InvalidTransition, NotReviewer
+from review.errors import IncompleteDossier, InvalidTransition, NotReviewer
 from review.models import (
     FilingCounter,
     Finding,
-    ReviewCentreProfile,
     ReviewSubmission,
     SubmissionDocument,
     SubmissionEpisode,
@@ -36,6 +30,7 @@ from review.models import (
 )
 from review.permissions import centre_leads, is_centre_lead, require_company_member, require_reviewer
 from review.tiers import tier_classify
+from review.workflow import REVIEWS, centre_profile
 from studio.models import Organization, Production
 
 Stage = ReviewSubmission.Stage
@@ -43,135 +38,6 @@ Decision = SubmissionHistory.Decision
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-def centre_profile(centre: Organization) -> ReviewCentreProfile:
-    """The centre's settings, or the defaults when it has not saved any (never created here: no race)."""
-    return ReviewCentreProfile.objects.filter(centre=centre).first() or ReviewCentreProfile(centre=centre)
-
-
-def _lock(submission: ReviewSubmission) -> ReviewSubmission:
-    """Lock the row; refuse (409) when its stage moved since the caller loaded ``submission``.
-
-    The caller decided on the stage it saw: a "return" clicked at 初审 must not land on a submission
-    that a colleague has meanwhile passed to content audit.
-    """
-    locked = (
-        ReviewSubmission.objects.select_for_update(of=("self",))
-        .select_related("production__company", "centre", "assigned_reviewer")
-        .get(pk=submission.pk)
-    )
-    if submission.stage != locked.stage:
-        raise InvalidTransition(
-            _("Someone else changed this submission meanwhile: it is now in stage “%(stage)s”.")
-            % {"stage": locked.get_stage_display()},
-            code="stage_changed",
-            fields={"stage": [locked.stage]},
-        )
-    return locked
-
-
-def _require_stage(submission: ReviewSubmission, allowed: Iterable[str], action: str) -> None:
-    """409 unless the submission's stage allows ``action`` (a key of ``REVIEW_ACTIONS``)."""
-    phrase = REVIEW_ACTIONS[action]
-    if submission.stage not in allowed:
-        raise InvalidTransition(
-            _("You cannot %(action)s a submission in stage “%(stage)s”.")
-            % {"stage": submission.get_stage_display(), "action": phrase},
-            fields={"stage": [submission.stage]},
-        )
-
-
-def _require_handler(submission: ReviewSubmission, by) -> None:
-    """Reviewers of the centre; once assigned, only the assignee or a centre lead."""
-    membership = require_reviewer(user=by, centre=submission.centre)
-    if (
-        submission.assigned_reviewer_id is not None
-        and submission.assigned_reviewer_id != by.pk
-        and not is_centre_lead(membership)
-    ):
-        raise NotReviewer(
-            _("This submission is assigned to %(reviewer)s; only they or a centre lead may decide on it.")
-            % {"reviewer": submission.assigned_reviewer}
-        )
-
-
-def _enter_stage(submission: ReviewSubmission, stage: str, *, now) -> int | None:
-    """Move to ``stage``, restart its clock and due date; return working days spent in the stage left."""
-    calendar = WorkingDayCalendar.for_centre(submission.centre)
-    spent = None
-    if submission.stage_entered_at is not None:
-        spent = calendar.working_days_between(
-            timezone.localdate(submission.stage_entered_at), timezone.localdate(now)
-        )
-    submission.stage = stage
-    submission.stage_entered_at = now
-    submission.overdue_notified_on = None
-    limit = centre_profile(submission.centre).stage_limit(stage)
-    if limit is None:
-        submission.due_date, submission.due_date_estimated = None, False
-    else:
-        submission.due_date, submission.due_date_estimated = calendar.add_working_days(
-            timezone.localdate(now), limit
-        )
-    return spent
-
-
-def _history(
-    submission: ReviewSubmission, *, by, at, from_stage: str, decision: str, comment: str = "", spent=None
-) -> SubmissionHistory:
-    return SubmissionHistory.objects.create(
-        submission=submission,
-        actor=by,
-        at=at,
-        from_stage=from_stage,
-        to_stage=submission.stage,
-        decision=decision,
-        comment=comment,
-        working_days_in_stage=spent,
-    )
-
-
-def _payload(submission: ReviewSubmission, **extra) -> dict:
-    return {
-        "submission": submission.pk,
-        "production": submission.production_id,
-        "title": submission.production.title,
-        "company": submission.production.company.name,
-        "centre": submission.centre.name,
-        "kind": submission.kind,
-        "version": submission.version,
-        "stage": submission.stage,
-        "due_date": submission.due_date.isoformat() if submission.due_date else None,
-        "due_date_estimated": submission.due_date_estimated,
-        **extra,
-    }
-
-
-def finding_public(finding: Finding) -> dict:
-    """What the company may read of a finding (internal notes are never passed here)."""
-    return {
-        "id": finding.pk,
-        "episode": finding.episode,
-        "timecode": finding.timecode,
-        "severity": finding.severity,
-        "text": finding.text,
-    }
-
-
-def _emit(
-    type_: str, submission: ReviewSubmission, *, to: Organization, by, payload: dict, emails=()
-) -> None:
-    event_record(
-        type=type_,
-        # the event belongs to the side that acted; the other side is its audience
-        organization=submission.production.company if to == submission.centre else submission.centre,
-        actor=by,
-        subject=submission,
-        audience=[to],
-        emails=list(emails),
-        payload=payload,
-    )
 
 
 def _missing_for(submission: ReviewSubmission, tier: str) -> dict[str, list[str]]:
@@ -247,70 +113,34 @@ def submission_create(
     )
 
 
-@transaction.atomic
 def submission_submit(*, submission: ReviewSubmission, by, comment: str = "") -> ReviewSubmission:
     """Send a complete draft to the centre (400 listing what is missing otherwise)."""
-    require_company_member(user=by, company=submission.production.company)
-    locked = _lock(submission)
-    _require_stage(locked, [Stage.DRAFT], "submit")
     now = timezone.now()
-    _check_complete_and_classify(locked, now=now)
-    locked.submitted_at = now
-    spent = _enter_stage(locked, Stage.SUBMITTED, now=now)
-    locked.save()
-    _history(
-        locked,
-        by=by,
-        at=now,
-        from_stage=Stage.DRAFT,
-        decision=Decision.SUBMITTED,
-        comment=comment,
-        spent=spent,
-    )
-    _emit("review.submitted", locked, to=locked.centre, by=by, payload=_payload(locked, comment=comment))
-    return locked
+
+    def apply(locked: ReviewSubmission) -> dict:
+        _check_complete_and_classify(locked, now=now)
+        locked.submitted_at = now
+        return {"comment": comment, "payload": {"comment": comment}}
+
+    return REVIEWS.run("submit", submission, by=by, now=now, apply=apply, fields=None)
 
 
-@transaction.atomic
 def submission_withdraw(*, submission: ReviewSubmission, by, comment: str = "") -> ReviewSubmission:
     """The company takes its submission back (final)."""
-    require_company_member(user=by, company=submission.production.company)
-    locked = _lock(submission)
-    _require_stage(
-        locked,
-        [*ReviewSubmission.ACTIVE_STAGES, Stage.REVISION_REQUESTED],
-        "withdraw",
-    )
-    if (
-        locked.stage == Stage.REVISION_REQUESTED
-        and ReviewSubmission.objects.filter(previous_version=locked).exists()
-    ):
-        raise InvalidTransition(_("A newer version of this submission exists; withdraw that one."))
-    now, from_stage = timezone.now(), locked.stage
-    spent = _enter_stage(locked, Stage.WITHDRAWN, now=now)
-    locked.decided_at = now
-    locked.save()
-    _history(
-        locked,
-        by=by,
-        at=now,
-        from_stage=from_stage,
-        decision=Decision.WITHDRAWN,
-        comment=comment,
-        spent=spent,
-    )
-    if from_stage != Stage.DRAFT:
-        _emit(
-            "review.stage_changed",
-            locked,
-            to=locked.centre,
-            by=by,
-            payload=_payload(locked, from_stage=from_stage, comment=comment),
-        )
-    return locked
+    now = timezone.now()
+
+    def apply(locked: ReviewSubmission) -> dict:
+        if (
+            locked.stage == Stage.REVISION_REQUESTED
+            and ReviewSubmission.objects.filter(previous_version=locked).exists()
+        ):
+            raise InvalidTransition(_("A newer version of this submission exists; withdraw that one."))
+        locked.decided_at = now
+        return {"comment": comment, "payload": {"from_stage": locked.stage, "comment": comment}}
+
+    return REVIEWS.run("withdraw", submission, by=by, now=now, apply=apply, fields=None)
 
 
-@transaction.atomic
 def submission_resubmit(
     *,
     submission: ReviewSubmission,
@@ -320,69 +150,60 @@ def submission_resubmit(
     episodes: list[dict] | None = None,
 ) -> ReviewSubmission:
     """Answer a revision request with the next version, carrying over the documents not replaced."""
-    require_company_member(user=by, company=submission.production.company)
-    old = _lock(submission)
-    _require_stage(old, [Stage.REVISION_REQUESTED], "resubmit")
-    if ReviewSubmission.objects.filter(previous_version=old).exists():
-        raise InvalidTransition(_("This version has already been resubmitted."), code="already_resubmitted")
     now = timezone.now()
     documents = documents or {}
-    try:
-        with transaction.atomic():
-            new = ReviewSubmission.objects.create(
-                production=old.production,
-                centre=old.centre,
-                kind=old.kind,
-                version=old.version + 1,
-                previous_version=old,
-                cover_note=comment or old.cover_note,
-                created_by=by,
+
+    def apply(old: ReviewSubmission) -> dict:
+        if ReviewSubmission.objects.filter(previous_version=old).exists():
+            raise InvalidTransition(
+                _("This version has already been resubmitted."), code="already_resubmitted"
             )
-    except IntegrityError:
-        raise InvalidTransition(
-            _("This version has already been resubmitted."), code="already_resubmitted"
-        ) from None
-    for doc_type, upload in documents.items():
-        document_store(submission=new, doc_type=doc_type, upload=upload, by=by)
-    SubmissionDocument.objects.bulk_create(
-        SubmissionDocument(
-            submission=new,
-            doc_type=doc.doc_type,
-            file=doc.file.name,
-            original_name=doc.original_name,
-            content_type=doc.content_type,
-            size=doc.size,
-            sha256=doc.sha256,
-            uploaded_by=doc.uploaded_by,
+        try:
+            with transaction.atomic():
+                new = ReviewSubmission.objects.create(
+                    production=old.production,
+                    centre=old.centre,
+                    kind=old.kind,
+                    version=old.version + 1,
+                    previous_version=old,
+                    cover_note=comment or old.cover_note,
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise InvalidTransition(
+                _("This version has already been resubmitted."), code="already_resubmitted"
+            ) from None
+        for doc_type, upload in documents.items():
+            document_store(submission=new, doc_type=doc_type, upload=upload, by=by)
+        SubmissionDocument.objects.bulk_create(
+            SubmissionDocument(
+                submission=new,
+                doc_type=doc.doc_type,
+                file=doc.file.name,
+                original_name=doc.original_name,
+                content_type=doc.content_type,
+                size=doc.size,
+                sha256=doc.sha256,
+                uploaded_by=doc.uploaded_by,
+            )
+            for doc in old.documents.exclude(doc_type__in=list(documents))
         )
-        for doc in old.documents.exclude(doc_type__in=list(documents))
-    )
-    source = episodes if episodes is not None else old.episodes.values("number", "title", "duration_seconds")
-    SubmissionEpisode.objects.bulk_create(
-        SubmissionEpisode(submission=new, **dict(episode)) for episode in source
-    )
-    _check_complete_and_classify(new, now=now)
-    new.submitted_at = now
-    _enter_stage(new, Stage.SUBMITTED, now=now)
-    new.save()
-    _history(
-        new,
-        by=by,
-        at=now,
-        from_stage=Stage.REVISION_REQUESTED,
-        decision=Decision.RESUBMITTED,
-        comment=comment,
-    )
-    _emit(
-        "review.submitted", new, to=new.centre, by=by, payload=_payload(new, previous=old.pk, comment=comment)
-    )
-    return new
+        source = (
+            episodes if episodes is not None else old.episodes.values("number", "title", "duration_seconds")
+        )
+        SubmissionEpisode.objects.bulk_create(
+            SubmissionEpisode(submission=new, **dict(episode)) for episode in source
+        )
+        _check_complete_and_classify(new, now=now)
+        new.submitted_at = now
+        return {"next_version": new, "comment": comment, "payload": {"previous": old.pk, "comment": comment}}
+
+    return REVIEWS.run("resubmit", submission, by=by, now=now, apply=apply, fields=None)
 
 
 # -- review centre ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def submission_assign(
     *, submission: ReviewSubmission, by, reviewer=None, comment: str = ""
 ) -> ReviewSubmission:
@@ -391,50 +212,42 @@ def submission_assign(
     Taking a submission someone else holds needs a centre lead, so two reviewers grabbing the same
     one at once end with one assignee and one 409.
     """
-    membership = require_reviewer(user=by, centre=submission.centre)
+    now = timezone.now()
     reviewer = reviewer or by
-    if reviewer != by and not is_centre_lead(membership):
-        raise NotReviewer(_("Only a centre lead may assign submissions to someone else."))
-    try:
-        require_reviewer(user=reviewer, centre=submission.centre)
-    except NotReviewer:
-        raise DomainError(
-            _("%(user)s is not a reviewer of this centre.") % {"user": reviewer},
-            code="invalid_reviewer",
-            fields={"reviewer": [_("Not a reviewer of this centre.")]},
-        ) from None
-    locked = _lock(submission)
-    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, "assign")
-    if locked.assigned_reviewer_id == reviewer.pk:
-        raise ConflictError(
-            _("The submission is already assigned to %(user)s.") % {"user": reviewer}, code="already_assigned"
-        )
-    if locked.assigned_reviewer_id is not None and not is_centre_lead(membership):
-        raise ConflictError(
-            _("The submission is already assigned to %(user)s.") % {"user": locked.assigned_reviewer},
-            code="already_assigned",
-        )
-    now, from_stage = timezone.now(), locked.stage
-    locked.assigned_reviewer = reviewer
-    spent = None
-    if locked.stage == Stage.SUBMITTED:
-        spent = _enter_stage(locked, Stage.PRELIMINARY_REVIEW, now=now)
-    locked.save()
-    _history(
-        locked, by=by, at=now, from_stage=from_stage, decision=Decision.ASSIGNED, comment=comment, spent=spent
-    )
-    if from_stage != locked.stage:
-        _emit(
-            "review.stage_changed",
-            locked,
-            to=locked.production.company,
-            by=by,
-            payload=_payload(locked, from_stage=from_stage),
-        )
-    return locked
+    lead = False
+
+    def prepare(submission: ReviewSubmission) -> None:
+        nonlocal lead
+        lead = is_centre_lead(require_reviewer(user=by, centre=submission.centre))
+        if reviewer != by and not lead:
+            raise NotReviewer(_("Only a centre lead may assign submissions to someone else."))
+        try:
+            require_reviewer(user=reviewer, centre=submission.centre)
+        except NotReviewer:
+            raise DomainError(
+                _("%(user)s is not a reviewer of this centre.") % {"user": reviewer},
+                code="invalid_reviewer",
+                fields={"reviewer": [_("Not a reviewer of this centre.")]},
+            ) from None
+
+    def apply(locked: ReviewSubmission) -> dict:
+        if locked.assigned_reviewer_id == reviewer.pk:
+            raise ConflictError(
+                _("The submission is already assigned to %(user)s.") % {"user": reviewer},
+                code="already_assigned",
+            )
+        if locked.assigned_reviewer_id is not None and not lead:
+            raise ConflictError(
+                _("The submission is already assigned to %(user)s.") % {"user": locked.assigned_reviewer},
+                code="already_assigned",
+            )
+        locked.assigned_reviewer = reviewer
+        return {"comment": comment, "payload": {"from_stage": locked.stage}}
+
+    action = REVIEWS.assign_action(submission)
+    return REVIEWS.run(action, submission, by=by, now=now, prepare=prepare, apply=apply, fields=None)
 
 
-@transaction.atomic
 def finding_add(
     *,
     submission: ReviewSubmission,
@@ -446,12 +259,23 @@ def finding_add(
     internal: bool = False,
 ) -> Finding:
     """Record a finding (or, with ``internal``, a note only the centre sees) on a submission under review."""
-    locked = _lock(submission)
-    _require_handler(locked, by)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], "add_finding")
-    return _finding_create(
-        locked, by=by, text=text, episode=episode, timecode=timecode, severity=severity, internal=internal
-    )
+    added = []
+
+    def apply(locked: ReviewSubmission) -> None:
+        added.append(
+            _finding_create(
+                locked,
+                by=by,
+                text=text,
+                episode=episode,
+                timecode=timecode,
+                severity=severity,
+                internal=internal,
+            )
+        )
+
+    REVIEWS.run("add_finding", submission, by=by, now=timezone.now(), apply=apply, fields=None)
+    return added[0]
 
 
 def _finding_create(
@@ -492,75 +316,32 @@ def _finding_create(
     return finding
 
 
-def _deliver_findings(submission: ReviewSubmission, decision: SubmissionHistory) -> list[dict]:
-    pending = Finding.objects.filter(submission=submission, decision__isnull=True)
-    public = [finding_public(f) for f in pending.filter(internal=False).order_by("episode", "timecode", "id")]
-    pending.update(decision=decision)
-    return public
-
-
-@transaction.atomic
 def submission_pass_preliminary(*, submission: ReviewSubmission, by, comment: str = "") -> ReviewSubmission:
     """初审 passed: the submission moves on to content audit."""
-    require_reviewer(user=by, centre=submission.centre)
-    locked = _lock(submission)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW], "pass")
-    _require_handler(locked, by)
-    now = timezone.now()
-    spent = _enter_stage(locked, Stage.CONTENT_AUDIT, now=now)
-    locked.save()
-    entry = _history(
-        locked,
-        by=by,
-        at=now,
-        from_stage=Stage.PRELIMINARY_REVIEW,
-        decision=Decision.PASSED,
-        comment=comment,
-        spent=spent,
-    )
-    findings = _deliver_findings(locked, entry)
-    _emit(
-        "review.stage_changed",
-        locked,
-        to=locked.production.company,
-        by=by,
-        payload=_payload(locked, from_stage=Stage.PRELIMINARY_REVIEW, comment=comment, findings=findings),
-    )
-    return locked
+
+    def apply(locked: ReviewSubmission) -> dict:
+        return {"comment": comment, "payload": {"from_stage": locked.stage, "comment": comment}}
+
+    return REVIEWS.run("pass", submission, by=by, now=timezone.now(), apply=apply, fields=None)
 
 
-@transaction.atomic
 def submission_return(
     *, submission: ReviewSubmission, by, comment: str = "", findings: Iterable[dict] = ()
 ) -> ReviewSubmission:
     """Return for revision (退回修改) with at least one finding the company can read."""
-    require_reviewer(user=by, centre=submission.centre)
-    locked = _lock(submission)
-    _require_stage(locked, [Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT], "return")
-    _require_handler(locked, by)
-    for finding in findings:
-        _finding_create(locked, by=by, **finding)
-    if not Finding.objects.filter(submission=locked, decision__isnull=True, internal=False).exists():
-        raise DomainError(
-            _("Record at least one finding for the company before returning the submission."),
-            code="findings_required",
-            fields={"findings": [_("At least one finding is required.")]},
-        )
-    now, from_stage = timezone.now(), locked.stage
-    spent = _enter_stage(locked, Stage.REVISION_REQUESTED, now=now)
-    locked.save()
-    entry = _history(
-        locked, by=by, at=now, from_stage=from_stage, decision=Decision.RETURNED, comment=comment, spent=spent
-    )
-    delivered = _deliver_findings(locked, entry)
-    _emit(
-        "review.revision_requested",
-        locked,
-        to=locked.production.company,
-        by=by,
-        payload=_payload(locked, from_stage=from_stage, comment=comment, findings=delivered),
-    )
-    return locked
+
+    def apply(locked: ReviewSubmission) -> dict:
+        for finding in findings:
+            _finding_create(locked, by=by, **finding)
+        if not Finding.objects.filter(submission=locked, decision__isnull=True, internal=False).exists():
+            raise DomainError(
+                _("Record at least one finding for the company before returning the submission."),
+                code="findings_required",
+                fields={"findings": [_("At least one finding is required.")]},
+            )
+        return {"comment": comment, "payload": {"from_stage": locked.stage, "comment": comment}}
+
+    return REVIEWS.run("return", submission, by=by, now=timezone.now(), apply=apply, fields=None)
 
 
 def _next_filing_number(submission: ReviewSubmission, *, year: int) -> tuple[int, str]:
@@ -576,68 +357,36 @@ def _next_filing_number(submission: ReviewSubmission, *, year: int) -> tuple[int
     )
 
 
-@transaction.atomic
 def submission_approve(*, submission: ReviewSubmission, by, comment: str = "") -> ReviewSubmission:
     """Approve after content audit and issue the filing number."""
-    require_reviewer(user=by, centre=submission.centre)
-    locked = _lock(submission)
-    _require_stage(locked, [Stage.CONTENT_AUDIT], "approve")
-    _require_handler(locked, by)
     now = timezone.now()
-    year = timezone.localdate(now).year
-    sequence, number = _next_filing_number(locked, year=year)
-    spent = _enter_stage(locked, Stage.APPROVED, now=now)
-    locked.filing_year, locked.filing_sequence, locked.filing_number = year, sequence, number
-    locked.decided_at = now
-    locked.save()
-    entry = _history(
-        locked,
-        by=by,
-        at=now,
-        from_stage=Stage.CONTENT_AUDIT,
-        decision=Decision.APPROVED,
-        comment=comment,
-        spent=spent,
-    )
-    findings = _deliver_findings(locked, entry)
-    _emit(
-        "review.approved",
-        locked,
-        to=locked.production.company,
-        by=by,
-        payload=_payload(locked, filing_number=number, comment=comment, findings=findings),
-    )
-    return locked
+
+    def apply(locked: ReviewSubmission) -> dict:
+        year = timezone.localdate(now).year
+        sequence, number = _next_filing_number(locked, year=year)
+        locked.filing_year, locked.filing_sequence, locked.filing_number = year, sequence, number
+        locked.decided_at = now
+        return {"comment": comment, "payload": {"filing_number": number, "comment": comment}}
+
+    return REVIEWS.run("approve", submission, by=by, now=now, apply=apply, fields=None)
 
 
-@transaction.atomic
 def submission_reject(*, submission: ReviewSubmission, by, reason: str) -> ReviewSubmission:
     """Reject (final), with the reason the company is told."""
-    require_reviewer(user=by, centre=submission.centre)
+    now = timezone.now()
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(
-            _("A rejection needs a reason."), code="reason_required", fields={"reason": [_("Required.")]}
-        )
-    locked = _lock(submission)
-    _require_stage(locked, ReviewSubmission.CENTRE_STAGES, "reject")
-    _require_handler(locked, by)
-    now, from_stage = timezone.now(), locked.stage
-    spent = _enter_stage(locked, Stage.REJECTED, now=now)
-    locked.decided_at = now
-    locked.save()
-    entry = _history(
-        locked, by=by, at=now, from_stage=from_stage, decision=Decision.REJECTED, comment=reason, spent=spent
-    )
-    findings = _deliver_findings(locked, entry)
-    _emit(
-        "review.rejected",
-        locked,
-        to=locked.production.company,
-        by=by,
-        payload=_payload(locked, from_stage=from_stage, reason=reason, findings=findings),
-    )
-    return locked
+
+    def prepare(submission: ReviewSubmission) -> None:
+        if not reason:
+            raise DomainError(
+                _("A rejection needs a reason."), code="reason_required", fields={"reason": [_("Required.")]}
+            )
+
+    def apply(locked: ReviewSubmission) -> dict:
+        locked.decided_at = now
+        return {"comment": reason, "payload": {"from_stage": locked.stage, "reason": reason}}
+
+    return REVIEWS.run("reject", submission, by=by, now=now, prepare=prepare, apply=apply, fields=None)
 
 
 # -- deadlines -------------------------------------------------------------------------------------

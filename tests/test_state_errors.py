@@ -1,8 +1,8 @@
 """Every state × action refusal reads as a sentence in Chinese and in English (issue 11 §5).
 
 The action is named by a verb phrase of its own (状态为“已拒绝”的预订不能确认。), never by a status label
-(…不能已拒绝。). The services refuse through the workflow's check (``bookings.workflow``) /
-``_require_stage``; these render each refusal directly, for every status or stage the action does not
+(…不能已拒绝。). The services refuse through their workflow's check (``bookings.workflow``,
+``review.workflow``); these render each refusal directly, for every status or stage the action does not
 allow.
 """
 
@@ -16,7 +16,7 @@ from config.workflow import Transition
 from review.errors import REVIEW_ACTIONS
 from review.errors import InvalidTransition as ReviewInvalidTransition
 from review.models import ReviewSubmission
-from review.services import _require_stage
+from review.workflow import PHRASE, REVIEWS
 
 BOOKING_VERBS = {
     "confirm": ("确认", "be confirmed"),
@@ -55,6 +55,11 @@ def require_status(booking, allowed, action) -> None:
     BOOKINGS.check(booking, Transition(action, allowed, BOOKINGS.transition(action).target))
 
 
+def require_stage(submission, allowed, action) -> None:
+    """The review workflow's check, as if the table allowed ``action`` from ``allowed`` only."""
+    REVIEWS.check(submission, Transition(action, allowed, REVIEWS.transition(action).target))
+
+
 def _refusal(check, *args) -> str:
     with pytest.raises((InvalidTransition, ReviewInvalidTransition)) as refused:
         check(*args)
@@ -65,6 +70,8 @@ def test_the_tables_cover_every_action_and_status():
     assert set(BOOKING_VERBS) == set(BOOKING_ACTIONS) == set(BOOKINGS.actions_from_any(by_person=True))
     assert set(BOOKING_LABELS) == set(Booking.Status.values)
     assert set(REVIEW_VERBS) == set(REVIEW_ACTIONS)
+    # every action of the table is named by one of these (reassigning reads as assigning)
+    assert {PHRASE.get(action, action) for action in REVIEWS.actions_from_any()} == set(REVIEW_ACTIONS)
 
 
 @pytest.mark.parametrize("action", sorted(BOOKING_VERBS))
@@ -84,21 +91,21 @@ def test_booking_state_errors_read_in_both_languages(status, action):
         )
 
 
-@pytest.mark.parametrize("action", sorted(REVIEW_VERBS))
+@pytest.mark.parametrize("action", sorted(REVIEWS.actions_from_any()))
 @pytest.mark.parametrize("stage", ReviewSubmission.Stage.values)
 def test_review_state_errors_read_in_both_languages(stage, action):
     submission = ReviewSubmission(stage=stage)
     allowed = [s for s in ReviewSubmission.Stage.values if s != stage]
-    zh_verb, en_verb = REVIEW_VERBS[action]
+    zh_verb, en_verb = REVIEW_VERBS[PHRASE.get(action, action)]
     with translation.override("zh-hans"):
         zh_label = ReviewSubmission.Stage(stage).label
-        assert _refusal(_require_stage, submission, allowed, action) == (
+        assert _refusal(require_stage, submission, allowed, action) == (
             f"处于“{zh_label}”阶段的报审不能{zh_verb}。"
         )
         assert not zh_verb.startswith("已") and not zh_verb.endswith("于")
     with translation.override("en"):
         en_label = ReviewSubmission.Stage(stage).label
-        assert _refusal(_require_stage, submission, allowed, action) == (
+        assert _refusal(require_stage, submission, allowed, action) == (
             f"You cannot {en_verb} a submission in stage “{en_label}”."
         )
 

@@ -1,7 +1,8 @@
 """Every workflow is a declared table (``config.workflow``); the API and the docs agree with it.
 
 - each action a person may take is reachable through the API (a viewset action of that name, or, for
-  the production's ``transition``, a value of its ``status`` field);
+  the production's ``transition``, a value of its ``status`` field); a review submission's actions
+  through the API (the company's) or the admin's buttons (the centre's), by the names declared below;
 - ``docs/workflows.md`` shows each table as the code declares it;
 - the runner refuses an action the state does not allow, before anything is written.
 """
@@ -15,6 +16,10 @@ from bookings.models import Booking
 from bookings.workflow import BOOKINGS
 from config.exceptions import ConflictError
 from config.workflow import all_workflows, markdown
+from review import admin as review_admin
+from review.api.views import ReviewSubmissionViewSet
+from review.models import ReviewSubmission
+from review.workflow import COMPANY_ACTIONS, REVIEWS
 from studio.api.serializers import ProductionStatusIn
 from studio.models import Production
 from studio.workflow import PRODUCTIONS
@@ -22,6 +27,20 @@ from tests.factories import ProductionFactory
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "workflows.md"
 WORKFLOWS = all_workflows()
+
+#: the review actions the company takes → their API action on ``/review-submissions/{id}/``
+REVIEW_API = {"submit": "submit", "withdraw": "withdraw", "resubmit": "resubmit"}
+#: the review actions the centre takes → their admin button (``review.admin.WORKFLOW``); a reviewer
+#: assigns a submitted dossier and a centre lead takes over one under review with the same button
+REVIEW_ADMIN = {
+    "assign": "assign",
+    "reassign": "assign",
+    "add_finding": "finding",
+    "pass": "pass",
+    "return": "return",
+    "approve": "approve",
+    "reject": "reject",
+}
 
 
 def _api_actions(viewset) -> set[str]:
@@ -38,14 +57,33 @@ def test_every_production_row_is_reachable_through_the_transition_action():
     assert targets == set(ProductionStatusIn().fields["status"].choices)
 
 
+def test_every_review_action_is_an_api_action_of_the_company_or_an_admin_button_of_the_centre():
+    assert set(REVIEW_API) == COMPANY_ACTIONS
+    assert set(REVIEW_API) | set(REVIEW_ADMIN) == set(REVIEWS.actions_from_any(by_person=True))
+    assert set(REVIEW_API).isdisjoint(REVIEW_ADMIN)
+    assert set(REVIEW_API.values()) <= _api_actions(ReviewSubmissionViewSet)
+    assert set(REVIEW_ADMIN.values()) == set(review_admin.WORKFLOW)  # and no button outside the table
+
+
+@pytest.mark.parametrize("step", sorted(review_admin.WORKFLOW))
+def test_each_review_admin_button_shows_in_the_stages_its_actions_start_from(step):
+    shown_in = set(review_admin.WORKFLOW[step][3])
+    actions = [action for action, button in REVIEW_ADMIN.items() if button == step]
+    assert shown_in == set().union(*(REVIEWS.transition(action).sources for action in actions))
+
+
 def test_every_state_is_covered_by_the_tables():
-    for workflow, states in ((BOOKINGS, Booking.Status.values), (PRODUCTIONS, Production.Status.values)):
+    for workflow, states in (
+        (BOOKINGS, Booking.Status.values),
+        (PRODUCTIONS, Production.Status.values),
+        (REVIEWS, ReviewSubmission.Stage.values),
+    ):
         mentioned = {state for source, _action, target in workflow.rows() for state in (source, target)}
         assert set(states) <= mentioned | {None}, workflow.name
 
 
 def test_the_workflows_are_found():
-    assert {workflow.name for workflow in WORKFLOWS} >= {"booking", "production"}
+    assert {workflow.name for workflow in WORKFLOWS} >= {"booking", "production", "review submission"}
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda workflow: workflow.name)

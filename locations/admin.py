@@ -24,7 +24,6 @@ from studio.models import Organization
 
 
 class OperatorAdmin(OrganizationScopedAdmin):
-
     def own_bases(self, request):
         bases = Base.objects.select_related("operator")
         if request.user.is_superuser:

@@ -191,9 +191,7 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
         cache = request.__dict__.setdefault("_admin_scoping_cache", {})
         if key not in cache:
             rule = self.policy.admin_rule(write=write)
-            cache[key] = set(
-                admin_memberships(request.user, rule).values_list("organization_id", flat=True)
-            )
+            cache[key] = set(admin_memberships(request.user, rule).values_list("organization_id", flat=True))
         return cache[key]
 
     def object_organization_ids(self, obj) -> set:

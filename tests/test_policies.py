@@ -21,7 +21,7 @@ from rest_framework.test import APIRequestFactory
 from config.api import extra_urlpatterns, router
 from studio.models import Membership, Organization
 from studio.policy import ALL_KINDS, PLAN_ROLES, Actor, Policy, PolicyPermission, Rule
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["bookings", "crews", "locations", "notifications", "studio", "review"]
@@ -215,3 +215,45 @@ class TestPolicy:
         permission = PolicyPermission()
         assert permission.has_permission(request, view) is False
         assert str(permission.message) == str(Rule(roles=PLAN_ROLES, kinds=ALL_KINDS).refusal(member))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model_label", "kind", "role", "rights"),
+    [
+        # the admin's rights come from the policies' admin_view / admin_change rules: a few cells pinned
+        ("bookings.Booking", Organization.Kind.BASE_OPERATOR, Membership.Role.MEMBER, "view"),
+        ("bookings.Booking", Organization.Kind.PRODUCTION_COMPANY, Membership.Role.COORDINATOR, "change"),
+        ("bookings.Booking", Organization.Kind.REVIEW_CENTRE, Membership.Role.OWNER, "none"),
+        ("locations.Base", Organization.Kind.PRODUCTION_COMPANY, Membership.Role.OWNER, "none"),
+        ("locations.Base", Organization.Kind.BASE_OPERATOR, Membership.Role.COORDINATOR, "change"),
+        (
+            "notifications.WebhookEndpoint",
+            Organization.Kind.PRODUCTION_COMPANY,
+            Membership.Role.COORDINATOR,
+            "none",
+        ),
+        ("notifications.Delivery", Organization.Kind.PRODUCTION_COMPANY, Membership.Role.MANAGER, "view"),
+        ("studio.Organization", Organization.Kind.REVIEW_CENTRE, Membership.Role.COORDINATOR, "view"),
+        ("studio.Production", Organization.Kind.BASE_OPERATOR, Membership.Role.OWNER, "none"),
+        ("review.ReviewSubmission", Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, "change"),
+        ("review.ReviewCentreProfile", Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, "view"),
+        ("review.ReviewCentreProfile", Organization.Kind.REVIEW_CENTRE, Membership.Role.MANAGER, "change"),
+        ("review.TierRule", Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, "view"),
+        ("review.TierRule", Organization.Kind.REVIEW_CENTRE, Membership.Role.COORDINATOR, "none"),
+    ],
+)
+def test_an_admins_rights_follow_its_policy(model_label, kind, role, rights):
+    from django.apps import apps
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[apps.get_model(model_label)]
+    membership = MembershipFactory(
+        organization=OrganizationFactory(kind=kind), role=role, user=UserFactory(is_staff=True)
+    )
+    request = RequestFactory().get("/admin/")
+    request.user = membership.user
+    seen = model_admin.has_module_permission(request) and model_admin.has_view_permission(request)
+    changed = model_admin.has_change_permission(request)
+    assert {"none": (False, False), "view": (True, False), "change": (True, True)}[rights] == (seen, changed)

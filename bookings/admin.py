@@ -1,22 +1,23 @@
 """Bookings in the admin: the operator sees its bases' bookings, a company its own; actions call the services.
 
-Fields are read-only (a booking changes only through its services); each action runs the service per
-selected booking and reports refusals (a rule, a conflict, a wrong status) as messages, never a 500.
+Fields are read-only (a booking changes only through its services). Every action a person takes in the
+booking workflow (``bookings.workflow``) is an action here, allowed by the API's rule of the same name
+(``bookings.policies.BOOKING``) for the staff member's membership in the booking's company or operator;
+each runs the service per selected booking and reports refusals (the policy's, a rule, a conflict, a
+wrong status) as messages, never a 500.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bookings import services
+from bookings import policies, services
 from bookings.models import Booking, WaitlistEntry
-from config.exceptions import DomainError
-from studio.admin_scoping import OrganizationScopedAdmin
-from studio.models import Organization
+from studio.admin_scoping import OrganizationScopedAdmin, policy_action
 
 
 class ParticipantsScopedAdmin(OrganizationScopedAdmin):
@@ -24,9 +25,6 @@ class ParticipantsScopedAdmin(OrganizationScopedAdmin):
 
     company_field = "company"
     operator_field = "set__base__operator"
-    admin_organization_kinds = frozenset(
-        {Organization.Kind.PRODUCTION_COMPANY, Organization.Kind.BASE_OPERATOR}
-    )
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
@@ -36,6 +34,12 @@ class ParticipantsScopedAdmin(OrganizationScopedAdmin):
         return queryset.filter(
             Q(**{f"{self.company_field}__in": ids}) | Q(**{f"{self.operator_field}__in": ids})
         )
+
+    def object_organization_ids(self, obj) -> set:
+        return self._participant_ids(obj)
+
+    def row_label(self, obj) -> str:
+        return f"#{obj.pk}"
 
     def _participant_ids(self, obj) -> set:
         found = set()
@@ -64,33 +68,6 @@ class ParticipantsScopedAdmin(OrganizationScopedAdmin):
         return False
 
 
-def _run(modeladmin, request, queryset, call, done_message):
-    done = 0
-    for booking in queryset:
-        if not modeladmin.has_change_permission(request, booking):
-            messages.error(request, gettext("#%(id)s: not yours to change.") % {"id": booking.pk})
-            continue
-        try:
-            call(booking)
-        except DomainError as exc:
-            messages.error(request, f"#{booking.pk}: {exc.detail}")
-        else:
-            done += 1
-    if done:
-        messages.success(request, done_message % {"n": done})
-
-
-@admin.action(description=_("Confirm the selected holds"))
-def confirm(modeladmin, request, queryset):
-    _run(
-        modeladmin,
-        request,
-        queryset,
-        lambda b: services.booking_confirm(booking=b, by=request.user),
-        gettext("%(n)d booking(s) confirmed."),
-    )
-
-
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("reason"),
@@ -100,37 +77,91 @@ class DeclineForm(forms.Form):
     )
 
 
-@admin.action(description=_("Decline the selected holds…"))
-def decline(modeladmin, request, queryset):
-    """Asks for the reason first (an intermediate page): a decline always tells the company why."""
-    form = DeclineForm(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        _run(
-            modeladmin,
-            request,
-            queryset,
-            lambda b: services.booking_decline(booking=b, by=request.user, reason=reason),
-            gettext("%(n)d booking(s) declined."),
-        )
-        return None
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("starts at"))
+    ends_at = forms.DateTimeField(label=_("ends at"))
+
+
+def _form_page(modeladmin, request, queryset, *, form, title, template):
+    """The intermediate page of an action that asks something first (the decline's reason, the new time)."""
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": gettext("Decline the selected holds"),
+        "title": title,
         "form": form,
         "bookings": queryset,
         "action_checkbox_name": ACTION_CHECKBOX_NAME,
         "opts": modeladmin.model._meta,
     }
-    return TemplateResponse(request, "admin/bookings/booking/decline.html", context)
+    return TemplateResponse(request, template, context)
 
 
-@admin.action(description=_("Cancel the selected bookings"))
-def cancel(modeladmin, request, queryset):
-    _run(
+@policy_action("confirm", description=_("Confirm the selected holds"))
+def confirm(modeladmin, request, queryset):
+    modeladmin.run_policy_action(
+        request,
+        queryset,
+        "confirm",
+        lambda b: services.booking_confirm(booking=b, by=request.user),
+        gettext("%(n)d booking(s) confirmed."),
+    )
+
+
+@policy_action("decline", description=_("Decline the selected holds…"))
+def decline(modeladmin, request, queryset):
+    """Asks for the reason first (an intermediate page): a decline always tells the company why."""
+    form = DeclineForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        modeladmin.run_policy_action(
+            request,
+            queryset,
+            "decline",
+            lambda b: services.booking_decline(booking=b, by=request.user, reason=reason),
+            gettext("%(n)d booking(s) declined."),
+        )
+        return None
+    return _form_page(
         modeladmin,
         request,
         queryset,
+        form=form,
+        title=gettext("Decline the selected holds"),
+        template="admin/bookings/booking/decline.html",
+    )
+
+
+@policy_action("reschedule", description=_("Move the selected bookings to another time…"))
+def reschedule(modeladmin, request, queryset):
+    """Asks for the new start and end first (an intermediate page); each booking keeps its set and status."""
+    form = RescheduleForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        starts_at, ends_at = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
+        modeladmin.run_policy_action(
+            request,
+            queryset,
+            "reschedule",
+            lambda b: services.booking_reschedule(
+                booking=b, starts_at=starts_at, ends_at=ends_at, by=request.user
+            ),
+            gettext("%(n)d booking(s) moved."),
+        )
+        return None
+    return _form_page(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        title=gettext("Move the selected bookings to another time"),
+        template="admin/bookings/booking/reschedule.html",
+    )
+
+
+@policy_action("cancel", description=_("Cancel the selected bookings"))
+def cancel(modeladmin, request, queryset):
+    modeladmin.run_policy_action(
+        request,
+        queryset,
+        "cancel",
         lambda b: services.booking_cancel(
             booking=b, by=request.user, reason=gettext("Cancelled in the admin.")
         ),
@@ -138,25 +169,36 @@ def cancel(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Check the selected bookings in (now)"))
+@policy_action("check_in", description=_("Check the selected bookings in (now)"))
 def check_in(modeladmin, request, queryset):
-    _run(
-        modeladmin,
+    modeladmin.run_policy_action(
         request,
         queryset,
+        "check_in",
         lambda b: services.booking_check_in(booking=b, by=request.user),
         gettext("%(n)d booking(s) checked in."),
     )
 
 
-@admin.action(description=_("Check the selected bookings out (now)"))
+@policy_action("check_out", description=_("Check the selected bookings out (now)"))
 def check_out(modeladmin, request, queryset):
-    _run(
-        modeladmin,
+    modeladmin.run_policy_action(
         request,
         queryset,
+        "check_out",
         lambda b: services.booking_check_out(booking=b, by=request.user),
         gettext("%(n)d booking(s) checked out."),
+    )
+
+
+@policy_action("no_show", description=_("Mark the selected bookings as no-shows"))
+def no_show(modeladmin, request, queryset):
+    modeladmin.run_policy_action(
+        request,
+        queryset,
+        "no_show",
+        lambda b: services.booking_mark_no_show(booking=b, by=request.user),
+        gettext("%(n)d booking(s) marked as no-shows."),
     )
 
 
@@ -167,13 +209,15 @@ class BookingAdmin(ParticipantsScopedAdmin):
     search_fields = ["set__name", "production__title", "company__name"]
     date_hierarchy = "starts_at"
     list_select_related = ["set", "production", "company"]
-    actions = [confirm, decline, cancel, check_in, check_out]
+    actions = [confirm, decline, reschedule, cancel, check_in, check_out, no_show]
+    policy = policies.BOOKING
     readonly_fields = [field.name for field in Booking._meta.fields]
     ordering = ["-starts_at"]
 
 
 @admin.register(WaitlistEntry)
 class WaitlistEntryAdmin(ParticipantsScopedAdmin):
+    policy = policies.WAITLIST_ENTRY
     list_display = ["id", "set", "company", "starts_at", "ends_at", "status", "offer_expires_at"]
     list_filter = ["status"]
     list_select_related = ["set", "company"]

@@ -4,7 +4,21 @@ Visibility (company and base operator only) is the selectors' ``bookings_visible
 which kind of organisation and which roles may do each action.
 """
 
-from studio.policy import ALL_ROLES, COMPANIES, MANAGE_ROLES, OPERATORS, PLAN_ROLES, Policy, Rule, same_rule
+from studio.policy import (
+    ADMIN_CHANGE,
+    ADMIN_VIEW,
+    ALL_ROLES,
+    COMPANIES,
+    MANAGE_ROLES,
+    OPERATORS,
+    PLAN_ROLES,
+    Policy,
+    Rule,
+    same_rule,
+)
+
+# in the admin, both participants (the company and the set's operator) see and act on their rows
+_PARTICIPANTS = same_rule(Rule(kinds=COMPANIES | OPERATORS), ADMIN_VIEW, ADMIN_CHANGE)
 
 BOOKING = Policy(
     "booking",
@@ -18,11 +32,12 @@ BOOKING = Policy(
         # the feed's URL carries its token (anyone holding it reads the company's bookings): reading and
         # rotating it follow the webhook endpoints' rule, owners and managers only
         "feed_url": Rule(kinds=COMPANIES, roles=MANAGE_ROLES),
+        **_PARTICIPANTS,
     },
 )
 
 BOOKING_BATCH = Policy("booking batch", kinds=COMPANIES)
 
-WAITLIST_ENTRY = Policy("waitlist entry", kinds=COMPANIES)
+WAITLIST_ENTRY = Policy("waitlist entry", kinds=COMPANIES, rules=_PARTICIPANTS)
 
 BASE_BOARD = Policy("base board", kinds=OPERATORS)

@@ -8,21 +8,18 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
-from crews import services
+from crews import policies, services
 from crews.models import Call, CallSheet, CallSheetRecipient, Crew, CrewMember, Person, Scene, ShootDay, Stop
 from studio.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline
-from studio.models import Organization
-
-COMPANIES = frozenset({Organization.Kind.PRODUCTION_COMPANY})
 
 
 class CompanyAdmin(OrganizationScopedAdmin):
     organization_field = "company"
-    admin_organization_kinds = COMPANIES
 
 
 @admin.register(Person)
 class PersonAdmin(CompanyAdmin):
+    policy = policies.PERSON
     list_display = ["name", "masked_phone", "email", "day_rate", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "phone", "email"]
@@ -69,6 +66,7 @@ class CrewMemberInline(OrganizationScopedInline, admin.TabularInline):
 
 @admin.register(Crew)
 class CrewAdmin(CompanyAdmin):
+    policy = policies.CREW
     list_display = ["name", "production", "created_at"]
     search_fields = ["name", "production__title"]
     readonly_fields = ["production", "company"]
@@ -85,6 +83,7 @@ class CrewAdmin(CompanyAdmin):
 
 @admin.register(Scene)
 class SceneAdmin(CompanyAdmin):
+    policy = policies.SCENE
     list_display = [
         "label",
         "production",
@@ -149,6 +148,7 @@ class CallInline(admin.TabularInline):
 
 @admin.register(ShootDay)
 class ShootDayAdmin(CompanyAdmin):
+    policy = policies.SHOOT_DAY
     list_display = ["date", "crew", "call_at", "planned_wrap_at", "status"]
     list_filter = ["status", "date"]
     search_fields = ["crew__name", "crew__production__title"]
@@ -205,6 +205,7 @@ class RecipientInline(admin.TabularInline):
 
 @admin.register(CallSheet)
 class CallSheetAdmin(CompanyAdmin):
+    policy = policies.CALL_SHEET
     list_display = ["shoot_day", "version", "published_at", "published_by"]
     readonly_fields = [
         "shoot_day",

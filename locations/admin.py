@@ -16,18 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from config.exceptions import DomainError
 from config.uploads import upload_check_size, upload_limit
-from locations import conf, services
+from locations import conf, policies, services
 from locations.importing import set_catalogue_export, set_catalogue_import
 from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone
 from studio.admin_scoping import AdminRefusal, OrganizationScopedAdmin, OrganizationScopedInline
 from studio.models import Organization
 
-OPERATOR_KINDS = frozenset({Organization.Kind.BASE_OPERATOR})
-
 
 class OperatorAdmin(OrganizationScopedAdmin):
-    admin_organization_kinds = OPERATOR_KINDS
-
     def own_bases(self, request):
         bases = Base.objects.select_related("operator")
         if request.user.is_superuser:
@@ -35,7 +31,7 @@ class OperatorAdmin(OrganizationScopedAdmin):
         return bases.filter(operator_id__in=self.admin_organization_ids(request, write=True))
 
     def own_operators(self, request):
-        operators = Organization.objects.filter(kind=Organization.Kind.BASE_OPERATOR)
+        operators = Organization.objects.filter(kind__in=self.policy.admin_rule(write=True).kinds)
         if request.user.is_superuser:
             return operators
         return operators.filter(pk__in=self.admin_organization_ids(request, write=True))
@@ -196,6 +192,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 @admin.register(Base)
 class BaseAdmin(OperatorAdmin):
+    policy = policies.BASE
     organization_field = "operator"
     list_display = ("name", "kind", "zone", "district", "operator", "is_active")
     list_filter = ("kind", "is_active", ("zone", admin.RelatedOnlyFieldListFilter))
@@ -278,6 +275,7 @@ class ImportForm(forms.Form):
 
 @admin.register(Set)
 class SetAdmin(OperatorAdmin):
+    policy = policies.SET
     organization_field = "base__operator"
     list_display = ("name", "base", "kind", "hourly_rate", "day_rate", "crew_capacity", "is_active")
     list_filter = ("kind", ("base", admin.RelatedOnlyFieldListFilter), "is_active")
@@ -413,6 +411,7 @@ class SetAdmin(OperatorAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(OperatorAdmin):
+    policy = policies.PLACE
     organization_field = "owner"
     list_display = ("name", "kind", "zone", "owner")
     list_filter = ("kind", ("zone", admin.RelatedOnlyFieldListFilter))
@@ -425,6 +424,7 @@ class PlaceAdmin(OperatorAdmin):
 
 @admin.register(TravelTime)
 class TravelTimeAdmin(OperatorAdmin):
+    policy = policies.TRAVEL_TIME
     organization_field = "owner"
     list_display = ("__str__", "minutes", "owner", "updated_at")
     readonly_fields = ("key_a", "key_b")

@@ -3,14 +3,31 @@
 Which rows an operator may change (its own bases and their sets) is the selectors' ``*_owned_by``.
 """
 
-from studio.policy import ALL_ROLES, MANAGE_ROLES, OPERATORS, Policy, Rule, same_rule
+from studio.policy import (
+    ADMIN_CHANGE,
+    ADMIN_VIEW,
+    ALL_ROLES,
+    MANAGE_ROLES,
+    OPERATORS,
+    Policy,
+    Rule,
+    same_rule,
+)
 
 _OPERATOR = Rule(kinds=OPERATORS)
+# every organisation reads the catalogue through the API; in the admin, operators keep their own part
+_OPERATORS_ADMIN = (ADMIN_VIEW, ADMIN_CHANGE)
 
 ZONE = Policy("zone")
-PLACE = Policy("place", rules=same_rule(_OPERATOR, "create", "update", "partial_update", "destroy"))
+PLACE = Policy(
+    "place",
+    rules=same_rule(_OPERATOR, "create", "update", "partial_update", "destroy", *_OPERATORS_ADMIN),
+)
 BASE = Policy(
-    "base", rules=same_rule(_OPERATOR, "create", "update", "partial_update", "activate", "deactivate")
+    "base",
+    rules=same_rule(
+        _OPERATOR, "create", "update", "partial_update", "activate", "deactivate", *_OPERATORS_ADMIN
+    ),
 )
 SET = Policy(
     "set",
@@ -24,6 +41,7 @@ SET = Policy(
         "rates",
         "photos",
         "import_csv",
+        *_OPERATORS_ADMIN,
     ),
 )
 SET_PHOTO = Policy("set photo", rules={"destroy": _OPERATOR})

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from config.exceptions import DomainError
 from config.redaction import redact_text, redact_url, redact_value
+from notifications import policies
 from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.services import (
     clean_event_types,
@@ -19,7 +20,6 @@ from notifications.services import (
 from notifications.webhooks import webhook_url_check
 from studio.admin_scoping import OrganizationScopedAdmin
 from studio.models import Organization
-from studio.tenancy import MANAGE_ROLES
 
 
 class ReadOnlyAdmin(OrganizationScopedAdmin):
@@ -35,6 +35,7 @@ class ReadOnlyAdmin(OrganizationScopedAdmin):
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
+    policy = policies.EVENT
     list_display = ["created_at", "type", "organization", "actor", "subject_type", "subject_id"]
     list_filter = ["type", "created_at"]
     search_fields = ["type", "subject_id"]
@@ -90,7 +91,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     ]
     fields = readonly_fields
     actions = ["retry_now"]
-    admin_write_roles = MANAGE_ROLES
+    policy = policies.DELIVERY
 
     @admin.display(description=_("last error"))
     def last_error_shown(self, delivery):
@@ -155,8 +156,7 @@ class WebhookEndpointAdmin(OrganizationScopedAdmin):
     search_fields = ["name", "url"]
     list_select_related = ["organization"]
     readonly_fields = ["created_at", "updated_at"]
-    admin_roles = MANAGE_ROLES
-    admin_write_roles = MANAGE_ROLES
+    policy = policies.WEBHOOK_ENDPOINT
 
     @admin.display(description=_("URL"), ordering="url")
     def url_shown(self, endpoint):

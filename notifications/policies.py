@@ -1,6 +1,6 @@
 """Who may act on events, deliveries and webhook endpoints."""
 
-from studio.policy import MANAGE_ROLES, Policy, Rule, same_rule
+from studio.policy import ADMIN_VIEW, MANAGE_ROLES, Policy, Rule, same_rule
 
 EVENT = Policy("event")
 # retrying a delivery is for owners and managers; every member reads the outbox
@@ -12,5 +12,6 @@ WEBHOOK_ENDPOINT = Policy(
     rules=same_rule(
         Rule(roles=MANAGE_ROLES),
         *("list", "retrieve", "create", "update", "partial_update", "destroy", "rotate_secret", "ping"),
+        ADMIN_VIEW,
     ),
 )

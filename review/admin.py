@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
-from review import services
+from review import policies, services
 from review.models import (
     Finding,
     HolidayOverride,
@@ -30,12 +30,10 @@ from review.models import (
     TierRule,
 )
 from review.reports import turnaround_report
-from studio.admin_scoping import OrganizationScopedAdmin
+from studio.admin_scoping import OrganizationScopedAdmin, admin_allows
 from studio.models import Organization
-from studio.tenancy import MANAGE_ROLES, REVIEW_ROLES
 
 Stage = ReviewSubmission.Stage
-CENTRE_KINDS = frozenset({Organization.Kind.REVIEW_CENTRE})
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -229,9 +227,7 @@ WORKFLOW = {
 
 class ReviewSubmissionAdmin(OrganizationScopedAdmin):
     organization_field = "centre"
-    admin_organization_kinds = CENTRE_KINDS
-    admin_roles = REVIEW_ROLES
-    admin_write_roles = REVIEW_ROLES
+    policy = policies.SUBMISSION
     change_form_template = "admin/review/reviewsubmission/change_form.html"
     change_list_template = "admin/review/reviewsubmission/change_list.html"
     list_display = [
@@ -483,7 +479,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
         today = timezone.localdate()
         index = today.year * 12 + today.month - 1 - 11
         since = today.replace(year=index // 12, month=index % 12 + 1, day=1)
-        centres = Organization.objects.filter(kind=Organization.Kind.REVIEW_CENTRE)
+        centres = Organization.objects.filter(kind__in=self.policy.admin_rule(write=False).kinds)
         if not request.user.is_superuser:
             centres = centres.filter(pk__in=self.admin_organization_ids(request))
         reports = [
@@ -505,9 +501,7 @@ class CentreSettingsAdmin(OrganizationScopedAdmin):
     """Centre leads edit their centre's settings; reviewers may look."""
 
     organization_field = "centre"
-    admin_organization_kinds = CENTRE_KINDS
-    admin_roles = REVIEW_ROLES
-    admin_write_roles = MANAGE_ROLES
+    policy = policies.CENTRE
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "centre" and not request.user.is_superuser:
@@ -544,16 +538,13 @@ class TierRuleAdmin(admin.ModelAdmin):
         "special_subject_is_key",
     ]
 
-    def _is_reviewer(self, request):
-        from studio.admin_scoping import admin_memberships
-
-        return admin_memberships(request.user, kinds=CENTRE_KINDS, roles=REVIEW_ROLES).exists()
+    policy = policies.TIER_RULE
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or self._is_reviewer(request)
+        return admin_allows(request, self.policy)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or self._is_reviewer(request)
+        return admin_allows(request, self.policy)
 
 
 admin.site.register(ReviewSubmission, ReviewSubmissionAdmin)

@@ -1,14 +1,41 @@
 """Admin for organisations, their members and productions, scoped like the API.
 
 A staff member sees only the organisations they belong to and those organisations' productions;
-superusers see everything. Production writes go through the same services as the API.
+superusers see everything. Production writes go through the same services as the API; each row of the
+production workflow (``studio.workflow.PRODUCTIONS``) is an action, allowed by the API's ``transition``
+rule (``studio.policies.PRODUCTION``).
 """
 
 from django.contrib import admin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from studio.admin_scoping import OrganizationScopedAdmin
+from studio import policies
+from studio.admin_scoping import OrganizationScopedAdmin, policy_action
 from studio.models import Membership, Organization, Production
-from studio.services import PRODUCTION_FIELDS, production_create, production_update
+from studio.services import PRODUCTION_FIELDS, production_change_status, production_create, production_update
+from studio.workflow import PRODUCTIONS
+
+
+def _status_action(row):
+    """The admin action of one row of the production workflow: move the selected productions along it."""
+    target = Production.Status(row.target)
+
+    def move(modeladmin, request, queryset):
+        modeladmin.run_policy_action(
+            request,
+            queryset,
+            "transition",
+            lambda production: production_change_status(production=production, to=target, by=request.user),
+            gettext("%(n)d production(s) moved to “%(status)s”."),
+            status=target.label,
+        )
+
+    move.__name__ = row.action
+    return policy_action(
+        "transition", description=format_lazy(_("Move the selected productions to “{}”"), target.label)
+    )(move)
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,7 +74,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationScopedAdmin):
     organization_field = "pk"  # an organisation is scoped on itself
-    admin_write_roles = frozenset({Membership.Role.OWNER, Membership.Role.MANAGER})
+    policy = policies.ORGANIZATION
     list_display = ["name", "short_name", "kind", "province", "city", "contact_name", "created_at"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "short_name", "city", "licence_number"]
@@ -70,7 +97,7 @@ class OrganizationAdmin(OrganizationScopedAdmin):
 @admin.register(Production)
 class ProductionAdmin(OrganizationScopedAdmin):
     organization_field = "company"
-    admin_organization_kinds = frozenset({Organization.Kind.PRODUCTION_COMPANY})
+    policy = policies.PRODUCTION
     list_display = [
         "title",
         "company",
@@ -85,6 +112,7 @@ class ProductionAdmin(OrganizationScopedAdmin):
     list_select_related = ["company"]
     date_hierarchy = "planned_start"
     readonly_fields = ["status", "created_at", "updated_at"]  # state changes are actions, never edits
+    actions = [_status_action(row) for row in PRODUCTIONS.table.values() if row.by_person]
     fields = [
         "company",
         "title",

@@ -1,9 +1,12 @@
 """Admin scoped like the API: a staff member sees, names and edits only their organisations' rows.
 
-Superusers see everything. Everyone else needs ``is_staff`` and an active membership in an
-organisation of one of ``admin_organization_kinds`` with a role in ``admin_roles``; what they see is
-filtered through ``organization_field`` (the lookup path from the model to its owning organisation).
-Django's per-model permissions are not used for members: the membership role decides.
+Superusers see everything. Everyone else needs ``is_staff`` and an active membership that the admin's
+``policy`` allows: its ``admin_view`` rule for seeing, its ``admin_change`` rule for changing, adding and
+deleting (``studio.policy``); what they see is filtered through ``organization_field`` (the lookup path
+from the model to its owning organisation). Django's per-model permissions are not used for members: the
+policy decides. An action declared with ``policy_action`` is offered only to a staff member the policy
+allows it to, and ``run_policy_action`` asks the policy again for each selected row, for the member's
+membership in the row's organisation.
 
 Every id a member's form or list can carry is resolved like the API's (``config.scoping``):
 
@@ -22,23 +25,56 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
+from django.contrib.messages import ERROR, SUCCESS
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from config import scoping
 from config.exceptions import DomainError
 from studio.models import Membership, Organization
+from studio.policy import Actor, Policy, Rule
 
 
-def admin_memberships(user, *, kinds=None, roles=None):
+def admin_memberships(user, rule: Rule | None = None):
+    """A staff user's active memberships (those whose kind and role ``rule`` allows, if given)."""
     if not (user.is_active and user.is_staff):
         return Membership.objects.none()
     memberships = Membership.objects.filter(user=user, is_active=True)
-    if kinds is not None:
-        memberships = memberships.filter(organization__kind__in=kinds)
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
+    if rule is not None:
+        memberships = memberships.filter(organization__kind__in=rule.kinds, role__in=rule.roles)
     return memberships
+
+
+def admin_allows(request, policy: Policy, *, write: bool = False) -> bool:
+    """The staff member may see (``write``: change) through ``policy`` in one organisation at least."""
+    user = request.user
+    return user.is_superuser or admin_memberships(user, policy.admin_rule(write=write)).exists()
+
+
+def admin_actor(user, policy: Policy, action: str, organization_ids) -> Actor:
+    """``user`` acting through their membership in one of ``organization_ids`` (an object's organisations):
+    one that ``policy`` allows ``action`` to, else one whose refusal says why (one of a kind the rule
+    names first, so that the answer speaks of the role), else no membership at all."""
+    actors = [
+        Actor(user=user, membership=membership)
+        for membership in admin_memberships(user)
+        .filter(organization_id__in=organization_ids)
+        .select_related("organization")
+        .order_by("pk")
+    ]
+    return policy.likeliest_actor(actors, action) or Actor(user=user, membership=None)
+
+
+def policy_action(action: str, **kwargs):
+    """An admin action that does the policy's ``action`` (``admin.action``'s arguments in ``kwargs``)."""
+
+    def decorate(function):
+        function = admin.action(**kwargs)(function)
+        function.policy_action = action
+        return function
+
+    return decorate
 
 
 class ScopedForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
@@ -147,24 +183,21 @@ class ScopedRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
 
 class OrganizationScopedAdmin(admin.ModelAdmin):
     organization_field = "organization"
-    admin_organization_kinds: frozenset | None = None  # None: any kind
-    admin_roles = frozenset(Membership.Role.values)
-    admin_write_roles = frozenset(
-        {Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.COORDINATOR}
-    )
+    policy: Policy  # whose admin_view / admin_change rules say which memberships see and change the rows
 
     def admin_organization_ids(self, request, *, write=False):
         cache_attr = "_admin_org_ids_write" if write else "_admin_org_ids"
         key = (cache_attr, type(self).__name__)
         cache = request.__dict__.setdefault("_admin_scoping_cache", {})
         if key not in cache:
-            roles = self.admin_write_roles if write else self.admin_roles
-            cache[key] = set(
-                admin_memberships(request.user, kinds=self.admin_organization_kinds, roles=roles).values_list(
-                    "organization_id", flat=True
-                )
-            )
+            rule = self.policy.admin_rule(write=write)
+            cache[key] = set(admin_memberships(request.user, rule).values_list("organization_id", flat=True))
         return cache[key]
+
+    def object_organization_ids(self, obj) -> set:
+        """The organisations ``obj`` belongs to (whose members may act on it)."""
+        owner = self._owner_id(obj)
+        return set() if owner is None else {owner}
 
     def admin_organizations(self, request, obj=None, *, write=False) -> list[Organization]:
         """The organisations whose view a relation offers: the object's owner, else the member's own."""
@@ -210,6 +243,48 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    # -- actions the policy allows ------------------------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if request.user.is_superuser:
+            return actions
+        memberships = admin_memberships(request.user).select_related("organization")
+        actors = [Actor(user=request.user, membership=membership) for membership in memberships]
+        for name, (function, *_rest) in list(actions.items()):
+            action = getattr(function, "policy_action", None)
+            if action is not None and not any(self.policy.allows(actor, action) for actor in actors):
+                del actions[name]
+        return actions
+
+    def run_policy_action(self, request, queryset, action: str, call, done_message, **values) -> int:
+        """``call(obj)`` for each selected row the policy allows ``action`` on; a refusal (the policy's, or
+        the service's ``DomainError``) is an error message naming the row, never a 500. ``done_message``
+        is formatted with ``n`` (the rows done) and ``values``."""
+        done = 0
+        for obj in queryset:
+            reason = None
+            if not self.has_change_permission(request, obj):
+                reason = gettext("not yours to change.")
+            elif not request.user.is_superuser:  # a superuser is no organisation's member: the admin's own
+                actor = admin_actor(request.user, self.policy, action, self.object_organization_ids(obj))
+                reason = self.policy.refusal(actor, action, obj)
+            if reason is None:
+                try:
+                    call(obj)
+                except DomainError as exc:
+                    reason = exc.detail
+                else:
+                    done += 1
+                    continue
+            self.message_user(request, f"{self.row_label(obj)}: {reason}", ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done, **values}, SUCCESS)
+        return done
+
+    def row_label(self, obj) -> str:
+        return str(obj)
 
     # -- every id a form or a list filter carries is one the member may name -------------------------
 

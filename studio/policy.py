@@ -9,7 +9,18 @@ membership they act through (``Actor``). The answer depends on
 
 Views declare ``policy = <app>.policies.<NAME>``; ``PolicyPermission`` asks it for the view's action
 before anything else runs (403 with the policy's words). Admin classes declare ``policy`` too and take
-their organisations from it. Services that act on an object call ``policy.authorize`` with the actor,
+their organisations from it (``studio.admin_scoping``), under one convention:
+
+- the admin's **view** rights are the policy's ``"admin_view"`` rule (``ADMIN_VIEW``) read as a read, its
+  **change** rights (change, add, delete) the ``"admin_change"`` rule (``ADMIN_CHANGE``) read as a write;
+  a policy that names neither gives the admin its defaults: its kinds, read roles for viewing and write
+  roles for changing. A policy names them only where the admin differs from the API's defaults (the
+  shared catalogue is every organisation's to read through the API, but only operators keep it in the
+  admin);
+- an admin **action** that does what an API action does asks the same rule, by the same name
+  (``confirm``, ``transition`` …), for the staff member's membership in the object's organisation.
+
+Services that act on an object call ``policy.authorize`` with the actor,
 so the shell, a task and a page get the same answer as the API. Nothing else decides a role or a kind:
 ``tests/test_policies.py`` fails if a view or an admin class does.
 
@@ -38,6 +49,10 @@ ALL_KINDS = frozenset(Kind.values)
 COMPANIES = frozenset({Kind.PRODUCTION_COMPANY})
 OPERATORS = frozenset({Kind.BASE_OPERATOR})
 CENTRES = frozenset({Kind.REVIEW_CENTRE})
+
+#: the rules an admin class asks for viewing and for changing (see the module's docstring)
+ADMIN_VIEW = "admin_view"
+ADMIN_CHANGE = "admin_change"
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,19 @@ class Policy:
         reason = self.refusal(actor, action, obj, reads=reads)
         if reason is not None:
             raise ForbiddenError(reason)
+
+    def likeliest_actor(self, actors: Iterable[Actor], action: str, *, reads: bool = False) -> Actor | None:
+        """Of one user's ``actors`` (one per membership), the first that may do ``action``, else the first
+        whose organisation's kind may (so that the refusal speaks of the role), else the first."""
+        rule = self.rule(action, reads=reads)
+        ranked = sorted(
+            actors, key=lambda actor: (rule.refusal(actor) is not None, actor.kind not in rule.kinds)
+        )
+        return ranked[0] if ranked else None
+
+    def admin_rule(self, *, write: bool) -> Rule:
+        """The rule of the admin's change rights (``write``) or view rights."""
+        return self.rule(ADMIN_CHANGE if write else ADMIN_VIEW, reads=not write)
 
     def kinds_for(self, actions: Iterable[str], *, reads: bool) -> frozenset:
         """The organisation kinds that may do any of ``actions``."""

@@ -261,13 +261,14 @@ ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.lab
 
 
 def _admin_kinds(model_admin):
-    kinds = getattr(model_admin, "admin_organization_kinds", None)
-    return sorted(kinds) if kinds else sorted(Organization.Kind)
+    policy = getattr(model_admin, "policy", None)
+    return sorted(policy.admin_rule(write=False).kinds) if policy else sorted(Organization.Kind)
 
 
 def _staff_member(model_admin, organization):
-    roles = getattr(model_admin, "admin_roles", None) or set(Membership.Role)
-    writers = set(getattr(model_admin, "admin_write_roles", None) or ()) & set(roles)
+    policy = getattr(model_admin, "policy", None)
+    roles = set(policy.admin_rule(write=False).roles) if policy else set(Membership.Role)
+    writers = (set(policy.admin_rule(write=True).roles) if policy else set()) & roles
     role = (
         Membership.Role.OWNER if Membership.Role.OWNER in (writers or roles) else sorted(writers or roles)[0]
     )

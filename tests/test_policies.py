@@ -1,8 +1,14 @@
 """Who may act is decided by the policies (``<app>/policies.py``), never by a view or an admin class.
 
 - Every routed view names its policy, and ``PolicyPermission`` answers from it.
-- A lint over the view modules: none mentions a role, a set of roles, or an organisation kind test, nor
-  declares the old per-view rule attributes (``action_roles`` …).
+- A lint over the view modules and the admin modules (``<app>/admin.py`` and the admin's scoping,
+  ``studio/admin_scoping.py``): none reads a role, names a set of roles or of kinds
+  (``MANAGE_ROLES``, ``CENTRE_KINDS``, ``COMPANIES`` …) or ``Organization.Kind``, or compares an
+  organisation's kind, nor declares the old per-view or per-admin rule attributes (``action_roles``,
+  ``admin_roles`` …). ``is_superuser`` checks may stay: a superuser is no organisation's member and has
+  no role in one; the admin lets them do everything, as Django does.
+- Every organisation-scoped admin class names its policy, whose ``admin_view`` / ``admin_change`` rules
+  decide its rights; the rights of a few staff members are pinned below.
 """
 
 import ast
@@ -15,18 +21,33 @@ from rest_framework.test import APIRequestFactory
 from config.api import extra_urlpatterns, router
 from studio.models import Membership, Organization
 from studio.policy import ALL_KINDS, PLAN_ROLES, Actor, Policy, PolicyPermission, Rule
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["bookings", "crews", "locations", "notifications", "studio", "review"]
 
-LEGACY_ATTRIBUTES = {"action_roles", "action_kinds", "organization_kinds", "write_roles"}
+LEGACY_ATTRIBUTES = {
+    "action_roles",
+    "action_kinds",
+    "organization_kinds",
+    "write_roles",
+    "admin_roles",
+    "admin_write_roles",
+    "admin_organization_kinds",
+}
+#: the kind sets of ``studio.policy``: a module that names one decides a kind
+KIND_SETS = {"ALL_KINDS", "COMPANIES", "OPERATORS", "CENTRES"}
 
 
 def _view_modules():
     for app in APPS:
         for folder in ("api", "web"):
             yield from sorted((ROOT / app / folder).glob("*.py"))
+
+
+def _admin_modules():
+    yield from (ROOT / app / "admin.py" for app in APPS)
+    yield ROOT / "studio" / "admin_scoping.py"
 
 
 def _routed_views():
@@ -54,7 +75,9 @@ def _decisions(tree: ast.AST, path: Path):
         where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Attribute) and node.attr in {"role", "Role"}:
             found.append(f"{where} reads .{node.attr}")
-        elif isinstance(node, ast.Name) and node.id.endswith("_ROLES"):
+        elif isinstance(node, ast.Attribute) and node.attr == "Kind" and _is_name(node.value, "Organization"):
+            found.append(f"{where} names Organization.Kind")
+        elif isinstance(node, ast.Name) and (node.id.endswith(("_ROLES", "_KINDS")) or node.id in KIND_SETS):
             found.append(f"{where} names {node.id}")
         elif isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
@@ -69,11 +92,57 @@ def _decisions(tree: ast.AST, path: Path):
     return found
 
 
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
 def test_no_view_decides_a_role_or_a_kind_itself():
     found = []
     for path in _view_modules():
         found += _decisions(ast.parse(path.read_text(encoding="utf-8")), path)
     assert found == []
+
+
+def test_no_admin_class_decides_a_role_or_a_kind_itself():
+    paths = list(_admin_modules())
+    assert all(path.exists() for path in paths)
+    found = []
+    for path in paths:
+        found += _decisions(ast.parse(path.read_text(encoding="utf-8")), path)
+    assert found == []
+
+
+def test_the_lint_sees_an_admin_that_decides():
+    source = (
+        "class A(OrganizationScopedAdmin):\n"
+        "    admin_organization_kinds = CENTRE_KINDS\n"
+        "    admin_roles = frozenset({Membership.Role.OWNER})\n"
+        "    def has_view_permission(self, request, obj=None):\n"
+        "        return Organization.objects.filter(kind=Organization.Kind.BASE_OPERATOR, x=COMPANIES)\n"
+    )
+    found = _decisions(ast.parse(source), ROOT / "x.py")
+    assert sorted(line.split(" ", 1)[1] for line in found) == [
+        "declares admin_organization_kinds (say it in the app's policies.py)",
+        "declares admin_roles (say it in the app's policies.py)",
+        "names CENTRE_KINDS",
+        "names COMPANIES",
+        "names Organization.Kind",
+        "reads .Role",
+    ]
+
+
+def test_every_scoped_admin_names_its_policy():
+    from django.contrib import admin
+
+    from studio.admin_scoping import OrganizationScopedAdmin
+
+    missing = [
+        type(model_admin).__name__
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, OrganizationScopedAdmin)
+        and not isinstance(getattr(model_admin, "policy", None), Policy)
+    ]
+    assert missing == []
 
 
 def test_the_lint_sees_a_view_that_decides():
@@ -146,3 +215,45 @@ class TestPolicy:
         permission = PolicyPermission()
         assert permission.has_permission(request, view) is False
         assert str(permission.message) == str(Rule(roles=PLAN_ROLES, kinds=ALL_KINDS).refusal(member))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model_label", "kind", "role", "rights"),
+    [
+        # the admin's rights come from the policies' admin_view / admin_change rules: a few cells pinned
+        ("bookings.Booking", Organization.Kind.BASE_OPERATOR, Membership.Role.MEMBER, "view"),
+        ("bookings.Booking", Organization.Kind.PRODUCTION_COMPANY, Membership.Role.COORDINATOR, "change"),
+        ("bookings.Booking", Organization.Kind.REVIEW_CENTRE, Membership.Role.OWNER, "none"),
+        ("locations.Base", Organization.Kind.PRODUCTION_COMPANY, Membership.Role.OWNER, "none"),
+        ("locations.Base", Organization.Kind.BASE_OPERATOR, Membership.Role.COORDINATOR, "change"),
+        (
+            "notifications.WebhookEndpoint",
+            Organization.Kind.PRODUCTION_COMPANY,
+            Membership.Role.COORDINATOR,
+            "none",
+        ),
+        ("notifications.Delivery", Organization.Kind.PRODUCTION_COMPANY, Membership.Role.MANAGER, "view"),
+        ("studio.Organization", Organization.Kind.REVIEW_CENTRE, Membership.Role.COORDINATOR, "view"),
+        ("studio.Production", Organization.Kind.BASE_OPERATOR, Membership.Role.OWNER, "none"),
+        ("review.ReviewSubmission", Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, "change"),
+        ("review.ReviewCentreProfile", Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, "view"),
+        ("review.ReviewCentreProfile", Organization.Kind.REVIEW_CENTRE, Membership.Role.MANAGER, "change"),
+        ("review.TierRule", Organization.Kind.REVIEW_CENTRE, Membership.Role.REVIEWER, "view"),
+        ("review.TierRule", Organization.Kind.REVIEW_CENTRE, Membership.Role.COORDINATOR, "none"),
+    ],
+)
+def test_an_admins_rights_follow_its_policy(model_label, kind, role, rights):
+    from django.apps import apps
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[apps.get_model(model_label)]
+    membership = MembershipFactory(
+        organization=OrganizationFactory(kind=kind), role=role, user=UserFactory(is_staff=True)
+    )
+    request = RequestFactory().get("/admin/")
+    request.user = membership.user
+    seen = model_admin.has_module_permission(request) and model_admin.has_view_permission(request)
+    changed = model_admin.has_change_permission(request)
+    assert {"none": (False, False), "view": (True, False), "change": (True, True)}[rights] == (seen, changed)

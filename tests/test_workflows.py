@@ -99,3 +99,18 @@ def test_the_runner_refuses_a_move_the_table_does_not_allow_and_writes_nothing()
     assert refused.value.code == "invalid_transition"
     production.refresh_from_db()
     assert production.status == Production.Status.RELEASED
+
+
+def test_every_booking_and_production_action_a_person_takes_is_an_admin_action():
+    """The admin offers every move a person makes in these tables (each allowed by the API's rule)."""
+    from django.contrib import admin
+
+    from bookings.admin import BookingAdmin
+    from studio.admin import ProductionAdmin
+
+    def admin_actions(model_admin_class, model):
+        return {action.__name__ for action in model_admin_class(model, admin.site).actions}
+
+    assert set(BOOKINGS.actions_from_any(by_person=True)) <= admin_actions(BookingAdmin, Booking)
+    assert "expire" not in admin_actions(BookingAdmin, Booking)  # the system's alone
+    assert set(PRODUCTIONS.actions_from_any(by_person=True)) <= admin_actions(ProductionAdmin, Production)

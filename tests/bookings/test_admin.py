@@ -1,12 +1,25 @@
 """The bookings admin: each participant sees its own rows; actions call the services and report refusals."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
 from bookings.models import Booking
+from bookings.policies import BOOKING
 from studio.models import Membership
-from tests.factories import BaseFactory, BookingFactory, MembershipFactory, SetFactory, UserFactory
+from studio.policy import Actor
+from tests.bookings.conftest import morning, pin_now
+from tests.factories import (
+    BaseFactory,
+    BookingFactory,
+    MembershipFactory,
+    OperatorFactory,
+    SetFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +89,118 @@ def test_a_companys_base_filter_offers_the_bases_it_booked_only(client, world):
     client.force_login(_staff(world, world.company))
     listing = client.get(reverse("admin:bookings_booking_changelist"))
     assert _base_choices(listing) == {"平原影视基地", "横店某基地"}
+
+
+# --- the actions follow the API's rules (bookings.policies.BOOKING) ---------------------------------------
+
+
+def _offered(client) -> set[str]:
+    listing = client.get(reverse("admin:bookings_booking_changelist"))
+    assert listing.status_code == 200
+    form = listing.context["action_form"]  # None when no action is offered
+    return {name for name, _label in form.fields["action"].choices if name} if form else set()
+
+
+def _act(client, action, bookings, **data):
+    return client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": action, "_selected_action": [booking.pk for booking in bookings], **data},
+        follow=True,
+    )
+
+
+def _texts(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_each_participant_is_offered_the_actions_the_api_allows_it(client, world):
+    BookingFactory(production=world.production, set=world.set)
+    client.force_login(_staff(world, world.operator))
+    assert _offered(client) == {"confirm", "decline", "check_in", "check_out", "no_show"}
+    client.force_login(_staff(world, world.company))
+    assert _offered(client) == {"cancel", "reschedule"}
+    member = UserFactory(is_staff=True)
+    MembershipFactory(user=member, organization=world.operator, role=Membership.Role.MEMBER)
+    client.force_login(member)
+    assert _offered(client) == set()
+
+
+def test_a_company_cannot_confirm_its_own_hold_in_the_admin(client, world):
+    held = BookingFactory(production=world.production, set=world.set, status=Booking.Status.HELD)
+    client.force_login(_staff(world, world.company))
+    _act(client, "confirm", [held])
+    held.refresh_from_db()
+    assert held.status == Booking.Status.HELD
+
+
+def test_a_companys_member_who_operates_another_base_is_refused_confirm_on_the_companys_hold(client, world):
+    """Offered "confirm" for the bases they operate, the runner still asks the rule for the membership in
+    this booking's organisations: the company's, which may not confirm."""
+    held = BookingFactory(production=world.production, set=world.set, status=Booking.Status.HELD)
+    user = _staff(world, world.company)
+    MembershipFactory(user=user, organization=OperatorFactory(), role=Membership.Role.OWNER)
+    client.force_login(user)
+    assert "confirm" in _offered(client)
+    response = _act(client, "confirm", [held])
+    held.refresh_from_db()
+    assert held.status == Booking.Status.HELD
+    membership = Membership.objects.get(user=user, organization=world.company)
+    with translation.override("zh-hans"):
+        refusal = str(BOOKING.refusal(Actor(user=user, membership=membership), "confirm"))
+    assert _texts(response) == [f"#{held.pk}: {refusal}"]
+
+
+def test_operator_marks_a_no_show_from_the_admin(client, world):
+    starts = morning(days=3)
+    booking = BookingFactory(
+        production=world.production, set=world.set, starts_at=starts, ends_at=starts + timedelta(hours=4)
+    )
+    client.force_login(_staff(world, world.operator))
+    with pin_now(starts + timedelta(hours=3)):
+        response = _act(client, "no_show", [booking])
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
+    assert len(_texts(response)) == 1 and "1" in _texts(response)[0]
+
+
+def test_company_reschedules_from_the_admin_after_the_form_page(client, world):
+    starts = morning(days=3)
+    booking = BookingFactory(
+        production=world.production, set=world.set, starts_at=starts, ends_at=starts + timedelta(hours=4)
+    )
+    client.force_login(_staff(world, world.company))
+    page = _act(client, "reschedule", [booking])
+    assert [template.name for template in page.templates][0] == "admin/bookings/booking/reschedule.html"
+    assert set(page.context["form"].fields) == {"starts_at", "ends_at"}
+    new_start, new_end = morning(days=4), morning(days=4, hour=10)
+    _act(
+        client,
+        "reschedule",
+        [booking],
+        apply="1",
+        starts_at=new_start.strftime("%Y-%m-%d %H:%M"),
+        ends_at=new_end.strftime("%Y-%m-%d %H:%M"),
+    )
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.ends_at) == (new_start, new_end)
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_a_reschedule_the_service_refuses_is_a_message_naming_the_row(client, world):
+    starts = morning(days=3)
+    booking = BookingFactory(
+        production=world.production, set=world.set, starts_at=starts, ends_at=starts + timedelta(hours=4)
+    )
+    client.force_login(_staff(world, world.company))
+    response = _act(
+        client,
+        "reschedule",
+        [booking],
+        apply="1",
+        starts_at=morning(days=4, hour=10).strftime("%Y-%m-%d %H:%M"),
+        ends_at=morning(days=4, hour=8).strftime("%Y-%m-%d %H:%M"),
+    )
+    booking.refresh_from_db()
+    assert booking.starts_at == starts
+    texts = _texts(response)
+    assert len(texts) == 1 and texts[0].startswith(f"#{booking.pk}: ")

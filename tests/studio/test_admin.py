@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from studio.models import Membership, Production
@@ -116,3 +117,36 @@ def test_failed_admin_logins_lock_the_account_out(settings):
     response = client.post("/admin/login/?next=/admin/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def _move(client, action, productions):
+    return client.post(
+        "/admin/studio/production/",
+        {"action": action, "_selected_action": [production.pk for production in productions]},
+        follow=True,
+    )
+
+
+def test_company_staff_moves_productions_along_the_workflow_and_a_refused_row_is_a_message(companies):
+    mine, _theirs = companies
+    developing = ProductionFactory(company=mine, status=Production.Status.DEVELOPMENT)
+    released = ProductionFactory(company=mine, status=Production.Status.RELEASED)
+    response = _move(staff_of(mine), "prepare", [developing, released])
+    developing.refresh_from_db()
+    released.refresh_from_db()
+    assert developing.status == Production.Status.PRE_PRODUCTION
+    assert released.status == Production.Status.RELEASED
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(texts) == 2
+    assert texts[0].startswith(f"{released}: ") and "1" in texts[1]
+
+
+def test_a_member_without_a_planning_role_is_offered_no_status_action(companies):
+    mine, _theirs = companies
+    production = ProductionFactory(company=mine, status=Production.Status.DEVELOPMENT)
+    client = staff_of(mine, role=Membership.Role.MEMBER)
+    listing = client.get("/admin/studio/production/")
+    assert listing.status_code == 200 and listing.context["action_form"] is None
+    _move(client, "prepare", [production])
+    production.refresh_from_db()
+    assert production.status == Production.Status.DEVELOPMENT

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from bookings.errors import BookingConflict
 from bookings.models import Booking
 from bookings.services import lifecycle
-from bookings.services.core import local_text
+from config.localtime import local_text
 from locations.models import Set
 from tests.bookings.conftest import make_world, morning
 from tests.bookings.race import overlapping_pairs

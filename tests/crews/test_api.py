@@ -276,3 +276,12 @@ def test_call_sheet_image_renders_as_png(plan, api, settings):
     assert image.width == 480 and 200 < image.height < 4000
     colours = image.convert("L").getcolors(maxcolors=256 * 256)
     assert colours is not None and len(colours) > 10  # text was drawn, not a blank page
+
+
+def test_scene_choice_filters_refuse_unknown_values_and_ignore_blank_ones(plan):
+    client = plan.client
+    for parameter in ("set_kind", "setting", "time_of_day", "status"):
+        refused = client.get(f"/api/v1/scenes/?{parameter}=bogus")
+        assert refused.status_code == 400
+        assert list(refused.json()["fields"]) == [parameter]
+        assert client.get(f"/api/v1/scenes/?{parameter}=").status_code == 200

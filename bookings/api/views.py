@@ -19,6 +19,7 @@ from bookings import policies, pricing, services
 from bookings.api import serializers
 from bookings.api.filters import BookingFilterSet, WaitlistFilterSet
 from bookings.ics import bookings_calendar
+from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.selectors import (
     base_board,
     booking_feed_by_token,
@@ -26,7 +27,9 @@ from bookings.selectors import (
     waitlist_entries_visible_to,
 )
 from config.exceptions import DomainError
+from config.renderers import JSONRenderer
 from config.viewsets import ScopedGenericViewSet
+from crews.api.renderers import CSVRenderer
 from locations.api.views import ICalendarRenderer
 from locations.selectors import bases_owned_by
 from studio.tenancy import Scope
@@ -311,7 +314,8 @@ class WaitlistEntryViewSet(
 
 
 class BaseBoardViewSet(ScopedGenericViewSet):
-    """The operator's day board: ``GET /bases/{id}/board/?date=``, only for the base's own operator."""
+    """The operator's views of a base: the day board (``GET /bases/{id}/board/?date=``) and occupancy and
+    revenue (``GET /bases/{id}/occupancy/?from=&to=``), only for the base's own operator."""
 
     scope = Scope.ORGANIZATION
     policy = policies.BASE_BOARD
@@ -334,3 +338,28 @@ class BaseBoardViewSet(ScopedGenericViewSet):
                 {"base": base.pk, "base_name": base.name, "date": data["date"], "sets": sets}
             ).data
         )
+
+    @extend_schema(
+        parameters=[
+            serializers.OccupancyIn,
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
+        responses={200: serializers.OccupancyOut, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
+    def occupancy(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
+        """Utilisation (booked ÷ open hours) per set × day, kind × week and base × day and week; revenue,
+        cancellations, no-shows and lead time by week; booked hours per clock hour (docs/occupancy.md).
+
+        ``?format=csv`` gives the same numbers as a spreadsheet (text cells safe from formulas).
+        """
+        base = self.get_object()
+        query = {name: request.query_params[name] for name in ("from", "to") if name in request.query_params}
+        data = self.validated(serializers.OccupancyIn, query)
+        result = occupancy_data(base_occupancy(base=base, first=data["from"], last=data["to"]))
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            name = f"occupancy-{base.pk}-{data['from']:%Y%m%d}-{data['to']:%Y%m%d}.csv"
+            return Response(
+                occupancy_rows(result), headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            )
+        return Response(serializers.OccupancyOut(result).data)

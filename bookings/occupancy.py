@@ -1,0 +1,617 @@
+"""Occupancy and revenue of one base over a window of local days, for its operator (docs/occupancy.md).
+
+Definitions (the page and docs/occupancy.md say the same in words):
+
+- **Window**: the local (Asia/Shanghai) days ``first``–``last``, both included; a week is an ISO week
+  (Monday first) cut to the window.
+- **Sets**: the base's active sets, and any deactivated set that still has booked time in the window.
+- **Open hours** of a set on a day: the base's opening hours that fall on that local day (an interval
+  running past midnight, ``08:00–02:00``, gives its last two hours to the next day; a base without
+  opening hours is open round the clock) minus the set's own and the base's blackouts.
+- **Booked hours**: the part of the open hours covered by a *booked* booking's period
+  ``[starts_at, ends_at)`` (turnover not included), split at local midnight. Booked means
+  ``confirmed``, ``checked_in`` or ``completed``: a hold is not yet sold, and cancelled, declined,
+  expired and no-show bookings did not use the set (no-shows are counted on their own).
+- **Utilisation** = booked hours ÷ open hours, per set × day, kind × week, base × day and base × week;
+  none where there were no open hours.
+- **Revenue** (CNY, Decimal) by the week a booking *starts*: the price and overtime fee of booked
+  bookings, the fees of cancellations and of no-shows. Cancellations, no-shows and the average lead
+  time (request to start, booked bookings) count bookings starting in the window.
+- **Busiest hours**: booked hours per local clock hour (0–23) over the window.
+
+On PostgreSQL every figure comes from aggregate SQL (multiranges, ``GROUPING SETS``): one query for the
+sets, one for utilisation at every grain, one for the hours, one for revenue, whatever the number of sets
+and bookings. The embedded SQLite of ``make run`` has no ranges: there the same definitions are computed
+in Python from the rows of the window (``_utilisation_python``), correct but not meant for province
+scale; revenue is the same ORM aggregate on both.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.models import Booking
+from locations.availability import complement, merge, open_intervals
+from locations.models import Base, Blackout, OpeningHours, Set
+
+#: statuses whose period counts as booked time and whose price counts as revenue
+BOOKED = (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN, Booking.Status.COMPLETED)
+
+HOURS = Decimal("0.01")
+RATIO = Decimal("0.0001")
+ZERO = Decimal("0.00")
+
+
+def hours(seconds: int) -> Decimal:
+    return (Decimal(seconds) / 3600).quantize(HOURS, ROUND_HALF_UP)
+
+
+def utilisation(booked_seconds: int, open_seconds: int) -> Decimal | None:
+    if not open_seconds:
+        return None
+    return (Decimal(booked_seconds) / Decimal(open_seconds)).quantize(RATIO, ROUND_HALF_UP)
+
+
+@dataclass
+class Usage:
+    """Open and booked seconds of one cell (a set's day, a kind's week, the base's day or week)."""
+
+    open_seconds: int = 0
+    booked_seconds: int = 0
+
+    @property
+    def open_hours(self) -> Decimal:
+        return hours(self.open_seconds)
+
+    @property
+    def booked_hours(self) -> Decimal:
+        return hours(self.booked_seconds)
+
+    @property
+    def utilisation(self) -> Decimal | None:
+        return utilisation(self.booked_seconds, self.open_seconds)
+
+
+@dataclass
+class Money:
+    """Revenue and counts of the bookings starting in one week (or the whole window)."""
+
+    booking_revenue: Decimal = ZERO
+    cancellation_fees: Decimal = ZERO
+    no_show_fees: Decimal = ZERO
+    bookings: int = 0
+    cancellations: int = 0
+    cancellations_with_fee: int = 0
+    no_shows: int = 0
+    lead_seconds: int = 0
+
+    @property
+    def revenue(self) -> Decimal:
+        return self.booking_revenue + self.cancellation_fees + self.no_show_fees
+
+    @property
+    def average_lead_hours(self) -> Decimal | None:
+        return hours(self.lead_seconds // self.bookings) if self.bookings else None
+
+    def add(self, other: "Money") -> None:
+        for name in (
+            "booking_revenue",
+            "cancellation_fees",
+            "no_show_fees",
+            "bookings",
+            "cancellations",
+            "cancellations_with_fee",
+            "no_shows",
+            "lead_seconds",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Occupancy:
+    """``base_occupancy``'s answer: every cell present (zeros included), in display order."""
+
+    base: Base
+    first: date
+    last: date
+    sets: list[Set]
+    days: list[date]
+    weeks: list[date]
+    set_days: dict[tuple[int, date], Usage] = field(default_factory=dict)
+    kind_weeks: dict[tuple[str, date], Usage] = field(default_factory=dict)
+    base_days: dict[date, Usage] = field(default_factory=dict)
+    base_weeks: dict[date, Usage] = field(default_factory=dict)
+    total: Usage = field(default_factory=Usage)
+    revenue_weeks: dict[date, Money] = field(default_factory=dict)
+    revenue_total: Money = field(default_factory=Money)
+    hours: dict[int, int] = field(default_factory=dict)  # local clock hour -> booked seconds
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({set_.kind for set_ in self.sets})
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def window_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(first, time.min, tzinfo=tz),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def occupancy_sets(*, base: Base, first: date, last: date) -> list[Set]:
+    """The sets counted: active ones, and deactivated ones with booked time in the window."""
+    start, end = window_bounds(first, last)
+    booked = Booking.objects.filter(
+        set=OuterRef("pk"), status__in=BOOKED, starts_at__lt=end, ends_at__gt=start
+    )
+    return list(
+        Set.objects.filter(base=base)
+        .filter(Q(is_active=True) | Q(Exists(booked)))
+        .only("id", "name", "kind", "base_id")
+        .order_by("name", "id")
+    )
+
+
+def base_occupancy(*, base: Base, first: date, last: date) -> Occupancy:
+    """Utilisation, revenue, cancellations, no-shows, lead time and busiest hours of ``base`` over the
+    local days ``first``–``last`` (both included); a constant number of queries."""
+    sets = occupancy_sets(base=base, first=first, last=last)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    weeks = sorted({week_of(day) for day in days})
+    result = Occupancy(base=base, first=first, last=last, sets=sets, days=days, weeks=weeks)
+    for set_ in sets:
+        for day in days:
+            result.set_days[set_.pk, day] = Usage()
+    for kind in result.kinds:
+        for week in weeks:
+            result.kind_weeks[kind, week] = Usage()
+    result.base_days = {day: Usage() for day in days}
+    result.base_weeks = {week: Usage() for week in weeks}
+    result.hours = dict.fromkeys(range(24), 0)
+    if sets:
+        if connection.vendor == "postgresql":
+            _utilisation_sql(result)
+        else:
+            _utilisation_python(result)
+    _revenue(result)
+    return result
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+# The capacity (open minus blackouts) and the booked part of it, per set, as multiranges cut to the
+# window. ``opening`` unions the base's intervals of every local day from the day before the window
+# (whose overnight interval reaches into the first day) to its last.
+_PIECES = """
+WITH
+whole AS (
+    SELECT tstzrange(%(start)s, %(end)s) AS span
+),
+opening AS (
+    SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM locations_openinghours WHERE base_id = %(base)s)
+            THEN tstzmultirange((SELECT span FROM whole))
+        ELSE COALESCE((
+            SELECT range_agg(tstzrange(
+                (d.day + oh.opens) AT TIME ZONE %(tz)s,
+                (d.day + (oh.closes <= oh.opens)::int + oh.closes) AT TIME ZONE %(tz)s
+            ))
+            FROM generate_series(-1, %(days)s - 1) i
+            CROSS JOIN LATERAL (SELECT %(first)s::date + i AS day) d
+            JOIN locations_openinghours oh
+              ON oh.base_id = %(base)s AND oh.weekday = extract(isodow FROM d.day)::int - 1
+        ), '{}'::tstzmultirange)
+    END * tstzmultirange((SELECT span FROM whole)) AS open
+),
+blackout AS (
+    SELECT set_id, range_agg(span) AS out FROM (
+        SELECT b.set_id, tstzrange(b.starts_at, b.ends_at) AS span
+        FROM locations_blackout b
+        WHERE b.set_id = ANY(%(sets)s) AND b.starts_at < %(end)s AND b.ends_at > %(start)s
+        UNION ALL
+        SELECT s.id, tstzrange(b.starts_at, b.ends_at)
+        FROM locations_blackout b JOIN locations_set s ON s.id = ANY(%(sets)s)
+        WHERE b.base_id = %(base)s AND b.starts_at < %(end)s AND b.ends_at > %(start)s
+    ) spans
+    GROUP BY set_id
+),
+booked AS (
+    SELECT set_id, range_agg(tstzrange(starts_at, ends_at)) AS busy
+    FROM bookings_booking
+    WHERE set_id = ANY(%(sets)s) AND status = ANY(%(booked)s)
+      AND blocked_from < %(end)s AND starts_at < %(end)s AND ends_at > %(start)s
+    GROUP BY set_id
+),
+capacity AS (
+    SELECT s.id AS set_id, s.kind, o.open - COALESCE(bl.out, '{}'::tstzmultirange) AS cap,
+           COALESCE(bk.busy, '{}'::tstzmultirange) AS busy
+    FROM locations_set s CROSS JOIN opening o
+    LEFT JOIN blackout bl ON bl.set_id = s.id
+    LEFT JOIN booked bk ON bk.set_id = s.id
+    WHERE s.id = ANY(%(sets)s)
+),
+pieces AS (
+    SELECT c.set_id, c.kind, false AS is_booked, r AS span FROM capacity c, unnest(c.cap) r
+    UNION ALL
+    SELECT c.set_id, c.kind, true, r FROM capacity c, unnest(c.cap * c.busy) r
+)
+"""
+
+# Each piece split at local midnight, summed per set and day, then rolled up to every grain at once.
+_UTILISATION_SQL = (
+    _PIECES
+    + """,
+by_day AS (
+    SELECT p.set_id, p.kind, d.day, p.is_booked,
+           upper(p.span * d.span) - lower(p.span * d.span) AS length
+    FROM pieces p
+    CROSS JOIN LATERAL (
+        SELECT (lower(p.span) AT TIME ZONE %(tz)s)::date AS first_day,
+               ((upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date AS last_day
+    ) touched
+    CROSS JOIN LATERAL generate_series(0, touched.last_day - touched.first_day) k
+    CROSS JOIN LATERAL (
+        SELECT touched.first_day + k AS day,
+               tstzrange((touched.first_day + k)::timestamp AT TIME ZONE %(tz)s,
+                         (touched.first_day + k + 1)::timestamp AT TIME ZONE %(tz)s) AS span
+    ) d
+)
+SELECT GROUPING(set_id, day) AS by_set_day, GROUPING(kind, week) AS by_kind_week,
+       GROUPING(day) AS by_day, GROUPING(week) AS by_week,
+       set_id, kind, day, week,
+       extract(epoch FROM COALESCE(sum(length) FILTER (WHERE NOT is_booked), interval '0'))::bigint,
+       extract(epoch FROM COALESCE(sum(length) FILTER (WHERE is_booked), interval '0'))::bigint
+FROM (SELECT *, day - (extract(isodow FROM day)::int - 1) AS week FROM by_day) cells
+GROUP BY GROUPING SETS ((set_id, day), (kind, week), (day), (week), ())
+"""
+)
+
+# Each booked piece split at local clock hours, summed per hour of the day.
+_HOURS_SQL = (
+    _PIECES
+    + """
+SELECT extract(hour FROM h AT TIME ZONE %(tz)s)::int AS hour,
+       extract(epoch FROM sum(least(upper(p.span), h + interval '1 hour')
+                              - greatest(lower(p.span), h)))::bigint
+FROM pieces p
+CROSS JOIN LATERAL generate_series(
+    date_trunc('hour', lower(p.span), %(tz)s), upper(p.span) - interval '1 microsecond', interval '1 hour'
+) h
+WHERE p.is_booked
+GROUP BY 1
+"""
+)
+
+
+def _sql_params(result: Occupancy) -> dict:
+    start, end = window_bounds(result.first, result.last)
+    return {
+        "base": result.base.pk,
+        "sets": [set_.pk for set_ in result.sets],
+        "booked": list(BOOKED),
+        "start": start,
+        "end": end,
+        "first": result.first,
+        "days": len(result.days),
+        "tz": timezone.get_current_timezone_name(),
+    }
+
+
+def _utilisation_sql(result: Occupancy) -> None:
+    params = _sql_params(result)
+    with connection.cursor() as cursor:
+        cursor.execute(_UTILISATION_SQL, params)
+        for by_set_day, by_kind_week, by_day, by_week, set_id, kind, day, week, opened, booked in cursor:
+            usage = Usage(opened, booked)
+            if not by_set_day:
+                result.set_days[set_id, day] = usage
+            elif not by_kind_week:
+                result.kind_weeks[kind, week] = usage
+            elif not by_day:
+                result.base_days[day] = usage
+            elif not by_week:
+                result.base_weeks[week] = usage
+            else:
+                result.total = usage
+        cursor.execute(_HOURS_SQL, params)
+        for hour, booked in cursor:
+            result.hours[hour] = booked
+
+
+# Elsewhere (the embedded SQLite) ------------------------------------------------------------------
+
+
+def _intersect(
+    first: Iterable[tuple[datetime, datetime]], second: Iterable[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """The intersection of two unions of half-open intervals."""
+    a, b = merge(first), merge(second)
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _seconds(spans: Iterable[tuple[datetime, datetime]]) -> int:
+    return int(sum((end - start).total_seconds() for start, end in spans))
+
+
+def _utilisation_python(result: Occupancy) -> None:
+    """The same definitions in Python, for databases without ranges (development only)."""
+    start, end = window_bounds(result.first, result.last)
+    set_ids = [set_.pk for set_ in result.sets]
+    week_hours = OpeningHours.objects.filter(base=result.base).values_list("weekday", "opens", "closes")
+    opened = open_intervals(list(week_hours), start, end)
+    blackouts = defaultdict(list)
+    rows = Blackout.objects.filter(
+        Q(set_id__in=set_ids) | Q(base=result.base), starts_at__lt=end, ends_at__gt=start
+    ).values_list("set_id", "starts_at", "ends_at")
+    for set_id, starts_at, ends_at in rows:
+        for target in [set_id] if set_id else set_ids:
+            blackouts[target].append((starts_at, ends_at))
+    busy = defaultdict(list)
+    rows = Booking.objects.filter(
+        set_id__in=set_ids, status__in=BOOKED, starts_at__lt=end, ends_at__gt=start
+    ).values_list("set_id", "starts_at", "ends_at")
+    for set_id, starts_at, ends_at in rows:
+        busy[set_id].append((starts_at, ends_at))
+    days = {day: window_bounds(day, day) for day in result.days}
+    for set_ in result.sets:
+        capacity = _intersect(opened, complement(blackouts[set_.pk], start, end))
+        booked = _intersect(capacity, busy[set_.pk])
+        for day, span in days.items():
+            usage = Usage(_seconds(_intersect(capacity, [span])), _seconds(_intersect(booked, [span])))
+            result.set_days[set_.pk, day] = usage
+            for cell in (
+                result.kind_weeks[set_.kind, week_of(day)],
+                result.base_days[day],
+                result.base_weeks[week_of(day)],
+                result.total,
+            ):
+                cell.open_seconds += usage.open_seconds
+                cell.booked_seconds += usage.booked_seconds
+        for piece_start, piece_end in booked:
+            hour = timezone.localtime(piece_start).replace(minute=0, second=0, microsecond=0)
+            while hour < piece_end:
+                following = hour + timedelta(hours=1)
+                result.hours[hour.hour] += _seconds([(max(hour, piece_start), min(following, piece_end))])
+                hour = following
+
+
+# Revenue (portable) -------------------------------------------------------------------------------
+
+
+def _revenue(result: Occupancy) -> None:
+    """Money and counts by the week bookings start, one aggregate query."""
+    start, end = window_bounds(result.first, result.last)
+    booked = Q(status__in=BOOKED)
+    cancelled = Q(status=Booking.Status.CANCELLED)
+    no_show = Q(status=Booking.Status.NO_SHOW)
+    rows = (
+        Booking.objects.filter(
+            set__in=[set_.pk for set_ in result.sets], starts_at__gte=start, starts_at__lt=end
+        )
+        .annotate(week=TruncWeek("starts_at", tzinfo=timezone.get_current_timezone()))
+        .values("week")
+        .annotate(
+            booking_revenue=Sum(F("total_price") + F("overtime_fee"), filter=booked),
+            cancellation_fees=Sum("cancellation_fee", filter=cancelled),
+            no_show_fees=Sum("cancellation_fee", filter=no_show),
+            bookings=Count("id", filter=booked),
+            cancellations=Count("id", filter=cancelled),
+            cancellations_with_fee=Count("id", filter=cancelled & Q(cancellation_fee__gt=0)),
+            no_shows=Count("id", filter=no_show),
+            lead=Sum(F("starts_at") - F("created_at"), filter=booked),
+        )
+        .order_by("week")
+    )
+    result.revenue_weeks = {week: Money() for week in result.weeks}
+    for row in rows:
+        money = Money(
+            booking_revenue=row["booking_revenue"] or ZERO,
+            cancellation_fees=row["cancellation_fees"] or ZERO,
+            no_show_fees=row["no_show_fees"] or ZERO,
+            bookings=row["bookings"],
+            cancellations=row["cancellations"],
+            cancellations_with_fee=row["cancellations_with_fee"],
+            no_shows=row["no_shows"],
+            lead_seconds=int(row["lead"].total_seconds()) if row["lead"] is not None else 0,
+        )
+        result.revenue_weeks[timezone.localtime(row["week"]).date()] = money
+        result.revenue_total.add(money)
+
+
+# Output -------------------------------------------------------------------------------------------
+
+
+def _usage(usage: Usage, **keys) -> dict:
+    return {
+        **keys,
+        "open_hours": usage.open_hours,
+        "booked_hours": usage.booked_hours,
+        "utilisation": usage.utilisation,
+    }
+
+
+def _money(money: Money, **keys) -> dict:
+    return {
+        **keys,
+        "booking_revenue": money.booking_revenue,
+        "cancellation_fees": money.cancellation_fees,
+        "no_show_fees": money.no_show_fees,
+        "revenue": money.revenue,
+        "bookings": money.bookings,
+        "cancellations": money.cancellations,
+        "cancellations_with_fee": money.cancellations_with_fee,
+        "no_shows": money.no_shows,
+        "average_lead_hours": money.average_lead_hours,
+    }
+
+
+def occupancy_data(result: Occupancy) -> dict:
+    """The answer as plain data in display order: what the API serialises and the page's charts draw."""
+    labels = dict(Set.Kind.choices)
+    return {
+        "base": result.base.pk,
+        "base_name": result.base.name,
+        "from": result.first,
+        "to": result.last,
+        "time_zone": timezone.get_current_timezone_name(),
+        "sets": [
+            {"id": s.pk, "name": s.name, "kind": s.kind, "kind_label": str(labels.get(s.kind, s.kind))}
+            for s in result.sets
+        ],
+        "days": result.days,
+        "weeks": result.weeks,
+        "set_days": [
+            _usage(result.set_days[s.pk, day], set=s.pk, day=day) for s in result.sets for day in result.days
+        ],
+        "kind_weeks": [
+            _usage(
+                result.kind_weeks[kind, week], kind=kind, kind_label=str(labels.get(kind, kind)), week=week
+            )
+            for kind in result.kinds
+            for week in result.weeks
+        ],
+        "base_days": [_usage(result.base_days[day], day=day) for day in result.days],
+        "base_weeks": [_usage(result.base_weeks[week], week=week) for week in result.weeks],
+        "total": _usage(result.total),
+        "revenue_weeks": [_money(result.revenue_weeks[week], week=week) for week in result.weeks],
+        "revenue_total": _money(result.revenue_total),
+        "hours": [{"hour": hour, "booked_hours": hours(result.hours[hour])} for hour in range(24)],
+    }
+
+
+def _percent(ratio: Decimal | None) -> Decimal | str:
+    return "" if ratio is None else (ratio * 100).quantize(HOURS)
+
+
+def occupancy_rows(data: dict) -> list[list]:
+    """``occupancy_data`` as spreadsheet rows (header rows in words): utilisation at every grain, revenue
+    by week, booked hours by clock hour, separated by blank rows."""
+    names = {s["id"]: (s["name"], s["kind_label"]) for s in data["sets"]}
+    window = f"{data['from']} – {data['to']}"
+    usage = ["open_hours", "booked_hours"]
+    rows = [
+        [
+            _("Scope"),
+            _("Name"),
+            _("Kind"),
+            _("Period"),
+            _("Date"),
+            _("Open hours"),
+            _("Booked hours"),
+            _("Utilisation (%)"),
+        ]
+    ]
+    for cell in data["set_days"]:
+        name, kind = names[cell["set"]]
+        rows.append(
+            [
+                _("Set"),
+                name,
+                kind,
+                _("Day"),
+                cell["day"],
+                *(cell[k] for k in usage),
+                _percent(cell["utilisation"]),
+            ]
+        )
+    for cell in data["kind_weeks"]:
+        rows.append(
+            [
+                _("Kind"),
+                cell["kind_label"],
+                cell["kind_label"],
+                _("Week from"),
+                cell["week"],
+                *(cell[k] for k in usage),
+                _percent(cell["utilisation"]),
+            ]
+        )
+    for cell in data["base_days"]:
+        rows.append(
+            [
+                _("Base"),
+                data["base_name"],
+                "",
+                _("Day"),
+                cell["day"],
+                *(cell[k] for k in usage),
+                _percent(cell["utilisation"]),
+            ]
+        )
+    for cell in data["base_weeks"]:
+        rows.append(
+            [
+                _("Base"),
+                data["base_name"],
+                "",
+                _("Week from"),
+                cell["week"],
+                *(cell[k] for k in usage),
+                _percent(cell["utilisation"]),
+            ]
+        )
+    total = data["total"]
+    rows.append(
+        [
+            _("Base"),
+            data["base_name"],
+            "",
+            _("Whole window"),
+            window,
+            *(total[k] for k in usage),
+            _percent(total["utilisation"]),
+        ]
+    )
+    money = [
+        "booking_revenue",
+        "cancellation_fees",
+        "no_show_fees",
+        "revenue",
+        "bookings",
+        "cancellations",
+        "cancellations_with_fee",
+        "no_shows",
+    ]
+    rows += [
+        [],
+        [
+            _("Week from"),
+            _("Booking revenue (CNY)"),
+            _("Cancellation fees (CNY)"),
+            _("No-show fees (CNY)"),
+            _("Revenue (CNY)"),
+            _("Booked bookings"),
+            _("Cancellations"),
+            _("Cancellations with a fee"),
+            _("No-shows"),
+            _("Average lead time (hours)"),
+        ],
+    ]
+    for week in [*data["revenue_weeks"], {**data["revenue_total"], "week": window}]:
+        lead = week["average_lead_hours"]
+        rows.append([week["week"], *(week[k] for k in money), "" if lead is None else lead])
+    rows += [[], [_("Hour"), _("Booked hours")]]
+    rows += [[f"{hour['hour']:02d}:00", hour["booked_hours"]] for hour in data["hours"]]
+    return rows

@@ -20,10 +20,10 @@ Definitions (the page and docs/occupancy.md say the same in words):
 - **Busiest hours**: booked hours per local clock hour (0–23) over the window.
 
 On PostgreSQL every figure comes from aggregate SQL (multiranges, ``GROUPING SETS``): one query for the
-sets, one for utilisation at every grain, one for the hours, one for revenue, whatever the number of sets
-and bookings. The embedded SQLite of ``make run`` has no ranges: there the same definitions are computed
-in Python from the rows of the window (``_utilisation_python``), correct but not meant for province
-scale; revenue is the same ORM aggregate on both.
+sets, one statement for utilisation at every grain and the busiest hours, one for revenue, whatever the
+number of sets and bookings. The embedded SQLite of ``make run`` has no ranges: there the same
+definitions are computed in Python from the rows of the window (``_utilisation_python``), correct but
+not meant for province scale; revenue is the same ORM aggregate on both.
 """
 
 from collections import defaultdict
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -192,18 +192,24 @@ def base_occupancy(*, base: Base, first: date, last: date) -> Occupancy:
 
 # PostgreSQL ---------------------------------------------------------------------------------------
 
-# The capacity (open minus blackouts) and the booked part of it, per set, as multiranges cut to the
-# window. ``opening`` unions the base's intervals of every local day from the day before the window
-# (whose overnight interval reaches into the first day) to its last.
-_PIECES = """
+# One statement. Open time is the same for every set but for the set's own blackouts: the base's open
+# time (opening hours cut to the window, minus the base's blackouts) is split into days once, and each
+# set loses what its own blackouts take of it (``lost``). Booked time is each set's booked periods within
+# its open time. Every piece is split at local midnight (``bounds``: the window's day boundaries), summed
+# per set and day, and rolled up to every grain at once (``GROUPING SETS``); the booked pieces are also
+# split at clock hours and summed per local hour of the day (rows with ``hour`` set), in whole seconds of
+# local wall-clock time (a piece across a change of UTC offset would be off by the change; Shanghai has
+# none). ``opening`` unions the base's intervals of every local day from the day before the window (whose
+# overnight interval reaches into the first day) to its last.
+_OCCUPANCY_SQL = """
 WITH
 whole AS (
-    SELECT tstzrange(%(start)s, %(end)s) AS span
+    SELECT tstzmultirange(tstzrange(%(start)s, %(end)s)) AS span
 ),
 opening AS (
     SELECT CASE
         WHEN NOT EXISTS (SELECT 1 FROM locations_openinghours WHERE base_id = %(base)s)
-            THEN tstzmultirange((SELECT span FROM whole))
+            THEN (SELECT span FROM whole)
         ELSE COALESCE((
             SELECT range_agg(tstzrange(
                 (d.day + oh.opens) AT TIME ZONE %(tz)s,
@@ -213,19 +219,20 @@ opening AS (
             CROSS JOIN LATERAL (SELECT %(first)s::date + i AS day) d
             JOIN locations_openinghours oh
               ON oh.base_id = %(base)s AND oh.weekday = extract(isodow FROM d.day)::int - 1
-        ), '{}'::tstzmultirange)
-    END * tstzmultirange((SELECT span FROM whole)) AS open
+        ), '{}'::tstzmultirange) * (SELECT span FROM whole)
+    END AS open
 ),
-blackout AS (
-    SELECT set_id, range_agg(span) AS out FROM (
-        SELECT b.set_id, tstzrange(b.starts_at, b.ends_at) AS span
-        FROM locations_blackout b
-        WHERE b.set_id = ANY(%(sets)s) AND b.starts_at < %(end)s AND b.ends_at > %(start)s
-        UNION ALL
-        SELECT s.id, tstzrange(b.starts_at, b.ends_at)
-        FROM locations_blackout b JOIN locations_set s ON s.id = ANY(%(sets)s)
-        WHERE b.base_id = %(base)s AND b.starts_at < %(end)s AND b.ends_at > %(start)s
-    ) spans
+base_open AS (
+    SELECT o.open - COALESCE((
+        SELECT range_agg(tstzrange(starts_at, ends_at)) FROM locations_blackout
+        WHERE base_id = %(base)s AND starts_at < %(end)s AND ends_at > %(start)s
+    ), '{}'::tstzmultirange) AS open
+    FROM opening o
+),
+set_out AS (
+    SELECT set_id, range_agg(tstzrange(starts_at, ends_at)) AS out
+    FROM locations_blackout
+    WHERE set_id = ANY(%(sets)s) AND starts_at < %(end)s AND ends_at > %(start)s
     GROUP BY set_id
 ),
 booked AS (
@@ -235,65 +242,57 @@ booked AS (
       AND blocked_from < %(end)s AND starts_at < %(end)s AND ends_at > %(start)s
     GROUP BY set_id
 ),
-capacity AS (
-    SELECT s.id AS set_id, s.kind, o.open - COALESCE(bl.out, '{}'::tstzmultirange) AS cap,
-           COALESCE(bk.busy, '{}'::tstzmultirange) AS busy
-    FROM locations_set s CROSS JOIN opening o
-    LEFT JOIN blackout bl ON bl.set_id = s.id
-    LEFT JOIN booked bk ON bk.set_id = s.id
-    WHERE s.id = ANY(%(sets)s)
-),
 pieces AS (
-    SELECT c.set_id, c.kind, false AS is_booked, r AS span FROM capacity c, unnest(c.cap) r
+    SELECT 'open' AS part, NULL::bigint AS set_id, r AS span FROM base_open b, unnest(b.open) r
     UNION ALL
-    SELECT c.set_id, c.kind, true, r FROM capacity c, unnest(c.cap * c.busy) r
-)
-"""
-
-# Each piece split at local midnight, summed per set and day, then rolled up to every grain at once.
-_UTILISATION_SQL = (
-    _PIECES
-    + """,
+    SELECT 'lost', s.set_id, r FROM base_open b, set_out s, unnest(b.open * s.out) r
+    UNION ALL
+    SELECT 'booked', k.set_id, r
+    FROM base_open b CROSS JOIN booked k LEFT JOIN set_out s ON s.set_id = k.set_id,
+         unnest(b.open * k.busy - COALESCE(s.out, '{}'::tstzmultirange)) r
+),
+bounds AS (
+    SELECT array_agg((%(first)s::date + i)::timestamp AT TIME ZONE %(tz)s ORDER BY i) AS at
+    FROM generate_series(0, %(days)s) i
+),
 by_day AS (
-    SELECT p.set_id, p.kind, d.day, p.is_booked,
-           upper(p.span * d.span) - lower(p.span * d.span) AS length
-    FROM pieces p
-    CROSS JOIN LATERAL (
-        SELECT (lower(p.span) AT TIME ZONE %(tz)s)::date AS first_day,
-               ((upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date AS last_day
-    ) touched
-    CROSS JOIN LATERAL generate_series(0, touched.last_day - touched.first_day) k
-    CROSS JOIN LATERAL (
-        SELECT touched.first_day + k AS day,
-               tstzrange((touched.first_day + k)::timestamp AT TIME ZONE %(tz)s,
-                         (touched.first_day + k + 1)::timestamp AT TIME ZONE %(tz)s) AS span
-    ) d
+    SELECT p.part, p.set_id, j,
+           extract(epoch FROM sum(least(upper(p.span), b.at[j + 2]) - greatest(lower(p.span), b.at[j + 1])))
+               ::bigint AS seconds
+    FROM pieces p CROSS JOIN bounds b
+    CROSS JOIN LATERAL generate_series(
+        (lower(p.span) AT TIME ZONE %(tz)s)::date - %(first)s::date,
+        ((upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date - %(first)s::date
+    ) j
+    GROUP BY p.part, p.set_id, j
+),
+cells AS (
+    SELECT s.id AS set_id, s.kind, d.day, d.day - (extract(isodow FROM d.day)::int - 1) AS week,
+           COALESCE(o.seconds, 0) - COALESCE(l.seconds, 0) AS opened, COALESCE(k.seconds, 0) AS booked
+    FROM locations_set s
+    CROSS JOIN LATERAL (SELECT j, %(first)s::date + j AS day FROM generate_series(0, %(days)s - 1) j) d
+    LEFT JOIN by_day o ON o.part = 'open' AND o.j = d.j
+    LEFT JOIN by_day l ON l.part = 'lost' AND l.set_id = s.id AND l.j = d.j
+    LEFT JOIN by_day k ON k.part = 'booked' AND k.set_id = s.id AND k.j = d.j
+    WHERE s.id = ANY(%(sets)s)
 )
-SELECT GROUPING(set_id, day) AS by_set_day, GROUPING(kind, week) AS by_kind_week,
+SELECT NULL::int AS hour,
+       GROUPING(set_id, day) AS by_set_day, GROUPING(kind, week) AS by_kind_week,
        GROUPING(day) AS by_day, GROUPING(week) AS by_week,
-       set_id, kind, day, week,
-       extract(epoch FROM COALESCE(sum(length) FILTER (WHERE NOT is_booked), interval '0'))::bigint,
-       extract(epoch FROM COALESCE(sum(length) FILTER (WHERE is_booked), interval '0'))::bigint
-FROM (SELECT *, day - (extract(isodow FROM day)::int - 1) AS week FROM by_day) cells
+       set_id, kind, day, week, sum(opened)::bigint, sum(booked)::bigint
+FROM cells
 GROUP BY GROUPING SETS ((set_id, day), (kind, week), (day), (week), ())
-"""
-)
-
-# Each booked piece split at local clock hours, summed per hour of the day.
-_HOURS_SQL = (
-    _PIECES
-    + """
-SELECT extract(hour FROM h AT TIME ZONE %(tz)s)::int AS hour,
-       extract(epoch FROM sum(least(upper(p.span), h + interval '1 hour')
-                              - greatest(lower(p.span), h)))::bigint
-FROM pieces p
-CROSS JOIN LATERAL generate_series(
-    date_trunc('hour', lower(p.span), %(tz)s), upper(p.span) - interval '1 microsecond', interval '1 hour'
-) h
-WHERE p.is_booked
+UNION ALL
+SELECT (k %% 24)::int, 1, 1, 1, 1, NULL, NULL, NULL, NULL, 0,
+       sum(least(b, (k + 1) * 3600) - greatest(a, k * 3600))::bigint
+FROM (
+    SELECT extract(epoch FROM lower(p.span) AT TIME ZONE %(tz)s)::bigint AS a,
+           extract(epoch FROM upper(p.span) AT TIME ZONE %(tz)s)::bigint AS b
+    FROM pieces p WHERE p.part = 'booked'
+) local_seconds
+CROSS JOIN LATERAL generate_series(a / 3600, (b - 1) / 3600) k
 GROUP BY 1
 """
-)
 
 
 def _sql_params(result: Occupancy) -> dict:
@@ -311,12 +310,28 @@ def _sql_params(result: Occupancy) -> dict:
 
 
 def _utilisation_sql(result: Occupancy) -> None:
-    params = _sql_params(result)
-    with connection.cursor() as cursor:
-        cursor.execute(_UTILISATION_SQL, params)
-        for by_set_day, by_kind_week, by_day, by_week, set_id, kind, day, week, opened, booked in cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner cannot see how few rows the set-returning functions give; its estimate would pass
+        # jit_above_cost and JIT compilation alone took seconds (bench/occupancy.py) for a few ms of work.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_OCCUPANCY_SQL, _sql_params(result))
+        for (
+            hour,
+            by_set_day,
+            by_kind_week,
+            by_day,
+            by_week,
+            set_id,
+            kind,
+            day,
+            week,
+            opened,
+            booked,
+        ) in cursor:
             usage = Usage(opened, booked)
-            if not by_set_day:
+            if hour is not None:
+                result.hours[hour] = booked
+            elif not by_set_day:
                 result.set_days[set_id, day] = usage
             elif not by_kind_week:
                 result.kind_weeks[kind, week] = usage
@@ -326,9 +341,6 @@ def _utilisation_sql(result: Occupancy) -> None:
                 result.base_weeks[week] = usage
             else:
                 result.total = usage
-        cursor.execute(_HOURS_SQL, params)
-        for hour, booked in cursor:
-            result.hours[hour] = booked
 
 
 # Elsewhere (the embedded SQLite) ------------------------------------------------------------------

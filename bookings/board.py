@@ -144,16 +144,19 @@ def pending_holds(*, base: Base) -> list[Booking]:
 def board_version(*, base: Base, day: date) -> str:
     """A fingerprint of what the day's board shows, for its ETag: four small indexed queries.
 
-    Bookings: the latest change and the count of those on the day or still held (every booking write
-    saves ``updated_at``; the count catches one that moved away). Sets: their latest change and count.
-    Blackouts and opening hours: their few rows themselves (neither has a change time).
+    The state of each booking on the day or still held (id, status, times, last change), of the sets
+    (their count and latest change), and the day's blackouts and the opening hours, hashed. Rows, not
+    only the latest change: two writes in the same instant (a pinned clock, a batch) must still differ.
     """
     day_start, day_end = day_bounds(day)
-    bookings = Booking.objects.filter(set__base=base).filter(
-        Q(starts_at__lt=day_end, ends_at__gt=day_start) | Q(status=Booking.Status.HELD)
+    bookings = (
+        Booking.objects.filter(set__base=base)
+        .filter(Q(starts_at__lt=day_end, ends_at__gt=day_start) | Q(status=Booking.Status.HELD))
+        .order_by("id")
+        .values_list("id", "status", "starts_at", "ends_at", "updated_at")
     )
     parts = [
-        bookings.aggregate(changed=Max("updated_at"), count=Count("id")),
+        list(bookings),
         Set.objects.filter(base=base).aggregate(changed=Max("updated_at"), count=Count("id")),
         list(
             blackouts_touching(base=base, starts_at=day_start, ends_at=day_end).values_list(

@@ -13,6 +13,7 @@
         el.classList.add("lapsed");
         return;
       }
+      if (left >= 86400) return;  // a day or more: the server's words ("2 days, 3 hours") say it better
       var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
       el.textContent = (h ? h + ":" + pad(m) : m) + ":" + pad(s);
     });

@@ -47,6 +47,11 @@ def board_max_sets() -> int:
     return int(_get("BOARD_MAX_SETS", 500))
 
 
+def board_refresh_seconds() -> int:
+    """How often an open day board asks whether anything changed (an unchanged board answers 304)."""
+    return int(_get("BOARD_REFRESH_SECONDS", 20))
+
+
 def feed_days_back() -> int:
     return int(_get("FEED_DAYS_BACK", 30))
 

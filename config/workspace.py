@@ -42,6 +42,7 @@ def home(request):
 #: the workspace's menu: (policy, action, label, URL name), each shown to those its policy allows
 NAVIGATION = [
     (BASE_BOARD, "board", _("Day board"), "bookings:board"),
+    (BASE_BOARD, "occupancy", _("Occupancy"), "bookings:occupancy"),
     (SUBMISSION, ADMIN_VIEW, _("Review queue"), "admin:review_reviewsubmission_changelist"),
 ]
 

@@ -362,4 +362,4 @@ class BaseBoardViewSet(ScopedGenericViewSet):
             return Response(
                 occupancy_rows(result), headers={"Content-Disposition": f'attachment; filename="{name}"'}
             )
-        return Response(serializers.OccupancyOut(result).data)
+        return Response(result)  # already OccupancyOut's representation (see occupancy_data)

@@ -7,6 +7,7 @@ formula-safe renderer).
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
@@ -19,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from bookings import conf
-from bookings.api.serializers import OccupancyOut
 from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.policies import BASE_BOARD
 from config.dates import validate_in_range
@@ -113,7 +113,7 @@ def occupancy(request):
     if response is not None:
         return response
     data = occupancy_data(base_occupancy(base=base, first=first, last=last))
-    busiest = max(data["hours"], key=lambda row: row["booked_hours"])
+    busiest = max(data["hours"], key=lambda row: Decimal(row["booked_hours"]))
     weeks = (last - first).days // 7 + 1
     context = {
         "base": base,
@@ -121,7 +121,7 @@ def occupancy(request):
         "first": first,
         "last": last,
         "data": data,
-        "busiest": busiest if busiest["booked_hours"] else None,
+        "busiest": busiest if Decimal(busiest["booked_hours"]) else None,
         "max_days": conf.occupancy_max_days(),
         "data_url": _url("bookings:occupancy-data", base.pk, first, last),
         "csv_url": _url("bookings:occupancy-csv", base.pk, first, last),
@@ -142,7 +142,7 @@ def occupancy_json(request):
     base, first, last, _bases, response = _resolve(request)
     if response is not None:
         return response
-    body = OccupancyOut(occupancy_data(base_occupancy(base=base, first=first, last=last))).data
+    body = occupancy_data(base_occupancy(base=base, first=first, last=last))  # OccupancyOut's form
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 

@@ -18,6 +18,7 @@ Booked hours:
 
 import csv
 import io
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -26,8 +27,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bookings.api.serializers import OccupancyOut
 from bookings.models import Booking
-from bookings.occupancy import Occupancy, Usage, _utilisation_python, base_occupancy, week_of
+from bookings.occupancy import (
+    Occupancy,
+    Usage,
+    _hours_text,
+    _ratio_text,
+    _utilisation_python,
+    base_occupancy,
+    hours,
+    occupancy_data,
+    utilisation,
+    week_of,
+)
 from locations.models import Set
 from tests.factories import (
     BaseFactory,
@@ -259,6 +272,20 @@ def test_revenue_cancellations_no_shows_and_lead_time_by_start_week(fixture):
         1,
     )
     assert total.average_lead_hours == h(66)
+
+
+def test_the_data_is_exactly_the_documented_serializers_representation(fixture):
+    data = occupancy_data(base_occupancy(base=fixture.base, first=THU, last=MON))
+    assert json.loads(json.dumps(OccupancyOut(data).data)) == data
+
+
+@pytest.mark.parametrize("opened", [1, 7, 3600, 39600, 86399, 7862400])
+def test_the_fast_text_of_hours_and_ratios_rounds_like_decimal(opened):
+    for booked in sorted({0, 1, opened // 3, opened // 2, opened - 1, opened, 18, 5400, 35999}):
+        if booked <= opened:
+            assert _ratio_text(booked, opened) == str(utilisation(booked, opened))
+        assert _hours_text(booked) == str(hours(booked))
+    assert _ratio_text(0, 0) is None
 
 
 def test_a_window_of_one_closed_day_has_no_utilisation(fixture):

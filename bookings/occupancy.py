@@ -532,8 +532,12 @@ def occupancy_data(result: Occupancy) -> dict:
     }
 
 
-def _percent(ratio: str | None) -> Decimal | str:
-    return "" if ratio is None else (Decimal(ratio) * 100).quantize(HOURS)
+def _percent(ratio: str | None) -> str:
+    """``"0.2547"`` → ``"25.47"``: the ratio's four decimals are the percentage's two."""
+    if ratio is None:
+        return ""
+    basis_points = int(ratio.replace(".", ""))
+    return f"{basis_points // 100}.{basis_points % 100:02d}"
 
 
 def occupancy_rows(data: dict) -> list[list]:

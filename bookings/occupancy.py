@@ -276,12 +276,17 @@ FROM cells
 GROUP BY GROUPING SETS ((set_id, day), (kind, week), (day), (week), ())
 UNION ALL
 SELECT (k %% 24)::int, 1, 1, 1, 1, NULL, NULL, NULL, NULL, 0,
-       sum(least(b, (k + 1) * 3600) - greatest(a, k * 3600))::bigint
+       sum(n * (least(b, (k + 1) * 3600) - greatest(a, k * 3600)))::bigint
 FROM (
-    SELECT extract(epoch FROM lower(p.span) AT TIME ZONE %(tz)s)::bigint AS a,
-           extract(epoch FROM upper(p.span) AT TIME ZONE %(tz)s)::bigint AS b
-    FROM pieces p WHERE p.part = 'booked'
-) local_seconds
+    -- booked pieces of the same shape (local start time of day, length) split alike: split each once
+    SELECT a %% 86400 AS a, a %% 86400 + (b - a) AS b, count(*) AS n
+    FROM (
+        SELECT extract(epoch FROM lower(p.span) AT TIME ZONE %(tz)s)::bigint AS a,
+               extract(epoch FROM upper(p.span) AT TIME ZONE %(tz)s)::bigint AS b
+        FROM pieces p WHERE p.part = 'booked'
+    ) local_seconds
+    GROUP BY 1, 2
+) shapes
 CROSS JOIN LATERAL generate_series(a / 3600, (b - 1) / 3600) k
 GROUP BY 1
 """

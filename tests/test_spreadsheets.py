@@ -1,9 +1,10 @@
 """Every CSV/spreadsheet export neutralises formulas (OWASP's CSV-injection rule) and keeps numbers numbers.
 
 The exports: the admin's "export the selected sets as CSV" action (``locations.importing``
-``set_catalogue_export``) and the crew's day-out-of-days CSV (``/api/v1/crews/{id}/day-out-of-days/
-?format=csv``). ``test_every_export_is_known_here`` fails when code starts writing a spreadsheet
-somewhere else, so that a new export gets its test here.
+``set_catalogue_export``), the crew's day-out-of-days CSV (``/api/v1/crews/{id}/day-out-of-days/
+?format=csv``) and a base's occupancy (``/api/v1/bases/{id}/occupancy/?format=csv`` and the page's
+``/app/occupancy/export.csv``). ``test_every_export_is_known_here`` fails when code starts writing a
+spreadsheet somewhere else, so that a new export gets its test here.
 """
 
 import csv
@@ -48,6 +49,8 @@ EXPORT_MODULES = {
     "locations/admin.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "crews/api/renderers.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
     "crews/api/views.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/api/views.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/web/occupancy.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
@@ -171,3 +174,31 @@ def test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers(api):
     assert sorted(row[0] for row in rows) == sorted("'" + name for name in MALICIOUS)
     assert {row[-1] for row in rows} == {"1"}  # the day count is still a number
     assert header[2] == "2030-05-01"
+
+
+@pytest.mark.django_db
+def test_occupancy_csv_neutralises_formulas_and_keeps_numbers(api):
+    owner = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.OWNER)
+    base = BaseFactory(operator=owner.organization)
+    for name in MALICIOUS:
+        SetFactory(base=base, name=name)
+    query = {"from": "2031-03-03", "to": "2031-03-04"}
+    page = Client()
+    page.force_login(owner.user)
+    responses = [
+        api(owner.user, owner.organization).get(
+            f"/api/v1/bases/{base.pk}/occupancy/", {**query, "format": "csv"}
+        ),
+        page.get("/app/occupancy/export.csv", {"base": base.pk, **query}),
+    ]
+    assert responses[0].content == responses[1].content
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = [row for row in read_csv(response.content) if row]
+        for row in rows:
+            assert not any(is_formula(cell) for cell in row), row
+        set_rows = [row for row in rows if row[0] in ("Set", "场景")]
+        assert sorted({row[1] for row in set_rows}) == sorted("'" + name for name in MALICIOUS)
+        # a base without opening hours is open round the clock: 24 hours a set a day
+        assert {row[5] for row in set_rows} == {"24.00"}

@@ -116,8 +116,9 @@ def test_changing_one_actors_call_and_republishing_notifies_only_that_actor_and_
     delivery = Delivery.objects.get(to_address="guyan@example.com", event__payload__version=2)
     assert delivery_attempt(delivery_id=delivery.pk) == Delivery.Status.SENT
     assert "06:00 → 07:00" in mail.outbox[-1].body
-    assert ": 07:00\n" in mail.outbox[-1].body  # the message shows the call as people read it
-    assert re.search(r"/api/v1/call-sheets/public/[A-Za-z0-9_-]+/", mail.outbox[-1].body)
+    assert re.search(r"到场时间：\d{4}年\d+月\d+日（.+）07:00\n", mail.outbox[-1].body)  # as people read it
+    assert re.search(r"/call-sheets/public/[A-Za-z0-9_-]+/", mail.outbox[-1].body)
+    assert "/api/" not in mail.outbox[-1].body
 
 
 def test_republishing_without_a_change_is_refused(sheet_day):
@@ -138,6 +139,9 @@ def test_call_sheet_link_renders_without_login_and_acknowledges_once(sheet_day, 
     html = page.content.decode()
     assert "霸总的替身新娘" in html and "林晚" in html and "1-3" in html and "07:30" in html
 
+    # the link messages carry: the same page outside the API
+    assert anonymous.get(f"/call-sheets/public/{recipient.token}/").content.decode() == html
+    assert anonymous.get("/call-sheets/public/not-the-right-token-at-all/").status_code == 404
     assert anonymous.get("/api/v1/call-sheets/public/not-the-right-token-at-all/").status_code == 404
     assert (
         anonymous.post("/api/v1/call-sheets/public/not-the-right-token-at-all/acknowledge/").status_code

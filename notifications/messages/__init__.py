@@ -36,7 +36,8 @@ class Message:
     lead: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
     items_title: str = ""
-    items: list[str] = field(default_factory=list)
+    #: list entries, each ``(text, url)`` (url "" when the entry links nowhere)
+    items: list[tuple[str, str]] = field(default_factory=list)
     #: what the reader is asked to do, and by when
     action: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
@@ -53,6 +54,9 @@ class Message:
     def link(self, label: str, url: str) -> None:
         if url:
             self.links.append((label, url))
+
+    def item(self, text: str, url: str = "") -> None:
+        self.items.append((str(text), url or ""))
 
 
 #: ``builder(payload, event, to)``: ``to`` is the organisation the message goes to (None: unknown)
@@ -195,7 +199,7 @@ def languages(primary: str) -> list[str]:
 def _render(template: str, note: Message, language: str) -> str:
     colon = "：" if language.startswith("zh") else ": "
     with translation.override(language):
-        context = {"message": note, "language": language, "colon": colon}
+        context = {"message": note, "language": language, "colon": colon, "heading_colon": colon.strip()}
         return render_to_string(template, context).strip()
 
 

@@ -134,9 +134,8 @@ def reminder(p: dict, event, to) -> Message:
     bookings = p.get("bookings") or []
     day = day_text(p.get("date"))
     note = Message(
-        title=_("Tomorrow's bookings (%(date)s)") % {"date": day},
-        lead=_("Your company has %(count)d booking(s) tomorrow, %(date)s.")
-        % {"count": len(bookings), "date": day},
+        title=_("Tomorrow's bookings: %(date)s") % {"date": day},
+        lead=_("Your company has %(count)d booking(s) tomorrow.") % {"count": len(bookings)},
         items_title=_("Bookings"),
     )
     for booking in bookings:
@@ -144,7 +143,7 @@ def reminder(p: dict, event, to) -> Message:
         parts += [booking.get("base_address"), booking.get("production_title")]
         parts.append(_("base contact %(contact)s") % {"contact": contact(booking.get("operator_contact"))})
         link = admin_change_url("bookings", "booking", booking.get("booking"))
-        note.items.append(" · ".join(str(part) for part in parts if part) + (f" {link}" if link else ""))
+        note.item(" · ".join(str(part) for part in parts if part), link)
     return note
 
 

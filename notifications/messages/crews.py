@@ -1,6 +1,7 @@
 """Messages about call sheets, crews, people and shoot days (payloads: ``crews.services``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from notifications.links import absolute, admin_change_url
 from notifications.messages import Message, clock, day_text, message, names, span, when
@@ -13,6 +14,33 @@ def _snapshot(p: dict) -> dict:
     if not p.get("call_sheet"):
         return {}
     return CallSheet.objects.filter(pk=p["call_sheet"]).values_list("snapshot", flat=True).first() or {}
+
+
+def _changes_in_words(p: dict, *, person: bool) -> list[str]:
+    """What changed, worded in the reader's language from the sheet's structured record; the payload's
+    wording (the publisher's language) when the sheet is gone."""
+    from crews.models import CallSheet, CallSheetRecipient
+    from crews.services.callsheets import change_text
+
+    if int(p.get("version") or 1) <= 1 or not p.get("call_sheet"):
+        return [str(change) for change in p.get("changes") or []]
+    if person:
+        found = (
+            CallSheetRecipient.objects.filter(call_sheet_id=p["call_sheet"], person_id=p.get("person"))
+            .values_list("changes", flat=True)
+            .first()
+        )
+        if found is None:
+            return [str(change) for change in p.get("changes") or []]
+        return [change_text(change) for change in found]
+    entries = CallSheet.objects.filter(pk=p["call_sheet"]).values_list("changes", flat=True).first()
+    if entries is None:
+        return [str(change) for change in p.get("changes") or []]
+    return [
+        f"{entry['name']}{pgettext('label separator', ': ')}"
+        + "; ".join(change_text(change) for change in entry["changes"])
+        for entry in entries
+    ]
 
 
 def _locations(note: Message, snapshot: dict) -> None:
@@ -43,9 +71,11 @@ def published(p: dict, event, to) -> Message:
     _locations(note, snapshot)
     note.add(_("Planned wrap"), clock(snapshot.get("planned_wrap_at")))
     note.add(_("Notified"), names(p.get("notified")))
-    if p.get("changes"):
+    changes = _changes_in_words(p, person=False)
+    if changes:
         note.items_title = _("What changed")
-        note.items = [str(change) for change in p["changes"]]
+        for change in changes:
+            note.item(change)
     note.link(_("Open the call sheet"), absolute(p.get("link", "")))
     return note
 
@@ -69,9 +99,11 @@ def line_published(p: dict, event, to) -> Message:
     note.add(_("On set"), clock(p.get("on_set_at")))
     note.add(_("Release"), clock(p.get("released_at")))
     _locations(note, snapshot)
-    if p.get("changes"):
+    changes = _changes_in_words(p, person=True)
+    if changes:
         note.items_title = _("What changed")
-        note.items = [str(change) for change in p["changes"]]
+        for change in changes:
+            note.item(change)
     note.action = _("Open the call sheet and confirm that you have read it.")
     note.link(_("Open the call sheet"), absolute(p.get("link", "")))
     return note
@@ -108,7 +140,8 @@ def wrapped(p: dict, event, to) -> Message:
     )
     if p.get("carried_forward"):
         note.items_title = _("Carried forward to a later day")
-        note.items = [_("scene %(label)s") % {"label": label} for label in p["carried_forward"]]
+        for label in p["carried_forward"]:
+            note.item(_("scene %(label)s") % {"label": label})
     note.link(_("View the shoot day"), admin_change_url("crews", "shootday", p.get("shoot_day")))
     return note
 

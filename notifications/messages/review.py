@@ -28,7 +28,9 @@ def _finding(finding: dict) -> str:
         where.append(str(finding["timecode"]))
     severity = choice_label(Finding.Severity, finding.get("severity"))
     head = _("(%(severity)s)") % {"severity": severity} if severity else ""
-    return " ".join(part for part in [head, " ".join(where)] if part) + f": {finding.get('text', '')}"
+    place = " ".join(part for part in [head, " ".join(where)] if part)
+    text = str(finding.get("text", ""))
+    return _("%(where)s: %(text)s") % {"where": place, "text": text} if place else text
 
 
 def _submission(title: str, lead: str, p: dict, *, tone: str = "info") -> Message:
@@ -49,7 +51,8 @@ def _submission(title: str, lead: str, p: dict, *, tone: str = "info") -> Messag
     note.add(_("Comment"), p.get("comment"))
     if p.get("findings"):
         note.items_title = _("Findings")
-        note.items = [_finding(finding) for finding in p["findings"]]
+        for finding in p["findings"]:
+            note.item(_finding(finding))
     note.link(_("Open the submission"), admin_change_url("review", "reviewsubmission", p.get("submission")))
     return note
 
@@ -132,8 +135,7 @@ def overdue(p: dict, event, to) -> Message:
             if row.get("assigned_reviewer")
             else _("no reviewer assigned"),
         ]
-        link = admin_change_url("review", "reviewsubmission", row.get("submission"))
-        note.items.append(" · ".join(parts) + (f" {link}" if link else ""))
+        note.item(" · ".join(parts), admin_change_url("review", "reviewsubmission", row.get("submission")))
     return note
 
 

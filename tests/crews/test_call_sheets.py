@@ -119,6 +119,8 @@ def test_changing_one_actors_call_and_republishing_notifies_only_that_actor_and_
     assert re.search(r"到场时间：\d{4}年\d+月\d+日（.+）07:00\n", mail.outbox[-1].body)  # as people read it
     assert re.search(r"/call-sheets/public/[A-Za-z0-9_-]+/", mail.outbox[-1].body)
     assert "/api/" not in mail.outbox[-1].body
+    chinese, english = mail.outbox[-1].body.split("————————")
+    assert "通告时间：06:00 → 07:00" in chinese and "call time: 06:00 → 07:00" in english  # reader's words
 
 
 def test_republishing_without_a_change_is_refused(sheet_day):

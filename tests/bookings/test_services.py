@@ -21,7 +21,8 @@ from bookings.services import (
 )
 from config.exceptions import ConflictError, DomainError
 from locations.models import Set
-from notifications.models import Event
+from notifications.models import Delivery, Event
+from notifications.sending import email_render
 from tests.bookings.conftest import morning, soon
 from tests.factories import BlackoutFactory, OpeningHoursFactory
 
@@ -267,6 +268,10 @@ def test_reminder_is_one_digest_a_day_of_tomorrows_bookings(world):
     assert digest.payload["date"] == timezone.localtime(starts).date().isoformat()
     assert [line["booking"] for line in digest.payload["bookings"]] == [first.pk, second.pk]
     assert list(digest.audience.all()) == [world.company]
+    (delivery,) = Delivery.objects.filter(event=digest, channel=Delivery.Channel.EMAIL)
+    day = timezone.localtime(starts)
+    subject = email_render(delivery).subject
+    assert subject.startswith(f"【拍摄圈】明日预订：{day.year}年{day.month}月{day.day}日")
     # on the day itself, today's bookings are not announced again; tomorrow's (``later``) are
     assert bookings_remind_due(now=starts.replace(hour=17)) == 1
     assert (

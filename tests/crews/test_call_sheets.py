@@ -1,5 +1,6 @@
 """Publishing call sheets: versions, deliveries per person and channel, diffs, links, acknowledgements."""
 
+import json
 import re
 
 import pytest
@@ -7,7 +8,9 @@ from django.core import mail
 
 from crews import services
 from crews.models import CallSheet, CallSheetRecipient, Role, ShootDay
+from notifications.messages import WECOM_MAX_BYTES
 from notifications.models import Delivery, WebhookEndpoint
+from notifications.sending import wecom_body
 from notifications.services import delivery_attempt
 from tests.crews.factories import CallFactory, PersonFactory, SceneFactory, booking_for, local
 from tests.factories import WebhookEndpointFactory
@@ -195,3 +198,22 @@ def test_a_person_taken_off_the_day_is_told(sheet_day):
     assert Delivery.objects.filter(
         to_address="guyan@example.com", event__type="call_sheet.line_withdrawn"
     ).exists()
+
+
+def test_the_crew_group_robot_gets_the_sheet_in_chinese_first_with_set_address_times_and_link(sheet_day):
+    sheet = services.shoot_day_publish(shoot_day=sheet_day.day, by=sheet_day.user)
+    robot = Delivery.objects.get(event__type="call_sheet.published", channel=Delivery.Channel.WECOM)
+    content = json.loads(wecom_body(robot))["markdown"]["content"]
+    stop = sheet.snapshot["stops"][0]
+    for expected in (
+        stop["set"]["name"],
+        stop["base"]["address"],
+        "06:00",
+        "08:00–12:00",
+        "/call-sheets/public/",
+    ):
+        assert expected in content
+    assert content.startswith('### <font color="info">通告单') and content.index("集合时间") < content.index(
+        "Crew call"
+    )
+    assert "/api/" not in content and "{" not in content and len(content.encode()) <= WECOM_MAX_BYTES

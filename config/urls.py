@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
 from config.error_pages import json_400, json_403, json_404, json_500
 from config.schema_view import SchemaView
-from crews.api.views import TOKEN, CallSheetViewSet
 
 # The admin speaks the reader's language like the rest (拍摄圈管理后台), not the code name.
 admin.site.site_header = _("Shooting Circle administration")
@@ -22,12 +21,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # the call sheet page behind a private link (emails and WeCom messages link here, not to the API)
-    re_path(
-        rf"^call-sheets/public/{TOKEN}/$",
-        CallSheetViewSet.as_view({"get": "public"}, **CallSheetViewSet.public.kwargs),
-        name="call-sheet-page",
-    ),
+    path("", include("crews.public_urls")),
 ]
 
 handler400 = json_400

@@ -1,8 +1,8 @@
 """The links that emails and WeCom messages carry: absolute addresses of pages people open, never API paths.
 
-Every address starts with ``settings.SITE_URL``. Routed pages are found with ``reverse()``; the workspace
-pages under ``/app/`` that are not routed yet are spelled out in ``workspace_path`` only, so that switching
-them to ``reverse()`` later is a change in one place.
+Every address starts with ``settings.SITE_URL``. Routed pages are found with ``reverse()``; a workspace
+page under ``/app/`` that is not routed (yet) falls back to its path in ``WORKSPACE_PAGES``, the one place
+that names them.
 """
 
 from datetime import date
@@ -29,18 +29,22 @@ def admin_change_url(app_label: str, model_name: str, pk) -> str:
         return ""
 
 
-#: the workspace pages, by name: path and the query parameters they take
+#: the workspace pages: URL name, and the path to use while that name is not routed
 WORKSPACE_PAGES = {
-    "board": "/app/board/",
-    "occupancy": "/app/occupancy/",
+    "board": ("bookings:board", "/app/board/"),
+    "occupancy": ("bookings:occupancy", "/app/occupancy/"),
 }
 
 
 def workspace_path(name: str, **params) -> str:
     """The path of a workspace page with its query (e.g. the operator's day board of a base and date)."""
+    url_name, fallback = WORKSPACE_PAGES[name]
+    try:
+        path = reverse(url_name)
+    except NoReverseMatch:
+        path = fallback
     query = {key: value.isoformat() if isinstance(value, date) else value for key, value in params.items()}
     query = {key: value for key, value in query.items() if value not in (None, "")}
-    path = WORKSPACE_PAGES[name]
     return f"{path}?{urlencode(query)}" if query else path
 
 

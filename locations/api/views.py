@@ -23,7 +23,6 @@ from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies, services
 from locations.api import serializers
-from locations.circle import CircleItem, circle_plan, validate_items
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
 from locations.models import Place, Set
@@ -467,50 +466,3 @@ class TravelTimeViewSet(
 
     def perform_destroy(self, instance):
         services.travel_time_delete(organization=self.organization, entry=instance, by=self.request.user)
-
-
-class CirclePlanViewSet(ScopedGenericViewSet):
-    """Pack a day's needs into free sets a few minutes apart, best combinations first."""
-
-    scope = Scope.CATALOGUE
-    serializer_class = serializers.CirclePlansOut
-    policy = policies.CIRCLE_PLAN
-    filter_backends: list = []
-
-    def get_queryset(self):
-        return sets_visible_to(organization=self.organization).none()
-
-    # Computes plans and stores nothing: 200, not 201.
-    @extend_schema(request=serializers.CirclePlanIn, responses={200: serializers.CirclePlansOut})
-    def create(self, request):
-        data = self.validated(serializers.CirclePlanIn, request.data)
-        origin = data["origin"]
-        within = data.get("within_minutes")
-        if within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
-        items = [
-            CircleItem(
-                starts_at=item["from"],
-                ends_at=item["to"],
-                kind=item.get("kind"),
-                set=item.get("set"),
-                tags=item.get("tags", []),
-            )
-            for item in data["items"]
-        ]
-        validate_items(items)
-        plans = circle_plan(
-            organization=self.organization,
-            origin=origin,
-            items=items,
-            within_minutes=within,
-            limit=data["limit"],
-        )
-        return Response(serializers.CirclePlansOut({"within_minutes": within, "plans": plans}).data)

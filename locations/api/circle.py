@@ -16,22 +16,19 @@ from config.serializers import (
 )
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies
-from locations.api.serializers import WordListInField, _places, _sets_visible
+from locations.api.serializers import LatitudeField, LongitudeField, WordListInField, _places, _sets_visible
 from locations.circle import CircleItem, circle_plan, validate_items
 from locations.models import Place, Set
 from locations.selectors import sets_visible_to
+from locations.travel import circle_minutes
 from studio.tenancy import Scope
 
 
 class OriginIn(InputSerializer):
     place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
     set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
-    lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
-    )
-    lon = serializers.DecimalField(
-        max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False
-    )
+    lat = LatitudeField(required=False)
+    lon = LongitudeField(required=False)
 
     def validate(self, attrs):
         given = [name for name in ("place", "set", "lat") if name in attrs]
@@ -124,14 +121,7 @@ class CirclePlanViewSet(ScopedGenericViewSet):
         origin = data["origin"]
         within = data.get("within_minutes")
         if within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+            within = circle_minutes(origin)
         items = [
             CircleItem(
                 starts_at=item["from"],

@@ -376,6 +376,20 @@ class QueryDateTimeField(AwareDateTimeField):
         return super().to_internal_value(value)
 
 
+class LatitudeField(serializers.DecimalField):
+    """Degrees north (negative: south), to the six decimals the catalogue stores."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=9, decimal_places=6, min_value=-90, max_value=90, **kwargs)
+
+
+class LongitudeField(serializers.DecimalField):
+    """Degrees east (negative: west), to the six decimals the catalogue stores."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=10, decimal_places=6, min_value=-180, max_value=180, **kwargs)
+
+
 class SetSearchIn(serializers.Serializer):
     kind = QueryListField(child=ChoiceField(choices=Set.Kind.choices), required=False)
     tag = QueryListField(child=serializers.CharField(max_length=50), required=False)
@@ -389,12 +403,8 @@ class SetSearchIn(serializers.Serializer):
     available_to = QueryDateTimeField(required=False)
     near_place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
     near_set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
-    near_lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
-    )
-    near_lon = serializers.DecimalField(
-        max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False
-    )
+    near_lat = LatitudeField(required=False)
+    near_lon = LongitudeField(required=False)
     within_minutes = serializers.IntegerField(min_value=0, max_value=600, required=False)
     ordering = ChoiceField(choices=sorted(ORDERINGS), required=False)
 

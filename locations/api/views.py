@@ -25,7 +25,6 @@ from locations import conf, policies, services
 from locations.api import serializers
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
-from locations.models import Place, Set
 from locations.selectors import (
     SetSearch,
     bases_owned_by,
@@ -45,6 +44,7 @@ from locations.selectors import (
     travel_times_owned_by,
     zones_visible_to,
 )
+from locations.travel import circle_minutes
 from studio.tenancy import Scope
 
 
@@ -198,14 +198,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
             origin = (data["near_lat"], data["near_lon"])
         within = data.get("within_minutes")
         if origin is not None and within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+            within = circle_minutes(origin)
         criteria = SetSearch(
             kinds=data.get("kind", []),
             tags=data.get("tag", []),
@@ -396,15 +389,20 @@ class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Catal
         services.set_photo_delete(organization=self.organization, photo=instance, by=self.request.user)
 
 
-class BlackoutViewSet(
+class OperatorRecordsViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
 ):
-    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+    """The records an operator keeps for itself: listed, read and deleted here, written by the services."""
 
     scope = Scope.ORGANIZATION
+    filter_backends: list = []
+
+
+class BlackoutViewSet(OperatorRecordsViewSet):
+    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+
     serializer_class = serializers.BlackoutOut
     policy = policies.BLACKOUT
-    filter_backends: list = []
 
     def get_queryset(self):
         return blackouts_owned_by(organization=self.organization)
@@ -436,15 +434,11 @@ class BlackoutViewSet(
         services.blackout_delete(organization=self.organization, blackout=instance, by=self.request.user)
 
 
-class TravelTimeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
-):
+class TravelTimeViewSet(OperatorRecordsViewSet):
     """Travel times an operator measured; every search and plan uses them (either direction)."""
 
-    scope = Scope.ORGANIZATION
     serializer_class = serializers.TravelTimeOut
     policy = policies.TRAVEL_TIME
-    filter_backends: list = []
 
     def get_queryset(self):
         return travel_times_owned_by(organization=self.organization)

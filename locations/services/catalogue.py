@@ -88,6 +88,12 @@ def _require_owner(organization: Organization, base: Base) -> None:
         )
 
 
+def _require_own(owner_id: int, organization: Organization, message: str) -> None:
+    """Refuse a row another operator keeps (the API narrows its querysets first: this is the second line)."""
+    if owner_id != organization.pk:
+        raise DomainError(message, code="not_owner")
+
+
 def _clean_text_list(value) -> list[str]:
     if value is None:
         return []
@@ -297,20 +303,16 @@ def blackout_create(
 def blackout_update(*, organization: Organization, blackout: Blackout, by, **data) -> Blackout:
     # of=self: PostgreSQL cannot lock the nullable side of the outer joins to set and base
     blackout = lock(Blackout, blackout.pk, related=("set__base", "base"), only_self=True)
-    if blackout.operator_id != organization.pk:
-        raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
-    for name in ("starts_at", "ends_at", "reason"):
-        if name in data:
-            setattr(blackout, name, data[name])
-    _validate(blackout)
-    _save(blackout)
+    _require_own(blackout.operator_id, organization, _("This blackout belongs to another operator."))
+    blackout, _changed = model_update(
+        instance=blackout, fields=("starts_at", "ends_at", "reason"), data=data, check=_validate, save=_save
+    )
     return blackout
 
 
 @transaction.atomic
 def blackout_delete(*, organization: Organization, blackout: Blackout, by) -> None:
-    if blackout.operator_id != organization.pk:
-        raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
+    _require_own(blackout.operator_id, organization, _("This blackout belongs to another operator."))
     blackout.delete()
 
 

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, locked_transaction
+from config.services import model_update
 from locations.models import Base, Place, TravelTime
-from locations.services.catalogue import _require_operator, _save, _validate
+from locations.services.catalogue import _require_operator, _require_own, _save, _validate
 from studio.models import Organization
 
 PLACE_FIELDS = ("zone", "name", "kind", "address", "latitude", "longitude")
@@ -25,20 +26,16 @@ def place_create(*, organization: Organization, by, **data) -> Place:
 @locked_transaction()
 def place_update(*, organization: Organization, place: Place, by, **data) -> Place:
     place = lock(Place, place.pk)
-    if place.owner_id != organization.pk:
-        raise DomainError(_("This place is maintained by another operator."), code="not_owner")
-    for name, value in data.items():
-        if name in PLACE_FIELDS:
-            setattr(place, name, value)
-    _validate(place)
-    _save(place)
+    _require_own(place.owner_id, organization, _("This place is maintained by another operator."))
+    place, _changed = model_update(
+        instance=place, fields=PLACE_FIELDS, data=data, check=_validate, save=_save
+    )
     return place
 
 
 @transaction.atomic
 def place_delete(*, organization: Organization, place: Place, by) -> None:
-    if place.owner_id != organization.pk:
-        raise DomainError(_("This place is maintained by another operator."), code="not_owner")
+    _require_own(place.owner_id, organization, _("This place is maintained by another operator."))
     place.delete()
 
 
@@ -85,6 +82,5 @@ def travel_time_record(
 
 @transaction.atomic
 def travel_time_delete(*, organization: Organization, entry: TravelTime, by) -> None:
-    if entry.owner_id != organization.pk:
-        raise DomainError(_("This travel time was recorded by another operator."), code="not_owner")
+    _require_own(entry.owner_id, organization, _("This travel time was recorded by another operator."))
     entry.delete()

@@ -64,6 +64,11 @@ class CatalogueViewSet(ScopedGenericViewSet):
     def get_queryset(self):
         return self.owned() if self.action in self.owner_actions else self.visible()
 
+    def in_zone(self, queryset):
+        """Narrowed by ``?zone=<id>`` (any other value: not narrowed)."""
+        zone = self.request.query_params.get("zone")
+        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+
 
 class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """Shooting-service zones and their travel settings."""
@@ -86,9 +91,7 @@ class PlaceViewSet(
     policy = policies.PLACE
 
     def visible(self):
-        queryset = places_visible_to(organization=self.organization)
-        zone = self.request.query_params.get("zone")
-        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+        return self.in_zone(places_visible_to(organization=self.organization))
 
     def owned(self):
         return places_owned_by(organization=self.organization)
@@ -121,9 +124,7 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
     policy = policies.BASE
 
     def visible(self):
-        queryset = bases_visible_to(organization=self.organization)
-        zone = self.request.query_params.get("zone")
-        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+        return self.in_zone(bases_visible_to(organization=self.organization))
 
     def owned(self):
         return bases_owned_by(organization=self.organization)

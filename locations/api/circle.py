@@ -16,17 +16,17 @@ from config.serializers import (
 )
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies
-from locations.api.serializers import LatitudeField, LongitudeField, WordListInField, _places, _sets_visible
+from locations.api.serializers import LatitudeField, LongitudeField, WordListInField
 from locations.circle import CircleItem, circle_plan, validate_items
 from locations.models import Place, Set
-from locations.selectors import sets_visible_to
+from locations.selectors import places_visible_to, sets_visible_to
 from locations.travel import circle_minutes
 from studio.tenancy import Scope
 
 
 class OriginIn(InputSerializer):
-    place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
-    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
+    place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
+    set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
     lat = LatitudeField(required=False)
     lon = LongitudeField(required=False)
 
@@ -43,7 +43,7 @@ class OriginIn(InputSerializer):
 
 class CircleItemIn(InputSerializer):
     kind = ChoiceField(choices=Set.Kind.choices, required=False)
-    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
+    set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
     tags = WordListInField(max_length=5)
     # ``from``/``to`` are Python keywords: declared below under their wire names.
 

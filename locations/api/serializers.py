@@ -33,28 +33,12 @@ from locations.selectors import ORDERINGS, bases_owned_by, places_visible_to, se
 from locations.services import BASE_FIELDS, SET_FIELDS
 
 
-def _zones(organization):
+def _zones(*, organization):
     return Zone.objects.all()
 
 
-def _bases_visible(organization):
+def _bases_visible(*, organization):
     return Base.objects.filter(is_active=True) | Base.objects.filter(operator=organization)
-
-
-def _bases_owned(organization):
-    return bases_owned_by(organization=organization)
-
-
-def _sets_owned(organization):
-    return sets_owned_by(organization=organization)
-
-
-def _sets_visible(organization):
-    return sets_visible_to(organization=organization)
-
-
-def _places(organization):
-    return places_visible_to(organization=organization)
 
 
 # Output ------------------------------------------------------------------------------------------
@@ -252,7 +236,7 @@ class WordListInField(CappedListField):
 
 
 class SetIn(ModelInputSerializer):
-    base = ScopedPrimaryKeyRelatedField(scope=_bases_owned, queryset=Base.objects)
+    base = ScopedPrimaryKeyRelatedField(scope=bases_owned_by, queryset=Base.objects)
     tags = WordListInField()
     amenities = WordListInField()
 
@@ -279,10 +263,10 @@ class SetRatesIn(InputSerializer):
 
 class BlackoutIn(ModelInputSerializer):
     set = ScopedPrimaryKeyRelatedField(
-        scope=_sets_owned, queryset=Set.objects, required=False, allow_null=True
+        scope=sets_owned_by, queryset=Set.objects, required=False, allow_null=True
     )
     base = ScopedPrimaryKeyRelatedField(
-        scope=_bases_owned, queryset=Base.objects, required=False, allow_null=True
+        scope=bases_owned_by, queryset=Base.objects, required=False, allow_null=True
     )
 
     class Meta:
@@ -311,7 +295,7 @@ class PlaceIn(ModelInputSerializer):
 
 
 class EndIn(InputSerializer):
-    place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
+    place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
     base = ScopedPrimaryKeyRelatedField(scope=_bases_visible, queryset=Base.objects, required=False)
 
     def validate(self, attrs):
@@ -327,7 +311,7 @@ class TravelTimeIn(InputSerializer):
 
 
 class CalendarFeedIn(InputSerializer):
-    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects)
+    set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects)
 
 
 class SetPhotoIn(InputSerializer):
@@ -401,8 +385,8 @@ class SetSearchIn(serializers.Serializer):
     max_day_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
     available_from = QueryDateTimeField(required=False)
     available_to = QueryDateTimeField(required=False)
-    near_place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
-    near_set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
+    near_place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
+    near_set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
     near_lat = LatitudeField(required=False)
     near_lon = LongitudeField(required=False)
     within_minutes = serializers.IntegerField(min_value=0, max_value=600, required=False)

@@ -17,20 +17,40 @@ from review.models import (
 Stage = ReviewSubmission.Stage
 
 
+#: the query parameters that leave a bare changelist bare (its page, its sort order)
+KEEP_DEFAULT = {"p", "o"}
+
+
 class QueueFilter(admin.SimpleListFilter):
-    """The queues a reviewer works from."""
+    """The queues a reviewer works from; a bare changelist opens on the open work (``open``).
+
+    The closed work (approved, returned, rejected …) is one click away ("all submissions"), and any
+    other filter or a search looks at every submission.
+    """
 
     title = _("queue")
     parameter_name = "queue"
+    default = "open"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        if self.parameter_name not in self.used_parameters and not set(request.GET) - KEEP_DEFAULT:
+            self.used_parameters[self.parameter_name] = self.default
 
     def lookups(self, request, model_admin):
         return [
+            ("open", _("open (at the centre)")),
+            ("overdue", _("overdue")),
             ("mine", _("assigned to me")),
             ("unassigned", _("unassigned")),
-            ("overdue", _("overdue")),
-            ("open", _("open (at the centre)")),
             ("awaiting_company", _("awaiting the company")),
+            ("all", _("all submissions")),
         ]
+
+    def choices(self, changelist):
+        choices = super().choices(changelist)
+        next(choices)  # Django's "All" drops the parameter, which is the default queue here: "all" says it
+        yield from choices
 
     def queryset(self, request, queryset):
         open_stages = ReviewSubmission.CENTRE_STAGES

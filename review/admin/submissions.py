@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,24 +28,24 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
     policy = policies.SUBMISSION
     change_form_template = "admin/review/reviewsubmission/change_form.html"
     change_list_template = "admin/review/reviewsubmission/change_list.html"
+    # fits a 1366 px screen: the version goes with the title, the id is the link's
     list_display = [
-        "id",
         "title",
         "company",
         "kind",
-        "version",
         "stage",
         "tier",
         "assigned_reviewer",
         "due",
         "filing_number",
     ]
-    list_display_links = ["id", "title"]
+    list_display_links = ["title"]
     list_filter = [QueueFilter, "stage", "tier", "kind"]
     search_fields = ["production__title", "production__company__name", "filing_number"]
     list_select_related = ["production__company", "assigned_reviewer", "centre"]
     list_per_page = 50
-    ordering = ["due_date", "id"]
+    # the earliest due first: what is overdue heads the (default, open) queue
+    ordering = [F("due_date").asc(nulls_last=True), "id"]
     actions = ["assign_to_me", "pass_preliminary", "return_with_findings", "approve", "reject"]
     inlines = [DocumentInline, EpisodeInline, FindingInline, HistoryInline]
     fieldsets = [
@@ -70,6 +71,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
                     "tier",
                     "tier_rule",
                     "tier_now",
+                    "tier_reason",
                     "assigned_reviewer",
                     "submitted_at",
                     "stage_entered_at",
@@ -92,6 +94,11 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("title"), ordering="production__title")
     def title(self, submission):
+        if submission.version > 1:
+            return gettext("%(title)s (version %(version)d)") % {
+                "title": submission.production.title,
+                "version": submission.version,
+            }
         return submission.production.title
 
     @admin.display(description=_("production company"), ordering="production__company__name")
@@ -128,6 +135,28 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
                 % {"tier": production.get_tier_display()},
             )
         return production.get_tier_display() or "—"
+
+    @admin.display(description=_("tier, in words"))
+    def tier_reason(self, submission):
+        """The production's investment and the tier rule applied to it, as a sentence (yuan grouped by 3)."""
+        production, rule = submission.production, submission.tier_rule
+        investment = f"{production.total_investment:,.2f}"
+        if rule is None:
+            return gettext("Total investment: %(investment)s CNY; no tier rule was applied.") % {
+                "investment": investment
+            }
+        words = gettext(
+            "Total investment: %(investment)s CNY. The rule in force since %(date)s: key from %(key)s CNY, "
+            "ordinary from %(ordinary)s CNY, other below."
+        ) % {
+            "investment": investment,
+            "date": rule.effective_from.isoformat(),
+            "key": f"{rule.key_min_investment:,.2f}",
+            "ordinary": f"{rule.ordinary_min_investment:,.2f}",
+        }
+        if production.special_subject and rule.special_subject_is_key:
+            words += " " + gettext("A special subject, which the rule makes key whatever its investment.")
+        return words
 
     # -- workflow: buttons (one object) and actions (a selection) share the confirmation page --------
 
@@ -202,8 +231,8 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
         change_url = reverse("admin:review_reviewsubmission_change", args=[submission.pk])
         if request.method == "POST":
             form = form_class(request.POST)
-            if form.is_valid():
-                self._run(request, step, [submission], form.cleaned_data)
+            # refused: the same page again, with what was typed (the message says why)
+            if form.is_valid() and self._run(request, step, [submission], form.cleaned_data):
                 return HttpResponseRedirect(change_url)
         else:
             form = form_class()
@@ -213,8 +242,8 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
         form_class = WORKFLOW[step][1]
         if request.POST.get("confirm") == "yes":
             form = form_class(request.POST)
-            if form.is_valid():
-                self._run(request, step, list(queryset), form.cleaned_data)
+            # all refused: the same page again, with what was typed (the messages say why)
+            if form.is_valid() and self._run(request, step, list(queryset), form.cleaned_data):
                 return None
         else:
             form = form_class()

@@ -87,6 +87,14 @@ def test_reviewer_takes_a_submission_through_the_admin(world, live_server, brows
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     wait_for(ec.presence_of_element_located((By.ID, "result_list")))
 
+    # the queue fits a 1366 px laptop screen: nothing to scroll sideways
+    browser.set_window_size(1366, 768)
+    wide, seen = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide <= seen, (wide, seen)
+    browser.set_window_size(1400, 1000)
+
     # the "unassigned" queue holds the new submission, not the one already taken
     browser.find_element(By.CSS_SELECTOR, "a[href*='queue=unassigned']").click()
     wait_for(ec.url_contains("queue=unassigned"))

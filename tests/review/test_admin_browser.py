@@ -69,12 +69,14 @@ def test_reviewer_takes_a_submission_through_the_admin(world, live_server, brows
     reviewer = world.reviewer
     reviewer.username = "reviewer1"
     reviewer.save(update_fields=["username"])
+    world.company.name = "横店星河璀璨影视文化传媒有限公司"  # as long as company names get
+    world.company.save(update_fields=["name"])
     submission = world.submission_in(Stage.SUBMITTED)
     taken = world.submission_in(
         Stage.PRELIMINARY_REVIEW,
         production=type(world.production).objects.create(
             company=world.company,
-            title="已分配的剧",
+            title="霸道总裁的契约新娘之重生归来（第二季）",  # a long title, as they are
             episode_count=60,
             minutes_per_episode=world.production.minutes_per_episode,
             total_investment=world.production.total_investment,

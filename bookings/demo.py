@@ -30,8 +30,8 @@ from studio.models import Organization, Production
 DEMO_NOTE = "演示数据"
 #: three months of history (the occupancy charts' range), three weeks ahead
 DAYS_BACK, DAYS_AHEAD = 91, 20
-#: crews per base per day: recent and coming days, older history
-CREWS, OLD_CREWS = (3, 10), (2, 6)
+#: crews per base per day: recent and coming days, older history (where each crew books one set)
+CREWS, OLD_CREWS = (3, 10), (3, 6)
 #: (start hour, minutes, length in hours): a full 14-hour day, a morning, an afternoon into the night
 SHIFTS = [(7, 0, 14), (7, 0, 14), (8, 0, 6), (14, 30, 8), (9, 0, 10)]
 #: today's crews at each base: mornings over by the afternoon, long days under way, evening and night shoots
@@ -193,7 +193,8 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
 
     def may_hold(production: Production, set_: Set) -> bool:
         key = (production.company_id, set_.base_id)
-        if holds.get(key, 0) >= set_.base.max_active_holds_per_company:
+        # one hold short of the cap: the company can still ask for a set (the crews' week does)
+        if holds.get(key, 0) >= set_.base.max_active_holds_per_company - 1:
             return False
         holds[key] = holds.get(key, 0) + 1
         return True
@@ -223,7 +224,8 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
                         minutes=conf.no_show_grace_minutes()
                     ):
                         status = Status.COMPLETED
-                for candidate in rng.sample(sets, k=min(len(sets), rng.randint(1, 3))):
+                many = rng.randint(1, 3) if offset >= -14 else 1
+                for candidate in rng.sample(sets, k=min(len(sets), many)):
                     if not free(candidate, start, end):
                         continue
                     state = status

@@ -1,5 +1,5 @@
 """Demo bookings: three months of history and three weeks ahead across the Pingyuan zone (3–10 crews per
-base per day).
+base per day in the last two weeks and ahead, fewer before).
 
 Past days completed (a few no-shows and cancellations); today, at every base, a booking in every state
 the hour allows (done, no-show, checked in, still to come, held, cancelled, declined, a lapsed hold);
@@ -164,6 +164,10 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
         return ["Bookings: no demo productions; nothing made."]
     past_productions = [p for p in productions if p.status in SHOT_BEFORE] or productions
     future_productions = [p for p in productions if p.status in SHOOTS_AHEAD] or productions
+    # today's crews shoot now: neither still in development nor wrapped
+    today_productions = [
+        p for p in productions if p.status in SHOT_BEFORE & SHOOTS_AHEAD
+    ] or future_productions
     rng = random.Random("pingyuan-bookings")
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()
@@ -205,7 +209,7 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
     for offset in progress(days, label="  demo months", stdout=stdout):
         day = today + timedelta(days=offset)
         midnight = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-        choices = past_productions if offset < 0 else future_productions
+        choices = past_productions if offset < 0 else today_productions if offset == 0 else future_productions
         for sets in sets_by_base.values():
             shown: set[str] = set()  # today's states at this base so far
             # the last two weeks and what is ahead are busy; older history is lighter (it only feeds charts)

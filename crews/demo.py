@@ -163,7 +163,10 @@ def _scenes_for(production, set_: Set, actors: list[Person], first_number: int, 
                 production=production,
                 episode=number // 3 + 1,
                 number=number % 3 + 1,
-                time_of_day=rng.choice([Scene.TimeOfDay.DAY, Scene.TimeOfDay.DAY, Scene.TimeOfDay.NIGHT]),
+                # a night scene indoors is shot behind blackout; outdoors the stops are in daylight
+                time_of_day=Scene.TimeOfDay.DAY
+                if outdoor
+                else rng.choice([Scene.TimeOfDay.DAY, Scene.TimeOfDay.NIGHT]),
                 setting=Scene.Setting.EXTERIOR if outdoor else Scene.Setting.INTERIOR,
                 set_kind=set_.kind,
                 estimated_minutes=rng.choice([10, 15, 20, 30]),
@@ -173,7 +176,7 @@ def _scenes_for(production, set_: Set, actors: list[Person], first_number: int, 
     return scenes
 
 
-def _plan_week(crew, production, people, base, base_sets, *, by, operators, now, tz, rng) -> tuple[int, int]:
+def _plan_week(crew, production, people, base_sets, *, by, operators, now, tz, rng) -> tuple[int, int]:
     actors = [person for person, role in people if role == Role.ACTOR]
     today = now.astimezone(tz).date()
     days = stops = scene_number = 0
@@ -184,9 +187,9 @@ def _plan_week(crew, production, people, base, base_sets, *, by, operators, now,
         for (start_h, start_m), (end_h, end_m) in STOPS:
             starts_at = midnight.replace(hour=start_h, minute=start_m)
             ends_at = midnight.replace(hour=end_h, minute=end_m)
-            kinds = rng.sample(base_sets, k=len(base_sets))
+            shuffled = rng.sample(base_sets, k=len(base_sets))
             booking = _book(
-                production, kinds, starts_at, ends_at, by=by, operators=operators, now=now, skip=used
+                production, shuffled, starts_at, ends_at, by=by, operators=operators, now=now, skip=used
             )
             if booking is not None:
                 used.add(booking.set_id)
@@ -262,7 +265,7 @@ def seed(*, scale: str, stdout, now) -> list[str]:
         for person, role in people:
             services.crew_member_add(crew=crew, person=person, role=role, starts_on=timezone.localdate(now))
         days, stops = _plan_week(
-            crew, production, people, base, base_sets, by=by, operators=operators, now=now, tz=tz, rng=rng
+            crew, production, people, base_sets, by=by, operators=operators, now=now, tz=tz, rng=rng
         )
         made_days += days
         made_stops += stops

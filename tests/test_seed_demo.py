@@ -321,6 +321,8 @@ def test_every_booking_obeys_the_booking_rules():
             assert booking.production.status != Production.Status.DEVELOPMENT, booking
         elif day > now.date():
             assert booking.production.status in bookings_demo.SHOOTS_AHEAD, booking
+        else:
+            assert booking.production.status in {Production.Status.PRE_PRODUCTION, Production.Status.SHOOTING}
     holds = Counter(
         Booking.objects.filter(
             status=Booking.Status.HELD, hold_expires_at__gt=now, waitlist_offer=False
@@ -344,6 +346,8 @@ def test_several_companies_shoot_a_week_with_no_warning_on_any_day():
     outdoor = {Set.Kind.STREET, Set.Kind.ANCIENT_STREET, Set.Kind.COURTYARD}
     for scene in Scene.objects.all():
         assert (scene.setting == Scene.Setting.EXTERIOR) == (scene.set_kind in outdoor), scene
+        if scene.setting == Scene.Setting.EXTERIOR:  # the stops run in daylight: no 夜 外
+            assert scene.time_of_day == Scene.TimeOfDay.DAY, scene
 
 
 def test_demo_review_documents_differ_like_uploads():

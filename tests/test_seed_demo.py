@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from types import SimpleNamespace
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -30,9 +32,8 @@ from bookings.models import Booking, WaitlistEntry
 from crews.conflicts import shoot_day_warnings
 from crews.models import Scene, ShootDay
 from crews.selectors import shoot_day_loaded
-from locations.availability import is_open_throughout
 from locations.demo import ZONE_NAME
-from locations.models import Base, Set
+from locations.models import Base, Blackout, Set
 from review.models import SubmissionDocument
 from studio import demo
 from studio.management.commands import seed_demo
@@ -296,16 +297,18 @@ def test_every_booking_obeys_the_booking_rules():
         Booking.objects.select_related("set__base", "production").prefetch_related("set__base__opening_hours")
     )
     assert overlapping_pairs() == 0
+    # the blackouts are checked in one query below rather than once a booking
+    no_blackouts = mock.patch.object(rules.Blackout.objects, "filter", return_value=Blackout.objects.none())
     for booking in bookings:
         base = booking.set.base
         assert booking.deposit <= booking.total_price, booking
         assert booking.total_price == pricing.quote(booking.set, booking.starts_at, booking.ends_at).total
-        hours = [(row.weekday, row.opens, row.closes) for row in base.opening_hours.all()]
-        assert is_open_throughout(hours, booking.starts_at, booking.ends_at), booking
-        minutes = (booking.ends_at - booking.starts_at).total_seconds() / 60
-        assert base.min_duration_minutes <= minutes <= base.max_duration_minutes, booking
-        assert rules.on_grid(booking.starts_at, base.slot_step_minutes), booking
-        assert rules.on_grid(booking.ends_at, base.slot_step_minutes), booking
+        # every rule of the base (duration, grid, notice, days ahead, opening hours) held when the booking
+        # was asked for: when it was confirmed, or when its hold began (blackouts: one query, below)
+        asked = booking.confirmed_at or booking.hold_expires_at - timedelta(minutes=base.hold_ttl_minutes)
+        assert asked <= now, booking
+        with no_blackouts:
+            rules.check_window(booking.set, booking.starts_at, booking.ends_at, now=asked)
         if booking.status == Booking.Status.HELD:
             assert now < booking.hold_expires_at <= now + timedelta(minutes=base.hold_ttl_minutes), booking
             assert booking.starts_at >= rules.earliest_start(base, now), booking
@@ -323,6 +326,12 @@ def test_every_booking_obeys_the_booking_rules():
             assert booking.production.status in bookings_demo.SHOOTS_AHEAD, booking
         else:
             assert booking.production.status in {Production.Status.PRE_PRODUCTION, Production.Status.SHOOTING}
+    blacked_out = Blackout.objects.filter(
+        Q(set=OuterRef("set")) | Q(base=OuterRef("set__base")),
+        starts_at__lt=OuterRef("ends_at"),
+        ends_at__gt=OuterRef("starts_at"),
+    )
+    assert not Booking.objects.filter(Exists(blacked_out)).exists()
     holds = Counter(
         Booking.objects.filter(
             status=Booking.Status.HELD, hold_expires_at__gt=now, waitlist_offer=False

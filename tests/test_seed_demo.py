@@ -1,5 +1,5 @@
-"""seed_demo: the zone it builds (its bookings month too), that a second run creates nothing, and that it
-refuses production.
+"""seed_demo: the zone it builds (its bookings, crews and review history too), that it breaks no rule the
+real data obeys, that a second run creates nothing, and that it refuses production.
 
 The zone is seeded once for the session (``seeded``, several seconds; no other module seeds it) in a
 transaction that is rolled back at the module's end, with the clock pinned at ``SEEDED_AT`` until then;

@@ -8,7 +8,6 @@ from bookings.models import Booking
 from studio.models import Membership
 from tests.bookings.conftest import morning
 from tests.factories import PASSWORD, BookingFactory, MembershipFactory, ProductionFactory, UserFactory
-from tests.review.test_admin_browser import browser  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

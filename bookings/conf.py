@@ -22,8 +22,9 @@ def no_show_grace_minutes() -> int:
     return int(_get("NO_SHOW_GRACE_MINUTES", 120))
 
 
-def reminder_hours() -> int:
-    return int(_get("REMINDER_HOURS", 24))
+def reminder_local_hour() -> int:
+    """The digest of tomorrow's bookings goes out from this local hour of the day before (0–23)."""
+    return int(_get("REMINDER_LOCAL_HOUR", 16))
 
 
 def waitlist_offer_minutes() -> int:

@@ -257,6 +257,8 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Shooting Circle <noreply@shooting-circle.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people open the pages that emails and WeCom messages link to (scheme and host, no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly, and
 # the header, which anyone can send, is ignored). The client is the address the outermost of them saw.

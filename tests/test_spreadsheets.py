@@ -48,7 +48,7 @@ EXPORT_MODULES = {
     "locations/importing.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "locations/admin.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "crews/api/renderers.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
-    "crews/api/views.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+    "crews/api/views/roster.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/api/views.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/web/occupancy.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
 }

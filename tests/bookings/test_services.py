@@ -1,6 +1,7 @@
 """The lifecycle services, the rules (each a 400 naming it) and the sweeps."""
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -21,7 +22,8 @@ from bookings.services import (
 )
 from config.exceptions import ConflictError, DomainError
 from locations.models import Set
-from notifications.models import Event
+from notifications.models import Delivery, Event
+from notifications.sending import email_render
 from tests.bookings.conftest import morning, soon
 from tests.factories import BlackoutFactory, OpeningHoursFactory
 
@@ -253,14 +255,32 @@ def test_no_show_only_after_the_grace_and_charged_like_the_latest_cancellation(w
     assert booking.status == Status.NO_SHOW and booking.cancellation_fee == 1200
 
 
-def test_reminder_is_sent_once_a_day_ahead(world):
+def test_reminder_is_one_digest_a_day_of_tomorrows_bookings(world):
     Set.objects.filter(pk=world.set.pk).update(instant_book=True)
     starts = morning(days=2)
-    booking = create(world, starts=starts)
-    assert bookings_remind_due(now=starts - timedelta(hours=30)) == 0
-    assert bookings_remind_due(now=starts - timedelta(hours=20)) == 1
-    assert bookings_remind_due(now=starts - timedelta(hours=19)) == 0
-    assert Event.objects.filter(type="booking.reminder", subject_id=str(booking.pk)).count() == 1
+    first = create(world, starts=starts)
+    second = create(world, starts=starts + timedelta(hours=5))
+    later = create(world, starts=starts + timedelta(days=1))
+    day_before = starts - timedelta(days=1)
+    assert bookings_remind_due(now=day_before.replace(hour=15)) == 0  # before the digest hour
+    assert bookings_remind_due(now=day_before.replace(hour=16, minute=30)) == 1
+    assert bookings_remind_due(now=day_before.replace(hour=20)) == 0  # a second run the same day
+    (digest,) = Event.objects.filter(type="booking.reminder")
+    assert digest.payload["date"] == timezone.localtime(starts).date().isoformat()
+    assert [line["booking"] for line in digest.payload["bookings"]] == [first.pk, second.pk]
+    assert list(digest.audience.all()) == [world.company]
+    (delivery,) = Delivery.objects.filter(event=digest, channel=Delivery.Channel.EMAIL)
+    day = timezone.localtime(starts)
+    subject = email_render(delivery).subject
+    assert subject.startswith(f"【拍摄圈】明日预订：{day.year}年{day.month}月{day.day}日")
+    # on the day itself, today's bookings are not announced again; tomorrow's (``later``) are
+    assert bookings_remind_due(now=starts.replace(hour=17)) == 1
+    assert (
+        Event.objects.filter(type="booking.reminder")
+        .latest("created_at", "id")
+        .payload["bookings"][0]["booking"]
+        == later.pk
+    )
 
 
 def test_a_base_requiring_preliminary_review_confirms_only_productions_past_it(world):
@@ -274,3 +294,20 @@ def test_a_base_requiring_preliminary_review_confirms_only_productions_past_it(w
     assert caught.value.code == "preliminary_review_required"
     ReviewSubmissionFactory(production=world.production, stage=ReviewSubmission.Stage.CONTENT_AUDIT)
     assert booking_confirm(booking=booking, by=world.operator_user).status == Status.CONFIRMED
+
+
+def test_a_deposit_never_exceeds_the_price(world):
+    """One hour of a ¥300/h set costs ¥300: its ¥1,000 deposit is capped at the price; a day keeps it."""
+    starts = morning(days=3)
+    asked = starts - timedelta(days=1)
+    short = booking_create(
+        set_=world.set, production=world.production, starts_at=starts, ends_at=starts + timedelta(hours=1),
+        by=world.company_user, now=asked,
+    )  # fmt: skip
+    assert (short.total_price, short.deposit) == (Decimal("300.00"), Decimal("300.00"))
+    assert short.price_breakdown["deposit"] == "300.00"
+    day = booking_create(
+        set_=world.sets[1], production=world.production, starts_at=starts,
+        ends_at=starts + timedelta(hours=8), by=world.company_user, now=asked,
+    )  # fmt: skip
+    assert (day.total_price, day.deposit) == (Decimal("2400.00"), Decimal("1000.00"))

@@ -1,11 +1,10 @@
-"""Writes to the catalogue: bases, sets, rates, photos, blackouts, places, travel times, calendar feeds.
+"""Writes to the catalogue: bases, sets, rates, photos, blackouts, places, travel times.
 
 Every service checks that the acting operator owns what it touches (the API narrows querysets too, so
 this is the second line), validates through the model (``full_clean``: field rules and constraints),
 saves in one transaction and records the event.
 """
 
-import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from config.locking import lock, lock_many, locked_transaction
 from config.services import model_update
 from config.uploads import image_check_pixels
 from locations import conf
-from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Place, Set, SetPhoto, TravelTime
+from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime
 from notifications.services import event_record
 from studio.models import Organization
 
@@ -487,25 +486,3 @@ def travel_time_delete(*, organization: Organization, entry: TravelTime, by) -> 
     if entry.owner_id != organization.pk:
         raise DomainError(_("This travel time was recorded by another operator."), code="not_owner")
     entry.delete()
-
-
-# Calendar feeds ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def calendar_feed_issue(*, organization: Organization, set_: Set) -> CalendarFeed:
-    """The organisation's private feed of a set (the existing one if any; revoke it to get a new token)."""
-    feed = CalendarFeed.objects.filter(organization=organization, set=set_).first()
-    if feed is not None:
-        return feed
-    feed = CalendarFeed(organization=organization, set=set_, token=secrets.token_urlsafe(32))
-    _save(feed)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_revoke(*, organization: Organization, feed: CalendarFeed, by) -> None:
-    """Revoke a feed: its URL stops working at once (a leaked link is dead)."""
-    if feed.organization_id != organization.pk:
-        raise DomainError(_("This feed belongs to another organisation."), code="not_owner")
-    feed.delete()

@@ -3,8 +3,8 @@
 From ``locations.CalendarFeed`` (a set's feeds; their ids are kept, so ``/calendar-feeds/{id}/`` still
 names them), ``bookings.BookingFeed`` (a company's bookings feed) and ``crews.Person.feed_token`` (a
 person's calls feed, which recorded no creation time: it gets the migration's). The old tables and
-column are dropped by the next migration of each app. Reversible: going back copies the tokens (and the
-set feeds' ids) into the restored tables and column.
+column are dropped by the next migration of each app. Reversible: going back moves the tokens (and the
+set feeds' ids and creation times) into the restored tables and column.
 """
 
 from collections import Counter
@@ -100,6 +100,7 @@ def backward(apps, schema_editor):
             FeedToken.objects.filter(kind="person", person_id=OuterRef("pk")).values("token")[:1]
         )
     )
+    feeds.delete()  # moved back: forward again starts from an empty table, as the first time
 
 
 class Migration(migrations.Migration):

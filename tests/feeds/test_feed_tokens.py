@@ -2,14 +2,16 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from config.exceptions import DomainError
 from feeds.models import FeedToken
 from feeds.selectors import feed_token_resolve, feed_tokens_of
 from feeds.services import feed_token_issue, feed_token_revoke
 from studio.models import Membership
+from tests.admin_forms import change_form_data
 from tests.crews.factories import PersonFactory
-from tests.factories import CompanyFactory, FeedTokenFactory, MembershipFactory, SetFactory
+from tests.factories import CompanyFactory, FeedTokenFactory, MembershipFactory, SetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,25 @@ def test_a_feed_goes_with_its_set_person_or_organisation(three_feeds):
     assert list(FeedToken.objects.all()) == [three_feeds[Kind.BOOKINGS]]
     three_feeds[Kind.BOOKINGS].organization.delete()
     assert not FeedToken.objects.exists()
+
+
+def test_the_person_admin_shows_the_persons_feed_token_and_still_saves(client):
+    person = PersonFactory(name="林小雨")
+    feed = feed_token_issue(kind=Kind.PERSON, organization=person.company, person=person)
+    other = PersonFactory()
+    feed_token_issue(kind=Kind.PERSON, organization=other.company, person=other)
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, organization=person.company, role=Membership.Role.COORDINATOR)
+    client.force_login(user)
+    url = reverse("admin:crews_person_change", args=[person.pk])
+
+    page = client.get(url)
+
+    assert page.status_code == 200 and feed.token in page.content.decode()
+    theirs = client.get(reverse("admin:crews_person_change", args=[other.pk]))
+    assert (theirs.status_code, theirs["Location"]) == (302, "/admin/")  # as if missing
+    data = change_form_data(page)
+    data["notes"] = "带伞"
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert person.notes == "带伞" and person.feed_tokens.get().token == feed.token

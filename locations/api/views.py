@@ -314,8 +314,10 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     def calendar(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """The set's busy times as iCalendar, for calendar apps: authenticated by the feed token alone."""
         feed = feed_from_request(request, kind=FeedToken.Kind.SET)
+        if str(feed.set_id) != str(pk):
+            raise NotFound()
         set_ = sets_visible_to(organization=feed.organization).filter(pk=feed.set_id).first()
-        if set_ is None or str(feed.set_id) != str(pk):
+        if set_ is None:
             raise NotFound()
         return feed_response(busy_calendar(set_, viewer=feed.organization))
 

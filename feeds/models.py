@@ -2,7 +2,8 @@
 
 A feed is its ``kind``, the organisation it belongs to and, for two kinds, the object it shows (a set
 or a person); its URL carries ``token``, the only key. The set and person are real foreign keys named by
-string, so this app imports neither ``locations`` nor ``crews`` and they can both use its services.
+string (the database cascades and checks them), so this app imports none of the apps whose feeds it
+holds: ``locations``, ``bookings`` and ``crews`` all call its services without an import cycle.
 """
 
 from django.db import models

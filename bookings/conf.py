@@ -22,8 +22,9 @@ def no_show_grace_minutes() -> int:
     return int(_get("NO_SHOW_GRACE_MINUTES", 120))
 
 
-def reminder_hours() -> int:
-    return int(_get("REMINDER_HOURS", 24))
+def reminder_local_hour() -> int:
+    """The digest of tomorrow's bookings goes out from this local hour of the day before (0–23)."""
+    return int(_get("REMINDER_LOCAL_HOUR", 16))
 
 
 def waitlist_offer_minutes() -> int:
@@ -45,6 +46,11 @@ def reminder_every_seconds() -> int:
 
 def board_max_sets() -> int:
     return int(_get("BOARD_MAX_SETS", 500))
+
+
+def board_refresh_seconds() -> int:
+    """How often an open day board asks whether anything changed (an unchanged board answers 304)."""
+    return int(_get("BOARD_REFRESH_SECONDS", 20))
 
 
 def feed_days_back() -> int:

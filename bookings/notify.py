@@ -1,7 +1,8 @@
 """Booking events through the outbox: who hears about what, and what the message says.
 
 Every event is owned by the booking's company. ``requested`` goes to the base operator; confirmed,
-declined, expired, reminder go to the company; cancelled and rescheduled (the company's own doing) go
+declined, expired go to the company (the day-before reminder is one digest per company and day:
+``bookings.services.sweeps``); cancelled and rescheduled (the company's own doing) go
 to both (a booking confirmed on request, at an instant-book set, is one ``confirmed`` event to both
 sides). A waitlist offer goes to the waiting company only and never names whoever freed the window;
 the hold it comes with is no request yet, so its lapse is quiet (the next waiter is told instead).
@@ -22,14 +23,14 @@ AUDIENCE = {
     "booking.expired": ("company",),
     "booking.cancelled": ("company", "operator"),
     "booking.rescheduled": ("company", "operator"),
-    "booking.reminder": ("company",),
     "booking.checked_in": (),
     "booking.checked_out": (),
     "booking.no_show": ("company",),
 }
 
 
-def _contact(organization) -> dict:
+def contact_payload(organization) -> dict:
+    """How to reach an organisation, as payloads carry it."""
     return {
         "name": organization.contact_name or str(organization),
         "phone": organization.contact_phone,
@@ -58,8 +59,8 @@ def booking_payload(booking: Booking) -> dict:
         "total_price": str(booking.total_price),
         "deposit": str(booking.deposit),
         "currency": "CNY",
-        "operator_contact": _contact(base.operator),
-        "company_contact": _contact(booking.company),
+        "operator_contact": contact_payload(base.operator),
+        "company_contact": contact_payload(booking.company),
     }
 
 
@@ -107,7 +108,7 @@ def waitlist_offer_event(entry: WaitlistEntry) -> None:
             "hourly_rate": str(set_.hourly_rate),
             "day_rate": str(set_.day_rate),
             "currency": "CNY",
-            "operator_contact": _contact(base.operator),
+            "operator_contact": contact_payload(base.operator),
         },
         audience=[entry.company],
     )

@@ -1,7 +1,9 @@
-"""Logins: the client address lockouts key on; lockout answers (JSON for the API, text for the admin)."""
+"""Logins: the client address lockouts key on; lockout answers (JSON for the API, text for the admin,
+a page for the workspace)."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
@@ -26,4 +28,6 @@ def lockout_response(request, credentials=None, *args, **kwargs):
             status=429,
             headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
         )
-    return HttpResponse(detail, status=429, content_type="text/plain; charset=utf-8")
+    if request.path.startswith("/admin/"):
+        return HttpResponse(detail, status=429, content_type="text/plain; charset=utf-8")
+    return render(request, "studio/locked_out.html", {"detail": detail}, status=429)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from config import health
 from config.error_pages import json_400, json_403, json_404, json_500
 from config.schema_view import SchemaView
+from config.workspace import home
 
 # The admin speaks the reader's language like the rest (拍摄圈管理后台), not the code name.
 admin.site.site_header = _("Shooting Circle administration")
@@ -13,6 +14,9 @@ admin.site.site_title = _("Shooting Circle")
 admin.site.index_title = _("Administration home")
 
 urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("studio.web.urls")),
+    path("app/", include("bookings.web.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
@@ -21,6 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("crews.public_urls")),
 ]
 
 handler400 = json_400

@@ -2,14 +2,17 @@
 (``config.appconf``).
 """
 
+from django.conf import settings
+
 from config.appconf import app_settings
 
 _get = app_settings("CREWS")
 
 
 def public_base_url() -> str:
-    """Where the private call-sheet links in emails point (scheme and host, no trailing slash)."""
-    return str(_get("PUBLIC_BASE_URL", "http://localhost:8000")).rstrip("/")
+    """Where the private call-sheet links in emails point (scheme and host, no trailing slash); by default
+    the site's own address (``SITE_URL``)."""
+    return str(_get("PUBLIC_BASE_URL", "") or settings.SITE_URL).rstrip("/")
 
 
 def chromium_binary() -> str:

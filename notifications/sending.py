@@ -1,124 +1,44 @@
 """How one delivery leaves: an email, a Standard Webhooks POST or a WeCom robot message.
 
-Emails and robot messages are rendered from templates per event type (``notifications/email/<type>.txt``,
-``…_subject.txt``, ``….html``, ``notifications/wecom/<type>.md``) with a generic fallback, once in the
-delivery's language and once in the other, Chinese first by default.
+Emails and robot messages say in words what happened (``notifications.messages``: one builder per event
+type, one layout per channel), in the recipient's language first and the other one below.
 """
 
 import json
-import re
 import time
-from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
+from notifications.messages import email_parts, wecom_markdown
 from notifications.models import Delivery, Event
 from notifications.webhooks import WebhookFailed, http_post, signature_compute
-
-#: names for event types in messages; a type without one is shown as it is
-EVENT_TYPE_LABELS = {
-    "webhook.ping": _("Webhook test"),
-    "production.created": _("Production created"),
-    "production.updated": _("Production updated"),
-}
-WECOM_MAX_BYTES = 4096
 
 
 class DeliveryAbandoned(Exception):
     """Retrying cannot help (the endpoint was removed or switched off): the delivery is dead at once."""
 
 
-def event_type_label(event_type: str):
-    """The translatable name of a type (lazy: it renders in the language active when shown)."""
-    return EVENT_TYPE_LABELS.get(event_type, event_type)
-
-
-def _languages(primary: str) -> list[str]:
-    codes = [primary] + [code for code, _name in settings.LANGUAGES if code != primary]
-    return list(dict.fromkeys(codes))
-
-
-_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
-
-
-def display_value(value, *, day: str = ""):
-    """A payload value as a message shows it: an ISO 8601 time with offset (what webhooks carry) becomes
-    local ``2026-12-21 08:00``, or ``08:00`` on the payload's own ``date``; lists and objects likewise."""
-    if isinstance(value, dict):
-        return {key: display_value(item, day=day) for key, item in value.items()}
-    if isinstance(value, list):
-        return [display_value(item, day=day) for item in value]
-    if isinstance(value, str) and _ISO_MOMENT.match(value):
-        try:
-            moment = timezone.localtime(datetime.fromisoformat(value))
-        except ValueError:
-            return value
-        return f"{moment:%H:%M}" if day and moment.date().isoformat() == day else f"{moment:%Y-%m-%d %H:%M}"
-    return value
-
-
-class _ShownEvent:
-    """The event as templates see it: its payload in display form, everything else as it is."""
-
-    def __init__(self, event: Event, payload):
-        self._event = event
-        self.payload = payload
-
-    def __getattr__(self, name):
-        return getattr(self._event, name)
-
-
-def _context(event: Event) -> dict:
-    payload = event.payload
-    if isinstance(payload, dict):
-        day = payload.get("date") if isinstance(payload.get("date"), str) else ""
-        payload = display_value(payload, day=day)
-    return {
-        "event": _ShownEvent(event, payload),
-        "type_label": event_type_label(event.type),
-        "organization": event.organization,
-        "actor": event.actor,
-        "subject": event.subject_label,
-        "payload": sorted(payload.items()) if isinstance(payload, dict) else [],
-        "created_at": timezone.localtime(event.created_at),
-    }
-
-
-def _render(names: list[str], context: dict, language: str) -> str:
-    with translation.override(language):
-        return render_to_string(names, context).strip()
-
-
-def _candidates(folder: str, event_type: str, suffix: str) -> list[str]:
-    return [f"notifications/{folder}/{event_type}{suffix}", f"notifications/{folder}/generic{suffix}"]
-
-
-def _bilingual(folder: str, event: Event, suffix: str, language: str, separator: str) -> str:
-    context = _context(event)
-    names = _candidates(folder, event.type, suffix)
-    return separator.join(_render(names, context, code) for code in _languages(language))
+def delivery_language(delivery: Delivery) -> str:
+    """The recipient organisation's language (the site's default until organisations carry their own)."""
+    organization = delivery.organization if delivery.organization_id else None
+    return getattr(organization, "language", "") or delivery.language or settings.LANGUAGE_CODE
 
 
 def email_render(delivery: Delivery) -> EmailMultiAlternatives:
     event = delivery.event
-    subject = _bilingual("email", event, "_subject.txt", delivery.language, " / ")
-    text = _bilingual("email", event, ".txt", delivery.language, "\n\n————————\n\n")
-    html = _bilingual("email", event, ".html", delivery.language, "\n<hr>\n")
+    parts = email_parts(event, delivery_language(delivery), to=delivery.organization)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
+        subject=parts.subject,
+        body=parts.text,
         to=[delivery.to_address],
         headers={
             "Message-ID": f"<{delivery.message_id}@shooting-circle>",
             "X-Shooting-Circle-Event": event.type,
         },
     )
-    message.attach_alternative(f"<html><body>{html}</body></html>", "text/html")
+    message.attach_alternative(parts.html, "text/html")
     return message
 
 
@@ -152,10 +72,7 @@ def webhook_headers(*, secret: str, message_id: str, body: bytes, timestamp: int
 
 
 def wecom_body(delivery: Delivery) -> bytes:
-    content = _bilingual("wecom", delivery.event, ".md", delivery.language, "\n\n")
-    encoded = content.encode()
-    if len(encoded) > WECOM_MAX_BYTES:
-        content = encoded[: WECOM_MAX_BYTES - 3].decode("utf-8", "ignore") + "…"
+    content = wecom_markdown(delivery.event, delivery_language(delivery), to=delivery.organization)
     document = {"msgtype": "markdown", "markdown": {"content": content}}
     return json.dumps(document, ensure_ascii=False).encode()
 

@@ -251,10 +251,10 @@ def _claim(delivery_id: int) -> Delivery | None:
     """
     now = timezone.now()
     with transaction.atomic():
-        # emails and robot messages also read the event's organisation and actor (lazily: webhooks do not)
+        # emails and robot messages are worded for the recipient organisation (webhooks do not need it)
         found = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event", "endpoint")
+            .select_related("event", "endpoint", "organization")
             .filter(
                 pk=delivery_id, status__in=Delivery.OPEN_STATUSES, next_attempt_at__lte=now + DUE_TOLERANCE
             )

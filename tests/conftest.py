@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from studio.models import Membership
 from tests import celery_worker
+from tests.browser import browser  # noqa: F401 - a real Chromium for the browser tests
 from tests.celery_worker import celery_worker_service, worker  # noqa: F401 - fixtures for every test
 from tests.factories import MembershipFactory, OrganizationFactory, token_for
 

@@ -1,7 +1,7 @@
-"""Periodic work: expire lapsed holds, remind companies a day ahead (once), mark no-shows, lapse offers."""
+"""Periodic work: expire lapsed holds, a daily digest of tomorrow's bookings per company, no-shows, offers."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,10 +9,13 @@ from django.utils import timezone
 from bookings import conf
 from bookings.errors import BookingBusy
 from bookings.models import Booking
-from bookings.notify import booking_event
+from bookings.notify import contact_payload
 from bookings.services.lifecycle import booking_expire, booking_mark_no_show
 from bookings.services.waitlist import waitlist_offers_lapse
 from config.exceptions import ConflictError
+from config.localtime import local_iso
+from notifications.models import Event
+from notifications.services import event_record
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -33,28 +36,86 @@ def bookings_expire_due(*, now: datetime | None = None) -> int:
     return expired
 
 
+def _reminder_line(booking: Booking) -> dict:
+    set_ = booking.set
+    base = set_.base
+    return {
+        "booking": booking.pk,
+        "set": set_.pk,
+        "set_name": set_.name,
+        "base": base.pk,
+        "base_name": base.name,
+        "base_address": base.address,
+        "production": booking.production_id,
+        "production_title": booking.production.title,
+        "starts_at": local_iso(booking.starts_at),
+        "ends_at": local_iso(booking.ends_at),
+        "operator_contact": contact_payload(base.operator),
+    }
+
+
 def bookings_remind_due(*, now: datetime | None = None) -> int:
-    """Remind the company of each confirmed booking starting within the reminder window, exactly once."""
+    """One digest per company and day listing its confirmed bookings that start tomorrow (local date).
+
+    Sent from ``conf.reminder_local_hour()`` on the day before; a booking is in at most one digest
+    (``reminder_sent_at``), and a company gets at most one digest per day: a booking confirmed for
+    tomorrow after the digest went out is not sent again (its confirmation told the company).
+    Returns how many digests were recorded.
+    """
     now = now or timezone.now()
-    due = (
+    local = timezone.localtime(now)
+    if local.hour < conf.reminder_local_hour():
+        return 0
+    tomorrow = local.date() + timedelta(days=1)
+    day_starts = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    day_ends = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=1), time.min))
+    companies = (
         Booking.objects.filter(
             status=Booking.Status.CONFIRMED,
             reminder_sent_at__isnull=True,
-            starts_at__gt=now,
-            starts_at__lte=now + timedelta(hours=conf.reminder_hours()),
+            starts_at__gte=day_starts,
+            starts_at__lt=day_ends,
         )
-        .select_related("set__base__operator", "company", "production")
-        .order_by("starts_at")
+        .values_list("company_id", flat=True)
+        .distinct()
     )
     sent = 0
-    for booking in due[:BATCH]:
+    for company_id in list(companies)[:BATCH]:
         with transaction.atomic():
-            claimed = Booking.objects.filter(pk=booking.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
+            due = list(
+                Booking.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    company_id=company_id,
+                    status=Booking.Status.CONFIRMED,
+                    reminder_sent_at__isnull=True,
+                    starts_at__gte=day_starts,
+                    starts_at__lt=day_ends,
+                )
+                .select_related("set__base__operator", "company", "production")
+                .order_by("starts_at", "pk")
             )
-            if claimed:
-                booking_event(booking, "booking.reminder")
-                sent += 1
+            if not due:
+                continue
+            Booking.objects.filter(pk__in=[booking.pk for booking in due]).update(reminder_sent_at=now)
+            company = due[0].company
+            already = Event.objects.filter(
+                type="booking.reminder", organization=company, payload__date=tomorrow.isoformat()
+            ).exists()
+            if already:
+                continue
+            event_record(
+                type="booking.reminder",
+                organization=company,
+                subject=company,
+                audience=[company],
+                payload={
+                    "date": tomorrow.isoformat(),
+                    "company": company.pk,
+                    "company_name": company.name,
+                    "bookings": [_reminder_line(booking) for booking in due],
+                },
+            )
+            sent += 1
     return sent
 
 

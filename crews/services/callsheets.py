@@ -39,7 +39,7 @@ def _hm(value: str | None) -> str:
 
 def call_sheet_url(token: str, base_url: str = "") -> str:
     """The absolute private link of a call sheet (a person's or the group's)."""
-    path = reverse("call-sheet-public", kwargs={"token": token})
+    path = reverse("call-sheet-page", kwargs={"token": token})
     return f"{(base_url or conf.public_base_url()).rstrip('/')}{path}"
 
 

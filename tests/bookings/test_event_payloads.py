@@ -72,5 +72,5 @@ def test_emails_show_payload_times_as_people_read_them(world):
     )
     (delivery,) = Delivery.objects.filter(event__type="booking.requested", channel="email")
     text = email_render(delivery).body
-    assert f"{starts:%Y-%m-%d} 08:00 – {starts:%Y-%m-%d} 12:00" in text
+    assert f"{starts.year}年{starts.month}月{starts.day}日" in text and "08:00–12:00" in text
     assert "+08:00" not in text and "T08:00" not in text

@@ -38,7 +38,7 @@ def test_a_request_tells_the_operator_and_a_confirmation_tells_the_company(world
     (mail,) = _emails("booking.confirmed")
     assert mail.to == [world.company_user.email]
     assert (
-        mail.subject.startswith("【拍摄圈】预订已确认：场景1")
+        mail.subject.startswith("【拍摄圈】预订已确认：场景1 · 平原影视基地")
         and "[Shooting Circle] Booking confirmed: 场景1" in mail.subject
     )
     text = mail.body
@@ -46,8 +46,8 @@ def test_a_request_tells_the_operator_and_a_confirmation_tells_the_company(world
         "场景1",
         "平原影视基地",
         world.base.address,
-        "¥1200.00",
-        "¥1000.00",
+        "¥1,200.00",
+        "¥1,000.00",
         "王经理",
         "13800000000",
     ):

@@ -21,7 +21,8 @@ from bookings.services import (
 )
 from config.exceptions import ConflictError, DomainError
 from locations.models import Set
-from notifications.models import Event
+from notifications.models import Delivery, Event
+from notifications.sending import email_render
 from tests.bookings.conftest import morning, soon
 from tests.factories import BlackoutFactory, OpeningHoursFactory
 
@@ -253,14 +254,32 @@ def test_no_show_only_after_the_grace_and_charged_like_the_latest_cancellation(w
     assert booking.status == Status.NO_SHOW and booking.cancellation_fee == 1200
 
 
-def test_reminder_is_sent_once_a_day_ahead(world):
+def test_reminder_is_one_digest_a_day_of_tomorrows_bookings(world):
     Set.objects.filter(pk=world.set.pk).update(instant_book=True)
     starts = morning(days=2)
-    booking = create(world, starts=starts)
-    assert bookings_remind_due(now=starts - timedelta(hours=30)) == 0
-    assert bookings_remind_due(now=starts - timedelta(hours=20)) == 1
-    assert bookings_remind_due(now=starts - timedelta(hours=19)) == 0
-    assert Event.objects.filter(type="booking.reminder", subject_id=str(booking.pk)).count() == 1
+    first = create(world, starts=starts)
+    second = create(world, starts=starts + timedelta(hours=5))
+    later = create(world, starts=starts + timedelta(days=1))
+    day_before = starts - timedelta(days=1)
+    assert bookings_remind_due(now=day_before.replace(hour=15)) == 0  # before the digest hour
+    assert bookings_remind_due(now=day_before.replace(hour=16, minute=30)) == 1
+    assert bookings_remind_due(now=day_before.replace(hour=20)) == 0  # a second run the same day
+    (digest,) = Event.objects.filter(type="booking.reminder")
+    assert digest.payload["date"] == timezone.localtime(starts).date().isoformat()
+    assert [line["booking"] for line in digest.payload["bookings"]] == [first.pk, second.pk]
+    assert list(digest.audience.all()) == [world.company]
+    (delivery,) = Delivery.objects.filter(event=digest, channel=Delivery.Channel.EMAIL)
+    day = timezone.localtime(starts)
+    subject = email_render(delivery).subject
+    assert subject.startswith(f"【拍摄圈】明日预订：{day.year}年{day.month}月{day.day}日")
+    # on the day itself, today's bookings are not announced again; tomorrow's (``later``) are
+    assert bookings_remind_due(now=starts.replace(hour=17)) == 1
+    assert (
+        Event.objects.filter(type="booking.reminder")
+        .latest("created_at", "id")
+        .payload["bookings"][0]["booking"]
+        == later.pk
+    )
 
 
 def test_a_base_requiring_preliminary_review_confirms_only_productions_past_it(world):

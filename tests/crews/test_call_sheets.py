@@ -1,5 +1,6 @@
 """Publishing call sheets: versions, deliveries per person and channel, diffs, links, acknowledgements."""
 
+import json
 import re
 
 import pytest
@@ -7,7 +8,9 @@ from django.core import mail
 
 from crews import services
 from crews.models import CallSheet, CallSheetRecipient, Role, ShootDay
+from notifications.messages import WECOM_MAX_BYTES
 from notifications.models import Delivery, WebhookEndpoint
+from notifications.sending import wecom_body
 from notifications.services import delivery_attempt
 from tests.crews.factories import CallFactory, PersonFactory, SceneFactory, booking_for, local
 from tests.factories import WebhookEndpointFactory
@@ -116,8 +119,11 @@ def test_changing_one_actors_call_and_republishing_notifies_only_that_actor_and_
     delivery = Delivery.objects.get(to_address="guyan@example.com", event__payload__version=2)
     assert delivery_attempt(delivery_id=delivery.pk) == Delivery.Status.SENT
     assert "06:00 → 07:00" in mail.outbox[-1].body
-    assert ": 07:00\n" in mail.outbox[-1].body  # the message shows the call as people read it
-    assert re.search(r"/api/v1/call-sheets/public/[A-Za-z0-9_-]+/", mail.outbox[-1].body)
+    assert re.search(r"到场时间：\d{4}年\d+月\d+日（.+）07:00\n", mail.outbox[-1].body)  # as people read it
+    assert re.search(r"/call-sheets/public/[A-Za-z0-9_-]+/", mail.outbox[-1].body)
+    assert "/api/" not in mail.outbox[-1].body
+    chinese, english = mail.outbox[-1].body.split("————————")
+    assert "通告时间：06:00 → 07:00" in chinese and "call time: 06:00 → 07:00" in english  # reader's words
 
 
 def test_republishing_without_a_change_is_refused(sheet_day):
@@ -138,6 +144,9 @@ def test_call_sheet_link_renders_without_login_and_acknowledges_once(sheet_day, 
     html = page.content.decode()
     assert "霸总的替身新娘" in html and "林晚" in html and "1-3" in html and "07:30" in html
 
+    # the link messages carry: the same page outside the API
+    assert anonymous.get(f"/call-sheets/public/{recipient.token}/").content.decode() == html
+    assert anonymous.get("/call-sheets/public/not-the-right-token-at-all/").status_code == 404
     assert anonymous.get("/api/v1/call-sheets/public/not-the-right-token-at-all/").status_code == 404
     assert (
         anonymous.post("/api/v1/call-sheets/public/not-the-right-token-at-all/acknowledge/").status_code
@@ -189,3 +198,22 @@ def test_a_person_taken_off_the_day_is_told(sheet_day):
     assert Delivery.objects.filter(
         to_address="guyan@example.com", event__type="call_sheet.line_withdrawn"
     ).exists()
+
+
+def test_the_crew_group_robot_gets_the_sheet_in_chinese_first_with_set_address_times_and_link(sheet_day):
+    sheet = services.shoot_day_publish(shoot_day=sheet_day.day, by=sheet_day.user)
+    robot = Delivery.objects.get(event__type="call_sheet.published", channel=Delivery.Channel.WECOM)
+    content = json.loads(wecom_body(robot))["markdown"]["content"]
+    stop = sheet.snapshot["stops"][0]
+    for expected in (
+        stop["set"]["name"],
+        stop["base"]["address"],
+        "06:00",
+        "08:00–12:00",
+        "/call-sheets/public/",
+    ):
+        assert expected in content
+    assert content.startswith('### <font color="info">通告单') and content.index("集合时间") < content.index(
+        "Crew call"
+    )
+    assert "/api/" not in content and "{" not in content and len(content.encode()) <= WECOM_MAX_BYTES

@@ -155,13 +155,10 @@ def test_wecom_robot_gets_markdown_and_its_errcode_is_checked(allow_private, fas
     assert "93000" in delivery.last_error
     document = json.loads(hook.requests[0]["body"])
     assert document["msgtype"] == "markdown"
-    event = delivery.event
-    at = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M")
-    changed = """> changed: <font color="comment">['title']</font>"""
-    assert document["markdown"]["content"] == (  # Chinese, then English; the short name of the company
-        f"**{event.organization.short_name}：作品已更新**\n> 时间: {at}\n{changed}\n\n"
-        f"**{event.organization.short_name}: Production updated**\n> Time: {at}\n{changed}"
-    )
+    content = document["markdown"]["content"]
+    assert content.startswith('### <font color="comment">剧目信息已修改</font>')  # Chinese first, in words
+    assert content.index("剧目信息已修改") < content.index("Production details changed")
+    assert "title" not in content and "[" not in content.split("](")[0]  # no payload dump
     assert "webhook-signature" not in hook.requests[0]["headers"]
 
 
@@ -179,8 +176,8 @@ def test_email_is_sent_in_chinese_then_english(queued):
     message = mail.outbox[0]
     assert message.to == ["boss@base.example"]
     assert message.subject.index("Webhook 测试") < message.subject.index("Webhook test")
-    assert message.body.index("时间") < message.body.index("Time")
-    assert "你好" in message.body
+    assert message.body.index("机构") < message.body.index("Organisation")
+    assert "note" not in message.body  # the payload is not dumped
     assert message.extra_headers["Message-ID"] == f"<{delivery.message_id}@shooting-circle>"
     assert message.alternatives and message.alternatives[0][1] == "text/html"
 

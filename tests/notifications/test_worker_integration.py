@@ -84,7 +84,7 @@ def test_email_is_written_and_a_signed_webhook_reaches_the_receiver(worker, rece
     assert len(mine) == 1
     assert "【拍摄圈】" in mine[0]["Subject"] and "[Shooting Circle]" in mine[0]["Subject"]
     text = mine[0].get_body(preferencelist=("plain",)).get_content()
-    assert text.index("时间") < text.index("Time")
+    assert text.index("预订申请") < text.index("Booking request")
 
 
 def test_receiver_failing_three_times_gets_the_message_on_the_fourth_attempt_with_growing_gaps(

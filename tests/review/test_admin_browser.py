@@ -4,58 +4,14 @@
 a finding and reads the history. Under CI a missing browser fails the run; locally the test skips.
 """
 
-import os
-import shutil
-
 import pytest
 
 from review.models import Finding, ReviewSubmission, SubmissionHistory
-from tests.conftest import IN_CI
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
 Stage = ReviewSubmission.Stage
-
-
-def _missing(reason: str):
-    if IN_CI:
-        pytest.fail(f"CI=true but the real-browser test cannot run: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def browser(tmp_path):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install -r requirements-dev.txt)")
-    for binary in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.exists(binary) or shutil.which(binary)):
-            _missing(f"{binary} is missing (apt-get install chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)  # waits are explicit, so that asserting absence is instant
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def test_reviewer_takes_a_submission_through_the_admin(world, live_server, browser):

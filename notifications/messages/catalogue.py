@@ -1,0 +1,99 @@
+"""Messages about bases, sets, blackouts and webhook tests (payloads: ``locations.services``)."""
+
+from django.utils.translation import gettext as _
+
+from notifications.links import admin_change_url, occupancy_url
+from notifications.messages import Message, message, money
+
+
+def _base(p: dict, title: str) -> Message:
+    note = Message(title=title, tone="comment")
+    note.link(_("View the base"), admin_change_url("locations", "base", p.get("base")))
+    note.link(_("Open the occupancy"), occupancy_url(base=p.get("base")))
+    return note
+
+
+@message("base.created")
+def base_created(p: dict, event, to) -> Message:
+    return _base(p, _("Base added"))
+
+
+@message("base.updated")
+def base_updated(p: dict, event, to) -> Message:
+    return _base(p, _("Base details changed"))
+
+
+@message("base.activated")
+def base_activated(p: dict, event, to) -> Message:
+    return _base(p, _("Base listed again"))
+
+
+@message("base.deactivated")
+def base_deactivated(p: dict, event, to) -> Message:
+    note = _base(p, _("Base taken off the list"))
+    note.lead = _("Its sets are no longer listed.")
+    return note
+
+
+def _set(p: dict, title: str) -> Message:
+    note = Message(title=title, tone="comment")
+    note.link(_("View the set"), admin_change_url("locations", "set", p.get("set")))
+    return note
+
+
+@message("set.created")
+def set_created(p: dict, event, to) -> Message:
+    return _set(p, _("Set added to the catalogue"))
+
+
+@message("set.updated")
+def set_updated(p: dict, event, to) -> Message:
+    return _set(p, _("Set details changed"))
+
+
+@message("set.activated", "set.deactivated")
+def sets_switched(p: dict, event, to) -> Message:
+    values = {"count": p.get("changed", 0)}
+    if event.type == "set.activated":
+        return Message(title=_("%(count)s set(s) listed again") % values, tone="comment")
+    return Message(title=_("%(count)s set(s) taken off the list") % values, tone="comment")
+
+
+@message("set.rates_updated")
+def rates_updated(p: dict, event, to) -> Message:
+    rates = p.get("rates") or {}
+    note = Message(
+        title=_("Rates changed for %(count)d set(s)") % {"count": len(p.get("sets") or [])}, tone="comment"
+    )
+    note.add(_("Hourly rate"), money(rates.get("hourly_rate")))
+    note.add(_("Day rate"), money(rates.get("day_rate")))
+    return note
+
+
+@message("set.catalogue_imported")
+def catalogue_imported(p: dict, event, to) -> Message:
+    note = Message(title=_("Set catalogue imported"), tone="comment")
+    note.add(_("New sets"), p.get("created"))
+    note.add(_("Updated sets"), p.get("updated"))
+    note.add(_("Rows read"), p.get("total"))
+    return note
+
+
+@message("blackout.created")
+def blackout_created(p: dict, event, to) -> Message:
+    title = _("A set was blocked") if p.get("set") else _("A base was blocked")
+    note = Message(title=title, lead=_("It cannot be booked during the blocked time."), tone="warning")
+    note.link(_("View the blocked time"), admin_change_url("locations", "blackout", p.get("blackout")))
+    return note
+
+
+@message("webhook.ping")
+def ping(p: dict, event, to) -> Message:
+    note = Message(
+        title=_("Webhook test"),
+        lead=_("This is a test message: the endpoint “%(name)s” receives your organisation's notifications.")
+        % {"name": p.get("name", "")},
+        tone="comment",
+    )
+    note.add(_("Organisation"), getattr(event.organization, "name", ""))
+    return note

@@ -1,0 +1,187 @@
+"""Messages about review submissions and productions (payloads: ``review.workflow``, ``review.tiers``)."""
+
+from django.utils.translation import gettext as _
+
+from notifications.links import admin_change_url
+from notifications.messages import Message, choice_label, day_text, message, money
+
+
+def _stage(code) -> str:
+    from review.models import ReviewSubmission
+
+    return choice_label(ReviewSubmission.Stage, code)
+
+
+def _kind(code) -> str:
+    from review.models import ReviewSubmission
+
+    return choice_label(ReviewSubmission.Kind, code)
+
+
+def _finding(finding: dict) -> str:
+    from review.models import Finding
+
+    where = []
+    if finding.get("episode"):
+        where.append(_("episode %(episode)s") % {"episode": finding["episode"]})
+    if finding.get("timecode"):
+        where.append(str(finding["timecode"]))
+    severity = choice_label(Finding.Severity, finding.get("severity"))
+    head = _("(%(severity)s)") % {"severity": severity} if severity else ""
+    place = " ".join(part for part in [head, " ".join(where)] if part)
+    text = str(finding.get("text", ""))
+    return _("%(where)s: %(text)s") % {"where": place, "text": text} if place else text
+
+
+def _submission(title: str, lead: str, p: dict, *, tone: str = "info") -> Message:
+    note = Message(title=title, lead=lead, tone=tone)
+    note.add(_("Production"), p.get("title"))
+    note.add(_("Company"), p.get("company"))
+    note.add(_("Review centre"), p.get("centre"))
+    kind = _kind(p.get("kind"))
+    if kind:
+        note.add(
+            _("Submission"), _("%(kind)s, version %(version)s") % {"kind": kind, "version": p.get("version")}
+        )
+    note.add(_("Stage"), _stage(p.get("stage")))
+    due = day_text(p.get("due_date"))
+    if due and p.get("due_date_estimated"):
+        due = _("%(date)s (estimated)") % {"date": due}
+    note.add(_("Due"), due)
+    note.add(_("Comment"), p.get("comment"))
+    if p.get("findings"):
+        note.items_title = _("Findings")
+        for finding in p["findings"]:
+            note.item(_finding(finding))
+    note.link(_("Open the submission"), admin_change_url("review", "reviewsubmission", p.get("submission")))
+    return note
+
+
+@message("review.submitted")
+def submitted(p: dict, event, to) -> Message:
+    lead = _("%(company)s submitted a dossier for review.") % {"company": p.get("company", "")}
+    return _submission(
+        _("New submission: %(title)s") % {"title": p.get("title", "")}, lead, p, tone="warning"
+    )
+
+
+@message("review.stage_changed")
+def stage_changed(p: dict, event, to) -> Message:
+    lead = _("The submission moved from %(old)s to %(new)s.") % {
+        "old": _stage(p.get("from_stage")),
+        "new": _stage(p.get("stage")),
+    }
+    title = _("Review in progress: %(title)s (%(stage)s)") % {
+        "title": p.get("title", ""),
+        "stage": _stage(p.get("stage")),
+    }
+    return _submission(title, lead, p)
+
+
+@message("review.revision_requested")
+def revision_requested(p: dict, event, to) -> Message:
+    note = _submission(
+        _("Returned for revision: %(title)s") % {"title": p.get("title", "")},
+        _("%(centre)s returned the submission for revision.") % {"centre": p.get("centre", "")},
+        p,
+        tone="warning",
+    )
+    note.action = _("Revise the dossier along the findings and resubmit it on the submission's page.")
+    return note
+
+
+@message("review.approved")
+def approved(p: dict, event, to) -> Message:
+    note = _submission(
+        _("Approved: %(title)s") % {"title": p.get("title", "")},
+        _("%(centre)s approved the submission.") % {"centre": p.get("centre", "")},
+        p,
+    )
+    if p.get("filing_number"):
+        note.fields.insert(0, (_("Filing number"), str(p["filing_number"])))
+    return note
+
+
+@message("review.rejected")
+def rejected(p: dict, event, to) -> Message:
+    note = _submission(
+        _("Rejected: %(title)s") % {"title": p.get("title", "")},
+        _("%(centre)s rejected the submission; the decision is final.") % {"centre": p.get("centre", "")},
+        p,
+        tone="warning",
+    )
+    if p.get("reason"):
+        note.fields.insert(0, (_("Reason"), str(p["reason"])))
+    return note
+
+
+@message("review.overdue")
+def overdue(p: dict, event, to) -> Message:
+    rows = p.get("submissions") or []
+    note = Message(
+        title=_("Overdue reviews on %(date)s: %(count)d")
+        % {"date": day_text(p.get("date")), "count": len(rows)},
+        lead=_("These submissions at %(centre)s are past their due date.") % {"centre": p.get("centre", "")},
+        items_title=_("Overdue submissions"),
+        tone="warning",
+    )
+    for row in rows:
+        parts = [
+            f"{row.get('title', '')} · {row.get('company', '')}",
+            _stage(row.get("stage")),
+            _("due %(date)s") % {"date": day_text(row.get("due_date"))},
+            _("%(days)s working day(s) late") % {"days": row.get("working_days_overdue", 0)},
+            _("reviewer %(name)s") % {"name": row["assigned_reviewer"]}
+            if row.get("assigned_reviewer")
+            else _("no reviewer assigned"),
+        ]
+        note.item(" · ".join(parts), admin_change_url("review", "reviewsubmission", row.get("submission")))
+    return note
+
+
+def _production_link(note: Message, p: dict) -> Message:
+    note.link(_("Open the production"), admin_change_url("studio", "production", p.get("production")))
+    return note
+
+
+@message("production.created")
+def production_created(p: dict, event, to) -> Message:
+    return _production_link(
+        Message(title=_("Production created: %(title)s") % {"title": p.get("title", "")}, tone="comment"), p
+    )
+
+
+@message("production.updated")
+def production_updated(p: dict, event, to) -> Message:
+    return _production_link(Message(title=_("Production details changed"), tone="comment"), p)
+
+
+@message("production.status_changed")
+def production_status_changed(p: dict, event, to) -> Message:
+    from studio.models import Production
+
+    note = Message(
+        title=_("Production is now %(status)s") % {"status": choice_label(Production.Status, p.get("to"))},
+        lead=_("It was %(status)s before.") % {"status": choice_label(Production.Status, p.get("from"))},
+        tone="comment",
+    )
+    note.add(_("Comment"), p.get("comment"))
+    return _production_link(note, p)
+
+
+@message("production.tier_changed")
+def production_tier_changed(p: dict, event, to) -> Message:
+    from studio.models import Production
+
+    note = Message(
+        title=_("Review tier changed: %(title)s") % {"title": p.get("title", "")},
+        lead=_("Under the tier rules in force since %(date)s, the production's review tier changed.")
+        % {"date": day_text(p.get("rule_effective_from"))},
+        tone="warning",
+    )
+    note.add(_("Previous tier"), choice_label(Production.Tier, p.get("from")))
+    note.add(_("New tier"), choice_label(Production.Tier, p.get("to")))
+    note.add(_("Total investment"), money(p.get("total_investment")))
+    if p.get("special_subject"):
+        note.add(_("Special subject"), _("yes"))
+    return _production_link(note, p)

@@ -1,0 +1,128 @@
+"""The pages' scoping walker: every workspace page proves that one organisation cannot reach another's.
+
+It walks the URL patterns under ``/app/`` (``config.urls``), so a page added later is checked without
+anyone writing a test for it, and a page nobody described fails: each needs an entry in ``PAGES``
+saying what its URL names (a base of the operator's, a booking at it) and whether it reads or writes.
+
+For each page: the owner's member is answered (the control); a member of another organisation of the
+same kind gets 404, byte for byte like an object that does not exist; a member of an organisation of a
+kind the page is not for gets 403; a signed-out visitor is sent to sign in; a member whose role may not
+write gets 403 on a page that writes. Nothing changes on the way.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from bookings.models import Booking
+from studio.models import Membership
+from tests.clock import pin_now
+from tests.factories import (
+    BaseFactory,
+    BookingFactory,
+    CompanyFactory,
+    MembershipFactory,
+    OperatorFactory,
+    SetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.get_fixed_timezone(8 * 60))
+DAY = "2026-12-08"
+MISSING = 10**12
+
+#: page URL name -> (what it names: "base" or "booking", reads: True for GET pages, False for POST actions)
+PAGES = {
+    "bookings:board": ("base", True),
+    "bookings:board-week": ("base", True),
+    "bookings:board-print": ("base", True),
+    "bookings:board-pending": ("base", True),
+    "bookings:booking": ("booking", True),
+    **{
+        f"bookings:booking-{action}": ("booking", False)
+        for action in ("confirm", "decline", "check_in", "check_out", "no_show")
+    },
+}
+
+
+def _page_names(resolver=None, namespace="", under=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = under + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _page_names(pattern, inner, route)
+        elif isinstance(pattern, URLPattern) and route.startswith("app/"):
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_page_is_described():
+    assert set(_page_names()) == set(PAGES)
+
+
+@pytest.fixture
+def owner():
+    with pin_now(NOW):
+        operator = OperatorFactory()
+        base = BaseFactory(operator=operator)
+        booking = BookingFactory(
+            set=SetFactory(base=base),
+            starts_at=NOW + timedelta(days=1, hours=-1),
+            status=Booking.Status.HELD,
+        )
+    return operator, base, booking
+
+
+def _client(organization=None, role=Membership.Role.OWNER):
+    client = Client()
+    if organization is not None:
+        client.force_login(MembershipFactory(organization=organization, role=role).user)
+    return client
+
+
+def _call(client, name, target, pk):
+    names, reads = PAGES[name]
+    with pin_now(NOW):
+        if names == "base":
+            response = client.get(reverse(name), {"base": pk, "date": DAY})
+        else:
+            url = reverse(name, kwargs={"pk": pk})
+            response = client.get(url) if reads else client.post(url, {"reason": "满了"})
+    return response
+
+
+def _normalised(content: bytes) -> bytes:
+    """The page without its masked CSRF token and its own address (the language switch returns to it)."""
+    content = re.sub(rb"[A-Za-z0-9]{64}", b"", content)
+    return re.sub(rb'value="/app/[^"]*"', b'value="PATH"', content)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_answers_its_owner_only(owner, name):
+    operator, base, booking = owner
+    names, reads = PAGES[name]
+    pk = base.pk if names == "base" else booking.pk
+    state = (booking.status, booking.updated_at)
+
+    if reads:
+        assert _call(_client(operator), name, names, pk).status_code == 200  # the control
+
+    outsider = _client(OperatorFactory())
+    foreign = _call(outsider, name, names, pk)
+    missing = _call(outsider, name, names, MISSING)
+    assert (foreign.status_code, missing.status_code) == (404, 404)
+    assert _normalised(foreign.content) == _normalised(missing.content)
+
+    assert _call(_client(CompanyFactory()), name, names, pk).status_code == 403
+    signed_out = _call(_client(), name, names, pk)
+    assert signed_out.status_code == 302
+    assert signed_out["Location"].startswith("/accounts/login/?next=")
+    if not reads:
+        assert _call(_client(operator, role=Membership.Role.MEMBER), name, names, pk).status_code == 403
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.updated_at) == state

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.selectors import bookings_for_feed
-from feeds.ics import FeedEvent, feed_ics
+from notifications.ics import FeedEvent, feed_ics
 from studio.models import Organization
 
 

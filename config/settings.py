@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "studio",
-    "feeds",
     "review",
     "notifications",
     "locations",

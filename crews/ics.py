@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from config.localtime import CLOCK, local_text
 from crews.models import Call, Person, Stop
-from feeds.ics import FeedEvent, feed_ics
+from notifications.ics import FeedEvent, feed_ics
 
 FEED_PAST_DAYS = 30
 

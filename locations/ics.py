@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feeds.ics import FeedEvent, feed_ics
 from locations import conf
 from locations.models import Set
 from locations.selectors import set_busy_intervals
+from notifications.ics import FeedEvent, feed_ics
 
 #: what a calendar shows: the set is shut, blocked by the base or booked
 CALENDAR_KINDS = {"closed", "blackout", "booking"}

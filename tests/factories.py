@@ -266,7 +266,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
 
 # bookings
 from bookings.models import Booking, WaitlistEntry  # noqa: E402
-from feeds.models import FeedToken  # noqa: E402
+from notifications.models import FeedToken  # noqa: E402
 
 
 def _next_morning(days: int = 3):

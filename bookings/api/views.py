@@ -22,10 +22,10 @@ from bookings.selectors import (
 )
 from config.exceptions import DomainError
 from config.viewsets import ScopedGenericViewSet
-from feeds.api import calendar_action, feed_from_request, feed_response, feed_url
-from feeds.models import FeedToken
-from feeds.services import feed_token_issue
 from locations.selectors import bases_owned_by
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
+from notifications.feeds import feed_token_issue
+from notifications.models import FeedToken
 from studio.tenancy import Scope
 
 

@@ -35,9 +35,9 @@ from crews.selectors import (
     stops_visible_to,
 )
 from crews.services.callsheets import recipient_current
-from feeds.api import calendar_action, feed_from_request, feed_response, feed_url
-from feeds.models import FeedToken
-from feeds.services import feed_token_issue
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
+from notifications.feeds import feed_token_issue
+from notifications.models import FeedToken
 from studio.policy import Actor
 from studio.tenancy import Scope
 

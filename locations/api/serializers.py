@@ -17,8 +17,6 @@ from config.serializers import (
     ScopedPrimaryKeyRelatedField,
 )
 from config.uploads import upload_check_size
-from feeds.api import feed_url
-from feeds.models import FeedToken
 from locations import conf
 from locations.models import (
     Base,
@@ -32,6 +30,8 @@ from locations.models import (
 )
 from locations.selectors import ORDERINGS, bases_owned_by, places_visible_to, sets_owned_by, sets_visible_to
 from locations.services import BASE_FIELDS, SET_FIELDS
+from notifications.api.feeds import feed_url
+from notifications.models import FeedToken
 
 
 def _zones(organization):

@@ -18,10 +18,6 @@ from rest_framework.response import Response
 from config.pagination import WindowCountPagination
 from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
-from feeds.api import calendar_action, feed_from_request, feed_response
-from feeds.models import FeedToken
-from feeds.selectors import feed_tokens_of
-from feeds.services import feed_token_issue, feed_token_revoke
 from locations import conf, policies, services
 from locations.api import serializers
 from locations.circle import CircleItem, circle_plan, validate_items
@@ -45,6 +41,9 @@ from locations.selectors import (
     travel_times_owned_by,
     zones_visible_to,
 )
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response
+from notifications.feeds import feed_token_issue, feed_token_revoke, feed_tokens_of
+from notifications.models import FeedToken
 from studio.tenancy import Scope
 
 

@@ -1,6 +1,6 @@
 """Scoping factories for the locations routes (see tests/test_scoping.py for the contract)."""
 
-from feeds.models import FeedToken
+from notifications.models import FeedToken
 from studio.models import Organization
 from tests.factories import (
     BaseFactory,

@@ -1,4 +1,4 @@
-"""The feed tokens now live in feeds.FeedToken (moved by feeds.0002_move_feed_tokens, which runs first)."""
+"""The feed tokens now live in notifications.FeedToken (moved by notifications.0004_move_feed_tokens, which runs first)."""
 
 from django.db import migrations
 
@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crews', '0001_initial'),
-        ('feeds', '0002_move_feed_tokens'),
+        ('notifications', '0004_move_feed_tokens'),
     ]
 
     operations = [

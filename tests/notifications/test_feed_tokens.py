@@ -5,9 +5,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from config.exceptions import DomainError
-from feeds.models import FeedToken
-from feeds.selectors import feed_token_resolve, feed_tokens_of
-from feeds.services import feed_token_issue, feed_token_revoke
+from notifications.feeds import feed_token_issue, feed_token_resolve, feed_token_revoke, feed_tokens_of
+from notifications.models import FeedToken
 from studio.models import Membership
 from tests.admin_forms import change_form_data
 from tests.crews.factories import PersonFactory

@@ -1,13 +1,36 @@
-"""The one way a feed's token is issued, rotated and revoked."""
+"""Private iCalendar feeds: reads (an organisation's own, the one feed a token opens) and the one way a
+feed's token is issued, rotated and revoked. The model is ``notifications.models.FeedToken``; the builder
+``notifications.ics``; the HTTP pieces every ``calendar.ics`` route shares ``notifications.api.feeds``.
+"""
 
 import secrets
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
-from feeds.models import FeedToken
+from notifications.models import FeedToken
 from studio.models import Organization
+
+
+def feed_tokens_of(*, organization: Organization, kind: str | None = None) -> QuerySet[FeedToken]:
+    """The organisation's feeds (of one ``kind`` if given), newest first."""
+    feeds = FeedToken.objects.filter(organization=organization)
+    if kind is not None:
+        feeds = feeds.filter(kind=kind)
+    return feeds.order_by("-created_at", "-id")
+
+
+def feed_token_resolve(*, kind: str, token: str) -> FeedToken | None:
+    """The feed of ``kind`` that ``token`` opens, or None: a token opens exactly one feed, of one kind."""
+    if not token or len(token) > FeedToken._meta.get_field("token").max_length:
+        return None
+    return (
+        FeedToken.objects.select_related("organization", "set__base__zone", "person")
+        .filter(kind=kind, token=token)
+        .first()
+    )
 
 
 def _new_token() -> str:

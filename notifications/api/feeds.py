@@ -15,8 +15,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from feeds.models import FeedToken
-from feeds.selectors import feed_token_resolve
+from notifications.feeds import feed_token_resolve
+from notifications.models import FeedToken
 
 #: the route of each kind's ``calendar.ics`` (registered by the app that shows the feed)
 ROUTES = {

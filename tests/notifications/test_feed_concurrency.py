@@ -2,8 +2,8 @@
 
 import pytest
 
-from feeds.models import FeedToken
-from feeds.services import feed_token_issue
+from notifications.feeds import feed_token_issue
+from notifications.models import FeedToken
 from tests.concurrency import run_together
 from tests.conftest import require_postgresql
 from tests.factories import CompanyFactory, SetFactory

@@ -1,4 +1,4 @@
-"""feeds.0002_move_feed_tokens: every feed URL handed out before the move keeps working after it, and back.
+"""notifications.0004_move_feed_tokens: every feed URL handed out before the move still works after, and back.
 
 Runs the real migrations on the test database (``MigrationExecutor``): back to the three old token
 tables, rows in them, forward again, then the old URLs through the API; and the way back restores them.
@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from feeds.models import FeedToken
+from notifications.models import FeedToken
 from tests.crews.factories import PersonFactory
 from tests.factories import CompanyFactory, SetFactory
 
 BEFORE = [
-    ("feeds", "0001_initial"),
+    ("notifications", "0003_feedtoken"),
     ("bookings", "0002_waitlist_offer_hold"),
     ("crews", "0001_initial"),
     ("locations", "0004_base_check_in_lead_minutes"),

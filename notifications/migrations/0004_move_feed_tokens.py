@@ -34,7 +34,7 @@ def _check_tokens_unique(tokens) -> None:
 
 def forward(apps, schema_editor):
     db = schema_editor.connection.alias
-    FeedToken = apps.get_model("feeds", "FeedToken")
+    FeedToken = apps.get_model("notifications", "FeedToken")
     CalendarFeed = apps.get_model("locations", "CalendarFeed")
     BookingFeed = apps.get_model("bookings", "BookingFeed")
     Person = apps.get_model("crews", "Person")
@@ -75,7 +75,7 @@ def forward(apps, schema_editor):
 
 def backward(apps, schema_editor):
     db = schema_editor.connection.alias
-    FeedToken = apps.get_model("feeds", "FeedToken")
+    FeedToken = apps.get_model("notifications", "FeedToken")
     CalendarFeed = apps.get_model("locations", "CalendarFeed")
     BookingFeed = apps.get_model("bookings", "BookingFeed")
     Person = apps.get_model("crews", "Person")
@@ -105,7 +105,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feeds", "0001_initial"),
+        ("notifications", "0003_feedtoken"),
         ("bookings", "0002_waitlist_offer_hold"),
         ("crews", "0001_initial"),
         ("locations", "0004_base_check_in_lead_minutes"),

@@ -76,7 +76,7 @@ def token_for(user) -> str:
 
 
 # notifications
-from notifications.models import Delivery, Event, WebhookEndpoint  # noqa: E402
+from notifications.models import Delivery, Event, FeedToken, WebhookEndpoint  # noqa: E402
 from notifications.webhooks import secret_generate  # noqa: E402
 
 
@@ -266,7 +266,6 @@ class FindingFactory(factory.django.DjangoModelFactory):
 
 # bookings
 from bookings.models import Booking, WaitlistEntry  # noqa: E402
-from notifications.models import FeedToken  # noqa: E402
 
 
 def _next_morning(days: int = 3):

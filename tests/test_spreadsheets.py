@@ -47,7 +47,7 @@ EXPORT_MODULES = {
     "locations/importing.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "locations/admin.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "crews/api/renderers.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
-    "crews/api/views.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+    "crews/api/views/roster.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("

@@ -20,10 +20,8 @@ from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies, services
 from locations.api import serializers
-from locations.circle import CircleItem, circle_plan, validate_items
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
-from locations.models import Place, Set
 from locations.selectors import (
     SetSearch,
     bases_owned_by,
@@ -41,6 +39,7 @@ from locations.selectors import (
     travel_times_owned_by,
     zones_visible_to,
 )
+from locations.travel import circle_minutes
 from notifications.api.feeds import calendar_action, feed_from_request, feed_response
 from notifications.feeds import feed_token_issue, feed_token_revoke, feed_tokens_of
 from notifications.models import FeedToken
@@ -62,6 +61,11 @@ class CatalogueViewSet(ScopedGenericViewSet):
 
     def get_queryset(self):
         return self.owned() if self.action in self.owner_actions else self.visible()
+
+    def in_zone(self, queryset):
+        """Narrowed by ``?zone=<id>`` (any other value: not narrowed)."""
+        zone = self.request.query_params.get("zone")
+        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
 
 
 class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
@@ -85,9 +89,7 @@ class PlaceViewSet(
     policy = policies.PLACE
 
     def visible(self):
-        queryset = places_visible_to(organization=self.organization)
-        zone = self.request.query_params.get("zone")
-        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+        return self.in_zone(places_visible_to(organization=self.organization))
 
     def owned(self):
         return places_owned_by(organization=self.organization)
@@ -120,9 +122,7 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
     policy = policies.BASE
 
     def visible(self):
-        queryset = bases_visible_to(organization=self.organization)
-        zone = self.request.query_params.get("zone")
-        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+        return self.in_zone(bases_visible_to(organization=self.organization))
 
     def owned(self):
         return bases_owned_by(organization=self.organization)
@@ -182,14 +182,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
             origin = (data["near_lat"], data["near_lon"])
         within = data.get("within_minutes")
         if origin is not None and within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+            within = circle_minutes(origin)
         criteria = SetSearch(
             kinds=data.get("kind", []),
             tags=data.get("tag", []),
@@ -366,15 +359,20 @@ class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Catal
         services.set_photo_delete(organization=self.organization, photo=instance, by=self.request.user)
 
 
-class BlackoutViewSet(
+class OperatorRecordsViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
 ):
-    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+    """The records an operator keeps for itself: listed, read and deleted here, written by the services."""
 
     scope = Scope.ORGANIZATION
+    filter_backends: list = []
+
+
+class BlackoutViewSet(OperatorRecordsViewSet):
+    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+
     serializer_class = serializers.BlackoutOut
     policy = policies.BLACKOUT
-    filter_backends: list = []
 
     def get_queryset(self):
         return blackouts_owned_by(organization=self.organization)
@@ -406,15 +404,11 @@ class BlackoutViewSet(
         services.blackout_delete(organization=self.organization, blackout=instance, by=self.request.user)
 
 
-class TravelTimeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
-):
+class TravelTimeViewSet(OperatorRecordsViewSet):
     """Travel times an operator measured; every search and plan uses them (either direction)."""
 
-    scope = Scope.ORGANIZATION
     serializer_class = serializers.TravelTimeOut
     policy = policies.TRAVEL_TIME
-    filter_backends: list = []
 
     def get_queryset(self):
         return travel_times_owned_by(organization=self.organization)
@@ -436,50 +430,3 @@ class TravelTimeViewSet(
 
     def perform_destroy(self, instance):
         services.travel_time_delete(organization=self.organization, entry=instance, by=self.request.user)
-
-
-class CirclePlanViewSet(ScopedGenericViewSet):
-    """Pack a day's needs into free sets a few minutes apart, best combinations first."""
-
-    scope = Scope.CATALOGUE
-    serializer_class = serializers.CirclePlansOut
-    policy = policies.CIRCLE_PLAN
-    filter_backends: list = []
-
-    def get_queryset(self):
-        return sets_visible_to(organization=self.organization).none()
-
-    # Computes plans and stores nothing: 200, not 201.
-    @extend_schema(request=serializers.CirclePlanIn, responses={200: serializers.CirclePlansOut})
-    def create(self, request):
-        data = self.validated(serializers.CirclePlanIn, request.data)
-        origin = data["origin"]
-        within = data.get("within_minutes")
-        if within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
-        items = [
-            CircleItem(
-                starts_at=item["from"],
-                ends_at=item["to"],
-                kind=item.get("kind"),
-                set=item.get("set"),
-                tags=item.get("tags", []),
-            )
-            for item in data["items"]
-        ]
-        validate_items(items)
-        plans = circle_plan(
-            organization=self.organization,
-            origin=origin,
-            items=items,
-            within_minutes=within,
-            limit=data["limit"],
-        )
-        return Response(serializers.CirclePlansOut({"within_minutes": within, "plans": plans}).data)

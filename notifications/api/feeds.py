@@ -76,6 +76,6 @@ def feed_response(content: bytes) -> Response:
 
 def feed_url(feed: FeedToken, *, request=None) -> str:
     """The feed's private URL (absolute when there is a request), to paste into a calendar app."""
-    kwargs = {"pk": feed.set_id} if feed.kind == FeedToken.Kind.SET else {}
+    kwargs = {"pk": feed.set_id} if feed.set_id is not None else {}  # only a set feed has a set
     location = f"{reverse(ROUTES[feed.kind], kwargs={**kwargs, 'format': 'ics'})}?token={feed.token}"
     return request.build_absolute_uri(location) if request is not None else location

@@ -23,12 +23,17 @@ class PersonAdmin(CompanyAdmin):
     list_display = ["name", "masked_phone", "email", "day_rate", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "phone", "email"]
-    readonly_fields = ["feed_token"]
+    readonly_fields = ["calendar_feed_token"]
     raw_id_fields = ["user"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "company"] if obj is not None else readonly
+
+    @admin.display(description=_("calendar feed token"))
+    def calendar_feed_token(self, person) -> str:
+        feed = person.feed_tokens.first() if person.pk else None
+        return feed.token if feed else ""
 
     def save_model(self, request, obj, form, change):
         data = {

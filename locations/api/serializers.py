@@ -1,8 +1,8 @@
 import re
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from config.dates import DateField
@@ -21,7 +21,6 @@ from locations import conf
 from locations.models import (
     Base,
     Blackout,
-    CalendarFeed,
     OpeningHours,
     Place,
     Set,
@@ -31,6 +30,8 @@ from locations.models import (
 )
 from locations.selectors import ORDERINGS, bases_owned_by, places_visible_to, sets_owned_by, sets_visible_to
 from locations.services import BASE_FIELDS, SET_FIELDS
+from notifications.api.feeds import feed_url
+from notifications.models import FeedToken
 
 
 def _zones(*, organization):
@@ -179,18 +180,17 @@ class AvailabilityOut(serializers.Serializer):
 
 
 class CalendarFeedOut(OutputModelSerializer):
+    # a set's feed always names its set (the column is empty only on the other kinds of feed)
+    set = serializers.IntegerField(source="set_id", read_only=True, label=gettext_lazy("set"))
     url = serializers.SerializerMethodField()
 
     class Meta:
-        model = CalendarFeed
+        model = FeedToken
         fields = ["id", "set", "url", "token", "created_at"]
         read_only_fields = fields
 
     def get_url(self, feed) -> str:
-        path = reverse("set-calendar", kwargs={"pk": feed.set_id, "format": "ics"})
-        request = self.context.get("request")
-        location = f"{path}?token={feed.token}"
-        return request.build_absolute_uri(location) if request else location
+        return feed_url(feed, request=self.context.get("request"))
 
 
 class ImportResultOut(serializers.Serializer):

@@ -4,18 +4,15 @@ Reads (list, retrieve, availability) use the catalogue selectors; every write ac
 from the operator's own rows, so another operator's base, set, blackout or photo is a 404.
 """
 
-import json
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, renderers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.pagination import WindowCountPagination
@@ -30,8 +27,6 @@ from locations.selectors import (
     bases_owned_by,
     bases_visible_to,
     blackouts_owned_by,
-    calendar_feed_by_token,
-    calendar_feeds_of,
     places_owned_by,
     places_visible_to,
     set_busy_intervals,
@@ -45,6 +40,9 @@ from locations.selectors import (
     zones_visible_to,
 )
 from locations.travel import circle_minutes
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response
+from notifications.feeds import feed_token_issue, feed_token_revoke, feed_tokens_of
+from notifications.models import FeedToken
 from studio.tenancy import Scope
 
 
@@ -159,21 +157,6 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
     def deactivate(self, request, pk=None):
         base = services.base_set_active(base=self.get_object(), active=False, by=request.user)
         return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
-
-
-class ICalendarRenderer(renderers.BaseRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            # Every feed is reached by a private token in its URL: no shared cache may keep a copy.
-            response["Cache-Control"] = "private, no-store"
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
@@ -319,30 +302,16 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         }
         return Response(serializers.AvailabilityOut(body).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
-        auth=[],
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="calendar",
-        renderer_classes=[ICalendarRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-    )
+    @calendar_action(detail=True)
     def calendar(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """The set's busy times as iCalendar, for calendar apps: authenticated by the feed token alone."""
-        feed = calendar_feed_by_token(token=request.query_params.get("token", ""))
-        if feed is None or str(feed.set_id) != str(pk):
+        feed = feed_from_request(request, kind=FeedToken.Kind.SET)
+        if str(feed.set_id) != str(pk):
             raise NotFound()
         set_ = sets_visible_to(organization=feed.organization).filter(pk=feed.set_id).first()
         if set_ is None:
             raise NotFound()
-        return Response(
-            busy_calendar(set_, viewer=feed.organization), content_type="text/calendar; charset=utf-8"
-        )
+        return feed_response(busy_calendar(set_, viewer=feed.organization))
 
 
 class CalendarFeedViewSet(
@@ -362,16 +331,16 @@ class CalendarFeedViewSet(
     filter_backends: list = []
 
     def get_queryset(self):
-        return calendar_feeds_of(organization=self.organization)
+        return feed_tokens_of(organization=self.organization, kind=FeedToken.Kind.SET)
 
     @extend_schema(request=serializers.CalendarFeedIn, responses={201: serializers.CalendarFeedOut})
     def create(self, request):
         data = self.validated(serializers.CalendarFeedIn, request.data)
-        feed = services.calendar_feed_issue(organization=self.organization, set_=data["set"])
+        feed = feed_token_issue(kind=FeedToken.Kind.SET, organization=self.organization, set_=data["set"])
         return Response(self.get_serializer(feed).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        services.calendar_feed_revoke(organization=self.organization, feed=instance, by=self.request.user)
+        feed_token_revoke(organization=self.organization, feed=instance, by=self.request.user)
 
 
 class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet):

@@ -1,11 +1,10 @@
-"""Writes to the catalogue: bases, sets, rates, blackouts, calendar feeds (photos, places: their own modules).
+"""Writes to the catalogue: bases, sets, rates, blackouts (photos, places: their own modules).
 
 Every service checks that the acting operator owns what it touches (the API narrows querysets too, so
 this is the second line), validates through the model (``full_clean``: field rules and constraints),
 saves in one transaction and records the event.
 """
 
-import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, lock_many, locked_transaction
 from config.services import model_update
-from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Set
+from locations.models import Base, Blackout, OpeningHours, Set
 from notifications.services import event_record
 from studio.models import Organization
 
@@ -314,25 +313,3 @@ def blackout_update(*, organization: Organization, blackout: Blackout, by, **dat
 def blackout_delete(*, organization: Organization, blackout: Blackout, by) -> None:
     _require_own(blackout.operator_id, organization, _("This blackout belongs to another operator."))
     blackout.delete()
-
-
-# Calendar feeds ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def calendar_feed_issue(*, organization: Organization, set_: Set) -> CalendarFeed:
-    """The organisation's private feed of a set (the existing one if any; revoke it to get a new token)."""
-    feed = CalendarFeed.objects.filter(organization=organization, set=set_).first()
-    if feed is not None:
-        return feed
-    feed = CalendarFeed(organization=organization, set=set_, token=secrets.token_urlsafe(32))
-    _save(feed)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_revoke(*, organization: Organization, feed: CalendarFeed, by) -> None:
-    """Revoke a feed: its URL stops working at once (a leaked link is dead)."""
-    if feed.organization_id != organization.pk:
-        raise DomainError(_("This feed belongs to another organisation."), code="not_owner")
-    feed.delete()

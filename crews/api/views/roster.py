@@ -1,12 +1,10 @@
 """The roster: people (and their calendar feed), crews and crew members."""
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
@@ -15,13 +13,10 @@ from crews.api import serializers
 from crews.api.renderers import CSVRenderer
 from crews.api.views.base import CompanyViewSet
 from crews.ics import person_calendar
-from crews.selectors import (
-    crew_members_visible_to,
-    crews_visible_to,
-    people_visible_to,
-    person_by_feed_token,
-)
-from locations.api.views import ICalendarRenderer
+from crews.selectors import crew_members_visible_to, crews_visible_to, people_visible_to
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
+from notifications.feeds import feed_token_issue
+from notifications.models import FeedToken
 from studio.policy import Actor
 
 
@@ -75,34 +70,18 @@ class PersonViewSet(
         """The person's private iCalendar URL of their call times (``rotate`` revokes the old one)."""
         person = self.get_object()
         data = self.validated(serializers.PersonFeedUrlIn, request.data)
-        person = services.person_feed_issue(person=person, rotate=data["rotate"])
-        path = reverse("person-calendar", kwargs={"format": "ics"})
-        return Response(
-            {
-                "url": request.build_absolute_uri(f"{path}?token={person.feed_token}"),
-                "token": person.feed_token,
-            }
+        feed = feed_token_issue(
+            kind=FeedToken.Kind.PERSON, organization=person.company, person=person, rotate=data["rotate"]
         )
+        return Response({"url": feed_url(feed, request=request), "token": feed.token})
 
-    @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
-        auth=[],
-    )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="calendar",
-        renderer_classes=[ICalendarRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-    )
+    @calendar_action(detail=False)
     def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """A person's call times as iCalendar (``/people/calendar.ics?token=``): the token is the key."""
-        person = person_by_feed_token(token=request.query_params.get("token", ""))
-        if person is None:
+        feed = feed_from_request(request, kind=FeedToken.Kind.PERSON)
+        if not feed.person.is_active:
             raise NotFound()
-        return Response(person_calendar(person), content_type="text/calendar; charset=utf-8")
+        return feed_response(person_calendar(feed.person))
 
 
 class CrewViewSet(

@@ -41,6 +41,9 @@ PAGES = {
     "bookings:board-week": ("base", True),
     "bookings:board-print": ("base", True),
     "bookings:board-pending": ("base", True),
+    "bookings:occupancy": ("base", True),
+    "bookings:occupancy-data": ("base", True),
+    "bookings:occupancy-csv": ("base", True),
     "bookings:booking": ("booking", True),
     **{
         f"bookings:booking-{action}": ("booking", False)

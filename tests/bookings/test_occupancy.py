@@ -29,18 +29,10 @@ from django.utils import timezone
 
 from bookings.api.serializers import OccupancyOut
 from bookings.models import Booking
-from bookings.occupancy import (
-    Occupancy,
-    Usage,
-    _hours_text,
-    _ratio_text,
-    _utilisation_python,
-    base_occupancy,
-    hours,
-    occupancy_data,
-    utilisation,
-    week_of,
-)
+from bookings.occupancy import Occupancy, Usage, base_occupancy, occupancy_data
+from bookings.occupancy.compute import _utilisation_python
+from bookings.occupancy.figures import hours, utilisation, week_of
+from bookings.occupancy.output import _hours_text, _ratio_text
 from locations.models import Set
 from tests.factories import (
     BaseFactory,

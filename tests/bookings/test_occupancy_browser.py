@@ -73,3 +73,36 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
         assert driver.execute_script(
             "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         )
+        driver.set_window_size(375, 812)
+        assert driver.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+        driver.save_screenshot(str(tmp_path / "occupancy-zh-375.png"))
+
+        # English through the language switch: the same numbers under English labels
+        driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        )
+        WebDriverWait(driver, 20).until(
+            lambda d: (
+                d.find_element(By.CSS_SELECTOR, "[data-chart='occupancy-kinds']").get_attribute("data-ready")
+                == "1"
+            )
+        )
+        kinds = driver.execute_script(SERIES, "occupancy-kinds")
+        assert [(s["name"], s["data"]) for s in kinds] == [
+            ("bar", [0.1163, 0.5455]),
+            ("hospital ward", [0.3902, 0.0]),
+        ]
+        assert driver.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+        driver.save_screenshot(str(tmp_path / "occupancy-en-375.png"))
+        driver.set_window_size(1366, 900)
+        assert driver.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+        driver.save_screenshot(str(tmp_path / "occupancy-en-1366.png"))
+    for name in ("occupancy-zh", "occupancy-zh-375", "occupancy-en-375", "occupancy-en-1366"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000

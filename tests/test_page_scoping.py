@@ -44,6 +44,7 @@ PAGES = {
     "bookings:occupancy": ("base", True),
     "bookings:occupancy-data": ("base", True),
     "bookings:occupancy-csv": ("base", True),
+    "bookings:occupancy-xlsx": ("base", True),
     "bookings:booking": ("booking", True),
     **{
         f"bookings:booking-{action}": ("booking", False)

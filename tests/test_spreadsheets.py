@@ -51,6 +51,7 @@ EXPORT_MODULES = {
     "crews/api/views/roster.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/api/views.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/web/occupancy.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/web/urls.py": "test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
@@ -202,3 +203,40 @@ def test_occupancy_csv_neutralises_formulas_and_keeps_numbers(api):
         assert sorted({row[1] for row in set_rows}) == sorted("'" + name for name in MALICIOUS)
         # a base without opening hours is open round the clock: 24 hours a set a day
         assert {row[5] for row in set_rows} == {"24.00"}
+
+
+@pytest.mark.django_db
+def test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers(api):
+    from openpyxl import load_workbook
+
+    owner = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.OWNER)
+    base = BaseFactory(operator=owner.organization)
+    for name in MALICIOUS:
+        SetFactory(base=base, name=name)
+    query = {"from": "2031-03-03", "to": "2031-03-04"}
+    page = Client()
+    page.force_login(owner.user)
+    responses = [
+        api(owner.user, owner.organization).get(
+            f"/api/v1/bases/{base.pk}/occupancy/", {**query, "format": "xlsx"}
+        ),
+        page.get("/app/occupancy/export.xlsx", {"base": base.pk, **query}),
+    ]
+    csv_rows = [
+        row
+        for row in read_csv(page.get("/app/occupancy/export.csv", {"base": base.pk, **query}).content)
+        if row
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        assert response["Content-Disposition"].endswith('.xlsx"')
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+        set_rows = [row for row in rows if row[0] in ("Set", "场景")]
+        # as written, and text (XML keeps no lone carriage return: it reads back as a line feed)
+        assert sorted({row[1] for row in set_rows}) == sorted(name.replace("\r", "\n") for name in MALICIOUS)
+        assert {row[5] for row in set_rows} == {24}  # a number, not text
+        # the same table as the CSV, cell for cell (the CSV's leading ' aside)
+        assert len([row for row in rows if any(cell not in (None, "") for cell in row)]) == len(csv_rows)

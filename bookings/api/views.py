@@ -25,7 +25,7 @@ from bookings.selectors import (
 from config.exceptions import DomainError
 from config.renderers import JSONRenderer
 from config.viewsets import ScopedGenericViewSet
-from crews.api.renderers import CSVRenderer
+from crews.api.renderers import CSVRenderer, XLSXRenderer
 from locations.selectors import bases_owned_by
 from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
 from notifications.feeds import feed_token_issue
@@ -325,23 +325,29 @@ class BaseBoardViewSet(ScopedGenericViewSet):
     @extend_schema(
         parameters=[
             serializers.OccupancyIn,
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"]),
         ],
-        responses={200: serializers.OccupancyOut, (200, "text/csv"): OpenApiTypes.STR},
+        responses={
+            200: serializers.OccupancyOut,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        },
     )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer, XLSXRenderer])
     def occupancy(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """Utilisation (booked ÷ open hours) per set × day, kind × week and base × day and week; revenue,
         cancellations, no-shows and lead time by week; booked hours per clock hour (docs/occupancy.md).
 
-        ``?format=csv`` gives the same numbers as a spreadsheet (text cells safe from formulas).
+        ``?format=csv`` or ``?format=xlsx`` gives the same numbers as a spreadsheet (text cells safe from
+        formulas).
         """
         base = self.get_object()
         query = {name: request.query_params[name] for name in ("from", "to") if name in request.query_params}
         data = self.validated(serializers.OccupancyIn, query)
         result = occupancy_data(base_occupancy(base=base, first=data["from"], last=data["to"]))
-        if getattr(request.accepted_renderer, "format", "") == "csv":
-            name = f"occupancy-{base.pk}-{data['from']:%Y%m%d}-{data['to']:%Y%m%d}.csv"
+        spreadsheet = getattr(request.accepted_renderer, "format", "")
+        if spreadsheet in ("csv", "xlsx"):
+            name = f"occupancy-{base.pk}-{data['from']:%Y%m%d}-{data['to']:%Y%m%d}.{spreadsheet}"
             return Response(
                 occupancy_rows(result), headers={"Content-Disposition": f'attachment; filename="{name}"'}
             )

@@ -23,7 +23,7 @@ from bookings import conf
 from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.policies import BASE_BOARD
 from config.dates import validate_in_range
-from crews.api.renderers import CSVRenderer
+from crews.api.renderers import CSVRenderer, XLSXRenderer
 from locations.selectors import bases_owned_by
 from studio.web.acting import workspace_page
 
@@ -125,6 +125,7 @@ def occupancy(request):
         "max_days": conf.occupancy_max_days(),
         "data_url": _url("bookings:occupancy-data", base.pk, first, last),
         "csv_url": _url("bookings:occupancy-csv", base.pk, first, last),
+        "xlsx_url": _url("bookings:occupancy-xlsx", base.pk, first, last),
         "previous_url": _url(
             "bookings:occupancy", base.pk, first - timedelta(weeks=weeks), last - timedelta(weeks=weeks)
         ),
@@ -146,15 +147,27 @@ def occupancy_json(request):
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "occupancy")
-def occupancy_csv(request):
-    """The same numbers as a spreadsheet (text cells that could be formulas start with ``'``)."""
+def _spreadsheet(request, renderer):
     base, first, last, _bases, response = _resolve(request)
     if response is not None:
         return response
     rows = occupancy_rows(occupancy_data(base_occupancy(base=base, first=first, last=last)))
-    response = HttpResponse(CSVRenderer().render(rows), content_type="text/csv; charset=utf-8")
-    name = f"occupancy-{base.pk}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+    content_type = renderer.media_type + (f"; charset={renderer.charset}" if renderer.charset else "")
+    response = HttpResponse(renderer.render(rows), content_type=content_type)
+    name = f"occupancy-{base.pk}-{first:%Y%m%d}-{last:%Y%m%d}.{renderer.format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_GET
+@workspace_page(BASE_BOARD, "occupancy")
+def occupancy_csv(request):
+    """The same numbers as a spreadsheet (text cells that could be formulas start with ``'``)."""
+    return _spreadsheet(request, CSVRenderer())
+
+
+@require_GET
+@workspace_page(BASE_BOARD, "occupancy")
+def occupancy_xlsx(request):
+    """The same numbers as an Excel workbook (text cells stored as text, never as formulas)."""
+    return _spreadsheet(request, XLSXRenderer())

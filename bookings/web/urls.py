@@ -9,6 +9,7 @@ urlpatterns = [
     path("occupancy/", occupancy.occupancy, name="occupancy"),
     path("occupancy/data/", occupancy.occupancy_json, name="occupancy-data"),
     path("occupancy/export.csv", occupancy.occupancy_csv, name="occupancy-csv"),
+    path("occupancy/export.xlsx", occupancy.occupancy_xlsx, name="occupancy-xlsx"),
     path("board/week/", views.board_week, name="board-week"),
     path("board/print/", views.board_print, name="board-print"),
     path("board/pending/", views.pending, name="board-pending"),

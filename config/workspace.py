@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.policies import BASE_BOARD
 from review.policies import SUBMISSION
+from studio.policies import PRODUCTION
 from studio.policy import ADMIN_VIEW
 from studio.web.acting import act, chooser_url
 
@@ -43,6 +44,7 @@ def home(request):
 NAVIGATION = [
     (BASE_BOARD, "board", _("Day board"), "bookings:board"),
     (SUBMISSION, ADMIN_VIEW, _("Review queue"), "admin:review_reviewsubmission_changelist"),
+    (PRODUCTION, "workspace", _("Productions"), "bookings:productions"),
 ]
 
 

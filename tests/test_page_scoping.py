@@ -21,6 +21,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from studio.models import Membership
 from tests.clock import pin_now
+from tests.crews.factories import CrewFactory, ShootDayFactory
 from tests.factories import (
     BaseFactory,
     BookingFactory,
@@ -33,6 +34,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.get_fixed_timezone(8 * 60))
 DAY = "2026-12-08"
+WEEK = "2026-W50"
 MISSING = 10**12
 
 #: page URL name -> (what it names, reads: True for GET pages, False for POST actions). What a page names:
@@ -46,6 +48,8 @@ PAGES = {
     "bookings:production-booking-quote": ("company_booking", True),
     "bookings:production-booking-cancel": ("company_booking", False),
     "bookings:production-booking-reschedule": ("company_booking", False),
+    "crews:shoot-week": ("crew", True),
+    "crews:shoot-day-publish": ("shoot_day", False),
     "bookings:board": ("base", True),
     "bookings:board-week": ("base", True),
     "bookings:board-print": ("base", True),
@@ -74,7 +78,7 @@ def test_every_page_is_described():
 
 
 #: the kinds of object a company owns (the others are an operator's)
-COMPANY_OWNED = {"production", "company_booking", "crew", "nothing"}
+COMPANY_OWNED = {"production", "company_booking", "crew", "shoot_day", "nothing"}
 
 
 @pytest.fixture
@@ -93,6 +97,12 @@ def owner():
 def _target(owner, names):
     """(the owning organisation, the object's pk, the booking whose state must not change)."""
     operator, base, booking = owner
+    if names in {"crew", "shoot_day"}:
+        with pin_now(NOW):
+            day = ShootDayFactory(
+                crew=CrewFactory(production=booking.production), date=booking.starts_at.date()
+            )
+        return booking.company, day.crew_id if names == "crew" else day.pk
     if names in COMPANY_OWNED:
         return booking.company, {"production": booking.production_id, "nothing": None}.get(names, booking.pk)
     return operator, base.pk if names == "base" else booking.pk
@@ -110,6 +120,8 @@ def _call(client, name, target, pk):
     with pin_now(NOW):
         if names == "base":
             response = client.get(reverse(name), {"base": pk, "date": DAY})
+        elif names == "crew":
+            response = client.get(reverse(name), {"crew": pk, "week": WEEK})
         elif names == "nothing":
             response = client.get(reverse(name))
         else:

@@ -63,6 +63,11 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
             WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-spend]")))
             total = driver.find_element(By.CSS_SELECTOR, "[data-spend] dd[data-total]")
             assert total.get_attribute("data-total") == "4800.00"
+            WebDriverWait(driver, 15).until(  # the weekly chart drawn from the spend JSON
+                ec.presence_of_element_located(
+                    (By.CSS_SELECTOR, "[data-chart=production-spend][data-ready] svg")
+                )
+            )
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "production-zh-1366.png"))
             driver.execute_script("window.stillTheSamePage = true")

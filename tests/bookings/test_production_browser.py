@@ -11,18 +11,13 @@ from django.utils import timezone
 from bookings.models import Booking
 from tests.bookings.conftest import make_world, pin_now
 from tests.browser import open_browser
-from tests.factories import PASSWORD, BookingFactory
+from tests.factories import BookingFactory
+from tests.workspace_browser import LAPTOP, check_fits, check_phone_and_english, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Status = Booking.Status
 TZ = timezone.get_fixed_timezone(8 * 60)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
-
-
-def _no_horizontal_overflow(driver) -> bool:
-    return driver.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_path):
@@ -52,12 +47,8 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
             ends_at=NOW + timedelta(hours=35),
             total_price=Decimal("1200.00"),
         )
-        with open_browser(tmp_path / "producer", width=1366, height=768) as driver:
-            driver.get(f"{live_server.url}/accounts/login/")
-            driver.find_element(By.NAME, "username").send_keys("producer1")
-            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-            driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-            WebDriverWait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
+        with open_browser(tmp_path / "producer", width=LAPTOP[0], height=LAPTOP[1]) as driver:
+            sign_in(driver, live_server, "producer1")
             driver.get(f"{live_server.url}/app/productions/")
             driver.find_element(By.CSS_SELECTOR, f"[data-production-id='{production.pk}'] a").click()
             WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-spend]")))
@@ -68,8 +59,7 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
                     (By.CSS_SELECTOR, "[data-chart=production-spend][data-ready] svg")
                 )
             )
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "production-zh-1366.png"))
+            check_fits(driver, tmp_path, "production-zh-1366")
             driver.execute_script("window.stillTheSamePage = true")
 
             row = f"#booking-{cancelled.pk}"
@@ -96,19 +86,4 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
             assert (cancelled.status, cancelled.cancellation_fee) == (Status.CANCELLED, Decimal("600.00"))
             assert kept.status == Status.CONFIRMED
 
-            driver.set_window_size(375, 812)
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "production-zh-375.png"))
-            driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-            WebDriverWait(driver, 15).until(
-                lambda d: d.execute_script("return document.documentElement.lang") == "en"
-            )
-            assert "Spend on sets" in driver.page_source
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "production-en-375.png"))
-            driver.set_window_size(1366, 768)
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "production-en-1366.png"))
-
-    for name in ("production-zh-1366", "production-zh-375", "production-en-375", "production-en-1366"):
-        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+            check_phone_and_english(driver, tmp_path, "production", "Spend on sets")

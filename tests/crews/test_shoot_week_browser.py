@@ -15,18 +15,13 @@ from studio.models import Membership
 from tests.browser import open_browser
 from tests.clock import pin_now
 from tests.crews.factories import CallFactory, CrewFactory, PersonFactory, ShootDayFactory, StopFactory, local
-from tests.factories import PASSWORD, MembershipFactory, ProductionFactory
+from tests.factories import MembershipFactory, ProductionFactory
+from tests.workspace_browser import LAPTOP, check_fits, check_phone_and_english, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TZ = timezone.get_fixed_timezone(8 * 60)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)  # Monday of 2026-W50
 TUESDAY = date(2026, 12, 8)
-
-
-def _no_horizontal_overflow(driver) -> bool:
-    return driver.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_path):
@@ -47,12 +42,8 @@ def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_
         CallFactory(shoot_day=day, person=lead)
         CallFactory(shoot_day=day, person=PersonFactory(company=company, name="林晚", phone="13912345678"))
 
-        with open_browser(tmp_path / "producer", width=1366, height=768) as driver:
-            driver.get(f"{live_server.url}/accounts/login/")
-            driver.find_element(By.NAME, "username").send_keys("producer1")
-            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-            driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-            WebDriverWait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
+        with open_browser(tmp_path / "producer", width=LAPTOP[0], height=LAPTOP[1]) as driver:
+            sign_in(driver, live_server, "producer1")
             driver.get(f"{live_server.url}/app/shoot-days/")
             WebDriverWait(driver, 15).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, "[data-shoot-week]"))
@@ -61,8 +52,7 @@ def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_
             assert len(driver.find_elements(By.CSS_SELECTOR, "[data-shoot-week] > section")) == 7
             column = f"#shoot-day-{day.pk}"
             assert driver.find_elements(By.CSS_SELECTOR, f"{column} [data-warning=script_not_reviewed]")
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "week-zh-1366.png"))
+            check_fits(driver, tmp_path, "week-zh-1366")
             driver.execute_script("window.stillTheSamePage = true")
 
             driver.find_element(By.CSS_SELECTOR, f"{column} [data-action=publish]").click()
@@ -83,19 +73,4 @@ def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_
             assert "周舟" in acknowledged.text
             assert "周舟" not in driver.find_element(By.CSS_SELECTOR, f"{column} [data-waiting]").text
 
-            driver.set_window_size(375, 812)
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "week-zh-375.png"))
-            driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-            WebDriverWait(driver, 15).until(
-                lambda d: d.execute_script("return document.documentElement.lang") == "en"
-            )
-            assert "Call sheet" in driver.page_source
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "week-en-375.png"))
-            driver.set_window_size(1366, 768)
-            assert _no_horizontal_overflow(driver)
-            driver.save_screenshot(str(tmp_path / "week-en-1366.png"))
-
-    for name in ("week-zh-1366", "week-zh-375", "week-en-375", "week-en-1366"):
-        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+            check_phone_and_english(driver, tmp_path, "week", "Call sheet")

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bookings.policies import BASE_BOARD
+from crews.policies import SHOOT_DAY
 from review.policies import SUBMISSION
+from studio.policies import PRODUCTION
 from studio.policy import ADMIN_VIEW
 from studio.web.acting import act, chooser_url
 
@@ -44,6 +46,8 @@ NAVIGATION = [
     (BASE_BOARD, "board", _("Day board"), "bookings:board"),
     (BASE_BOARD, "occupancy", _("Occupancy"), "bookings:occupancy"),
     (SUBMISSION, ADMIN_VIEW, _("Review queue"), "admin:review_reviewsubmission_changelist"),
+    (PRODUCTION, "workspace", _("Productions"), "bookings:productions"),
+    (SHOOT_DAY, "list", _("Shoot week"), "crews:shoot-week"),
 ]
 
 

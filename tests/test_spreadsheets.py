@@ -26,6 +26,7 @@ from studio.models import Membership
 from tests.crews.factories import CallFactory, CrewFactory, PersonFactory, ShootDayFactory
 from tests.factories import (
     BaseFactory,
+    BookingFactory,
     MembershipFactory,
     OperatorFactory,
     ProductionFactory,
@@ -52,6 +53,7 @@ EXPORT_MODULES = {
     "bookings/api/views.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/web/occupancy.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/web/urls.py": "test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers",
+    "bookings/web/productions.py": "test_production_spend_csv_neutralises_formulas_and_keeps_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
@@ -138,6 +140,24 @@ def test_admin_set_export_neutralises_formulas_and_keeps_numbers():
     assert {row["tags"] for row in by_column} == {"'=1+1,豪门"}
     assert {Decimal(row["hourly_rate"]) for row in by_column} == {Decimal("350.00")}
     assert {int(row["crew_capacity"]) for row in by_column} == {40}
+
+
+@pytest.mark.django_db
+def test_production_spend_csv_neutralises_formulas_and_keeps_numbers():
+    production = ProductionFactory(title="=cmd|' /C calc'!A0")
+    client = Client()
+    client.force_login(MembershipFactory(organization=production.company).user)
+    base = BaseFactory(name='=HYPERLINK("http://evil.example")')
+    BookingFactory(set=SetFactory(base=base), production=production, total_price=Decimal("1200.00"))
+
+    response = client.get(f"/app/productions/{production.pk}/spend.csv")
+
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = read_csv(response.content)
+    for row in rows:
+        assert not any(is_formula(cell) for cell in row), row
+    assert {row[1] for row in rows} >= {'\'=HYPERLINK("http://evil.example")', "'=cmd|' /C calc'!A0"}
+    assert rows[0][2:] == ["1200.00", "0.00", "1200.00"]
 
 
 @pytest.mark.django_db

@@ -62,3 +62,9 @@ class ScopedGenericViewSet(ScopedViewMixin, viewsets.GenericViewSet):
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """List and retrieve only."""
+
+
+class EditableMixin(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
+):
+    """List, retrieve, create and update: mix in before the viewset (add ``DestroyModelMixin`` for delete)."""

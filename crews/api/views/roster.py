@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
+from config.viewsets import EditableMixin
 from crews import policies, reports, services
 from crews.api import serializers
 from crews.api.renderers import CSVRenderer
@@ -25,13 +26,7 @@ from locations.api.views import ICalendarRenderer
 from studio.policy import Actor
 
 
-class PersonViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CompanyViewSet,
-):
+class PersonViewSet(EditableMixin, CompanyViewSet):
     """The company's roster; phones are masked except on a person's own page for planning roles."""
 
     policy = policies.PERSON
@@ -105,13 +100,7 @@ class PersonViewSet(
         return Response(person_calendar(person), content_type="text/calendar; charset=utf-8")
 
 
-class CrewViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CompanyViewSet,
-):
+class CrewViewSet(EditableMixin, CompanyViewSet):
     """A production's units (A组, B组 …)."""
 
     policy = policies.CREW
@@ -163,14 +152,7 @@ class CrewViewSet(
         return Response(reports.production_progress(production=self.get_object().production))
 
 
-class CrewMemberViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+class CrewMemberViewSet(EditableMixin, mixins.DestroyModelMixin, CompanyViewSet):
     """Who is on which crew, in which role, when, at what day rate."""
 
     policy = policies.CREW_MEMBER

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.uploads import upload_limit
+from config.viewsets import EditableMixin
 from crews import conf, policies, services
 from crews.api import serializers
 from crews.api.views.base import CompanyViewSet
@@ -22,13 +23,7 @@ from crews.selectors import (
 )
 
 
-class SceneViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CompanyViewSet,
-):
+class SceneViewSet(EditableMixin, CompanyViewSet):
     """The scene breakdown of the company's productions (``?status=planned`` for what is left to shoot)."""
 
     policy = policies.SCENE
@@ -82,14 +77,7 @@ class SceneViewSet(
         return Response(serializers.SceneImportOut(result).data)
 
 
-class ShootDayViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+class ShootDayViewSet(EditableMixin, mixins.DestroyModelMixin, CompanyViewSet):
     """Crews' shoot days: stops and calls (``/stops/``, ``/calls/``), conflicts, publish, wrap."""
 
     policy = policies.SHOOT_DAY
@@ -169,14 +157,7 @@ class ShootDayViewSet(
         return serializers.ShootDayDetailOut if self.action == "retrieve" else serializers.ShootDayOut
 
 
-class ShootDayPartViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+class ShootDayPartViewSet(EditableMixin, mixins.DestroyModelMixin, CompanyViewSet):
     """A part of a shoot day (stop or call): every write answers with the day's refreshed conflicts.
 
     Subclasses name their input serializers and the services that add, update and remove a part.

@@ -8,10 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from config.scoping import register
-        from notifications import selectors
-        from notifications.models import Delivery, Event, WebhookEndpoint
-
-        register(Event, selectors.events_visible_to)
-        register(Delivery, selectors.deliveries_visible_to)
-        register(WebhookEndpoint, selectors.webhook_endpoints_of)
+        from notifications import selectors  # noqa: F401  (registers what organisations may see: @scope)

@@ -6,7 +6,8 @@ in ``get_queryset``.
 """
 
 from rest_framework import mixins, viewsets
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
@@ -68,3 +69,8 @@ class EditableMixin(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
 ):
     """List, retrieve, create and update: mix in before the viewset (add ``DestroyModelMixin`` for delete)."""
+
+
+def public_action(**kwargs):
+    """A viewset ``@action`` anyone may call without signing in: the private link's token is the key."""
+    return action(permission_classes=[AllowAny], authentication_classes=[], **kwargs)

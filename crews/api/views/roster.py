@@ -1,20 +1,17 @@
 """The roster: people (and their calendar feed), crews and crew members."""
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
-from config.viewsets import EditableMixin
 from crews import policies, reports, services
 from crews.api import serializers
 from crews.api.renderers import CSVRenderer
-from crews.api.views.base import CompanyViewSet
+from crews.api.views.base import CompanyWritesViewSet
 from crews.ics import person_calendar
 from crews.selectors import (
     crew_members_visible_to,
@@ -22,15 +19,16 @@ from crews.selectors import (
     people_visible_to,
     person_by_feed_token,
 )
-from locations.api.views import ICalendarRenderer
+from locations.api.views import calendar_action, feed_url_response
 from studio.policy import Actor
 
 
-class PersonViewSet(EditableMixin, CompanyViewSet):
+class PersonViewSet(CompanyWritesViewSet):
     """The company's roster; phones are masked except on a person's own page for planning roles."""
 
     policy = policies.PERSON
     serializer_class = serializers.PersonOut
+    create_serializer = update_serializer = serializers.PersonIn
     search_fields = ["name"]
     ordering_fields = ["name", "id"]
     filterset_fields = ["is_active"]
@@ -48,21 +46,15 @@ class PersonViewSet(EditableMixin, CompanyViewSet):
         )
         return context
 
-    @extend_schema(request=serializers.PersonIn, responses={201: serializers.PersonOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.PersonIn, request.data)
-        person = services.person_create(company=self.organization, by=request.user, **data)
-        return Response(
-            serializers.PersonOut(person, context={"full_phone": True}).data, status=status.HTTP_201_CREATED
-        )
+    def add(self, **data):
+        return services.person_create(company=self.organization, **data)
 
-    @extend_schema(request=serializers.PersonIn, responses=serializers.PersonOut)
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        person = self.get_object()
-        data = self.validated(serializers.PersonIn, request.data, partial=partial)
-        person = services.person_update(person=person, by=request.user, **data)
-        return Response(serializers.PersonOut(person, context={"full_phone": True}).data)
+    def change(self, person, **data):
+        return services.person_update(person=person, **data)
+
+    def answer(self, person, status_code=status.HTTP_200_OK):
+        # whoever writes a person's phone reads it back whole
+        return Response(serializers.PersonOut(person, context={"full_phone": True}).data, status=status_code)
 
     @extend_schema(request=serializers.PersonFeedUrlIn, responses=serializers.PersonFeedUrlOut)
     @action(detail=True, methods=["post"], url_path="feed-url")
@@ -71,27 +63,9 @@ class PersonViewSet(EditableMixin, CompanyViewSet):
         person = self.get_object()
         data = self.validated(serializers.PersonFeedUrlIn, request.data)
         person = services.person_feed_issue(person=person, rotate=data["rotate"])
-        path = reverse("person-calendar", kwargs={"format": "ics"})
-        return Response(
-            {
-                "url": request.build_absolute_uri(f"{path}?token={person.feed_token}"),
-                "token": person.feed_token,
-            }
-        )
+        return feed_url_response(request, "person-calendar", person.feed_token)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
-        auth=[],
-    )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="calendar",
-        renderer_classes=[ICalendarRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-    )
+    @calendar_action(detail=False)
     def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """A person's call times as iCalendar (``/people/calendar.ics?token=``): the token is the key."""
         person = person_by_feed_token(token=request.query_params.get("token", ""))
@@ -100,30 +74,23 @@ class PersonViewSet(EditableMixin, CompanyViewSet):
         return Response(person_calendar(person), content_type="text/calendar; charset=utf-8")
 
 
-class CrewViewSet(EditableMixin, CompanyViewSet):
+class CrewViewSet(CompanyWritesViewSet):
     """A production's units (A组, B组 …)."""
 
     policy = policies.CREW
     serializer_class = serializers.CrewOut
+    create_serializer, update_serializer = serializers.CrewIn, serializers.CrewUpdateIn
     filterset_fields = ["production"]
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
         return crews_visible_to(organization=self.organization)
 
-    @extend_schema(request=serializers.CrewIn, responses={201: serializers.CrewOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.CrewIn, request.data)
-        crew = services.crew_create(production=data["production"], name=data["name"], by=request.user)
-        return Response(serializers.CrewOut(crew).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.crew_create(**data)
 
-    @extend_schema(request=serializers.CrewUpdateIn, responses=serializers.CrewOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        crew = self.get_object()
-        data = self.validated(serializers.CrewUpdateIn, request.data)
-        crew = services.crew_update(crew=crew, name=data.get("name", crew.name), by=request.user)  # PATCH {}
-        return Response(serializers.CrewOut(crew).data)
+    def change(self, crew, *, by, **data):
+        return services.crew_update(crew=crew, name=data.get("name", crew.name), by=by)  # PATCH {}
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
@@ -152,29 +119,22 @@ class CrewViewSet(EditableMixin, CompanyViewSet):
         return Response(reports.production_progress(production=self.get_object().production))
 
 
-class CrewMemberViewSet(EditableMixin, mixins.DestroyModelMixin, CompanyViewSet):
+class CrewMemberViewSet(mixins.DestroyModelMixin, CompanyWritesViewSet):
     """Who is on which crew, in which role, when, at what day rate."""
 
     policy = policies.CREW_MEMBER
     serializer_class = serializers.CrewMemberOut
+    create_serializer, update_serializer = serializers.CrewMemberIn, serializers.CrewMemberUpdateIn
     filterset_fields = ["crew", "person", "role"]
 
     def get_queryset(self):
         return crew_members_visible_to(organization=self.organization)
 
-    @extend_schema(request=serializers.CrewMemberIn, responses={201: serializers.CrewMemberOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.CrewMemberIn, request.data)
-        member = services.crew_member_add(by=request.user, **data)
-        return Response(serializers.CrewMemberOut(member).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.crew_member_add(**data)
 
-    @extend_schema(request=serializers.CrewMemberUpdateIn, responses=serializers.CrewMemberOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        member = self.get_object()
-        data = self.validated(serializers.CrewMemberUpdateIn, request.data)
-        member = services.crew_member_update(member=member, by=request.user, **data)
-        return Response(serializers.CrewMemberOut(member).data)
+    def change(self, member, **data):
+        return services.crew_member_update(member=member, **data)
 
     def perform_destroy(self, instance):
         services.crew_member_remove(member=instance, by=self.request.user)

@@ -7,7 +7,6 @@ impossible whatever the concurrency; the services lock the set row so that the l
 409 first.
 """
 
-from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.constraints import NoOverlapConstraint, TsTzRange
+from config.fields import optional_user
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -47,14 +47,7 @@ class Booking(models.Model):
     company = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("company")
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = optional_user(_("requested by"))
     batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.HELD)
     starts_at = models.DateTimeField(_("starts at"))
@@ -158,14 +151,7 @@ class WaitlistEntry(models.Model):
         related_name="waitlist_entries",
         verbose_name=_("production"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = optional_user(_("created by"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)

@@ -7,7 +7,6 @@ lock the person (or crew) row first so that the loser gets a friendly 409; the c
 On SQLite the constraints emit nothing and the serialised writers keep the services' checks true.
 """
 
-from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
@@ -19,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from bookings.constraints import NoOverlapConstraint, TsTzRange
 from bookings.models import Booking
+from config.fields import optional_user
 from config.localtime import local_text
 from locations.models import Set
 from studio.models import Organization, Production
@@ -68,14 +68,7 @@ class Person(models.Model):
     day_rate = models.DecimalField(
         pgettext_lazy("pay", "day rate (CNY)"), default=0, validators=[MinValueValidator(0)], **MONEY
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="crew_people",
-        verbose_name=_("user account"),
-    )
+    user = optional_user(_("user account"), related_name="crew_people")
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     is_active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
     feed_token = models.CharField(_("calendar feed token"), max_length=64, null=True, blank=True, unique=True)
@@ -369,14 +362,7 @@ class CallSheet(models.Model):
     token = models.CharField(_("share token"), max_length=64, unique=True)
     image = models.FileField(_("image"), upload_to="call-sheets/", blank=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = optional_user(_("published by"))
 
     class Meta:
         verbose_name = _("call sheet")

@@ -7,14 +7,13 @@ impossible whatever the concurrency; the services lock the set row so that the l
 409 first.
 """
 
-from django.contrib.postgres.fields import RangeOperators
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.constraints import NoOverlapConstraint, TsTzRange
+from bookings.constraints import no_overlap
 from config.fields import optional_user
 from locations.models import Set
 from studio.models import Organization, Production
@@ -107,12 +106,11 @@ class Booking(models.Model):
                 name="booking_held_has_expiry",
             ),
             models.CheckConstraint(condition=Q(total_price__gte=0), name="booking_total_not_negative"),
-            NoOverlapConstraint(
+            no_overlap(
                 name=NO_OVERLAP_CONSTRAINT,
-                expressions=[
-                    ("set", RangeOperators.EQUAL),
-                    (TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
-                ],
+                key="set",
+                lower="blocked_from",
+                upper="blocked_until",
                 condition=Q(status__in=["held", "confirmed", "checked_in"]),
             ),
         ]

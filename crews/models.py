@@ -7,7 +7,6 @@ lock the person (or crew) row first so that the loser gets a friendly 409; the c
 On SQLite the constraints emit nothing and the serialised writers keep the services' checks true.
 """
 
-from django.contrib.postgres.fields import RangeOperators
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.constraints import NoOverlapConstraint, TsTzRange
+from bookings.constraints import no_overlap
 from bookings.models import Booking
 from config.fields import optional_user
 from config.localtime import local_text
@@ -275,13 +274,7 @@ class Stop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shoot_day", "order"], name="stop_unique_order"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="stop_ends_after_start"),
-            NoOverlapConstraint(
-                name=STOP_NO_OVERLAP,
-                expressions=[
-                    ("crew", RangeOperators.EQUAL),
-                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
-                ],
-            ),
+            no_overlap(name=STOP_NO_OVERLAP, key="crew", lower="starts_at", upper="ends_at"),
         ]
 
     def __str__(self):
@@ -332,13 +325,7 @@ class Call(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shoot_day", "person"], name="call_unique_person"),
             models.CheckConstraint(condition=Q(released_at__gt=F("call_at")), name="call_release_after_call"),
-            NoOverlapConstraint(
-                name=CALL_NO_OVERLAP,
-                expressions=[
-                    ("person", RangeOperators.EQUAL),
-                    (TsTzRange("call_at", "released_at"), RangeOperators.OVERLAPS),
-                ],
-            ),
+            no_overlap(name=CALL_NO_OVERLAP, key="person", lower="call_at", upper="released_at"),
         ]
 
     def __str__(self):

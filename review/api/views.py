@@ -98,16 +98,18 @@ class ReviewSubmissionViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=CommentIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        submission = self.get_object()
-        data = self.validated(CommentIn, request.data)
-        return self._render(services.submission_submit(submission=submission, by=request.user, **data))
+        return self._move(request, services.submission_submit)
 
     @extend_schema(request=CommentIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        submission = self.get_object()
+        return self._move(request, services.submission_withdraw)
+
+    def _move(self, request, service):
+        """Move the submission with ``service`` (with the request's optional comment) and render it."""
+        submission = self.get_object()  # an outsider gets 404 before the body is looked at
         data = self.validated(CommentIn, request.data)
-        return self._render(services.submission_withdraw(submission=submission, by=request.user, **data))
+        return self._render(service(submission=submission, by=request.user, **data))
 
     @extend_schema(
         request={"application/json": CommentIn, "multipart/form-data": ResubmitIn},

@@ -4,12 +4,15 @@ A booking is visible to its company and to its base's operator (``Scope.PARTICIP
 it does not exist (404). ``status`` is never writable: every change is a POST action calling a service.
 """
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bookings import policies, pricing, services
@@ -24,7 +27,7 @@ from bookings.selectors import (
 )
 from config.exceptions import DomainError
 from config.viewsets import ScopedGenericViewSet
-from locations.api.views import calendar_action, feed_url_response
+from locations.api.views import ICalendarRenderer
 from locations.selectors import bases_owned_by
 from studio.tenancy import Scope
 
@@ -178,9 +181,24 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         and managers only."""
         data = self.validated(serializers.FeedUrlIn, request.data)
         feed = services.booking_feed_issue(organization=self.organization, rotate=data["rotate"])
-        return feed_url_response(request, "booking-calendar", feed.token)
+        path = reverse("booking-calendar", kwargs={"format": "ics"})
+        return Response(
+            {"url": request.build_absolute_uri(f"{path}?token={feed.token}"), "token": feed.token}
+        )
 
-    @calendar_action(detail=False)
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        auth=[],
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="calendar",
+        renderer_classes=[ICalendarRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
     def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """The company's bookings as iCalendar (``/bookings/calendar.ics?token=``): the token is the key."""
         feed = booking_feed_by_token(token=request.query_params.get("token", ""))

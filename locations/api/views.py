@@ -7,7 +7,6 @@ from the operator's own rows, so another operator's base, set, blackout or photo
 import json
 from datetime import datetime, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,11 +15,12 @@ from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.pagination import WindowCountPagination
 from config.uploads import upload_limit
-from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin, public_action
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin
 from locations import conf, policies, services
 from locations.api import serializers
 from locations.ics import busy_calendar
@@ -159,25 +159,6 @@ class ICalendarRenderer(renderers.BaseRenderer):
         return json.dumps(data, ensure_ascii=False).encode()
 
 
-def calendar_action(*, detail: bool):
-    """``GET …/calendar.ics?token=``: a private iCalendar feed, opened by its token alone."""
-    schema = extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
-        auth=[],
-    )
-    route = public_action(
-        detail=detail, methods=["get"], url_path="calendar", renderer_classes=[ICalendarRenderer]
-    )
-    return lambda method: schema(route(method))
-
-
-def feed_url_response(request, route_name: str, token: str) -> Response:
-    """A ``feed-url`` action's answer: the feed's absolute URL (its calendar route and token), the token."""
-    path = reverse(route_name, kwargs={"format": "ics"})
-    return Response({"url": request.build_absolute_uri(f"{path}?token={token}"), "token": token})
-
-
 class SetViewSet(mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet):
     """Sets and stand-alone locations: search, calendars, and the operator's catalogue edits."""
 
@@ -314,7 +295,19 @@ class SetViewSet(mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet
         }
         return Response(serializers.AvailabilityOut(body).data)
 
-    @calendar_action(detail=True)
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        auth=[],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="calendar",
+        renderer_classes=[ICalendarRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
     def calendar(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """The set's busy times as iCalendar, for calendar apps: authenticated by the feed token alone."""
         feed = calendar_feed_by_token(token=request.query_params.get("token", ""))

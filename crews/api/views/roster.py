@@ -1,10 +1,12 @@
 """The roster: people (and their calendar feed), crews and crew members."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
@@ -19,7 +21,7 @@ from crews.selectors import (
     people_visible_to,
     person_by_feed_token,
 )
-from locations.api.views import calendar_action, feed_url_response
+from locations.api.views import ICalendarRenderer
 from studio.policy import Actor
 
 
@@ -63,9 +65,27 @@ class PersonViewSet(CompanyWritesViewSet):
         person = self.get_object()
         data = self.validated(serializers.PersonFeedUrlIn, request.data)
         person = services.person_feed_issue(person=person, rotate=data["rotate"])
-        return feed_url_response(request, "person-calendar", person.feed_token)
+        path = reverse("person-calendar", kwargs={"format": "ics"})
+        return Response(
+            {
+                "url": request.build_absolute_uri(f"{path}?token={person.feed_token}"),
+                "token": person.feed_token,
+            }
+        )
 
-    @calendar_action(detail=False)
+    @extend_schema(
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        auth=[],
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="calendar",
+        renderer_classes=[ICalendarRenderer],
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
     def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """A person's call times as iCalendar (``/people/calendar.ics?token=``): the token is the key."""
         person = person_by_feed_token(token=request.query_params.get("token", ""))

@@ -7,7 +7,7 @@ model means migrations and ``makemigrations --check`` agree on both databases.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db.models import Func
 
 
@@ -42,3 +42,12 @@ class NoOverlapConstraint(ExclusionConstraint):
 
         if connections[using].vendor == "postgresql":
             super().validate(model, instance, exclude=exclude, using=using)
+
+
+def no_overlap(*, name: str, key: str, lower: str, upper: str, **kwargs) -> NoOverlapConstraint:
+    """Rows with the same ``key`` never hold overlapping ``[lower, upper)`` periods."""
+    return NoOverlapConstraint(
+        name=name,
+        expressions=[(key, RangeOperators.EQUAL), (TsTzRange(lower, upper), RangeOperators.OVERLAPS)],
+        **kwargs,
+    )

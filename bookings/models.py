@@ -7,15 +7,14 @@ impossible whatever the concurrency; the services lock the set row so that the l
 409 first.
 """
 
-from django.conf import settings
-from django.contrib.postgres.fields import RangeOperators
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.constraints import NoOverlapConstraint, TsTzRange
+from bookings.constraints import no_overlap
+from config.fields import optional_user
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -47,14 +46,7 @@ class Booking(models.Model):
     company = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("company")
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = optional_user(_("requested by"))
     batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.HELD)
     starts_at = models.DateTimeField(_("starts at"))
@@ -114,12 +106,11 @@ class Booking(models.Model):
                 name="booking_held_has_expiry",
             ),
             models.CheckConstraint(condition=Q(total_price__gte=0), name="booking_total_not_negative"),
-            NoOverlapConstraint(
+            no_overlap(
                 name=NO_OVERLAP_CONSTRAINT,
-                expressions=[
-                    ("set", RangeOperators.EQUAL),
-                    (TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
-                ],
+                key="set",
+                lower="blocked_from",
+                upper="blocked_until",
                 condition=Q(status__in=["held", "confirmed", "checked_in"]),
             ),
         ]
@@ -158,14 +149,7 @@ class WaitlistEntry(models.Model):
         related_name="waitlist_entries",
         verbose_name=_("production"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = optional_user(_("created by"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.WAITING)

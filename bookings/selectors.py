@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from bookings import conf
 from bookings.models import Booking, WaitlistEntry
+from config.scoping import scope
 from locations.models import Base, Set
 from locations.selectors import sets_visible_to
 from studio.models import Organization, Production
 
 
+@scope(Booking)
 def bookings_visible_to(*, organization: Organization) -> QuerySet[Booking]:
     """The company's own bookings, or the bookings at the operator's bases; nothing for anyone else."""
     bookings = Booking.objects.select_related("set__base", "production", "company")
@@ -22,10 +24,13 @@ def bookings_visible_to(*, organization: Organization) -> QuerySet[Booking]:
     return bookings.none()
 
 
+@scope(WaitlistEntry)
 def waitlist_entries_visible_to(*, organization: Organization) -> QuerySet[WaitlistEntry]:
     return WaitlistEntry.objects.filter(company=organization).select_related("set__base", "production")
 
 
+# what a booking shows its participants: an operator sees the productions it hosts, their sets and bases
+@scope(Production)
 def productions_of_bookings(*, organization: Organization) -> QuerySet[Production]:
     """The productions of the bookings the organisation sees (an operator's guests' productions)."""
     return Production.objects.filter(
@@ -33,11 +38,13 @@ def productions_of_bookings(*, organization: Organization) -> QuerySet[Productio
     )
 
 
+@scope(Set)
 def sets_of_bookings(*, organization: Organization) -> QuerySet[Set]:
     """The sets of the bookings the organisation sees, withdrawn ones included."""
     return Set.objects.filter(pk__in=bookings_visible_to(organization=organization).values("set"))
 
 
+@scope(Base)
 def bases_of_bookings(*, organization: Organization) -> QuerySet[Base]:
     """The bases of the bookings the organisation sees, withdrawn ones included."""
     return Base.objects.filter(pk__in=bookings_visible_to(organization=organization).values("set__base"))

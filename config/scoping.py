@@ -1,9 +1,12 @@
 """Which objects of a model an organisation may name: one registry, read by every input that takes an id.
 
-Each app registers, in its ``AppConfig.ready``, the selectors that say what an organisation sees of its
-models::
+Each app marks, in its ``selectors.py``, the selectors that say what an organisation sees of its models,
+and imports that module in its ``AppConfig.ready``::
 
-    register(Set, sets_visible_to)           # called as sets_visible_to(organization=...)
+    @scope(Set)                              # called as sets_visible_to(organization=...)
+    def sets_visible_to(*, organization): ...
+
+(``register(Set, sets_visible_to)`` does the same for a selector defined elsewhere.)
 
 A model may have several registrations (a production is seen by its company, by the operators it
 booked and by the review centres it submitted to): an object is visible when any of them returns it.
@@ -37,6 +40,16 @@ def register(model: type[Model], selector: Selector) -> None:
         selectors.append(selector)
 
 
+def scope(model: type[Model]) -> Callable[[Selector], Selector]:
+    """Decorate a selector ``f(*, organization)``: register it as what organisations may see of ``model``."""
+
+    def decorator(selector: Selector) -> Selector:
+        register(model, selector)
+        return selector
+
+    return decorator
+
+
 def is_registered(model: type[Model]) -> bool:
     return bool(_scopes(model, strict=False))
 
@@ -46,8 +59,8 @@ def _scopes(model: type[Model], *, strict: bool = True) -> list[Selector]:
     if not found and strict:
         raise Unscoped(
             f"{model._meta.label} is named by an input (a filter parameter or an admin field) but has no "
-            f"registered scope: call config.scoping.register({model.__name__}, <selector>) in its app's "
-            f"AppConfig.ready."
+            f"registered scope: mark its selector with @config.scoping.scope({model.__name__}) in its "
+            f"app's selectors.py."
         )
     return found
 
@@ -80,7 +93,7 @@ def check_api_filters(app_configs=None, **kwargs):
                 errors.append(
                     checks.Error(
                         f"/{prefix}/?{name}= names {model._meta.label}, which has no registered scope.",
-                        hint=f"config.scoping.register({model.__name__}, <selector>) in its AppConfig.ready.",
+                        hint=f"@config.scoping.scope({model.__name__}) on its selector in its selectors.py.",
                         obj=viewset,
                         id="scoping.E001",
                     )

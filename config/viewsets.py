@@ -5,8 +5,11 @@ may do each action), and take their queryset from a selector scoped to ``self.re
 in ``get_queryset``.
 """
 
-from rest_framework import mixins, viewsets
-from rest_framework.permissions import IsAuthenticated
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
@@ -62,3 +65,58 @@ class ScopedGenericViewSet(ScopedViewMixin, viewsets.GenericViewSet):
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """List and retrieve only."""
+
+
+class EditableMixin(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
+):
+    """List, retrieve, create and update: mix in before the viewset (add ``DestroyModelMixin`` for delete)."""
+
+
+class ServiceWritesMixin:
+    """Create and update through the app's services; mix in before the viewset.
+
+    ``create`` validates ``create_serializer`` and calls ``add(by=, **data)``; ``update`` (PUT, or PATCH
+    with only the fields sent) validates ``update_serializer`` and calls ``change(instance, by=, **data)``.
+    Both answer with ``output_serializer`` (by default ``serializer_class``), and the schema says so.
+    """
+
+    create_serializer = update_serializer = output_serializer = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.create_serializer is not None:
+            output = cls.output_serializer or cls.serializer_class
+            extend_schema_view(
+                create=extend_schema(request=cls.create_serializer, responses={201: output}),
+                update=extend_schema(request=cls.update_serializer, responses=output),
+                partial_update=extend_schema(request=cls.update_serializer, responses=output),
+            )(cls)
+
+    def add(self, **data):
+        raise NotImplementedError
+
+    def change(self, instance, **data):
+        raise NotImplementedError
+
+    def answer(self, instance, status_code=status.HTTP_200_OK) -> Response:
+        output = self.output_serializer or self.serializer_class
+        return Response(output(instance).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated(self.create_serializer, request.data)
+        return self.answer(self.add(by=request.user, **data), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        kwargs.pop("partial", None)
+        instance = self.get_object()
+        data = self.validated(self.update_serializer, request.data)
+        return self.answer(self.change(instance, by=request.user, **data))
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+
+def public_action(**kwargs):
+    """A viewset ``@action`` anyone may call without signing in: the private link's token is the key."""
+    return action(permission_classes=[AllowAny], authentication_classes=[], **kwargs)

@@ -7,8 +7,6 @@ lock the person (or crew) row first so that the loser gets a friendly 409; the c
 On SQLite the constraints emit nothing and the serialised writers keep the services' checks true.
 """
 
-from django.conf import settings
-from django.contrib.postgres.fields import RangeOperators
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -17,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.constraints import NoOverlapConstraint, TsTzRange
+from bookings.constraints import no_overlap
 from bookings.models import Booking
+from config.fields import optional_user
 from config.localtime import local_text
 from locations.models import Set
 from studio.models import Organization, Production
@@ -68,14 +67,7 @@ class Person(models.Model):
     day_rate = models.DecimalField(
         pgettext_lazy("pay", "day rate (CNY)"), default=0, validators=[MinValueValidator(0)], **MONEY
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="crew_people",
-        verbose_name=_("user account"),
-    )
+    user = optional_user(_("user account"), related_name="crew_people")
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     is_active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -281,13 +273,7 @@ class Stop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shoot_day", "order"], name="stop_unique_order"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="stop_ends_after_start"),
-            NoOverlapConstraint(
-                name=STOP_NO_OVERLAP,
-                expressions=[
-                    ("crew", RangeOperators.EQUAL),
-                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
-                ],
-            ),
+            no_overlap(name=STOP_NO_OVERLAP, key="crew", lower="starts_at", upper="ends_at"),
         ]
 
     def __str__(self):
@@ -338,13 +324,7 @@ class Call(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shoot_day", "person"], name="call_unique_person"),
             models.CheckConstraint(condition=Q(released_at__gt=F("call_at")), name="call_release_after_call"),
-            NoOverlapConstraint(
-                name=CALL_NO_OVERLAP,
-                expressions=[
-                    ("person", RangeOperators.EQUAL),
-                    (TsTzRange("call_at", "released_at"), RangeOperators.OVERLAPS),
-                ],
-            ),
+            no_overlap(name=CALL_NO_OVERLAP, key="person", lower="call_at", upper="released_at"),
         ]
 
     def __str__(self):
@@ -368,14 +348,7 @@ class CallSheet(models.Model):
     token = models.CharField(_("share token"), max_length=64, unique=True)
     image = models.FileField(_("image"), upload_to="call-sheets/", blank=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = optional_user(_("published by"))
 
     class Meta:
         verbose_name = _("call sheet")

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from config.scoping import scope
 from crews.models import (
     Call,
     CallSheet,
@@ -17,18 +18,22 @@ from crews.models import (
 from studio.models import Organization
 
 
+@scope(Person)
 def people_visible_to(*, organization: Organization) -> QuerySet[Person]:
     return Person.objects.filter(company=organization)
 
 
+@scope(Crew)
 def crews_visible_to(*, organization: Organization) -> QuerySet[Crew]:
     return Crew.objects.filter(company=organization).select_related("production")
 
 
+@scope(CrewMember)
 def crew_members_visible_to(*, organization: Organization) -> QuerySet[CrewMember]:
     return CrewMember.objects.filter(company=organization).select_related("person", "crew")
 
 
+@scope(Scene)
 def scenes_visible_to(*, organization: Organization) -> QuerySet[Scene]:
     return Scene.objects.filter(company=organization).prefetch_related(
         Prefetch("cast", queryset=Person.objects.only("id", "name"))
@@ -48,6 +53,7 @@ def stops_loaded(queryset: QuerySet[Stop] | None = None) -> QuerySet[Stop]:
     )
 
 
+@scope(ShootDay)
 def shoot_days_visible_to(*, organization: Organization) -> QuerySet[ShootDay]:
     return ShootDay.objects.filter(company=organization).select_related("crew__production")
 
@@ -60,14 +66,17 @@ def shoot_day_loaded(queryset: QuerySet[ShootDay]) -> QuerySet[ShootDay]:
     )
 
 
+@scope(Call)
 def calls_visible_to(*, organization: Organization) -> QuerySet[Call]:
     return Call.objects.filter(shoot_day__company=organization).select_related("person", "shoot_day")
 
 
+@scope(Stop)
 def stops_visible_to(*, organization: Organization) -> QuerySet[Stop]:
     return stops_loaded(Stop.objects.filter(shoot_day__company=organization))
 
 
+@scope(CallSheet)
 def call_sheets_visible_to(*, organization: Organization) -> QuerySet[CallSheet]:
     return (
         CallSheet.objects.filter(company=organization)

@@ -12,6 +12,7 @@ from functools import cache
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from config.scoping import scope
 from locations.availability import (
     BusyInterval,
     busy_providers,
@@ -34,10 +35,12 @@ from locations.travel import base_endpoints, travel_minutes_to_bases
 from studio.models import Organization
 
 
+@scope(Zone)
 def zones_visible_to(*, organization: Organization) -> QuerySet[Zone]:
     return Zone.objects.all()
 
 
+@scope(Base)
 def bases_visible_to(*, organization: Organization) -> QuerySet[Base]:
     return (
         Base.objects.filter(Q(is_active=True) | Q(operator=organization))
@@ -50,6 +53,7 @@ def bases_owned_by(*, organization: Organization) -> QuerySet[Base]:
     return bases_visible_to(organization=organization).filter(operator=organization)
 
 
+@scope(Set)
 def sets_visible_to(*, organization: Organization) -> QuerySet[Set]:
     return (
         Set.objects.filter(Q(is_active=True, base__is_active=True) | Q(base__operator=organization))
@@ -62,6 +66,7 @@ def sets_owned_by(*, organization: Organization) -> QuerySet[Set]:
     return sets_visible_to(organization=organization).filter(base__operator=organization)
 
 
+@scope(SetPhoto)
 def set_photos_visible_to(*, organization: Organization) -> QuerySet[SetPhoto]:
     return SetPhoto.objects.filter(set__in=sets_visible_to(organization=organization).values("pk"))
 
@@ -70,12 +75,14 @@ def set_photos_owned_by(*, organization: Organization) -> QuerySet[SetPhoto]:
     return SetPhoto.objects.filter(set__base__operator=organization).select_related("set")
 
 
+@scope(Blackout)
 def blackouts_owned_by(*, organization: Organization) -> QuerySet[Blackout]:
     return Blackout.objects.filter(
         Q(set__base__operator=organization) | Q(base__operator=organization)
     ).select_related("set__base", "base")
 
 
+@scope(Place)
 def places_visible_to(*, organization: Organization) -> QuerySet[Place]:
     return Place.objects.select_related("zone")
 
@@ -84,6 +91,7 @@ def places_owned_by(*, organization: Organization) -> QuerySet[Place]:
     return places_visible_to(organization=organization).filter(owner=organization)
 
 
+@scope(TravelTime)
 def travel_times_owned_by(*, organization: Organization) -> QuerySet[TravelTime]:
     return TravelTime.objects.filter(owner=organization).select_related(
         "place_a", "place_b", "base_a", "base_b"

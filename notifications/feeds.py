@@ -10,10 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
+from config.scoping import scope
 from notifications.models import FeedToken
 from studio.models import Organization
 
 
+@scope(FeedToken)
 def feed_tokens_of(*, organization: Organization, kind: str | None = None) -> QuerySet[FeedToken]:
     """The organisation's feeds (of one ``kind`` if given), newest first."""
     feeds = FeedToken.objects.filter(organization=organization)

@@ -2,10 +2,12 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from config.scoping import scope
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
 from studio.models import Organization
 
 
+@scope(Event)
 def events_visible_to(*, organization: Organization) -> QuerySet[Event]:
     """Events the organisation owns or is in the audience of."""
     in_audience = EventAudience.objects.filter(event=OuterRef("pk"), organization=organization)
@@ -14,10 +16,12 @@ def events_visible_to(*, organization: Organization) -> QuerySet[Event]:
     )
 
 
+@scope(Delivery)
 def deliveries_visible_to(*, organization: Organization) -> QuerySet[Delivery]:
     """Deliveries addressed to the organisation (its members, its endpoints, its explicit addresses)."""
     return Delivery.objects.filter(organization=organization).select_related("event")
 
 
+@scope(WebhookEndpoint)
 def webhook_endpoints_of(*, organization: Organization) -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.filter(organization=organization)

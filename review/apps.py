@@ -8,21 +8,4 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Script review")
 
     def ready(self):
-        from config.scoping import register
-        from review import selectors
-        from review.models import ReviewSubmission
-        from studio.models import Organization, Production
-
-        def centres(*, organization):
-            # a catalogue: any company may send a dossier to any centre
-            return selectors.review_centres()
-
-        def productions_submitted(*, organization):
-            # a centre sees the productions submitted to it
-            return Production.objects.filter(
-                pk__in=selectors.submissions_visible_to(organization=organization).values("production")
-            )
-
-        register(ReviewSubmission, selectors.submissions_visible_to)
-        register(Organization, centres)
-        register(Production, productions_submitted)
+        from review import selectors  # noqa: F401  (registers what organisations may see: @scope)

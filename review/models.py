@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user
 from studio.models import Organization, Production
 
 TIMECODE_RE = r"^\d{1,2}:[0-5]\d:[0-5]\d$"
@@ -228,13 +229,8 @@ class ReviewSubmission(models.Model):
         verbose_name=_("tier rule"),
     )
     cover_note = models.TextField(_("cover note"), blank=True)
-    assigned_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_submissions",
-        verbose_name=_("assigned reviewer"),
+    assigned_reviewer = optional_user(
+        _("assigned reviewer"), on_delete=models.PROTECT, related_name="assigned_submissions"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -373,14 +369,7 @@ class SubmissionHistory(models.Model):
     submission = models.ForeignKey(
         ReviewSubmission, on_delete=models.CASCADE, related_name="history", verbose_name=_("submission")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = optional_user(_("by"), on_delete=models.PROTECT)
     at = models.DateTimeField(_("at"), db_index=True)
     from_stage = models.CharField(_("from stage"), max_length=20, choices=ReviewSubmission.Stage.choices)
     to_stage = models.CharField(_("to stage"), max_length=20, choices=ReviewSubmission.Stage.choices)

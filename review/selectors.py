@@ -3,12 +3,14 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from config.scoping import scope
 from review.models import Finding, ReviewSubmission, SubmissionHistory
 from studio.models import Organization, Production
 
 Stage = ReviewSubmission.Stage
 
 
+@scope(ReviewSubmission)
 def submissions_visible_to(*, organization: Organization) -> QuerySet[ReviewSubmission]:
     """A company sees its productions' submissions; a centre the ones sent to it; nobody else any.
 
@@ -41,6 +43,20 @@ def findings_public() -> QuerySet[Finding]:
 def review_centres() -> QuerySet[Organization]:
     """Every review centre (a catalogue: any company may send a dossier to any centre)."""
     return Organization.objects.filter(kind=Organization.Kind.REVIEW_CENTRE)
+
+
+@scope(Organization)
+def review_centres_named_by(*, organization: Organization) -> QuerySet[Organization]:
+    """The centres any organisation may name: all of them (any company may send a dossier to any centre)."""
+    return review_centres()
+
+
+@scope(Production)
+def productions_submitted_to(*, organization: Organization) -> QuerySet[Production]:
+    """A centre sees the productions submitted to it."""
+    return Production.objects.filter(
+        pk__in=submissions_visible_to(organization=organization).values("production")
+    )
 
 
 def review_centres_visible_to(*, organization: Organization) -> QuerySet[Organization]:

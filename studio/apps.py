@@ -8,13 +8,4 @@ class StudioConfig(AppConfig):
     verbose_name = _("Companies and productions")
 
     def ready(self):
-        from django.contrib.auth import get_user_model
-
-        from config.scoping import register
-        from studio import selectors
-        from studio.models import Membership, Organization, Production
-
-        register(Organization, selectors.organizations_visible_to)
-        register(Production, selectors.productions_visible_to)
-        register(Membership, selectors.memberships_of)
-        register(get_user_model(), selectors.members_of)
+        from studio import selectors  # noqa: F401  (registers what organisations may see: @scope)

@@ -3,9 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from config.scoping import scope
 from studio.models import Membership, Organization, Production
 
 
+@scope(Production)
 def productions_visible_to(*, organization: Organization) -> QuerySet[Production]:
     return Production.objects.filter(company=organization).select_related("company")
 
@@ -18,15 +20,18 @@ def memberships_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
+@scope(Membership)
 def memberships_of(*, organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization)
 
 
+@scope(get_user_model())
 def members_of(*, organization: Organization) -> QuerySet:
     """The user accounts of the organisation's members (active or not): the only users it may name."""
     return get_user_model().objects.filter(memberships__organization=organization).distinct()
 
 
+@scope(Organization)
 def organizations_visible_to(*, organization: Organization) -> QuerySet[Organization]:
     """The acting organisation itself: other tenants are not listed."""
     return Organization.objects.filter(pk=organization.pk)

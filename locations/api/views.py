@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from config.pagination import WindowCountPagination
 from config.uploads import upload_limit
-from config.viewsets import ScopedGenericViewSet
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin
 from locations import conf, policies, services
 from locations.api import serializers
 from locations.ics import busy_calendar
@@ -68,7 +68,7 @@ class CatalogueViewSet(ScopedGenericViewSet):
         return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
 
 
-class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class ZoneViewSet(ScopedReadOnlyViewSet):
     """Shooting-service zones and their travel settings."""
 
     scope = Scope.CATALOGUE
@@ -81,11 +81,16 @@ class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
 
 
 class PlaceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    ServiceWritesMixin,
+    CatalogueViewSet,
 ):
     """Named starting points (hotels, gates), maintained by base operators."""
 
     serializer_class = serializers.PlaceOut
+    create_serializer = update_serializer = serializers.PlaceIn
     policy = policies.PLACE
 
     def visible(self):
@@ -94,31 +99,21 @@ class PlaceViewSet(
     def owned(self):
         return places_owned_by(organization=self.organization)
 
-    @extend_schema(request=serializers.PlaceIn, responses={201: serializers.PlaceOut})
-    def create(self, request):
-        data = self.validated(serializers.PlaceIn, request.data)
-        place = services.place_create(organization=self.organization, by=request.user, **data)
-        return Response(serializers.PlaceOut(place).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.place_create(organization=self.organization, **data)
 
-    @extend_schema(request=serializers.PlaceIn, responses=serializers.PlaceOut)
-    def update(self, request, pk=None, partial=False):
-        place = self.get_object()
-        data = self.validated(serializers.PlaceIn, request.data, partial=partial)
-        place = services.place_update(organization=self.organization, place=place, by=request.user, **data)
-        return Response(serializers.PlaceOut(place).data)
-
-    @extend_schema(request=serializers.PlaceIn, responses=serializers.PlaceOut)
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
+    def change(self, place, **data):
+        return services.place_update(organization=self.organization, place=place, **data)
 
     def perform_destroy(self, instance):
         services.place_delete(organization=self.organization, place=instance, by=self.request.user)
 
 
-class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueViewSet):
+class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet):
     """Filming bases and location clusters: everyone reads active ones, the operator edits its own."""
 
     serializer_class = serializers.BaseOut
+    create_serializer = update_serializer = serializers.BaseIn
     policy = policies.BASE
 
     def visible(self):
@@ -127,42 +122,31 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
     def owned(self):
         return bases_owned_by(organization=self.organization)
 
-    @extend_schema(request=serializers.BaseIn, responses={201: serializers.BaseOut})
-    def create(self, request):
-        data = self.validated(serializers.BaseIn, request.data)
-        base = services.base_create(operator=self.organization, by=request.user, **data)
-        return Response(
-            serializers.BaseOut(self.owned().get(pk=base.pk)).data, status=status.HTTP_201_CREATED
-        )
+    def add(self, **data):
+        return services.base_create(operator=self.organization, **data)
 
-    @extend_schema(request=serializers.BaseIn, responses=serializers.BaseOut)
-    def update(self, request, pk=None, partial=False):
-        base = self.get_object()
-        data = self.validated(serializers.BaseIn, request.data, partial=partial)
-        services.base_update(base=base, by=request.user, **data)
-        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
+    def change(self, base, **data):
+        return services.base_update(base=base, **data)
 
-    @extend_schema(request=serializers.BaseIn, responses=serializers.BaseOut)
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
+    def answer(self, base, status_code=status.HTTP_200_OK):
+        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data, status=status_code)
 
     @extend_schema(request=None, responses=serializers.BaseOut)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
-        base = services.base_set_active(base=self.get_object(), active=True, by=request.user)
-        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
+        return self.answer(services.base_set_active(base=self.get_object(), active=True, by=request.user))
 
     @extend_schema(request=None, responses=serializers.BaseOut)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        base = services.base_set_active(base=self.get_object(), active=False, by=request.user)
-        return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
+        return self.answer(services.base_set_active(base=self.get_object(), active=False, by=request.user))
 
 
-class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
+class SetViewSet(mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet):
     """Sets and stand-alone locations: search, calendars, and the operator's catalogue edits."""
 
     serializer_class = serializers.SetOut
+    create_serializer = update_serializer = serializers.SetIn
     # Search builds a large filter (availability, travel): count it in the page query, not twice.
     pagination_class = WindowCountPagination
     owner_actions = CatalogueViewSet.owner_actions | {"rates", "photos"}
@@ -204,22 +188,14 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
             serializers.SetOut(page, many=True, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(request=serializers.SetIn, responses={201: serializers.SetOut})
-    def create(self, request):
-        data = self.validated(serializers.SetIn, request.data)
-        set_ = services.set_create(organization=self.organization, by=request.user, **data)
-        return Response(self._out(set_), status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.set_create(organization=self.organization, **data)
 
-    @extend_schema(request=serializers.SetIn, responses=serializers.SetOut)
-    def update(self, request, pk=None, partial=False):
-        set_ = self.get_object()
-        data = self.validated(serializers.SetIn, request.data, partial=partial)
-        set_ = services.set_update(organization=self.organization, set_=set_, by=request.user, **data)
-        return Response(self._out(set_))
+    def change(self, set_, **data):
+        return services.set_update(organization=self.organization, set_=set_, **data)
 
-    @extend_schema(request=serializers.SetIn, responses=serializers.SetOut)
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
+    def answer(self, set_, status_code=status.HTTP_200_OK):
+        return Response(self._out(set_), status=status_code)
 
     def _out(self, set_):
         return serializers.SetOut(self.owned().get(pk=set_.pk), context=self.get_serializer_context()).data

@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.uploads import upload_limit
-from config.viewsets import ScopedGenericViewSet
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
 from review import conf as review_conf
 from review import documents as document_services
 from review import policies, services
@@ -39,7 +39,7 @@ from review.selectors import review_centres_visible_to, submissions_visible_to
 from studio.tenancy import Scope
 
 
-class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class ReviewSubmissionViewSet(ScopedReadOnlyViewSet):
     """Submissions to review centres: the company's own, or those sent to the acting centre."""
 
     scope = Scope.PARTICIPANTS
@@ -60,14 +60,9 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             ReviewSubmissionOut(fresh, context=self.get_serializer_context()).data, status=status_code
         )
 
-    def _input(self, serializer_class):
-        data = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return data.validated_data
-
     @extend_schema(request=ReviewSubmissionIn, responses={201: ReviewSubmissionOut})
     def create(self, request):
-        data = self._input(ReviewSubmissionIn)
+        data = self.validated(ReviewSubmissionIn, request.data)
         submission = services.submission_create(by=request.user, **data)
         return self._render(submission, status_code=status.HTTP_201_CREATED)
 
@@ -76,7 +71,7 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
         submission = self.get_object()  # an outsider gets 404 before the body is looked at
-        data = self._input(DocumentIn)
+        data = self.validated(DocumentIn, request.data)
         document = document_services.document_upload(
             submission=submission, doc_type=data["doc_type"], upload=data["file"], by=request.user
         )
@@ -96,23 +91,25 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["put"])
     def episodes(self, request, pk=None):
         submission = self.get_object()
-        data = self._input(EpisodesIn)
+        data = self.validated(EpisodesIn, request.data)
         document_services.episodes_replace(submission=submission, episodes=data["episodes"], by=request.user)
         return self._render(submission)
 
     @extend_schema(request=CommentIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        submission = self.get_object()
-        data = self._input(CommentIn)
-        return self._render(services.submission_submit(submission=submission, by=request.user, **data))
+        return self._move(request, services.submission_submit)
 
     @extend_schema(request=CommentIn, responses=ReviewSubmissionOut)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        submission = self.get_object()
-        data = self._input(CommentIn)
-        return self._render(services.submission_withdraw(submission=submission, by=request.user, **data))
+        return self._move(request, services.submission_withdraw)
+
+    def _move(self, request, service):
+        """Move the submission with ``service`` (with the request's optional comment) and render it."""
+        submission = self.get_object()  # an outsider gets 404 before the body is looked at
+        data = self.validated(CommentIn, request.data)
+        return self._render(service(submission=submission, by=request.user, **data))
 
     @extend_schema(
         request={"application/json": CommentIn, "multipart/form-data": ResubmitIn},
@@ -126,7 +123,7 @@ class ReviewSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
         submission = self.get_object()
-        data = self._input(ResubmitIn)
+        data = self.validated(ResubmitIn, request.data)
         new = services.submission_resubmit(submission=submission, by=request.user, **data)
         return self._render(new, status_code=status.HTTP_201_CREATED)
 

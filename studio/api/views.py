@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
 from config.throttling import ScopedRateThrottle
-from config.viewsets import ScopedGenericViewSet
+from config.viewsets import EditableMixin, ScopedGenericViewSet, ScopedReadOnlyViewSet
 from studio import policies
 from studio.api.filters import ProductionFilterSet
 from studio.api.serializers import (
@@ -66,7 +66,7 @@ class MeView(IdempotentMixin, APIView):
         return Response(MeOut(request.user, context={"memberships": memberships}).data)
 
 
-class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+class OrganizationViewSet(ScopedReadOnlyViewSet):
     """The organisation the request acts for."""
 
     scope = Scope.ORGANIZATION
@@ -79,13 +79,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         return organizations_visible_to(organization=self.organization)
 
 
-class ProductionViewSet(
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    ScopedGenericViewSet,
-):
+class ProductionViewSet(EditableMixin, ScopedGenericViewSet):
     """A production company's productions."""
 
     scope = Scope.ORGANIZATION

@@ -1,6 +1,6 @@
 """The crews API's viewsets, one module per resource group (``routes.py`` registers them)."""
 
-from crews.api.views.base import TOKEN, CompanyViewSet
+from crews.api.views.base import TOKEN, CompanyViewSet, CompanyWritesViewSet
 from crews.api.views.callsheets import CallSheetViewSet
 from crews.api.views.roster import CrewMemberViewSet, CrewViewSet, PersonViewSet
 from crews.api.views.schedule import (
@@ -16,6 +16,7 @@ __all__ = [
     "CallSheetViewSet",
     "CallViewSet",
     "CompanyViewSet",
+    "CompanyWritesViewSet",
     "CrewMemberViewSet",
     "CrewViewSet",
     "PersonViewSet",

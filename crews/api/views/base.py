@@ -1,6 +1,8 @@
-"""What the crews' viewsets share: the company scope, the form of a share token."""
+"""What the crews' viewsets share: the company scope, writes through the services, a share token's form."""
 
-from config.viewsets import ScopedGenericViewSet
+from rest_framework import mixins
+
+from config.viewsets import ScopedGenericViewSet, ServiceWritesMixin
 from studio.tenancy import Scope
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{16,64})"
@@ -8,3 +10,9 @@ TOKEN = r"(?P<token>[A-Za-z0-9_-]{16,64})"
 
 class CompanyViewSet(ScopedGenericViewSet):
     scope = Scope.ORGANIZATION
+
+
+class CompanyWritesViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceWritesMixin, CompanyViewSet
+):
+    """List and retrieve; create and update through the services (``ServiceWritesMixin``)."""

@@ -7,9 +7,8 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, renderers
-from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 
+from config.viewsets import public_action
 from crews import policies, services
 from crews.api import serializers
 from crews.api.views.base import TOKEN, CompanyViewSet
@@ -47,14 +46,12 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         responses={(200, "text/html"): OpenApiTypes.STR},
         auth=[],
     )
-    @action(
+    @public_action(
         detail=False,
         methods=["get"],
         url_path=f"public/{TOKEN}",
         url_name="public",
         renderer_classes=[renderers.StaticHTMLRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
     )
     def public(self, request, token=None):
         """The call sheet page behind a private link: a person's own (with acknowledge) or the group's.
@@ -80,14 +77,12 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"), language)
 
     @extend_schema(request=None, responses={(200, "text/html"): OpenApiTypes.STR}, auth=[])
-    @action(
+    @public_action(
         detail=False,
         methods=["post"],
         url_path=f"public/{TOKEN}/acknowledge",
         url_name="public-acknowledge",
         renderer_classes=[renderers.StaticHTMLRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
     )
     def public_acknowledge(self, request, token=None):
         """The person confirms their call; recorded once however often it is clicked."""
@@ -100,14 +95,7 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"), language)
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY}, auth=[])
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path=f"public/{TOKEN}/image",
-        url_name="public-image",
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-    )
+    @public_action(detail=False, methods=["get"], url_path=f"public/{TOKEN}/image", url_name="public-image")
     def public_image(self, request, token=None):
         """The call sheet as a PNG for the work-chat group."""
         sheet = call_sheet_by_token(token=token)

@@ -11,7 +11,7 @@ from config.renderers import JSONRenderer
 from crews import policies, reports, services
 from crews.api import serializers
 from crews.api.renderers import CSVRenderer
-from crews.api.views.base import CompanyViewSet
+from crews.api.views.base import CompanyWritesViewSet
 from crews.ics import person_calendar
 from crews.selectors import crew_members_visible_to, crews_visible_to, people_visible_to
 from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
@@ -20,17 +20,12 @@ from notifications.models import FeedToken
 from studio.policy import Actor
 
 
-class PersonViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CompanyViewSet,
-):
+class PersonViewSet(CompanyWritesViewSet):
     """The company's roster; phones are masked except on a person's own page for planning roles."""
 
     policy = policies.PERSON
     serializer_class = serializers.PersonOut
+    create_serializer = update_serializer = serializers.PersonIn
     search_fields = ["name"]
     ordering_fields = ["name", "id"]
     filterset_fields = ["is_active"]
@@ -48,21 +43,15 @@ class PersonViewSet(
         )
         return context
 
-    @extend_schema(request=serializers.PersonIn, responses={201: serializers.PersonOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.PersonIn, request.data)
-        person = services.person_create(company=self.organization, by=request.user, **data)
-        return Response(
-            serializers.PersonOut(person, context={"full_phone": True}).data, status=status.HTTP_201_CREATED
-        )
+    def add(self, **data):
+        return services.person_create(company=self.organization, **data)
 
-    @extend_schema(request=serializers.PersonIn, responses=serializers.PersonOut)
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        person = self.get_object()
-        data = self.validated(serializers.PersonIn, request.data, partial=partial)
-        person = services.person_update(person=person, by=request.user, **data)
-        return Response(serializers.PersonOut(person, context={"full_phone": True}).data)
+    def change(self, person, **data):
+        return services.person_update(person=person, **data)
+
+    def answer(self, person, status_code=status.HTTP_200_OK):
+        # whoever writes a person's phone reads it back whole
+        return Response(serializers.PersonOut(person, context={"full_phone": True}).data, status=status_code)
 
     @extend_schema(request=serializers.PersonFeedUrlIn, responses=serializers.PersonFeedUrlOut)
     @action(detail=True, methods=["post"], url_path="feed-url")
@@ -84,36 +73,23 @@ class PersonViewSet(
         return feed_response(person_calendar(feed.person))
 
 
-class CrewViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CompanyViewSet,
-):
+class CrewViewSet(CompanyWritesViewSet):
     """A production's units (A组, B组 …)."""
 
     policy = policies.CREW
     serializer_class = serializers.CrewOut
+    create_serializer, update_serializer = serializers.CrewIn, serializers.CrewUpdateIn
     filterset_fields = ["production"]
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
         return crews_visible_to(organization=self.organization)
 
-    @extend_schema(request=serializers.CrewIn, responses={201: serializers.CrewOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.CrewIn, request.data)
-        crew = services.crew_create(production=data["production"], name=data["name"], by=request.user)
-        return Response(serializers.CrewOut(crew).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.crew_create(**data)
 
-    @extend_schema(request=serializers.CrewUpdateIn, responses=serializers.CrewOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        crew = self.get_object()
-        data = self.validated(serializers.CrewUpdateIn, request.data)
-        crew = services.crew_update(crew=crew, name=data.get("name", crew.name), by=request.user)  # PATCH {}
-        return Response(serializers.CrewOut(crew).data)
+    def change(self, crew, *, by, **data):
+        return services.crew_update(crew=crew, name=data.get("name", crew.name), by=by)  # PATCH {}
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
@@ -142,36 +118,22 @@ class CrewViewSet(
         return Response(reports.production_progress(production=self.get_object().production))
 
 
-class CrewMemberViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+class CrewMemberViewSet(mixins.DestroyModelMixin, CompanyWritesViewSet):
     """Who is on which crew, in which role, when, at what day rate."""
 
     policy = policies.CREW_MEMBER
     serializer_class = serializers.CrewMemberOut
+    create_serializer, update_serializer = serializers.CrewMemberIn, serializers.CrewMemberUpdateIn
     filterset_fields = ["crew", "person", "role"]
 
     def get_queryset(self):
         return crew_members_visible_to(organization=self.organization)
 
-    @extend_schema(request=serializers.CrewMemberIn, responses={201: serializers.CrewMemberOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.CrewMemberIn, request.data)
-        member = services.crew_member_add(by=request.user, **data)
-        return Response(serializers.CrewMemberOut(member).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.crew_member_add(**data)
 
-    @extend_schema(request=serializers.CrewMemberUpdateIn, responses=serializers.CrewMemberOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        member = self.get_object()
-        data = self.validated(serializers.CrewMemberUpdateIn, request.data)
-        member = services.crew_member_update(member=member, by=request.user, **data)
-        return Response(serializers.CrewMemberOut(member).data)
+    def change(self, member, **data):
+        return services.crew_member_update(member=member, **data)
 
     def perform_destroy(self, instance):
         services.crew_member_remove(member=instance, by=self.request.user)

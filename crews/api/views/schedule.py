@@ -1,7 +1,7 @@
 """The plan: scenes, shoot days (publish, wrap) and their stops and calls."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from config.uploads import upload_limit
 from crews import conf, policies, services
 from crews.api import serializers
-from crews.api.views.base import CompanyViewSet
+from crews.api.views.base import CompanyWritesViewSet
 from crews.conflicts import conflicts_rendered, shoot_day_warnings
 from crews.selectors import (
     call_sheets_visible_to,
@@ -22,17 +22,12 @@ from crews.selectors import (
 )
 
 
-class SceneViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    CompanyViewSet,
-):
+class SceneViewSet(CompanyWritesViewSet):
     """The scene breakdown of the company's productions (``?status=planned`` for what is left to shoot)."""
 
     policy = policies.SCENE
     serializer_class = serializers.SceneOut
+    create_serializer, update_serializer = serializers.SceneIn, serializers.SceneUpdateIn
     filterset_fields = ["production", "episode", "status", "time_of_day", "setting", "set_kind"]
     ordering_fields = ["episode", "number", "id"]
 
@@ -41,25 +36,12 @@ class SceneViewSet(
             "production_id", "episode", "number"
         )
 
-    @extend_schema(request=serializers.SceneIn, responses={201: serializers.SceneOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.SceneIn, request.data)
-        scene = services.scene_create(by=request.user, **data)
-        return Response(serializers.SceneOut(scene).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.scene_create(**data)
 
-    @extend_schema(request=serializers.SceneUpdateIn, responses=serializers.SceneOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        scene = self.get_object()
-        data = self.validated(serializers.SceneUpdateIn, request.data)
-        scene = services.scene_update(scene=scene, by=request.user, **data)
-        return Response(
-            serializers.SceneOut(scenes_visible_to(organization=self.organization).get(pk=scene.pk)).data
-        )
-
-    @extend_schema(request=serializers.SceneUpdateIn, responses=serializers.SceneOut)
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, **kwargs)
+    def change(self, scene, **data):
+        scene = services.scene_update(scene=scene, **data)
+        return scenes_visible_to(organization=self.organization).get(pk=scene.pk)
 
     @extend_schema(request=None, responses=serializers.SceneOut)
     @action(detail=True, methods=["post"])
@@ -82,18 +64,13 @@ class SceneViewSet(
         return Response(serializers.SceneImportOut(result).data)
 
 
-class ShootDayViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+class ShootDayViewSet(mixins.DestroyModelMixin, CompanyWritesViewSet):
     """Crews' shoot days: stops and calls (``/stops/``, ``/calls/``), conflicts, publish, wrap."""
 
     policy = policies.SHOOT_DAY
     serializer_class = serializers.ShootDayOut
+    create_serializer, update_serializer = serializers.ShootDayIn, serializers.ShootDayUpdateIn
+    output_serializer = serializers.ShootDayDetailOut
     filterset_fields = ["crew", "date", "status", "crew__production"]
     ordering_fields = ["date", "id"]
 
@@ -108,23 +85,11 @@ class ShootDayViewSet(
         day.conflicts = shoot_day_warnings(day)
         return Response(serializers.ShootDayDetailOut(day, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=serializers.ShootDayIn, responses={201: serializers.ShootDayDetailOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(serializers.ShootDayIn, request.data)
-        day = services.shoot_day_create(by=request.user, **data)
-        return Response(serializers.ShootDayDetailOut(day).data, status=status.HTTP_201_CREATED)
+    def add(self, **data):
+        return services.shoot_day_create(**data)
 
-    @extend_schema(request=serializers.ShootDayUpdateIn, responses=serializers.ShootDayDetailOut)
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        day = self.get_object()
-        data = self.validated(serializers.ShootDayUpdateIn, request.data)
-        day = services.shoot_day_update(shoot_day=day, by=request.user, **data)
-        return Response(serializers.ShootDayDetailOut(day).data)
-
-    @extend_schema(request=serializers.ShootDayUpdateIn, responses=serializers.ShootDayDetailOut)
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, **kwargs)
+    def change(self, day, **data):
+        return services.shoot_day_update(shoot_day=day, **data)
 
     def perform_destroy(self, instance):
         services.shoot_day_delete(shoot_day=instance, by=self.request.user)
@@ -169,68 +134,36 @@ class ShootDayViewSet(
         return serializers.ShootDayDetailOut if self.action == "retrieve" else serializers.ShootDayOut
 
 
-class ShootDayPartViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    CompanyViewSet,
-):
+class ShootDayPartViewSet(mixins.DestroyModelMixin, CompanyWritesViewSet):
     """A part of a shoot day (stop or call): every write answers with the day's refreshed conflicts.
 
-    Subclasses name their input serializers and the services that add, update and remove a part.
+    Subclasses name their input serializers and the services that add, change and ``remove`` a part.
     """
 
-    create_serializer = update_serializer = None
-    part_name = ""  # the services' keyword for the instance: "stop", "call"
-
-    def add(self, **data):
-        raise NotImplementedError
-
-    def change(self, **data):
-        raise NotImplementedError
-
-    def remove(self, **data):
+    def remove(self, part, **data):
         raise NotImplementedError
 
     def refreshed(self, day, part):
         """The part as the refreshed day holds it (with what the day prefetched)."""
         return part
 
-    def _answer(self, part, status_code=200):
+    def answer(self, part, status_code=status.HTTP_200_OK):
         day = services.shoot_day_conflicts_refresh(shoot_day=part.shoot_day)
         body = self.serializer_class(self.refreshed(day, part)).data
         body["conflicts"] = conflicts_rendered(day.conflicts)
         return Response(body, status=status_code)
 
-    def create(self, request, *args, **kwargs):
-        data = self.validated(self.create_serializer, request.data)
-        return self._answer(self.add(by=request.user, **data), status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        kwargs.pop("partial", None)
-        part = self.get_object()
-        data = self.validated(self.update_serializer, request.data)
-        return self._answer(self.change(**{self.part_name: part}, by=request.user, **data))
-
     def perform_destroy(self, instance):
-        self.remove(**{self.part_name: instance}, by=self.request.user)
+        self.remove(instance, by=self.request.user)
         services.shoot_day_conflicts_refresh(shoot_day=instance.shoot_day)
 
 
-@extend_schema_view(
-    create=extend_schema(request=serializers.StopIn, responses={201: serializers.StopOut}),
-    update=extend_schema(request=serializers.StopUpdateIn, responses=serializers.StopOut),
-    partial_update=extend_schema(request=serializers.StopUpdateIn, responses=serializers.StopOut),
-)
 class StopViewSet(ShootDayPartViewSet):
     """A shoot day's stops: a booking of the production, the window there and the scenes shot."""
 
     policy = policies.STOP
     serializer_class = serializers.StopOut
     create_serializer, update_serializer = serializers.StopIn, serializers.StopUpdateIn
-    part_name = "stop"
     filterset_fields = ["shoot_day"]
 
     def get_queryset(self):
@@ -239,28 +172,22 @@ class StopViewSet(ShootDayPartViewSet):
     def add(self, **data):
         return services.stop_add(**data)
 
-    def change(self, **data):
-        return services.stop_update(**data)
+    def change(self, stop, **data):
+        return services.stop_update(stop=stop, **data)
 
-    def remove(self, **data):
-        return services.stop_remove(**data)
+    def remove(self, stop, **data):
+        return services.stop_remove(stop=stop, **data)
 
     def refreshed(self, day, part):
         return next(item for item in day.stops.all() if item.pk == part.pk)
 
 
-@extend_schema_view(
-    create=extend_schema(request=serializers.CallIn, responses={201: serializers.CallOut}),
-    update=extend_schema(request=serializers.CallUpdateIn, responses=serializers.CallOut),
-    partial_update=extend_schema(request=serializers.CallUpdateIn, responses=serializers.CallOut),
-)
 class CallViewSet(ShootDayPartViewSet):
     """Who is called to a shoot day, from call to release (a person is never called twice at once)."""
 
     policy = policies.CALL
     serializer_class = serializers.CallOut
     create_serializer, update_serializer = serializers.CallIn, serializers.CallUpdateIn
-    part_name = "call"
     filterset_fields = ["shoot_day", "person"]
 
     def get_queryset(self):
@@ -269,8 +196,8 @@ class CallViewSet(ShootDayPartViewSet):
     def add(self, **data):
         return services.call_add(**data)
 
-    def change(self, **data):
-        return services.call_update(**data)
+    def change(self, call, **data):
+        return services.call_update(call=call, **data)
 
-    def remove(self, **data):
-        return services.call_remove(**data)
+    def remove(self, call, **data):
+        return services.call_remove(call=call, **data)

@@ -1,9 +1,8 @@
 """The workspace's front door: ``/`` is the landing page, or a signed-in user's home.
 
 Each organisation kind has a home: an operator's is the day board, a review centre's the admin's
-review queue. Which one is decided by the policies, as everywhere: the first home whose policy allows
-the acting member is theirs. A production company's planner is the next page to come; until then the
-admin is their home.
+review queue, a production company's the circle planner. Which one is decided by the policies, as
+everywhere: the first home whose policy allows the acting member is theirs.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bookings.policies import BASE_BOARD
+from locations.policies import CIRCLE_PLAN
 from review.policies import SUBMISSION
 from studio.policy import ADMIN_VIEW
 from studio.web.acting import act, chooser_url
@@ -20,6 +20,7 @@ from studio.web.acting import act, chooser_url
 HOMES = [
     (BASE_BOARD, "board", "bookings:board"),
     (SUBMISSION, ADMIN_VIEW, "admin:review_reviewsubmission_changelist"),
+    (CIRCLE_PLAN, "plan_page", "locations:planner"),
 ]
 FALLBACK_HOME = "admin:index"
 
@@ -43,6 +44,7 @@ def home(request):
 NAVIGATION = [
     (BASE_BOARD, "board", _("Day board"), "bookings:board"),
     (SUBMISSION, ADMIN_VIEW, _("Review queue"), "admin:review_reviewsubmission_changelist"),
+    (CIRCLE_PLAN, "plan_page", _("Circle planner"), "locations:planner"),
 ]
 
 

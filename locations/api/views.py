@@ -23,7 +23,7 @@ from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies, services
 from locations.api import serializers
-from locations.circle import CircleItem, circle_plan, validate_items
+from locations.circle import CircleItem, circle_plan, default_within_minutes, validate_items
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
 from locations.models import Place, Set
@@ -487,14 +487,7 @@ class CirclePlanViewSet(ScopedGenericViewSet):
         origin = data["origin"]
         within = data.get("within_minutes")
         if within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+            within = default_within_minutes(origin)
         items = [
             CircleItem(
                 starts_at=item["from"],

@@ -112,7 +112,9 @@ class PlaceForm(forms.Form):
 class PlannerForm(PlaceForm):
     """The day's needs: up to ``ROWS`` rows of a kind (or one set) and a window, in shooting order."""
 
-    production = forms.ModelChoiceField(label=gettext_lazy("Production"), queryset=Production.objects.none())
+    production = forms.ModelChoiceField(
+        label=gettext_lazy("Production"), queryset=Production.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)

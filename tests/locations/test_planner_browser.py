@@ -154,6 +154,24 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             )
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-zh-1366.png"))
+            # hovering the first stop of plan 1 shows its sets with their prices
+            show_tip = "{type: 'showTip', seriesIndex: 5, dataIndex: 0}"
+            driver.execute_script(
+                "var el = document.querySelector('[data-chart=circle-map]');"
+                f"echarts.getInstanceByDom(el).dispatchAction({show_tip});"
+            )
+            tip = WebDriverWait(driver, 10).until(
+                lambda d: next(
+                    (t for t in d.find_elements(By.CSS_SELECTOR, ".map-panel div") if "¥" in t.text), None
+                )
+            )
+            first_name, _minutes, first_price = expected[0][1][0]
+            assert first_name in tip.text and f"¥{first_price}" in tip.text
+            driver.find_element(By.CSS_SELECTOR, ".map-panel").screenshot(str(tmp_path / "map-zh.png"))
+            driver.execute_script(
+                "echarts.getInstanceByDom(document.querySelector('[data-chart=circle-map]'))"
+                ".dispatchAction({type: 'hideTip'});"
+            )
 
             driver.execute_script("window.stillTheSamePage = true")
             driver.find_element(By.CSS_SELECTOR, "#plan-1 [data-action=book]").click()

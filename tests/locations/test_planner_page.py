@@ -26,6 +26,7 @@ from tests.factories import (
     PlaceFactory,
     ProductionFactory,
     SetFactory,
+    SetPhotoFactory,
     ZoneFactory,
     travel_time_for,
 )
@@ -291,10 +292,17 @@ def test_a_company_lands_on_the_planner(town):
 
 
 def test_the_map_data_is_the_page_plans(town):
+    photo = SetPhotoFactory(set=town["sets"][(town["bases"][0].pk, "hospital_ward")])
     with pin_now(NOW):
         client = _client(town["user"])
-        page = _drawn(client.get(reverse("locations:planner"), _query(town)).content.decode())
+        html = client.get(reverse("locations:planner"), _query(town)).content.decode()
+        page = _drawn(html)
         data = client.get(reverse("locations:planner-map"), _query(town)).json()
+    assert f'src="{photo.image.url}"' in html
+    legs = [leg for plan in data["plans"] for leg in plan["legs"]]
+    assert {leg["photo"] for leg in legs if leg["set"] == photo.set_id} == {photo.image.url}
+    assert {leg["photo"] for leg in legs if leg["set"] != photo.set_id} <= {""}
+    assert all(Decimal(leg["price"]) > 0 for leg in legs)
     assert [m["minutes"] for m in data["rings"]] == [5, 10, 15]
     assert data["start"]["name"] == "平原大酒店"
     assert [[(leg["set"], leg["minutes"]) for leg in plan["legs"]] for plan in data["plans"]] == [

@@ -2,8 +2,9 @@
 
 producer1 signs in and lands on the planner, asks for three needs from a demo hotel, sees ranked plans
 whose set names, minutes and prices are the circle-plan and quote APIs' answers, sees the schematic map
-drawn, books the first plan in one click and sees three holds with their expiry; operator1's board
-lists the three requests. The page fits 1366 px and 375 px, in Chinese and in English.
+drawn (a stop's tooltip shows its sets and prices), books the first plan in one click and sees three
+holds with their expiry; operator1's board lists the three requests. The search tab finds the free
+sets nearest first and requests one. The pages fit 1366 px and 375 px, in Chinese and in English.
 """
 
 from datetime import datetime
@@ -202,6 +203,43 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-en-1366.png"))
 
+            # the search tab: free ICUs 10:00–12:00 near the hotel, nearest first, each with a request button
+            driver.find_element(By.CSS_SELECTOR, "[data-tab=search]").click()
+            WebDriverWait(driver, 15).until(
+                ec.presence_of_element_located((By.CSS_SELECTOR, "[data-search-form]"))
+            )
+            Select(driver.find_element(By.NAME, "origin")).select_by_visible_text("平原大酒店")
+            driver.execute_script(
+                f"document.querySelector('[name=date]').value = '{DAY}';"
+                "document.querySelector('[name=start]').value = '10:00';"
+                "document.querySelector('[name=end]').value = '12:00';"
+            )
+            Select(driver.find_element(By.NAME, "kind")).select_by_value("icu")
+            driver.find_element(By.CSS_SELECTOR, "[data-action=search]").click()
+            WebDriverWait(driver, 15).until(
+                ec.presence_of_element_located((By.CSS_SELECTOR, "tr[data-set-id]"))
+            )
+            rows = driver.find_elements(By.CSS_SELECTOR, "tr[data-set-id]")
+            minutes = [int(row.get_attribute("data-minutes")) for row in rows]
+            assert minutes == sorted(minutes) and len(rows) == 2  # the booked ICU is no longer free
+            for width, language in ((1366, "en"), (375, "en"), (375, "zh-hans"), (1366, "zh-hans")):
+                if driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != language:
+                    driver.find_element(By.CSS_SELECTOR, "form.language button[type=submit]").click()
+                    WebDriverWait(driver, 15).until(
+                        lambda d, language=language: (
+                            d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+                        )
+                    )
+                driver.set_window_size(width, 812)
+                assert _no_horizontal_overflow(driver)
+                driver.save_screenshot(str(tmp_path / f"search-{language}-{width}.png"))
+            rows[0] = driver.find_element(By.CSS_SELECTOR, "tr[data-set-id]")
+            rows[0].find_element(By.CSS_SELECTOR, "[data-action=request]").click()
+            WebDriverWait(driver, 15).until(
+                ec.presence_of_element_located((By.CSS_SELECTOR, "tr [data-booked]"))
+            )
+            assert Booking.objects.filter(requested_by=producer).count() == 4
+
         # operator1's board lists the three requests
         board = Client()
         board.force_login(operator_user)
@@ -211,5 +249,6 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             listed |= {b.pk for b in bookings if f'data-booking-id="{b.pk}"' in page}
         assert listed == {b.pk for b in bookings}
 
-    for name in ("planner-zh-1366", "planner-zh-375", "planner-en-375", "planner-en-1366"):
+    shots = ("planner-zh-1366", "planner-zh-375", "planner-en-375", "planner-en-1366", "search-zh-hans-375")
+    for name in shots:
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -84,7 +84,8 @@ def planner_map(request):
     form = PlannerForm(request.GET, organization=request.organization)
     if not form.is_valid():
         return JsonResponse(
-            {"detail": _("The planner's inputs are not valid."), "fields": form.errors}, status=400
+            {"detail": _("The planner's inputs are not valid."), "fields": form.errors.get_json_data()},
+            status=400,
         )
     try:
         day, cards = _planned(request, form)
@@ -93,10 +94,14 @@ def planner_map(request):
     return JsonResponse(plan_map(day=day, cards=cards))
 
 
+def _is_id(value) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+
+
 def _posted_sets(request, count: int) -> list:
     """The plan's sets, one per need, each one the company may book; anything else is a 404."""
     ids = request.POST.getlist("set")
-    if len(ids) != count or not all(i.isdigit() and 0 < int(i) <= MAX_ID for i in ids):
+    if len(ids) != count or not all(_is_id(i) for i in ids):
         raise Http404(_("No such set."))
     found = {
         s.pk: s for s in bookable_sets(organization=request.organization).filter(pk__in=[int(i) for i in ids])
@@ -209,13 +214,9 @@ def request_set(request):
     if not form.is_valid():
         return render(request, "locations/_book_invalid.html", {"form": form}, status=400)
     (set_,) = _posted_sets(request, 1)
-    production = (
-        productions_visible_to(organization=request.organization)
-        .filter(
-            pk=request.POST.get("production") if str(request.POST.get("production", "")).isdigit() else None
-        )
-        .first()
-    )
+    value = request.POST.get("production", "")
+    productions = productions_visible_to(organization=request.organization)
+    production = productions.filter(pk=int(value)).first() if _is_id(value) else None
     if production is None:
         raise Http404(_("No such production."))
     data = form.cleaned_data

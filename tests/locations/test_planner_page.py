@@ -449,3 +449,36 @@ def test_the_search_tab_queries_do_not_grow_with_the_catalogue(town, django_asse
         with django_assert_num_queries(len(small.captured_queries)):
             response = client.get(reverse("locations:search"), _search(town))
     assert response.content.decode().count("<tr data-set-id=") > 4
+
+
+def test_the_map_data_refuses_bad_inputs_in_words(town):
+    with pin_now(NOW):
+        response = _client(town["user"]).get(reverse("locations:planner-map"), _query(town, origin="place:x"))
+    assert response.status_code == 400
+    body = response.json()
+    assert body["fields"]["origin"][0]["message"] == "请从列表中选择出发地。"
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "-1", str(2**64)])
+def test_a_malformed_set_id_is_a_404_not_a_500(town, bad):
+    with pin_now(NOW):
+        response = _client(town["user"]).post(
+            reverse("locations:book-plan"), {**_query(town), "set": [bad] * 3}
+        )
+    assert response.status_code == 404
+
+
+def test_a_request_for_another_company_production_is_refused_like_a_missing_one(town):
+    client = _client(town["user"])
+    set_id = town["sets"][(town["bases"][1].pk, "icu")].pk
+    with pin_now(NOW):
+        foreign = client.post(
+            reverse("locations:request-set"),
+            {**_search(town, production=ProductionFactory().pk), "set": set_id},
+        )
+        missing = client.post(
+            reverse("locations:request-set"), {**_search(town, production=10**12), "set": set_id}
+        )
+    assert (foreign.status_code, missing.status_code) == (404, 404)
+    assert _unmasked(foreign.content) == _unmasked(missing.content)
+    assert not Booking.objects.exists()

@@ -468,6 +468,8 @@ class CircleItemIn(InputSerializer):
     kind = ChoiceField(choices=Set.Kind.choices, required=False)
     set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
     tags = WordListInField(max_length=5)
+    # only sets whose hourly rate is at most this (CNY)
+    max_hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
     # ``from``/``to`` are Python keywords: declared below under their wire names.
 
     def validate(self, attrs):

@@ -495,6 +495,7 @@ class CirclePlanViewSet(ScopedGenericViewSet):
                 kind=item.get("kind"),
                 set=item.get("set"),
                 tags=item.get("tags", []),
+                max_hourly_rate=item.get("max_hourly_rate"),
             )
             for item in data["items"]
         ]

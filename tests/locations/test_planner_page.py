@@ -482,3 +482,42 @@ def test_a_request_for_another_company_production_is_refused_like_a_missing_one(
     assert (foreign.status_code, missing.status_code) == (404, 404)
     assert _unmasked(foreign.content) == _unmasked(missing.content)
     assert not Booking.objects.exists()
+
+
+def _api_plan_sets(town, items):
+    from rest_framework.test import APIClient
+
+    from tests.factories import token_for
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(town['user'])}")
+    body = {"origin": {"place": town["hotel"].pk}, "items": items, "within_minutes": 15}
+    response = api.post("/api/v1/circle-plans/", body, format="json")
+    assert response.status_code == 200, response.json()
+    return [
+        [(leg["set"]["id"], leg["travel_minutes"]) for leg in plan["legs"]]
+        for plan in response.json()["plans"]
+    ]
+
+
+def test_a_price_ceiling_and_a_named_set_are_the_api_items(town):
+    chosen = town["sets"][(town["bases"][2].pk, "hospital_ward")]
+    items = [
+        {"set": chosen.pk, "from": _at("08:00").isoformat(), "to": _at("10:00").isoformat()},
+        *(
+            {"kind": kind, "from": _at(a).isoformat(), "to": _at(b).isoformat(), "max_hourly_rate": "300.00"}
+            for kind, (a, b) in zip(KINDS[1:], WINDOWS[1:], strict=True)
+        ),
+    ]
+    with pin_now(NOW):
+        expected = _api_plan_sets(town, items)
+        # the ceiling on the page applies to every need; the named set is within it (the third base: 300)
+        query = _query(town, kind_0="", set_0=chosen.pk, max_rate="300")
+        response = _client(town["user"]).get(reverse("locations:planner"), query)
+    assert response.status_code == 200
+    drawn = [[(s, m) for s, m, *_rest in legs] for *_head, legs in _drawn(response.content.decode())]
+    assert drawn == expected and drawn
+    rates = {s.pk: s.hourly_rate for s in town["sets"].values()}
+    assert all(plan[0][0] == chosen.pk for plan in drawn)
+    assert all(rates[s] <= 300 for plan in drawn for s, _m in plan)
+    assert f'data-named-set="{chosen.pk}"' in response.content.decode()

@@ -77,7 +77,7 @@ rows AS (
 INSERT INTO bookings_booking (
     set_id, production_id, company_id, status, starts_at, ends_at, turnover_minutes, blocked_from,
     blocked_until, hold_expires_at, note, price_breakdown, total_price, deposit, cancellation_reason,
-    decline_reason, overtime_minutes, overtime_fee, created_at, updated_at
+    decline_reason, overtime_minutes, overtime_fee, waitlist_offer, created_at, updated_at
 )
 SELECT set_id, production_id, company_id,
        CASE WHEN starts_at < now() THEN
@@ -89,7 +89,7 @@ SELECT set_id, production_id, company_id,
        starts_at, starts_at + interval '12 hours', 30, starts_at - interval '30 minutes',
        starts_at + interval '12 hours 30 minutes',
        now() + interval '1 day', 'bench', '{{"method": "hourly"}}'::jsonb, 3600, 1000, '', '', 0, 0,
-       now(), now()
+       false, now(), now()
     FROM rows
 """
 

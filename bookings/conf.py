@@ -59,3 +59,8 @@ def feed_days_back() -> int:
 
 def feed_days_ahead() -> int:
     return int(_get("FEED_DAYS_AHEAD", 180))
+
+
+def occupancy_max_days() -> int:
+    """The longest window (in days) the occupancy report answers for."""
+    return int(_get("OCCUPANCY_MAX_DAYS", 366))

@@ -2,38 +2,37 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Event
 
 from bookings.selectors import bookings_for_feed
-from config.ics import calendar_bytes, feed_calendar, local
+from notifications.ics import FeedEvent, feed_ics
 from studio.models import Organization
 
 
 def bookings_calendar(organization: Organization, *, now=None) -> bytes:
     now = now or timezone.now()
-    calendar = feed_calendar("Bookings", _("%(org)s · set bookings") % {"org": organization})
-    for booking in bookings_for_feed(organization=organization, now=now):
-        base = booking.set.base
-        event = Event()
-        event.add("uid", f"booking-{booking.pk}@shooting-circle")
-        event.add("dtstamp", now)
-        event.add("dtstart", local(booking.starts_at))
-        event.add("dtend", local(booking.ends_at))
-        event.add(
-            "summary",
-            f"[{booking.get_status_display()}] {booking.set.name} · {base.name} · {booking.production.title}",
-        )
-        event.add("location", base.address or base.name)
-        event.add(
-            "description",
-            _("Price %(total)s CNY, deposit %(deposit)s CNY. Operator contact: %(contact)s %(phone)s")
-            % {
-                "total": booking.total_price,
-                "deposit": booking.deposit,
-                "contact": base.operator.contact_name or base.operator,
-                "phone": base.operator.contact_phone,
-            },
-        )
-        event.add("status", "TENTATIVE" if booking.status == booking.Status.HELD else "CONFIRMED")
-        calendar.add_component(event)
-    return calendar_bytes(calendar)
+    return feed_ics(
+        product="Bookings",
+        name=_("%(org)s · set bookings") % {"org": organization},
+        events=(_event(booking) for booking in bookings_for_feed(organization=organization, now=now)),
+        now=now,
+    )
+
+
+def _event(booking) -> FeedEvent:
+    base = booking.set.base
+    where = f"{booking.set.name} · {base.name}"
+    return FeedEvent(
+        uid=f"booking-{booking.pk}@shooting-circle",
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        summary=f"[{booking.get_status_display()}] {where} · {booking.production.title}",
+        location=base.address or base.name,
+        description=_("Price %(total)s CNY, deposit %(deposit)s CNY. Operator contact: %(contact)s %(phone)s")
+        % {
+            "total": booking.total_price,
+            "deposit": booking.deposit,
+            "contact": base.operator.contact_name or base.operator,
+            "phone": base.operator.contact_phone,
+        },
+        status="TENTATIVE" if booking.status == booking.Status.HELD else "CONFIRMED",
+    )

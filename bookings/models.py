@@ -1,4 +1,4 @@
-"""Bookings of sets by production companies, the waitlist for busy windows, and companies' calendar feeds.
+"""Bookings of sets by production companies and the waitlist for busy windows.
 
 A booking in a *blocking* status (held, confirmed, checked in) occupies its set for
 ``[blocked_from, blocked_until)`` = ``[starts_at − turnover, ends_at + turnover)``. On PostgreSQL the
@@ -199,20 +199,3 @@ class WaitlistEntry(models.Model):
         return (
             f"{self.set} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} ({self.get_status_display()})"
         )
-
-
-class BookingFeed(models.Model):
-    """A company's private iCalendar feed of its bookings, reached by an unguessable token."""
-
-    organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, related_name="booking_feed", verbose_name=_("organisation")
-    )
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("booking calendar feed")
-        verbose_name_plural = _("booking calendar feeds")
-
-    def __str__(self):
-        return str(self.organization)

@@ -76,6 +76,8 @@ def quote(set_: Set, starts_at: datetime, ends_at: datetime) -> Quote:
 
     method = "hourly" if hourly_amount <= day_amount else "day_rate"
     total = hourly_amount if method == "hourly" else day_amount
+    # a deposit secures the price: it never exceeds it (a short booking of a cheap set)
+    deposit = min(money(set_.deposit), total)
     breakdown = {
         "currency": CURRENCY,
         "minutes": minutes,
@@ -95,9 +97,9 @@ def quote(set_: Set, starts_at: datetime, ends_at: datetime) -> Quote:
             "amount": _text(day_amount),
         },
         "total": _text(total),
-        "deposit": _text(set_.deposit),
+        "deposit": _text(deposit),
     }
-    return Quote(total=total, deposit=money(set_.deposit), breakdown=breakdown)
+    return Quote(total=total, deposit=deposit, breakdown=breakdown)
 
 
 def cancellation_percent(policy: list, *, hours_left: float) -> Decimal:

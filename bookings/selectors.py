@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from bookings import conf
-from bookings.models import Booking, BookingFeed, WaitlistEntry
+from bookings.models import Booking, WaitlistEntry
 from locations.models import Base, Set
 from locations.selectors import sets_visible_to
 from studio.models import Organization, Production
@@ -74,12 +74,6 @@ def base_board(*, base: Base, day: date) -> list[Set]:
             : conf.board_max_sets()
         ]
     )
-
-
-def booking_feed_by_token(*, token: str) -> BookingFeed | None:
-    if not token:
-        return None
-    return BookingFeed.objects.select_related("organization").filter(token=token).first()
 
 
 def bookings_for_feed(*, organization: Organization, now: datetime | None = None) -> QuerySet[Booking]:

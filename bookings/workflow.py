@@ -16,9 +16,11 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from bookings.errors import BOOKING_ACTIONS, InvalidTransition
-from bookings.models import Booking
+from bookings.errors import BOOKING_ACTIONS, HoldExpired, InvalidTransition
+from bookings.models import Booking, WaitlistEntry
 from bookings.notify import booking_event
+from config.localtime import local_text
+from config.locking import lock
 from config.workflow import Transition, Workflow, transitions
 
 Status = Booking.Status
@@ -123,3 +125,97 @@ class BookingWorkflow(Workflow):
 
 
 BOOKINGS = BookingWorkflow()
+
+
+Waiting = WaitlistEntry.Status
+
+
+class WaitlistWorkflow(Workflow):
+    """A waitlist entry (see ``bookings.services.waitlist``)::
+
+        waiting ─offer→ offered (the system: a freed window is held for it) ─accept→ fulfilled
+        offered ─decline→ declined     waiting | offered ─withdraw→ withdrawn
+        offered ─lapse→ lapsed (the system: nobody took the offer up in time)
+        waiting | offered ─fulfil→ fulfilled (the system: the company booked the window otherwise)
+
+    Every action locks the set before the entry. Accepting an offer whose time ran out lapses it
+    first (its window goes to the next waiter) and answers 409 once that is committed. An offer that
+    ends untaken (declined, withdrawn) releases its hold and the window goes to the next waiter.
+    """
+
+    name = "waitlist entry"
+    field = "status"
+    table = transitions(
+        Transition("offer", {Waiting.WAITING}, Waiting.OFFERED, "booking.waitlist_offered", by_person=False),
+        # the hold becomes the company's request (booking.requested), or a booking (booking.confirmed)
+        Transition("accept", {Waiting.OFFERED}, Waiting.FULFILLED),
+        Transition("decline", {Waiting.OFFERED}, Waiting.DECLINED),
+        Transition("withdraw", {Waiting.WAITING, Waiting.OFFERED}, Waiting.WITHDRAWN),
+        Transition("lapse", {Waiting.OFFERED}, Waiting.LAPSED, by_person=False),
+        Transition("fulfil", {Waiting.WAITING, Waiting.OFFERED}, Waiting.FULFILLED, by_person=False),
+    )
+
+    def atomic(self):
+        from bookings.services.locks import booking_transaction
+
+        return booking_transaction()
+
+    def lock(self, entry: WaitlistEntry, row: Transition) -> WaitlistEntry:
+        from bookings.services.locks import lock_sets
+
+        set_ = lock_sets([entry.set_id])[entry.set_id]
+        locked = lock(WaitlistEntry, entry.pk)
+        locked.set = set_  # the locked row, with its base
+        return locked
+
+    def intercept(self, entry: WaitlistEntry, row: Transition, now: datetime) -> Exception | None:
+        """Accepting: lock the offer's hold (``entry.offer_hold``); a lapsed offer is lapsed, then 409."""
+        if row.action != "accept" or entry.status not in row.sources:
+            return None
+        from bookings.services.locks import lock_booking
+        from bookings.services.waitlist import on_window_freed
+
+        if entry.offer_hold_id is None:
+            raise InvalidTransition(
+                _("This offer holds nothing (the entry names no production): book the window directly."),
+                code="offer_not_held",
+            )
+        hold = lock_booking(entry.offer_hold_id)
+        if entry.offer_expires_at > now and hold.status == Status.HELD:
+            entry.offer_hold = hold
+            return None
+        self.lapse_locked(entry, now)
+        on_window_freed(entry.set, hold.blocked_from, hold.blocked_until, now=now)
+        return HoldExpired(
+            _("The offer lapsed at %(at)s; the window is no longer held for you.")
+            % {"at": local_text(entry.offer_expires_at)},
+            code="offer_lapsed",
+        )
+
+    def lapse_locked(self, entry: WaitlistEntry, now: datetime) -> None:
+        """``lapse`` an offer whose set and row are locked already; its hold (if still held) expires."""
+        from bookings.services.waitlist import release_hold
+
+        entry.status = self.table["lapse"].target
+        entry.save(update_fields=["status"])
+        release_hold(entry, Status.EXPIRED, now)
+
+    def refuse(self, entry: WaitlistEntry, row: Transition) -> Exception:
+        return InvalidTransition(
+            _("This waitlist entry is %(status)s.") % {"status": entry.get_status_display()},
+            fields={"status": [entry.status]},
+        )
+
+    def record(self, entry: WaitlistEntry, row: Transition, *, by, now, source, details) -> None:
+        """An offer that ends untaken frees its window for the next waiter; ``accept``'s ``apply`` tells."""
+        from bookings.services.waitlist import on_window_freed, release_hold
+
+        if row.action == "accept":
+            details["record"]()
+        elif source == Waiting.OFFERED:
+            reason = _("Waitlist offer declined.") if row.action == "decline" else _("Left the waitlist.")
+            release_hold(entry, Status.CANCELLED, now, reason)
+            on_window_freed(entry.set, entry.starts_at, entry.ends_at, now=now)
+
+
+WAITLIST = WaitlistWorkflow()

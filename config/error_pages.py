@@ -1,4 +1,4 @@
-"""Django-level error pages: JSON in the API envelope under /api/, Django's defaults elsewhere.
+"""Django-level error pages: JSON in the API envelope under /api/, the workspace's error page elsewhere.
 
 DRF turns errors raised inside its views into the envelope (``config.exceptions``); these handlers
 cover what happens outside them: an unknown path, a request Django refuses before any view runs
@@ -6,6 +6,7 @@ cover what happens outside them: an unknown path, a request Django refuses befor
 """
 
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import csrf, defaults
@@ -23,16 +24,24 @@ def _envelope(code: str, detail: str, status: int) -> JsonResponse:
     )
 
 
+def error_page(request, status: int, heading: str, **context):
+    """The workspace's one error page (``workspace/error.html``): a heading, what went wrong, the way back."""
+    return render(
+        request, "workspace/error.html", {"status": status, "heading": heading, **context}, status=status
+    )
+
+
 def json_400(request, exception):
     if _is_api(request):
         return _envelope("bad_request", _("The request could not be understood."), 400)
-    return defaults.bad_request(request, exception)
+    return error_page(request, 400, _("The request could not be understood."))
 
 
 def json_403(request, exception):
     if _is_api(request):
         return _envelope("permission_denied", _("You do not have permission to perform this action."), 403)
-    return defaults.permission_denied(request, exception)
+    # the policy's reason, when a page raised PermissionDenied with one
+    return error_page(request, 403, _("You may not open this page."), detail=str(exception or ""))
 
 
 def json_404(request, exception):
@@ -46,7 +55,7 @@ def json_404(request, exception):
             else:
                 detail = _("Not found. Did you mean %(path)s?") % {"path": request.path + "/"}
         return _envelope("not_found", detail, 404)
-    return defaults.page_not_found(request, exception)
+    return error_page(request, 404, _("There is no such page."))
 
 
 def json_500(request):

@@ -3,8 +3,9 @@ a page for the workspace)."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from config.error_pages import error_page
 
 
 def client_ip(request) -> str | None:
@@ -30,4 +31,4 @@ def lockout_response(request, credentials=None, *args, **kwargs):
         )
     if request.path.startswith("/admin/"):
         return HttpResponse(detail, status=429, content_type="text/plain; charset=utf-8")
-    return render(request, "studio/locked_out.html", {"detail": detail}, status=429)
+    return error_page(request, 429, _("Sign in"), detail=detail, back_url="/", back_label=_("Home"))

@@ -138,9 +138,9 @@ class CappedListSerializer(serializers.ListSerializer):
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key whose choices come from a selector scoped to the acting organisation.
 
-    ``scope`` is called with the acting ``Organization``; a key outside it is a 400 that reads
-    exactly like a key that does not exist. ``queryset`` names the model (for the schema) and is
-    what is used when there is no acting organisation: nothing.
+    ``scope`` is a selector, called as ``scope(organization=<the acting organisation>)``; a key outside
+    it is a 400 that reads exactly like a key that does not exist. ``queryset`` names the model (for the
+    schema) and is what is used when there is no acting organisation: nothing.
     """
 
     def __init__(self, *, scope, queryset, **kwargs):
@@ -152,7 +152,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         organization = getattr(request, "organization", None) if request else None
         if organization is None:
             return self.queryset
-        return self.scope(organization)
+        return self.scope(organization=organization)
 
 
 class OutputModelSerializer(serializers.ModelSerializer):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("studio.web.urls")),
     path("app/", include("bookings.web.urls")),
+    path("app/", include("crews.web.urls")),
     path("app/", include("locations.web.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

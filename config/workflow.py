@@ -150,6 +150,21 @@ class Workflow:
     def record(self, obj, row: Transition, *, by, now: datetime, source: str, details: dict) -> None:
         """Write the history row and the event of a transition that happened."""
 
+    # -- what the system moves in bulk ---------------------------------------------------------------
+
+    def bulk(self, action: str, queryset, **changes) -> int:
+        """Move every row of ``queryset`` in one of ``action``'s source states to its target, in one UPDATE.
+
+        For what the system does to many rows as a side effect of another transition (a scene scheduled
+        when a stop lists it, shot when its day wraps): no per-row history and no event of its own (the
+        transition that caused it records one). The table still decides which states move and where.
+        """
+        row = self.table[action]
+        assert not row.by_person, f"{self.name}: {action} is a person's action; run it"
+        return queryset.filter(**{f"{self.field}__in": row.sources}).update(
+            **{self.field: row.target}, **changes
+        )
+
     # -- the runner --------------------------------------------------------------------------------
 
     def run(
@@ -170,7 +185,7 @@ class Workflow:
         (raising refuses everything) and the fields it sets; it returns details for the record (or None).
         The runner then moves the object (``subject``: the locked one, unless the workflow says ``apply``
         made the one that moves) to the target state and saves the state field, ``fields`` and
-        ``updated_at`` (``fields=None``: the whole row), and returns it.
+        ``updated_at`` where the model keeps one (``fields=None``: the whole row), and returns it.
         """
         row = self.table[action]
         deferred = None
@@ -188,11 +203,16 @@ class Workflow:
                 obj = self.subject(obj, row, details)
                 if row.target is not None:
                     details = {**details, **(self.move(obj, row, now) or {})}
-                self.save(obj, row, None if fields is None else [self.field, *fields, "updated_at"])
+                self.save(obj, row, None if fields is None else [self.field, *fields, *_touched(obj)])
                 self.record(obj, row, by=by, now=now, source=source, details=details)
         if deferred is not None:
             raise deferred
         return obj
+
+
+def _touched(obj) -> list[str]:
+    """``updated_at``, when the model keeps one (saved along with every transition)."""
+    return ["updated_at"] if any(f.name == "updated_at" for f in obj._meta.concrete_fields) else []
 
 
 def markdown(workflow: Workflow) -> str:

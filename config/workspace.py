@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bookings.policies import BASE_BOARD
+from crews.policies import SHOOT_DAY
 from locations.policies import CIRCLE_PLAN
 from review.policies import SUBMISSION
+from studio.policies import PRODUCTION
 from studio.policy import ADMIN_VIEW
 from studio.web.acting import act, chooser_url
 
@@ -43,8 +45,11 @@ def home(request):
 #: the workspace's menu: (policy, action, label, URL name), each shown to those its policy allows
 NAVIGATION = [
     (BASE_BOARD, "board", _("Day board"), "bookings:board"),
+    (BASE_BOARD, "occupancy", _("Occupancy"), "bookings:occupancy"),
     (SUBMISSION, ADMIN_VIEW, _("Review queue"), "admin:review_reviewsubmission_changelist"),
     (CIRCLE_PLAN, "plan_page", _("Circle planner"), "locations:planner"),
+    (PRODUCTION, "workspace", _("Productions"), "bookings:productions"),
+    (SHOOT_DAY, "list", _("Shoot week"), "crews:shoot-week"),
 ]
 
 

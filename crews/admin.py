@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import DomainError
 from crews import policies, services
 from crews.models import Call, CallSheet, CallSheetRecipient, Crew, CrewMember, Person, Scene, ShootDay, Stop
-from studio.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline
+from studio.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline, ReadOnlyTabularInline
 
 
 class CompanyAdmin(OrganizationScopedAdmin):
@@ -23,12 +23,17 @@ class PersonAdmin(CompanyAdmin):
     list_display = ["name", "masked_phone", "email", "day_rate", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "phone", "email"]
-    readonly_fields = ["feed_token"]
+    readonly_fields = ["calendar_feed_token"]
     raw_id_fields = ["user"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "company"] if obj is not None else readonly
+
+    @admin.display(description=_("calendar feed token"))
+    def calendar_feed_token(self, person) -> str:
+        feed = person.feed_tokens.first() if person.pk else None
+        return feed.token if feed else ""
 
     def save_model(self, request, obj, form, change):
         data = {
@@ -124,26 +129,14 @@ class SceneAdmin(CompanyAdmin):
                 self.message_user(request, f"{scene}: {exc.detail}", messages.ERROR)
 
 
-class StopInline(admin.TabularInline):
+class StopInline(ReadOnlyTabularInline):
     model = Stop
-    extra = 0
     fields = ["order", "booking", "starts_at", "ends_at", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CallInline(admin.TabularInline):
+class CallInline(ReadOnlyTabularInline):
     model = Call
-    extra = 0
     fields = ["person", "role", "call_at", "makeup_ready_at", "on_set_at", "released_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ShootDay)
@@ -192,15 +185,9 @@ class ShootDayAdmin(CompanyAdmin):
                 )
 
 
-class RecipientInline(admin.TabularInline):
+class RecipientInline(ReadOnlyTabularInline):
     model = CallSheetRecipient
-    extra = 0
     fields = ["person", "notified", "changes", "acknowledged_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CallSheet)

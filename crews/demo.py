@@ -1,23 +1,33 @@
-"""Demo crews: a roster for the first demo company, A组/B组 for its two busiest productions, a week of shoot
-days with stops on the demo bookings, and published call sheets. Idempotent: a second run finds the
-crews and makes nothing.
+"""Demo crews: for several companies whose production can shoot this week (past preliminary review, in
+pre-production or shooting), a roster, a crew, a week of shoot days, and the call sheets of the next two
+days published.
+
+Everything goes through the services, the bookings too: each day the crew requests two sets of one
+base through ``booking_create`` (the base's rules, its holds cap, the free check) and the base's operator
+confirms them (``booking_confirm``). Each stop's scenes are written for the set it is shot on (a ward
+scene on a ward, indoors; a street scene outdoors), everyone in a scene is called, days run 12 hours with
+12 hours' rest between them: a scheduler opening any demo day sees no warning (``tests/test_seed_demo.py``
+runs ``shoot_day_warnings`` over all of them). Idempotent: a second run finds the crews and makes nothing.
 """
 
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db import transaction
 from django.utils import timezone
 
+from bookings import services as bookings
 from bookings.models import Booking
 from config.exceptions import DomainError
 from crews import services
 from crews.models import Crew, Person, Role, Scene
-from locations.models import Set
+from locations.models import Base, Set
+from review.selectors import production_passed_preliminary
 from studio.demo import demo_organizations
 from studio.models import Membership, Organization, Production
 
+DEMO_NOTE = "演示剧组"
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 )
@@ -38,33 +48,30 @@ GIVEN = [
     "俊杰",
     "雨桐",
 ]
-#: roster make-up of a ~35-person micro-drama crew (DOMAIN.md), per crew
+#: roster make-up of a demo crew: the heads of department of a ~35-person micro-drama crew (DOMAIN.md) and
+#: the cast; everyone is called every day, so the list stays short for a fast seed
 ROLE_COUNTS = [
     (Role.DIRECTOR, 1),
-    (Role.PRODUCER, 1),
     (Role.SCHEDULER, 1),
-    (Role.DP, 2),
-    (Role.GAFFER, 2),
+    (Role.DP, 1),
+    (Role.GAFFER, 1),
     (Role.SOUND, 1),
     (Role.ART, 1),
-    (Role.PROPS, 1),
-    (Role.WARDROBE, 1),
-    (Role.MAKEUP, 2),
+    (Role.MAKEUP, 1),
     (Role.SCRIPT_SUPERVISOR, 1),
-    (Role.SET_RUNNER, 2),
-    (Role.ACTOR, 6),
-    (Role.EXTRA, 4),
+    (Role.ACTOR, 4),
+    (Role.EXTRA, 1),
 ]
 DAY_RATES = {Role.DIRECTOR: 3000, Role.DP: 1500, Role.ACTOR: 1200, Role.EXTRA: 200}
 WEEK = 7
-SCENE_KINDS = [
-    Set.Kind.CEO_OFFICE,
-    Set.Kind.HOSPITAL_WARD,
-    Set.Kind.VILLA,
-    Set.Kind.BAR,
-    Set.Kind.RESTAURANT,
-    Set.Kind.STREET,
-]
+#: crews in the zone: one per company whose production can shoot this week, at most this many
+MAX_CREWS = 3
+#: set kinds shot outdoors (a scene there is 外); every other kind is a room (内)
+OUTDOOR_KINDS = {Set.Kind.STREET, Set.Kind.ANCIENT_STREET, Set.Kind.COURTYARD}
+#: call sheets go out the evening before: the next days' are published, later days are still drafts
+PUBLISHED_DAYS = 2
+#: a shoot day: (start, end) of each stop, on two sets of the same base (a walk between them)
+STOPS = [((8, 0), (13, 0)), ((14, 0), (19, 0))]
 
 
 def _roster(company: Organization, crew_name: str, rng: random.Random) -> list[tuple[Person, str]]:
@@ -76,7 +83,7 @@ def _roster(company: Organization, crew_name: str, rng: random.Random) -> list[t
                 company=company,
                 name=name,
                 phone=f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}",
-                email=f"crew{company.pk}-{crew_name}-{role}-{index + 1}@example.com".replace("组", "zu"),
+                email=f"crew{company.pk}-{crew_name}-{role}-{index + 1}@example.com",
                 roles=[role],
                 day_rate=Decimal(DAY_RATES.get(role, 600)),
             )
@@ -84,142 +91,187 @@ def _roster(company: Organization, crew_name: str, rng: random.Random) -> list[t
     return people
 
 
-def _scenes(production: Production, actors: list[Person], rng: random.Random) -> list[Scene]:
+def _member(organization: Organization, roles=None):
+    memberships = Membership.objects.filter(organization=organization, is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    membership = memberships.select_related("user").order_by("pk").first()
+    return membership.user if membership else None
+
+
+def _crew_productions(companies: list[Organization]) -> list[Production]:
+    """One production per company that can shoot this week, in the companies' demo order."""
+    ready = {Production.Status.PRE_PRODUCTION, Production.Status.SHOOTING}
+    chosen = []
+    by_company: dict[int, list[Production]] = {}
+    for production in Production.objects.filter(company__in=companies, status__in=ready).order_by("pk"):
+        by_company.setdefault(production.company_id, []).append(production)
+    for company in companies:
+        for production in by_company.get(company.pk, []):
+            if production_passed_preliminary(production):
+                chosen.append(production)
+                break
+        if len(chosen) == MAX_CREWS:
+            break
+    return chosen
+
+
+def _book(production, base_sets: list[Set], starts_at, ends_at, *, by, operators, now, skip=()):
+    """Request and confirm one free set of ``base_sets`` for the stop. One query leaves out the sets booked
+    around that time (turnover included, with a margin); the services still decide what is free."""
+    margin = timedelta(hours=3)
+    busy = set(
+        Booking.objects.filter(
+            set__in=base_sets,
+            status__in=Booking.BLOCKING,
+            blocked_from__lt=ends_at + margin,
+            blocked_until__gt=starts_at - margin,
+        ).values_list("set_id", flat=True)
+    )
+    for set_ in base_sets:
+        if set_.pk in skip or set_.pk in busy:
+            continue
+        try:
+            with transaction.atomic():
+                booking = bookings.booking_create(
+                    set_=set_,
+                    production=production,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    by=by,
+                    organization=production.company,
+                    note=DEMO_NOTE,
+                    now=now,
+                )
+                if booking.status == booking.Status.HELD:
+                    booking = bookings.booking_confirm(booking=booking, by=operators[set_.base_id], now=now)
+            return booking
+        except DomainError as refusal:
+            if refusal.code == "max_active_holds":  # no other set of the base would do
+                return None
+            continue
+    return None
+
+
+def _scenes_for(production, set_: Set, actors: list[Person], first_number: int, rng) -> list[Scene]:
+    outdoor = set_.kind in OUTDOOR_KINDS
     scenes = []
-    episodes = min(production.episode_count, 20)
-    for episode in range(1, episodes + 1):
-        for number in range(1, 4):
-            scene = services.scene_create(
+    for offset in range(rng.randint(2, 4)):
+        number = first_number + offset
+        scenes.append(
+            services.scene_create(
                 production=production,
-                episode=episode,
-                number=number,
-                time_of_day=rng.choice([Scene.TimeOfDay.DAY, Scene.TimeOfDay.NIGHT]),
-                setting=rng.choice([Scene.Setting.INTERIOR, Scene.Setting.EXTERIOR]),
-                set_kind=rng.choice(SCENE_KINDS),
+                episode=number // 3 + 1,
+                number=number % 3 + 1,
+                # a night scene indoors is shot behind blackout; outdoors the stops are in daylight
+                time_of_day=Scene.TimeOfDay.DAY
+                if outdoor
+                else rng.choice([Scene.TimeOfDay.DAY, Scene.TimeOfDay.NIGHT]),
+                setting=Scene.Setting.EXTERIOR if outdoor else Scene.Setting.INTERIOR,
+                set_kind=set_.kind,
                 estimated_minutes=rng.choice([10, 15, 20, 30]),
                 cast=rng.sample(actors, k=min(len(actors), 2)),
             )
-            scenes.append(scene)
+        )
     return scenes
 
 
-def _busiest_productions(company: Organization, start: datetime, end: datetime) -> list[Production]:
-    return list(
-        Production.objects.filter(company=company)
-        .annotate(
-            upcoming=Count(
-                "bookings",
-                filter=Q(
-                    bookings__status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED],
-                    bookings__starts_at__gte=start,
-                    bookings__starts_at__lt=end,
-                ),
+def _plan_week(crew, production, people, base_sets, *, by, operators, now, tz, rng) -> tuple[int, int]:
+    actors = [person for person, role in people if role == Role.ACTOR]
+    today = now.astimezone(tz).date()
+    days = stops = scene_number = 0
+    for offset in range(1, WEEK + 1):
+        date = today + timedelta(days=offset)
+        midnight = datetime.combine(date, datetime.min.time(), tzinfo=tz)
+        planned, used = [], set()
+        for (start_h, start_m), (end_h, end_m) in STOPS:
+            starts_at = midnight.replace(hour=start_h, minute=start_m)
+            ends_at = midnight.replace(hour=end_h, minute=end_m)
+            shuffled = rng.sample(base_sets, k=len(base_sets))
+            booking = _book(
+                production, shuffled, starts_at, ends_at, by=by, operators=operators, now=now, skip=used
             )
+            if booking is not None:
+                used.add(booking.set_id)
+                planned.append(booking)
+        if not planned:
+            continue
+        call_at = planned[0].starts_at - timedelta(hours=1)
+        wrap_at = planned[-1].ends_at
+        day = services.shoot_day_create(
+            crew=crew,
+            date=date,
+            call_at=call_at,
+            planned_wrap_at=wrap_at,
+            departure_at=call_at - timedelta(minutes=30),
         )
-        .order_by("-upcoming", "id")[:2]
-    )
-
-
-def _plan_day(crew, date, people, scenes, scheduler, tz, rng) -> tuple[int, bool]:
-    day_start = datetime.combine(date, datetime.min.time(), tzinfo=tz)
-    bookings = list(
-        Booking.objects.filter(
-            production=crew.production,
-            status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED],
-            starts_at__gte=day_start,
-            starts_at__lt=day_start + timedelta(days=1),
-        )
-        .select_related("set")
-        .order_by("starts_at")
-    )
-    chosen, last_end = [], None
-    for booking in bookings:
-        if last_end is None or booking.starts_at >= last_end:
-            chosen.append(booking)
-            last_end = booking.ends_at
-        if len(chosen) == 3:
-            break
-    if not chosen:
-        return 0, False
-    call_at = chosen[0].starts_at - timedelta(hours=1)
-    wrap_at = chosen[-1].ends_at
-    day = services.shoot_day_create(
-        crew=crew,
-        date=date,
-        call_at=call_at,
-        planned_wrap_at=wrap_at,
-        departure_at=call_at - timedelta(minutes=30),
-    )
-    open_scenes = [scene for scene in scenes if scene.status == Scene.Status.PLANNED]
-    stops = 0
-    for booking in chosen:
-        batch, open_scenes = open_scenes[:6], open_scenes[6:]
-        try:
+        for booking in planned:
+            scenes = _scenes_for(production, booking.set, actors, scene_number, rng)
+            scene_number += len(scenes)
             services.stop_add(
                 shoot_day=day,
                 booking=booking,
                 starts_at=booking.starts_at,
                 ends_at=booking.ends_at,
-                scenes=batch,
+                scenes=scenes,
             )
             stops += 1
-        except DomainError:
-            continue
-        for scene in batch:
-            scene.status = Scene.Status.SCHEDULED
-    for person, role in people:
-        actor = role in (Role.ACTOR, Role.EXTRA)
-        try:
+        for person, role in people:
+            actor = role in (Role.ACTOR, Role.EXTRA)
             services.call_add(
                 shoot_day=day,
                 person=person,
                 role=role,
                 call_at=call_at,
                 makeup_ready_at=call_at + timedelta(minutes=45) if actor else None,
-                on_set_at=chosen[0].starts_at if actor else None,
+                on_set_at=planned[0].starts_at if actor else None,
                 released_at=wrap_at,
             )
-        except DomainError:
-            continue
-    services.shoot_day_publish(shoot_day=day, by=scheduler)
-    return stops, True
+        if offset <= PUBLISHED_DAYS:
+            services.shoot_day_publish(shoot_day=day, by=by)
+        days += 1
+    return days, stops
 
 
-def seed(*, scale: str, stdout) -> list[str]:
+def seed(*, scale: str, stdout, now) -> list[str]:
+    from locations.demo import ZONE_NAME
+
     companies = demo_organizations(Organization.Kind.PRODUCTION_COMPANY, scale="zone")
     if not companies:
         return ["Crews: no demo companies; nothing made."]
-    company = companies[0]
-    if Crew.objects.filter(company=company, name__in=["A组", "B组"]).exists():
+    if Crew.objects.filter(company__in=companies, production__bookings__note=DEMO_NOTE).exists():
         return ["Crews: the demo crews are already there."]
-    tz = timezone.get_current_timezone()
-    today = timezone.localdate()
-    start = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    productions = _busiest_productions(company, start, start + timedelta(days=WEEK))
+    productions = _crew_productions(companies)
     if not productions:
-        return ["Crews: the first demo company has no productions; nothing made."]
-    scheduler = (
-        Membership.objects.filter(organization=company, is_active=True)
-        .select_related("user")
-        .order_by("id")
-        .first()
+        return ["Crews: no demo production can shoot this week; nothing made."]
+    bases = list(
+        Base.objects.filter(zone__name=ZONE_NAME, kind=Base.Kind.BASE, is_active=True)
+        .select_related("operator", "zone")
+        .order_by("pk")
     )
-    by = scheduler.user if scheduler else None
+    operators = {base.pk: _member(base.operator) for base in bases}
+    tz = timezone.get_current_timezone()
     rng = random.Random("pingyuan-crews")
     made_days = made_stops = made_people = 0
-    for production, crew_name in zip(productions, ["A组", "B组"], strict=False):
-        crew = services.crew_create(production=production, name=crew_name)
-        people = _roster(company, crew_name, rng)
+    names = []
+    for index, production in enumerate(productions):
+        company = production.company
+        by = _member(company, [Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.COORDINATOR])
+        base = bases[index % len(bases)]
+        base_sets = list(Set.objects.filter(base=base, is_active=True).select_related("base").order_by("pk"))
+        crew = services.crew_create(production=production, name="A组")
+        people = _roster(company, f"{crew.pk}", rng)
         made_people += len(people)
         for person, role in people:
-            services.crew_member_add(crew=crew, person=person, role=role, starts_on=today)
-        actors = [person for person, role in people if role == Role.ACTOR]
-        scenes = _scenes(production, actors, rng)
-        for offset in range(1, WEEK + 1):
-            stops, planned = _plan_day(crew, today + timedelta(days=offset), people, scenes, by, tz, rng)
-            made_days += planned
-            made_stops += stops
+            services.crew_member_add(crew=crew, person=person, role=role, starts_on=timezone.localdate(now))
+        days, stops = _plan_week(
+            crew, production, people, base_sets, by=by, operators=operators, now=now, tz=tz, rng=rng
+        )
+        made_days += days
+        made_stops += stops
+        names.append(f"{company}《{production.title}》@{base.name}")
     return [
-        f"Crews: {len(productions)} crews of {company} with {made_people} people, {made_days} shoot days "
-        f"with {made_stops} stops on demo bookings, call sheets published."
+        f"Crews: {len(productions)} crews ({'; '.join(names)}) with {made_people} people, {made_days} shoot "
+        f"days with {made_stops} stops on confirmed bookings; the next {PUBLISHED_DAYS} days' call sheets "
+        "published."
     ]

@@ -5,18 +5,16 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Event
 
-from config.ics import calendar_bytes, feed_calendar, local
 from config.localtime import CLOCK, local_text
 from crews.models import Call, Person, Stop
+from notifications.ics import FeedEvent, feed_ics
 
 FEED_PAST_DAYS = 30
 
 
 def person_calendar(person: Person, *, now=None) -> bytes:
     now = now or timezone.now()
-    calendar = feed_calendar("Calls", _("%(name)s · call times") % {"name": person.name})
     calls = (
         Call.objects.filter(person=person, released_at__gte=now - timedelta(days=FEED_PAST_DAYS))
         .select_related("shoot_day__crew__production")
@@ -28,32 +26,40 @@ def person_calendar(person: Person, *, now=None) -> bytes:
         )
         .order_by("call_at")
     )
-    for call in calls:
-        day = call.shoot_day
-        stops = list(day.stops.all())
-        event = Event()
-        event.add("uid", f"call-{call.pk}@shooting-circle")
-        event.add("dtstamp", now)
-        event.add("dtstart", local(call.call_at))
-        event.add("dtend", local(call.released_at))
-        event.add("summary", f"{day.crew.production.title} · {day.crew.name} · {call.get_role_display()}")
-        details = []
-        if call.makeup_ready_at:
-            details.append(_("Makeup ready %(time)s") % {"time": local_text(call.makeup_ready_at, CLOCK)})
-        if call.on_set_at:
-            details.append(_("On set %(time)s") % {"time": local_text(call.on_set_at, CLOCK)})
-        if call.note:
-            details.append(call.note)
-        if stops:
-            # Where the person reports: the day's first set (later stops are in the call sheet).
-            first_set = stops[0].booking.set
-            event.add("location", first_set.base.address or first_set.base.name)
-            details.append(
-                " → ".join(
-                    dict.fromkeys(f"{stop.booking.set.base.name} · {stop.booking.set.name}" for stop in stops)
-                )
+    return feed_ics(
+        product="Calls",
+        name=_("%(name)s · call times") % {"name": person.name},
+        events=(_event(call) for call in calls),
+        now=now,
+    )
+
+
+def _event(call: Call) -> FeedEvent:
+    day = call.shoot_day
+    stops = list(day.stops.all())
+    details = []
+    if call.makeup_ready_at:
+        details.append(_("Makeup ready %(time)s") % {"time": local_text(call.makeup_ready_at, CLOCK)})
+    if call.on_set_at:
+        details.append(_("On set %(time)s") % {"time": local_text(call.on_set_at, CLOCK)})
+    if call.note:
+        details.append(call.note)
+    location = None
+    if stops:
+        # Where the person reports: the day's first set (later stops are in the call sheet).
+        first_set = stops[0].booking.set
+        location = first_set.base.address or first_set.base.name
+        details.append(
+            " → ".join(
+                dict.fromkeys(f"{stop.booking.set.base.name} · {stop.booking.set.name}" for stop in stops)
             )
-        event.add("description", "\n".join(details))
-        event.add("status", "CONFIRMED" if day.status != day.Status.DRAFT else "TENTATIVE")
-        calendar.add_component(event)
-    return calendar_bytes(calendar)
+        )
+    return FeedEvent(
+        uid=f"call-{call.pk}@shooting-circle",
+        starts_at=call.call_at,
+        ends_at=call.released_at,
+        summary=f"{day.crew.production.title} · {day.crew.name} · {call.get_role_display()}",
+        location=location,
+        description="\n".join(details),
+        status="CONFIRMED" if day.status != day.Status.DRAFT else "TENTATIVE",
+    )

@@ -78,7 +78,6 @@ class Person(models.Model):
     )
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     is_active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
-    feed_token = models.CharField(_("calendar feed token"), max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

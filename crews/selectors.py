@@ -94,9 +94,3 @@ def call_sheet_by_token(*, token: str) -> CallSheet | None:
     if not token or len(token) > 64:
         return None
     return CallSheet.objects.select_related("shoot_day").filter(token=token).first()
-
-
-def person_by_feed_token(*, token: str) -> Person | None:
-    if not token or len(token) > 64:
-        return None
-    return Person.objects.filter(feed_token=token, is_active=True).first()

@@ -15,7 +15,7 @@ class LocationsConfig(AppConfig):
     def register_scopes(self):
         from config.scoping import register
         from locations import selectors
-        from locations.models import Base, Blackout, CalendarFeed, Place, Set, SetPhoto, TravelTime, Zone
+        from locations.models import Base, Blackout, Place, Set, SetPhoto, TravelTime, Zone
 
         register(Zone, selectors.zones_visible_to)
         register(Base, selectors.bases_visible_to)
@@ -24,4 +24,3 @@ class LocationsConfig(AppConfig):
         register(Place, selectors.places_visible_to)
         register(Blackout, selectors.blackouts_owned_by)
         register(TravelTime, selectors.travel_times_owned_by)
-        register(CalendarFeed, selectors.calendar_feeds_of)

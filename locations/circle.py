@@ -28,7 +28,7 @@ from config.exceptions import DomainError
 from config.localtime import local_text
 from locations import conf
 from locations.availability import opening_hours_table
-from locations.models import Base, Place, Set
+from locations.models import Base, Set
 from locations.selectors import sets_available
 from locations.travel import as_endpoint, estimate_minutes, measured_minutes, travel_minutes_to_bases
 from studio.models import Organization
@@ -265,16 +265,6 @@ def _assign(route, layers, travel: _Travel, bases, from_origin, origin_set_id, w
             for i, c in enumerate(chain)
         ],
     )
-
-
-def default_within_minutes(origin) -> int:
-    """The circle limit when none is given: the origin's zone's, else the configured default."""
-    if isinstance(origin, Place):
-        return origin.zone.circle_minutes
-    if isinstance(origin, Set | Base):
-        zone = origin.base.zone if isinstance(origin, Set) else origin.zone
-        return zone.circle_minutes
-    return conf.default_circle_minutes()
 
 
 #: how a leg's minutes were found

@@ -325,7 +325,7 @@ def _seed_province(stdout) -> list[str]:
     ]
 
 
-def seed(*, scale: str, stdout) -> list[str]:
+def seed(*, scale: str, stdout, now) -> list[str]:
     summary = _seed_zone(stdout)
     if scale == "province":
         summary += _seed_province(stdout)

@@ -24,7 +24,7 @@ from import_export import fields, resources, widgets
 from config.exceptions import DomainError
 from config.spreadsheets import choice_lookup, csv_text, header_problems, safe_cell, unescape_cell
 from locations.models import Base, Set
-from locations.services import _clean_text_list, _require_operator
+from locations.services.catalogue import _clean_text_list, _require_operator
 from notifications.services import event_record
 from studio.models import Organization
 

@@ -17,13 +17,12 @@ from locations.circle import (
     CircleItem,
     Plan,
     circle_plan,
-    default_within_minutes,
     leg_sources,
     validate_items,
 )
 from locations.models import Base, Place, Set
 from locations.selectors import sets_visible_to
-from locations.travel import as_endpoint
+from locations.travel import as_endpoint, circle_minutes
 
 #: the rings drawn round the start on the schematic map (minutes)
 RINGS = (5, 10, 15)
@@ -40,7 +39,7 @@ class DayPlan:
 def plan_day(*, organization, origin, items: list[CircleItem], within_minutes: int | None, limit: int = 5):
     """The circle plan of the day, as ``POST /api/v1/circle-plans/`` computes it (``DomainError`` if none)."""
     validate_items(items)
-    within = within_minutes if within_minutes is not None else default_within_minutes(origin)
+    within = within_minutes if within_minutes is not None else circle_minutes(origin)
     plans = circle_plan(
         organization=organization, origin=origin, items=items, within_minutes=within, limit=limit
     )

@@ -23,7 +23,6 @@ from locations.availability import (
 from locations.models import (
     Base,
     Blackout,
-    CalendarFeed,
     OpeningHours,
     Place,
     Set,
@@ -89,16 +88,6 @@ def travel_times_owned_by(*, organization: Organization) -> QuerySet[TravelTime]
     return TravelTime.objects.filter(owner=organization).select_related(
         "place_a", "place_b", "base_a", "base_b"
     )
-
-
-def calendar_feeds_of(*, organization: Organization) -> QuerySet[CalendarFeed]:
-    return CalendarFeed.objects.filter(organization=organization).order_by("-created_at", "-id")
-
-
-def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
-    if not token:
-        return None
-    return CalendarFeed.objects.select_related("set__base__zone", "organization").filter(token=token).first()
 
 
 # Availability ------------------------------------------------------------------------------------

@@ -110,6 +110,12 @@ def estimate_minutes(origin: Endpoint, destination: Endpoint) -> int:
     return math.ceil(round(km * float(detour) / float(speed) * 60, 6))
 
 
+def circle_minutes(origin) -> int:
+    """The shooting circle around ``origin`` (a place, set or point): its zone's, else the default one."""
+    zone = as_endpoint(origin).zone
+    return zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+
+
 def _walk_minutes(end: Endpoint) -> int:
     return end.zone.walk_minutes if end.zone is not None else conf.default_walk_minutes()
 

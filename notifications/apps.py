@@ -9,9 +9,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from config.scoping import register
-        from notifications import selectors
-        from notifications.models import Delivery, Event, WebhookEndpoint
+        from notifications import feeds, selectors
+        from notifications.models import Delivery, Event, FeedToken, WebhookEndpoint
 
         register(Event, selectors.events_visible_to)
         register(Delivery, selectors.deliveries_visible_to)
         register(WebhookEndpoint, selectors.webhook_endpoints_of)
+        register(FeedToken, feeds.feed_tokens_of)

@@ -31,6 +31,7 @@ from notifications import conf
 from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
 from notifications.sending import DeliveryAbandoned, delivery_send
 from notifications.webhooks import UNRESOLVABLE, UnsafeWebhookUrl, secret_generate, webhook_url_check
+from notifications.workflow import DELIVERIES
 from studio.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
@@ -339,21 +340,18 @@ def deliveries_relay(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
-@locked_transaction()
 def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
     """Make an unsent delivery due now; a dead one gets one more attempt."""
-    delivery = lock(Delivery, delivery.pk)
-    if delivery.status == Delivery.Status.SENT:
-        raise ConflictError(_("This delivery has already been sent."), code="delivery_already_sent")
-    if delivery.sending_since is not None and delivery.next_attempt_at > timezone.now():
-        raise ConflictError(
-            _("This delivery is being sent right now; try again in a minute."), code="delivery_in_flight"
-        )
-    delivery.status = Delivery.Status.RETRYING
-    delivery.next_attempt_at = timezone.now()
-    delivery.save(update_fields=["status", "next_attempt_at"])
-    transaction.on_commit(partial(deliveries_enqueue, [delivery.pk]))
-    return delivery
+    now = timezone.now()
+
+    def apply(delivery: Delivery) -> None:
+        if delivery.sending_since is not None and delivery.next_attempt_at > timezone.now():
+            raise ConflictError(
+                _("This delivery is being sent right now; try again in a minute."), code="delivery_in_flight"
+            )
+        delivery.next_attempt_at = timezone.now()
+
+    return DELIVERIES.run("retry", delivery, by=by, now=now, apply=apply, fields=["next_attempt_at"])
 
 
 def clean_event_types(event_types) -> list[str]:

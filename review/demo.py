@@ -27,7 +27,38 @@ from studio.models import Membership, Organization, Production
 Stage = ReviewSubmission.Stage
 K = Organization.Kind
 R = Membership.Role
-PDF = b"%PDF-1.4\n% Shooting Circle demo document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _pdf(submission: ReviewSubmission, doc_type: str, when: datetime) -> bytes:
+    """A small valid one-page PDF naming its submission and document: every demo document is different
+    (its own checksum and size), as uploads are."""
+    production = submission.production
+    lines = [
+        "Shooting Circle demo document",
+        f"Submission {submission.pk} ({submission.kind}), production {production.pk}",
+        f"Document: {doc_type}, uploaded {when:%Y-%m-%d %H:%M}",
+        f"{production.episode_count} episodes x {production.minutes_per_episode} min",
+        *(f"Episode {n}: outline" for n in range(1, 1 + production.episode_count % 7 + 2)),
+    ]
+    text = "BT /F1 11 Tf 56 780 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode("ascii")
+
 
 #: Extra centre staff (reviewer1 comes from studio.demo).
 CENTRE_STAFF = [("centrelead1", R.OWNER, "王主任"), ("auditor1", R.REVIEWER, "李审查")]
@@ -102,16 +133,17 @@ def _attach_documents(submission: ReviewSubmission, by, *, when: datetime) -> No
         on=timezone.localdate(when),
     )
     for doc_type in conf.required_documents(kind=submission.kind, tier=tier):
+        pdf = _pdf(submission, doc_type, when)
         document = SubmissionDocument(
             submission=submission,
             doc_type=doc_type,
             original_name=f"{production.title}-{SubmissionDocument.Type(doc_type).label}.pdf",
             content_type="application/pdf",
-            size=len(PDF),
-            sha256=hashlib.sha256(PDF).hexdigest(),
+            size=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
             uploaded_by=by,
         )
-        document.file.save(f"{doc_type}.pdf", ContentFile(PDF), save=False)
+        document.file.save(f"{doc_type}.pdf", ContentFile(pdf), save=False)
         document.save()
     if submission.kind == ReviewSubmission.Kind.FINISHED_CUT:
         submission.episodes.bulk_create(
@@ -124,7 +156,7 @@ def _moment(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def _walk(production, centre, staff, *, kind, start: date, steps: list[str], rng) -> ReviewSubmission:
+def _walk(production, centre, staff, *, kind, start: date, steps: list[str], rng, now) -> ReviewSubmission:
     """Create a submission on ``start`` and apply ``steps``, each a working day or two after the last."""
     company_user = _coordinator(production.company)
     reviewer = staff[rng.choice(["reviewer1", "auditor1"])]
@@ -134,10 +166,10 @@ def _walk(production, centre, staff, *, kind, start: date, steps: list[str], rng
             production=production, centre=centre, kind=kind, by=company_user
         )
         _attach_documents(submission, company_user, when=_moment(day, 9))
-    last, real_now = _moment(day, 9), timezone.now()
+    last = _moment(day, 9)
     for step in steps:
         # never in the future, always after the previous step
-        moment = min(_moment(day, rng.randint(9, 17)), real_now)
+        moment = min(_moment(day, rng.randint(9, 17)), now)
         moment = last = max(moment, last + timedelta(minutes=5))
         with _at(moment):
             if step == "submit":
@@ -211,7 +243,7 @@ PLAN = [
 ]
 
 
-def seed(*, scale: str, stdout) -> list[str]:
+def seed(*, scale: str, stdout, now) -> list[str]:
     centres = demo_organizations(K.REVIEW_CENTRE, scale=scale)
     if not centres:
         return []
@@ -234,7 +266,7 @@ def seed(*, scale: str, stdout) -> list[str]:
         .order_by("company__name", "title")
     )
     rng = random.Random("review-demo")
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     used = 0
     for days_ago, kind, steps in PLAN:
         if used >= len(productions):
@@ -244,7 +276,14 @@ def seed(*, scale: str, stdout) -> list[str]:
         if _coordinator(production.company) is None:
             continue
         _walk(
-            production, centre, staff, kind=kind, start=today - timedelta(days=days_ago), steps=steps, rng=rng
+            production,
+            centre,
+            staff,
+            kind=kind,
+            start=today - timedelta(days=days_ago),
+            steps=steps,
+            rng=rng,
+            now=now,
         )
     # finished cuts of some approved dossiers
     for production in productions[:3]:
@@ -256,6 +295,7 @@ def seed(*, scale: str, stdout) -> list[str]:
             start=today - timedelta(days=20 + 5 * productions.index(production)),
             steps=["submit", "assign", "pass", "approve"][: 2 + productions.index(production)],
             rng=rng,
+            now=now,
         )
     submissions = ReviewSubmission.objects.filter(centre=centre)
     overdue = submissions.filter(stage__in=ReviewSubmission.CENTRE_STAGES, due_date__lt=today).count()

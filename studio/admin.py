@@ -113,20 +113,7 @@ class ProductionAdmin(OrganizationScopedAdmin):
     date_hierarchy = "planned_start"
     readonly_fields = ["status", "created_at", "updated_at"]  # state changes are actions, never edits
     actions = [_status_action(row) for row in PRODUCTIONS.table.values() if row.by_person]
-    fields = [
-        "company",
-        "title",
-        "genre",
-        "episode_count",
-        "minutes_per_episode",
-        "total_investment",
-        "special_subject",
-        "planned_start",
-        "planned_end",
-        "status",
-        "created_at",
-        "updated_at",
-    ]
+    fields = ["company", *PRODUCTION_FIELDS, "status", "created_at", "updated_at"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

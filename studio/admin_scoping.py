@@ -418,3 +418,16 @@ class OrganizationScopedInline:
                     formset.new_objects.append(self.service_create(request, parent, form))
             except DomainError as error:
                 raise AdminRefusal([(position, row, error)]) from error
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Rows shown on their parent's page, never changed there: all fields read-only, none added or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False

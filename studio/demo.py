@@ -171,6 +171,8 @@ INVESTMENTS = [
     180_000, 260_000, 300_000, 380_000, 520_000, 680_000, 850_000, 990_000, 1_000_000,
     1_200_000, 1_600_000, 2_200_000, 2_900_000, 3_000_000, 3_600_000, 5_000_000, 8_000_000,
 ]  # fmt: skip
+#: how long after today the first demo company's first production keeps shooting
+WEEK_AND_MORE = 9
 MINUTES = ["1.0", "1.5", "1.5", "2.0", "2.0", "2.5", "3.0"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国志红"
@@ -289,6 +291,9 @@ def _production_rows(company_index: int, *, scale: str, today) -> list[dict]:
     for title, genre, special in titles:
         start = today + timedelta(days=rng.randint(-90, 60))
         end = start + timedelta(days=rng.choice([3, 4, 5, 6, 6, 7, 7, 7, 8, 10]) - 1)
+        if company_index == 0 and not rows:
+            # producer1's company is always shooting its first title this week and next (its crew's week)
+            start, end = today - timedelta(days=2), today + timedelta(days=WEEK_AND_MORE)
         if end < today - timedelta(days=30):
             status = rng.choice([Production.Status.POST_PRODUCTION, Production.Status.RELEASED])
         elif end < today:
@@ -318,9 +323,9 @@ def _production_rows(company_index: int, *, scale: str, today) -> list[dict]:
     return rows
 
 
-def _seed_productions(companies: list[Organization], *, scale: str, stdout) -> tuple[int, int]:
+def _seed_productions(companies: list[Organization], *, scale: str, stdout, now) -> tuple[int, int]:
     """Create each company's missing productions (get-or-create on company + title)."""
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     existing = set(
         Production.objects.filter(company__in=companies).values_list("company_id", "title").iterator()
     )
@@ -403,7 +408,7 @@ def _seed_demo_users(organizations: dict[str, list[Organization]], *, password_h
     return lines
 
 
-def seed(*, scale: str, stdout) -> list[str]:
+def seed(*, scale: str, stdout, now) -> list[str]:
     """Organisations of every kind, a login for each, the named demo users and the productions."""
     organizations, new_orgs = {}, 0
     for kind in (K.REVIEW_CENTRE, K.BASE_OPERATOR, K.PRODUCTION_COMPANY):
@@ -414,7 +419,7 @@ def seed(*, scale: str, stdout) -> list[str]:
     new_logins = _seed_logins(organizations, password_hash=password_hash, stdout=stdout)
     users = _seed_demo_users(organizations, password_hash=password_hash)
     productions, new_productions = _seed_productions(
-        organizations[K.PRODUCTION_COMPANY], scale=scale, stdout=stdout
+        organizations[K.PRODUCTION_COMPANY], scale=scale, stdout=stdout, now=now
     )
     counts = {kind: len(orgs) for kind, orgs in organizations.items()}
     return [

@@ -76,7 +76,7 @@ def token_for(user) -> str:
 
 
 # notifications
-from notifications.models import Delivery, Event, WebhookEndpoint  # noqa: E402
+from notifications.models import Delivery, Event, FeedToken, WebhookEndpoint  # noqa: E402
 from notifications.webhooks import secret_generate  # noqa: E402
 
 
@@ -265,7 +265,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
 
 
 # bookings
-from bookings.models import Booking, BookingFeed, WaitlistEntry  # noqa: E402
+from bookings.models import Booking, WaitlistEntry  # noqa: E402
 
 
 def _next_morning(days: int = 3):
@@ -309,9 +309,12 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda w: w.starts_at + _timedelta(hours=4))
 
 
-class BookingFeedFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BookingFeed
+class FeedTokenFactory(factory.django.DjangoModelFactory):
+    """A company's bookings feed by default; pass ``kind`` with ``set`` or ``person`` for the others."""
 
+    class Meta:
+        model = FeedToken
+
+    kind = FeedToken.Kind.BOOKINGS
     organization = factory.SubFactory(CompanyFactory)
     token = factory.Sequence(lambda n: f"feed-token-{n:06d}-abcdefghijklmnop")

@@ -63,6 +63,7 @@ E = Endpoint
 #: every endpoint that takes a date, with the date inputs it takes: (input, "date" or "date-time")
 DATE_INPUTS: dict[Endpoint, list[tuple[str, str]]] = {
     E("get", "/api/v1/bases/{id}/board/", OPERATOR, "base-board"): [("date", "date")],
+    E("get", "/api/v1/bases/{id}/occupancy/", OPERATOR, "base-board"): [("from", "date"), ("to", "date")],
     E("post", "/api/v1/blackouts/", OPERATOR): [("starts_at", "date-time"), ("ends_at", "date-time")],
     E("patch", "/api/v1/blackouts/{id}/", OPERATOR, "blackout"): [
         ("starts_at", "date-time"),
@@ -354,6 +355,10 @@ def test_fixed_out_of_range_dates_are_refused_and_the_range_edges_are_not(endpoi
     [
         (E("get", "/api/v1/bases/{id}/board/", OPERATOR, "base-board"), {"date": "2031-03-01"}),
         (
+            E("get", "/api/v1/bases/{id}/occupancy/", OPERATOR, "base-board"),
+            {"from": "2000-01-01", "to": "2000-01-07"},
+        ),
+        (
             E("get", "/api/v1/bookings/", COMPANY),
             {"date": "2031-03-01", "starts_after": "2031-03-01T00:00+08:00"},
         ),
@@ -413,6 +418,11 @@ def test_availability_of_an_ancient_day_is_a_400_not_local_mean_time():
             E("get", "/api/v1/sets/{id}/availability/", OPERATOR, "set"),
             {"date": "2031-03-01", "days": 90},
             "days",
+        ),
+        (
+            E("get", "/api/v1/bases/{id}/occupancy/", OPERATOR, "base-board"),
+            {"from": "2031-03-01", "to": "2032-03-01"},
+            "to",
         ),
         (
             E("get", "/api/v1/review-centres/{id}/turnaround/", CENTRE, "review-centre"),

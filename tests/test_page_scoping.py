@@ -21,6 +21,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from studio.models import Membership
 from tests.clock import pin_now
+from tests.crews.factories import CrewFactory, ShootDayFactory
 from tests.factories import (
     BaseFactory,
     BookingFactory,
@@ -35,20 +36,36 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.get_fixed_timezone(8 * 60))
 DAY = "2026-12-08"
+WEEK = "2026-W50"
 MISSING = 10**12
 
-#: page URL name -> (what it names: "base", "booking", "nothing" (a company's planner) or "sets" (a
-#: company's request naming sets), reads: True for GET pages, False for POST actions)
+#: page URL name -> (what it names, reads: True for GET pages, False for POST actions). What a page names:
+#: an operator's "base" or "booking"; a company's "production", "company_booking" or "crew"; or
+#: "nothing" (a list of the acting organisation's own objects, or the circle planner: an outsider reads its
+#: own, empty one); the planner's "plan_query" (its map data) and "sets" (booking or requesting sets)
 PAGES = {
     "locations:planner": ("nothing", True),
-    "locations:planner-map": ("nothing", True),
     "locations:search": ("nothing", True),
+    "locations:planner-map": ("plan_query", True),
     "locations:book-plan": ("sets", False),
     "locations:request-set": ("sets", False),
+    "bookings:productions": ("nothing", True),
+    "bookings:production": ("production", True),
+    "bookings:production-spend": ("production", True),
+    "bookings:production-spend-csv": ("production", True),
+    "bookings:production-booking-quote": ("company_booking", True),
+    "bookings:production-booking-cancel": ("company_booking", False),
+    "bookings:production-booking-reschedule": ("company_booking", False),
+    "crews:shoot-week": ("crew", True),
+    "crews:shoot-day-publish": ("shoot_day", False),
     "bookings:board": ("base", True),
     "bookings:board-week": ("base", True),
     "bookings:board-print": ("base", True),
     "bookings:board-pending": ("base", True),
+    "bookings:occupancy": ("base", True),
+    "bookings:occupancy-data": ("base", True),
+    "bookings:occupancy-csv": ("base", True),
+    "bookings:occupancy-xlsx": ("base", True),
     "bookings:booking": ("booking", True),
     **{
         f"bookings:booking-{action}": ("booking", False)
@@ -72,6 +89,10 @@ def test_every_page_is_described():
     assert set(_page_names()) == set(PAGES)
 
 
+#: the kinds of object a company owns (the others are an operator's)
+COMPANY_OWNED = {"production", "company_booking", "crew", "shoot_day", "nothing"}
+
+
 @pytest.fixture
 def owner():
     with pin_now(NOW):
@@ -83,6 +104,20 @@ def owner():
             status=Booking.Status.HELD,
         )
     return operator, base, booking
+
+
+def _target(owner, names):
+    """(the owning organisation, the object's pk, the booking whose state must not change)."""
+    operator, base, booking = owner
+    if names in {"crew", "shoot_day"}:
+        with pin_now(NOW):
+            day = ShootDayFactory(
+                crew=CrewFactory(production=booking.production), date=booking.starts_at.date()
+            )
+        return booking.company, day.crew_id if names == "crew" else day.pk
+    if names in COMPANY_OWNED:
+        return booking.company, {"production": booking.production_id, "nothing": None}.get(names, booking.pk)
+    return operator, base.pk if names == "base" else booking.pk
 
 
 def _client(organization=None, role=Membership.Role.OWNER):
@@ -97,6 +132,10 @@ def _call(client, name, target, pk):
     with pin_now(NOW):
         if names == "base":
             response = client.get(reverse(name), {"base": pk, "date": DAY})
+        elif names == "crew":
+            response = client.get(reverse(name), {"crew": pk, "week": WEEK})
+        elif names == "nothing":
+            response = client.get(reverse(name))
         else:
             url = reverse(name, kwargs={"pk": pk})
             response = client.get(url) if reads else client.post(url, {"reason": "满了"})
@@ -109,32 +148,41 @@ def _normalised(content: bytes) -> bytes:
     return re.sub(rb'value="/app/[^"]*"', b'value="PATH"', content)
 
 
-OPERATOR_PAGES = sorted(name for name, (names, _reads) in PAGES.items() if names in ("base", "booking"))
-COMPANY_PAGES = sorted(name for name, (names, _reads) in PAGES.items() if names in ("nothing", "sets"))
+#: the planner's requests, probed by ``test_company_page_refuses_other_kinds_and_unknown_sets``
+PLANNER_NAMES = {"plan_query", "sets"}
 
 
-@pytest.mark.parametrize("name", OPERATOR_PAGES)
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (names, _reads) in PAGES.items() if names not in PLANNER_NAMES)
+)
 def test_page_answers_its_owner_only(owner, name):
-    operator, base, booking = owner
+    booking = owner[2]
     names, reads = PAGES[name]
-    pk = base.pk if names == "base" else booking.pk
+    organization, pk = _target(owner, names)
+    same_kind, other_kind = (
+        (CompanyFactory, OperatorFactory) if names in COMPANY_OWNED else (OperatorFactory, CompanyFactory)
+    )
     state = (booking.status, booking.updated_at)
 
     if reads:
-        assert _call(_client(operator), name, names, pk).status_code == 200  # the control
+        assert _call(_client(organization), name, names, pk).status_code == 200  # the control
 
-    outsider = _client(OperatorFactory())
+    outsider = _client(same_kind())
     foreign = _call(outsider, name, names, pk)
-    missing = _call(outsider, name, names, MISSING)
-    assert (foreign.status_code, missing.status_code) == (404, 404)
-    assert _normalised(foreign.content) == _normalised(missing.content)
+    if names == "nothing":  # the outsider's own list, without the owner's objects
+        assert foreign.status_code == 200
+        assert f"/{booking.production_id}/".encode() not in foreign.content
+    else:
+        missing = _call(outsider, name, names, MISSING)
+        assert (foreign.status_code, missing.status_code) == (404, 404)
+        assert _normalised(foreign.content) == _normalised(missing.content)
 
-    assert _call(_client(CompanyFactory()), name, names, pk).status_code == 403
+    assert _call(_client(other_kind()), name, names, pk).status_code == 403
     signed_out = _call(_client(), name, names, pk)
     assert signed_out.status_code == 302
     assert signed_out["Location"].startswith("/accounts/login/?next=")
     if not reads:
-        assert _call(_client(operator, role=Membership.Role.MEMBER), name, names, pk).status_code == 403
+        assert _call(_client(organization, role=Membership.Role.MEMBER), name, names, pk).status_code == 403
 
     booking.refresh_from_db()
     assert (booking.status, booking.updated_at) == state
@@ -155,7 +203,7 @@ def company_world():
 
 def _company_call(client, name, world, set_pk):
     _company, production, hotel, _bookable, _hidden = world
-    names, reads = PAGES[name]
+    _names, reads = PAGES[name]
     fields = {"origin": f"place:{hotel.pk}", "date": DAY, "within": 15, "production": production.pk}
     if name == "locations:request-set":
         fields.update(kind="hospital_ward", start="09:00", end="11:00")
@@ -163,16 +211,17 @@ def _company_call(client, name, world, set_pk):
         fields.update(kind_0="hospital_ward", from_0="09:00", to_0="11:00")
     with pin_now(NOW):
         if reads:
-            return client.get(reverse(name), fields if name != "locations:search" else {})
+            return client.get(reverse(name), fields)
         return client.post(reverse(name), {**fields, "set": set_pk})
 
 
-@pytest.mark.parametrize("name", COMPANY_PAGES)
+@pytest.mark.parametrize("name", sorted(n for n, (names, _reads) in PAGES.items() if names in PLANNER_NAMES))
 def test_company_page_refuses_other_kinds_and_unknown_sets(company_world, name):
-    """The planner names no other organisation's object: an operator gets 403, a visitor signs in; its
-    requests name sets, and a set the company may not book (inactive, elsewhere) is a 404 like none."""
+    """The planner's map data names no other organisation's object: an operator gets 403, a visitor
+    signs in; its requests name sets, and a set the company may not book (inactive, elsewhere) is a 404
+    like a missing one."""
     company, _production, _hotel, bookable, hidden = company_world
-    names, reads = PAGES[name]
+    _names, reads = PAGES[name]
     if reads:
         assert _company_call(_client(company), name, company_world, None).status_code == 200  # the control
     else:

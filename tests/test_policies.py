@@ -42,11 +42,13 @@ KIND_SETS = {"ALL_KINDS", "COMPANIES", "OPERATORS", "CENTRES"}
 def _view_modules():
     for app in APPS:
         for folder in ("api", "web"):
-            yield from sorted((ROOT / app / folder).glob("*.py"))
+            yield from sorted((ROOT / app / folder).rglob("*.py"))  # packages too (crews/api/views/)
 
 
 def _admin_modules():
-    yield from (ROOT / app / "admin.py" for app in APPS)
+    for app in APPS:
+        package = ROOT / app / "admin"  # an admin split into a package (review/admin/)
+        yield from sorted(package.glob("*.py")) if package.is_dir() else [ROOT / app / "admin.py"]
     yield ROOT / "studio" / "admin_scoping.py"
 
 

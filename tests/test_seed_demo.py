@@ -1,5 +1,5 @@
-"""seed_demo: the zone it builds (its bookings month too), that a second run creates nothing, and that it
-refuses production.
+"""seed_demo: the zone it builds (its bookings, crews and review history too), that it breaks no rule the
+real data obeys, that a second run creates nothing, and that it refuses production.
 
 The zone is seeded once for the session (``seeded``, several seconds; no other module seeds it) in a
 transaction that is rolled back at the module's end, with the clock pinned at ``SEEDED_AT`` until then;
@@ -7,10 +7,12 @@ each test runs in a savepoint inside it (pytest-django's ``django_db``), so what
 on top is undone before the next one and nothing reaches other modules.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from types import SimpleNamespace
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,11 +21,20 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bookings import conf, pricing, rules
 from bookings import demo as bookings_demo
 from bookings.models import Booking, WaitlistEntry
+from crews.conflicts import shoot_day_warnings
+from crews.models import Scene, ShootDay
+from crews.selectors import shoot_day_loaded
+from locations.demo import ZONE_NAME
+from locations.models import Base, Blackout, Set
+from review.models import SubmissionDocument
 from studio import demo
 from studio.management.commands import seed_demo
 from studio.models import Membership, Organization, Production
@@ -240,8 +251,8 @@ def test_demo_month_is_realistic_idempotent_and_never_overlaps():
     assert statuses >= {"completed", "confirmed", "held", "cancelled"}, statuses
     assert WaitlistEntry.objects.count() > 0
     assert overlapping_pairs() == 0
-    assert bookings_demo.seed(scale="zone", stdout=StringIO()) == [
-        "Bookings: the demo month is already there."
+    assert bookings_demo.seed(scale="zone", stdout=StringIO(), now=SEEDED_AT) == [
+        "Bookings: the demo months are already there."
     ]
     assert Booking.objects.count() == count
 
@@ -256,3 +267,104 @@ def test_demo_check_ins_and_outs_lie_in_their_windows():
         assert booking.starts_at - lead <= booking.checked_in_at <= now, booking
         if booking.checked_out_at is not None:
             assert booking.checked_in_at <= booking.checked_out_at <= now, booking
+
+
+# Every rule the real data obeys, checked over the seeded zone (issue 11 §7) -------------------------------
+
+
+def test_today_shows_every_booking_state_at_every_demo_base():
+    """Seeded at 14:30: the morning's crews are done (or never came), the long days are under way, the
+    evening's are booked or held, and some were cancelled, declined or let lapse."""
+    today = Booking.objects.filter(starts_at__date=SEEDED_AT.date(), note=bookings_demo.DEMO_NOTE)
+    for base in Base.objects.filter(kind=Base.Kind.BASE, zone__name=ZONE_NAME):
+        states = set(today.filter(set__base=base).values_list("status", flat=True))
+        assert states == set(Booking.Status.values), (base.name, states)
+
+
+def test_the_last_three_months_have_history():
+    first = Booking.objects.order_by("starts_at").values_list("starts_at", flat=True).first()
+    assert first.date() <= (SEEDED_AT - timedelta(days=90)).date()
+    per_week = Counter(
+        (SEEDED_AT.date() - b.date()).days // 7
+        for b in Booking.objects.filter(starts_at__lt=SEEDED_AT).values_list("starts_at", flat=True)
+    )
+    assert all(per_week[week] >= 50 for week in range(13)), per_week
+
+
+def test_every_booking_obeys_the_booking_rules():
+    now = SEEDED_AT
+    bookings = list(
+        Booking.objects.select_related("set__base", "production").prefetch_related("set__base__opening_hours")
+    )
+    assert overlapping_pairs() == 0
+    # the blackouts are checked in one query below rather than once a booking
+    no_blackouts = mock.patch.object(rules.Blackout.objects, "filter", return_value=Blackout.objects.none())
+    for booking in bookings:
+        base = booking.set.base
+        assert booking.deposit <= booking.total_price, booking
+        assert booking.total_price == pricing.quote(booking.set, booking.starts_at, booking.ends_at).total
+        # every rule of the base (duration, grid, notice, days ahead, opening hours) held when the booking
+        # was asked for: when it was confirmed, or when its hold began (blackouts: one query, below)
+        asked = booking.confirmed_at or booking.hold_expires_at - timedelta(minutes=base.hold_ttl_minutes)
+        assert asked <= now, booking
+        with no_blackouts:
+            rules.check_window(booking.set, booking.starts_at, booking.ends_at, now=asked)
+        if booking.status == Booking.Status.HELD:
+            assert now < booking.hold_expires_at <= now + timedelta(minutes=base.hold_ttl_minutes), booking
+            assert booking.starts_at >= rules.earliest_start(base, now), booking
+        if booking.status in (Booking.Status.COMPLETED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW):
+            assert booking.starts_at <= now, booking
+        if booking.status in (Booking.Status.HELD, Booking.Status.CONFIRMED) and booking.starts_at > now:
+            assert booking.starts_at <= rules.latest_start(base, now), booking
+        if booking.status == Booking.Status.NO_SHOW:
+            assert booking.closed_at >= booking.starts_at + timedelta(minutes=conf.no_show_grace_minutes())
+        # a production books while it can shoot: not in development in the past, not after its wrap ahead
+        day = timezone.localdate(booking.starts_at)
+        if day < now.date():
+            assert booking.production.status != Production.Status.DEVELOPMENT, booking
+        elif day > now.date():
+            assert booking.production.status in bookings_demo.SHOOTS_AHEAD, booking
+        else:
+            assert booking.production.status in {Production.Status.PRE_PRODUCTION, Production.Status.SHOOTING}
+    blacked_out = Blackout.objects.filter(
+        Q(set=OuterRef("set")) | Q(base=OuterRef("set__base")),
+        starts_at__lt=OuterRef("ends_at"),
+        ends_at__gt=OuterRef("starts_at"),
+    )
+    assert not Booking.objects.filter(Exists(blacked_out)).exists()
+    holds = Counter(
+        Booking.objects.filter(
+            status=Booking.Status.HELD, hold_expires_at__gt=now, waitlist_offer=False
+        ).values_list("company_id", "set__base_id")
+    )
+    caps = dict(Base.objects.values_list("pk", "max_active_holds_per_company"))
+    assert holds and all(count <= caps[base] for (_company, base), count in holds.items()), holds
+
+
+def test_several_companies_shoot_a_week_with_no_warning_on_any_day():
+    days = list(shoot_day_loaded(ShootDay.objects.all()))
+    companies = {day.crew.company_id for day in days}
+    assert len(companies) >= 3
+    for company in companies:
+        assert sum(day.crew.company_id == company for day in days) == 7
+    producer1 = Organization.objects.get(name=demo.COMPANIES[0][0])
+    assert producer1.pk in companies  # producer1 signs in and sees a crew at work
+    for day in days:
+        assert day.crew.production.status in {Production.Status.PRE_PRODUCTION, Production.Status.SHOOTING}
+        assert shoot_day_warnings(day) == [], (day.date, day.crew, shoot_day_warnings(day))
+    outdoor = {Set.Kind.STREET, Set.Kind.ANCIENT_STREET, Set.Kind.COURTYARD}
+    for scene in Scene.objects.all():
+        assert (scene.setting == Scene.Setting.EXTERIOR) == (scene.set_kind in outdoor), scene
+        if scene.setting == Scene.Setting.EXTERIOR:  # the stops run in daylight: no 夜 外
+            assert scene.time_of_day == Scene.TimeOfDay.DAY, scene
+
+
+def test_demo_review_documents_differ_like_uploads():
+    """Each production's each document is its own file; a resubmission carries the unchanged ones over."""
+    documents = SubmissionDocument.objects.values_list(
+        "sha256", "size", "submission__production_id", "submission__kind", "doc_type"
+    )
+    assert len(documents) > 20
+    files = {(production, kind, doc_type) for _sha, _size, production, kind, doc_type in documents}
+    assert len({sha for sha, *_rest in documents}) == len(files)
+    assert len({size for _sha, size, *_rest in documents}) > 1

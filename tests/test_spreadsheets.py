@@ -1,9 +1,10 @@
 """Every CSV/spreadsheet export neutralises formulas (OWASP's CSV-injection rule) and keeps numbers numbers.
 
 The exports: the admin's "export the selected sets as CSV" action (``locations.importing``
-``set_catalogue_export``) and the crew's day-out-of-days CSV (``/api/v1/crews/{id}/day-out-of-days/
-?format=csv``). ``test_every_export_is_known_here`` fails when code starts writing a spreadsheet
-somewhere else, so that a new export gets its test here.
+``set_catalogue_export``), the crew's day-out-of-days CSV (``/api/v1/crews/{id}/day-out-of-days/
+?format=csv``) and a base's occupancy (``/api/v1/bases/{id}/occupancy/?format=csv`` and the page's
+``/app/occupancy/export.csv``). ``test_every_export_is_known_here`` fails when code starts writing a
+spreadsheet somewhere else, so that a new export gets its test here.
 """
 
 import csv
@@ -25,6 +26,7 @@ from studio.models import Membership
 from tests.crews.factories import CallFactory, CrewFactory, PersonFactory, ShootDayFactory
 from tests.factories import (
     BaseFactory,
+    BookingFactory,
     MembershipFactory,
     OperatorFactory,
     ProductionFactory,
@@ -47,7 +49,11 @@ EXPORT_MODULES = {
     "locations/importing.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "locations/admin.py": "test_admin_set_export_neutralises_formulas_and_keeps_numbers",
     "crews/api/renderers.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
-    "crews/api/views.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+    "crews/api/views/roster.py": "test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/api/views.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/web/occupancy.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/web/urls.py": "test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers",
+    "bookings/web/productions.py": "test_production_spend_csv_neutralises_formulas_and_keeps_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
@@ -137,6 +143,24 @@ def test_admin_set_export_neutralises_formulas_and_keeps_numbers():
 
 
 @pytest.mark.django_db
+def test_production_spend_csv_neutralises_formulas_and_keeps_numbers():
+    production = ProductionFactory(title="=cmd|' /C calc'!A0")
+    client = Client()
+    client.force_login(MembershipFactory(organization=production.company).user)
+    base = BaseFactory(name='=HYPERLINK("http://evil.example")')
+    BookingFactory(set=SetFactory(base=base), production=production, total_price=Decimal("1200.00"))
+
+    response = client.get(f"/app/productions/{production.pk}/spend.csv")
+
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = read_csv(response.content)
+    for row in rows:
+        assert not any(is_formula(cell) for cell in row), row
+    assert {row[1] for row in rows} >= {'\'=HYPERLINK("http://evil.example")', "'=cmd|' /C calc'!A0"}
+    assert rows[0][2:] == ["1200.00", "0.00", "1200.00"]
+
+
+@pytest.mark.django_db
 def test_set_export_read_back_changes_nothing():
     operator = OperatorFactory()
     base = BaseFactory(operator=operator, name="一号基地")
@@ -171,3 +195,68 @@ def test_day_out_of_days_csv_neutralises_formulas_and_keeps_numbers(api):
     assert sorted(row[0] for row in rows) == sorted("'" + name for name in MALICIOUS)
     assert {row[-1] for row in rows} == {"1"}  # the day count is still a number
     assert header[2] == "2030-05-01"
+
+
+@pytest.mark.django_db
+def test_occupancy_csv_neutralises_formulas_and_keeps_numbers(api):
+    owner = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.OWNER)
+    base = BaseFactory(operator=owner.organization)
+    for name in MALICIOUS:
+        SetFactory(base=base, name=name)
+    query = {"from": "2031-03-03", "to": "2031-03-04"}
+    page = Client()
+    page.force_login(owner.user)
+    responses = [
+        api(owner.user, owner.organization).get(
+            f"/api/v1/bases/{base.pk}/occupancy/", {**query, "format": "csv"}
+        ),
+        page.get("/app/occupancy/export.csv", {"base": base.pk, **query}),
+    ]
+    assert responses[0].content == responses[1].content
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = [row for row in read_csv(response.content) if row]
+        for row in rows:
+            assert not any(is_formula(cell) for cell in row), row
+        set_rows = [row for row in rows if row[0] in ("Set", "场景")]
+        assert sorted({row[1] for row in set_rows}) == sorted("'" + name for name in MALICIOUS)
+        # a base without opening hours is open round the clock: 24 hours a set a day
+        assert {row[5] for row in set_rows} == {"24.00"}
+
+
+@pytest.mark.django_db
+def test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers(api):
+    from openpyxl import load_workbook
+
+    owner = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.OWNER)
+    base = BaseFactory(operator=owner.organization)
+    for name in MALICIOUS:
+        SetFactory(base=base, name=name)
+    query = {"from": "2031-03-03", "to": "2031-03-04"}
+    page = Client()
+    page.force_login(owner.user)
+    responses = [
+        api(owner.user, owner.organization).get(
+            f"/api/v1/bases/{base.pk}/occupancy/", {**query, "format": "xlsx"}
+        ),
+        page.get("/app/occupancy/export.xlsx", {"base": base.pk, **query}),
+    ]
+    csv_rows = [
+        row
+        for row in read_csv(page.get("/app/occupancy/export.csv", {"base": base.pk, **query}).content)
+        if row
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        assert response["Content-Disposition"].endswith('.xlsx"')
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+        set_rows = [row for row in rows if row[0] in ("Set", "场景")]
+        # as written, and text (XML keeps no lone carriage return: it reads back as a line feed)
+        assert sorted({row[1] for row in set_rows}) == sorted(name.replace("\r", "\n") for name in MALICIOUS)
+        assert {row[5] for row in set_rows} == {24}  # a number, not text
+        # the same table as the CSV, cell for cell (the CSV's leading ' aside)
+        assert len([row for row in rows if any(cell not in (None, "") for cell in row)]) == len(csv_rows)

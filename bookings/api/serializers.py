@@ -266,3 +266,113 @@ class BoardOut(serializers.Serializer):
     base_name = serializers.CharField()
     date = serializers.DateField()
     sets = BoardSetOut(many=True)
+
+
+# Occupancy ---------------------------------------------------------------------------------------
+
+
+class OccupancyIn(InputSerializer):
+    """A window of local days, ``from`` and ``to`` both included."""
+
+    # ``from`` is a Python keyword: declared through the class namespace
+    locals()["from"] = DateField(help_text=_("First local day of the window."))
+    to = DateField(help_text=_("Last local day of the window (included)."))
+
+    def validate(self, attrs):
+        first, last = attrs["from"], attrs["to"]
+        if last < first:
+            raise serializers.ValidationError({"to": [_("Must not be before from.")]})
+        if (last - first).days + 1 > conf.occupancy_max_days():
+            raise serializers.ValidationError(
+                {"to": [_("The window may span at most %(n)d days.") % {"n": conf.occupancy_max_days()}]}
+            )
+        return attrs
+
+
+HOURS_FIELD = {"max_digits": 12, "decimal_places": 2}
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+class UsageOut(serializers.Serializer):
+    open_hours = serializers.DecimalField(**HOURS_FIELD, help_text=_("Opening hours minus blackouts."))
+    booked_hours = serializers.DecimalField(
+        **HOURS_FIELD, help_text=_("Open hours covered by confirmed, checked-in or completed bookings.")
+    )
+    utilisation = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        allow_null=True,
+        help_text=_("Booked hours ÷ open hours (0–1); null without open hours."),
+    )
+
+
+class SetDayOut(UsageOut):
+    set = serializers.IntegerField()
+    day = serializers.DateField()
+
+
+class KindWeekOut(UsageOut):
+    kind = serializers.ChoiceField(choices=Set.Kind.choices)
+    kind_label = serializers.CharField()
+    week = serializers.DateField(help_text=_("The Monday of the week (the week is cut to the window)."))
+
+
+class BaseDayOut(UsageOut):
+    day = serializers.DateField()
+
+
+class BaseWeekOut(UsageOut):
+    week = serializers.DateField(help_text=_("The Monday of the week (the week is cut to the window)."))
+
+
+class OccupancySetOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Set.Kind.choices)
+    kind_label = serializers.CharField()
+
+
+class RevenueOut(serializers.Serializer):
+    booking_revenue = serializers.DecimalField(
+        **MONEY_FIELD, help_text=_("Price and overtime fees of confirmed, checked-in and completed bookings.")
+    )
+    cancellation_fees = serializers.DecimalField(**MONEY_FIELD)
+    no_show_fees = serializers.DecimalField(**MONEY_FIELD)
+    revenue = serializers.DecimalField(**MONEY_FIELD, help_text=_("The three above together (CNY)."))
+    bookings = serializers.IntegerField(help_text=_("Confirmed, checked-in and completed bookings."))
+    cancellations = serializers.IntegerField()
+    cancellations_with_fee = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    average_lead_hours = serializers.DecimalField(
+        **HOURS_FIELD,
+        allow_null=True,
+        help_text=_("Average hours from the request to the start, over the booked bookings."),
+    )
+
+
+class RevenueWeekOut(RevenueOut):
+    week = serializers.DateField(help_text=_("The Monday of the week bookings start in."))
+
+
+class HourOut(serializers.Serializer):
+    hour = serializers.IntegerField(min_value=0, max_value=23, help_text=_("Local clock hour."))
+    booked_hours = serializers.DecimalField(**HOURS_FIELD)
+
+
+class OccupancyOut(serializers.Serializer):
+    base = serializers.IntegerField()
+    base_name = serializers.CharField()
+    locals()["from"] = serializers.DateField()
+    to = serializers.DateField()
+    time_zone = serializers.CharField()
+    sets = OccupancySetOut(many=True)
+    days = serializers.ListField(child=serializers.DateField())
+    weeks = serializers.ListField(child=serializers.DateField())
+    set_days = SetDayOut(many=True, help_text=_("Every set × day of the window, sets in name order."))
+    kind_weeks = KindWeekOut(many=True)
+    base_days = BaseDayOut(many=True)
+    base_weeks = BaseWeekOut(many=True)
+    total = UsageOut()
+    revenue_weeks = RevenueWeekOut(many=True)
+    revenue_total = RevenueOut()
+    hours = HourOut(many=True, help_text=_("Booked hours per local clock hour, 0–23."))

@@ -4,31 +4,32 @@ A booking is visible to its company and to its base's operator (``Scope.PARTICIP
 it does not exist (404). ``status`` is never writable: every change is a POST action calling a service.
 """
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bookings import policies, pricing, services
 from bookings.api import serializers
 from bookings.api.filters import BookingFilterSet, WaitlistFilterSet
 from bookings.ics import bookings_calendar
+from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.selectors import (
     base_board,
-    booking_feed_by_token,
     bookings_visible_to,
     waitlist_entries_visible_to,
 )
 from config.exceptions import DomainError
+from config.renderers import JSONRenderer
 from config.viewsets import ScopedGenericViewSet
-from locations.api.views import ICalendarRenderer
+from crews.api.renderers import CSVRenderer, XLSXRenderer
 from locations.selectors import bases_owned_by
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
+from notifications.feeds import feed_token_issue
+from notifications.models import FeedToken
 from studio.tenancy import Scope
 
 
@@ -180,31 +181,16 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
         """Your company's private iCalendar URL of its bookings (``rotate`` to revoke the old one); owners
         and managers only."""
         data = self.validated(serializers.FeedUrlIn, request.data)
-        feed = services.booking_feed_issue(organization=self.organization, rotate=data["rotate"])
-        path = reverse("booking-calendar", kwargs={"format": "ics"})
-        return Response(
-            {"url": request.build_absolute_uri(f"{path}?token={feed.token}"), "token": feed.token}
+        feed = feed_token_issue(
+            kind=FeedToken.Kind.BOOKINGS, organization=self.organization, rotate=data["rotate"]
         )
+        return Response({"url": feed_url(feed, request=request), "token": feed.token})
 
-    @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
-        auth=[],
-    )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="calendar",
-        renderer_classes=[ICalendarRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-    )
+    @calendar_action(detail=False)
     def calendar(self, request, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """The company's bookings as iCalendar (``/bookings/calendar.ics?token=``): the token is the key."""
-        feed = booking_feed_by_token(token=request.query_params.get("token", ""))
-        if feed is None:
-            raise NotFound()
-        return Response(bookings_calendar(feed.organization), content_type="text/calendar; charset=utf-8")
+        feed = feed_from_request(request, kind=FeedToken.Kind.BOOKINGS)
+        return feed_response(bookings_calendar(feed.organization))
 
 
 class BookingBatchViewSet(ScopedGenericViewSet):
@@ -311,7 +297,8 @@ class WaitlistEntryViewSet(
 
 
 class BaseBoardViewSet(ScopedGenericViewSet):
-    """The operator's day board: ``GET /bases/{id}/board/?date=``, only for the base's own operator."""
+    """The operator's views of a base: the day board (``GET /bases/{id}/board/?date=``) and occupancy and
+    revenue (``GET /bases/{id}/occupancy/?from=&to=``), only for the base's own operator."""
 
     scope = Scope.ORGANIZATION
     policy = policies.BASE_BOARD
@@ -334,3 +321,34 @@ class BaseBoardViewSet(ScopedGenericViewSet):
                 {"base": base.pk, "base_name": base.name, "date": data["date"], "sets": sets}
             ).data
         )
+
+    @extend_schema(
+        parameters=[
+            serializers.OccupancyIn,
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"]),
+        ],
+        responses={
+            200: serializers.OccupancyOut,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer, XLSXRenderer])
+    def occupancy(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
+        """Utilisation (booked ÷ open hours) per set × day, kind × week and base × day and week; revenue,
+        cancellations, no-shows and lead time by week; booked hours per clock hour (docs/occupancy.md).
+
+        ``?format=csv`` or ``?format=xlsx`` gives the same numbers as a spreadsheet (text cells safe from
+        formulas).
+        """
+        base = self.get_object()
+        query = {name: request.query_params[name] for name in ("from", "to") if name in request.query_params}
+        data = self.validated(serializers.OccupancyIn, query)
+        result = occupancy_data(base_occupancy(base=base, first=data["from"], last=data["to"]))
+        spreadsheet = getattr(request.accepted_renderer, "format", "")
+        if spreadsheet in ("csv", "xlsx"):
+            name = f"occupancy-{base.pk}-{data['from']:%Y%m%d}-{data['to']:%Y%m%d}.{spreadsheet}"
+            return Response(
+                occupancy_rows(result), headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            )
+        return Response(result)  # already OccupancyOut's representation (see occupancy_data)

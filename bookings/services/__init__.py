@@ -1,7 +1,6 @@
 """Every write of the bookings app (see the modules for the rules each one keeps)."""
 
 from bookings.services.batches import BatchItemResult, booking_batch_create
-from bookings.services.feeds import booking_feed_issue
 from bookings.services.lifecycle import (
     booking_cancel,
     booking_cancellation_quote,
@@ -39,7 +38,6 @@ __all__ = [
     "booking_create",
     "booking_decline",
     "booking_expire",
-    "booking_feed_issue",
     "booking_mark_no_show",
     "booking_reschedule",
     "bookings_expire_due",

@@ -29,14 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import conf, pricing, rules
-from bookings.errors import BookingRuleViolation, HoldExpired, InvalidTransition
+from bookings.errors import BookingRuleViolation
 from bookings.models import Booking, WaitlistEntry
 from bookings.notify import booking_event, waitlist_offer_event
 from bookings.services.guards import blocked_period, review_gate, save_blocking
-from bookings.services.locks import booking_transaction, defer_offer, lock_booking, lock_sets
+from bookings.services.locks import booking_transaction, defer_offer, lock_sets
+from bookings.workflow import WAITLIST
 from config.exceptions import DomainError
-from config.localtime import local_text
-from config.locking import lock
 from locations.models import Set
 from studio.models import Organization, Production
 
@@ -54,7 +53,7 @@ def _is_free(set_: Set, starts_at: datetime, ends_at: datetime) -> bool:
     ).exists()
 
 
-def _release_hold(entry: WaitlistEntry, status: str, now: datetime, reason: str = "") -> None:
+def release_hold(entry: WaitlistEntry, status: str, now: datetime, reason: str = "") -> None:
     """The offer ended without being taken up: its hold (if still held) stops blocking, quietly."""
     if entry.offer_hold_id is None:
         return
@@ -62,12 +61,6 @@ def _release_hold(entry: WaitlistEntry, status: str, now: datetime, reason: str 
     if status == Booking.Status.CANCELLED:
         changes.update(cancellation_fee=pricing.money(0), cancellation_reason=reason)
     Booking.objects.filter(pk=entry.offer_hold_id, status=Booking.Status.HELD).update(**changes)
-
-
-def _lapse(entry: WaitlistEntry, now: datetime) -> None:
-    entry.status = Status.LAPSED
-    entry.save(update_fields=["status"])
-    _release_hold(entry, Booking.Status.EXPIRED, now)
 
 
 def _hold_window(entry: WaitlistEntry, set_: Set, now: datetime, expires_at: datetime) -> Booking | None:
@@ -114,10 +107,11 @@ def offer_freed_window(
     """Offer, and hold, the freed window of the (locked) set to the first waiter whose window is free."""
     overlapping = WaitlistEntry.objects.filter(set=set_, starts_at__lt=freed_until, ends_at__gt=freed_from)
     for stale in overlapping.filter(status=Status.OFFERED, offer_expires_at__lte=now).select_for_update():
-        _lapse(stale, now)
+        WAITLIST.lapse_locked(stale, now)
     if overlapping.filter(status=Status.OFFERED).exists():
         return None
-    candidates = overlapping.filter(status=Status.WAITING, starts_at__gt=now).select_related(
+    offer = WAITLIST.transition("offer")
+    candidates = overlapping.filter(status__in=offer.sources, starts_at__gt=now).select_related(
         "company", "production", "created_by", "set__base__operator"
     )
     for entry in candidates.order_by("created_at", "id"):
@@ -129,7 +123,7 @@ def offer_freed_window(
             hold = _hold_window(entry, set_, now, expires_at)
             if hold is None:
                 continue
-        entry.status = Status.OFFERED
+        entry.status = offer.target
         entry.offered_at = now
         entry.offer_expires_at = expires_at
         entry.offer_hold = hold
@@ -141,13 +135,15 @@ def offer_freed_window(
 
 def fulfil(booking: Booking) -> int:
     """The company booked (part of) a window it waited for: its open entries there are done."""
-    return WaitlistEntry.objects.filter(
-        set_id=booking.set_id,
-        company_id=booking.company_id,
-        status__in=WaitlistEntry.OPEN,
-        starts_at__lt=booking.ends_at,
-        ends_at__gt=booking.starts_at,
-    ).update(status=Status.FULFILLED)
+    return WAITLIST.bulk(
+        "fulfil",
+        WaitlistEntry.objects.filter(
+            set_id=booking.set_id,
+            company_id=booking.company_id,
+            starts_at__lt=booking.ends_at,
+            ends_at__gt=booking.starts_at,
+        ),
+    )
 
 
 def waitlist_join(
@@ -205,92 +201,51 @@ def waitlist_join(
     )
 
 
-def _wrong_status(entry: WaitlistEntry) -> InvalidTransition:
-    return InvalidTransition(
-        _("This waitlist entry is %(status)s.") % {"status": entry.get_status_display()},
-        fields={"status": [entry.status]},
-    )
-
-
-def _close(entry: WaitlistEntry, status: str, now: datetime) -> WaitlistEntry:
-    with booking_transaction():
-        set_ = lock_sets([entry.set_id])[entry.set_id]
-        entry = lock(WaitlistEntry, entry.pk)
-        was_offered = entry.status == Status.OFFERED
-        allowed = [Status.OFFERED] if status == Status.DECLINED else list(WaitlistEntry.OPEN)
-        if entry.status not in allowed:
-            raise _wrong_status(entry)
-        entry.status = status
-        entry.save(update_fields=["status"])
-        if was_offered:
-            reason = _("Waitlist offer declined.") if status == Status.DECLINED else _("Left the waitlist.")
-            _release_hold(entry, Booking.Status.CANCELLED, now, reason)
-            on_window_freed(set_, entry.starts_at, entry.ends_at, now=now)
-    return entry
-
-
 def waitlist_accept_offer(*, entry: WaitlistEntry, by, now: datetime | None = None) -> Booking:
     """Take up the offer: its hold becomes the company's request (confirmed at once if instant-book).
 
     A lapsed offer is lapsed instead (its window goes to the next waiter) and the answer is 409.
     """
     now = now or timezone.now()
-    lapsed = None
-    with booking_transaction():
-        set_ = lock_sets([entry.set_id])[entry.set_id]
-        entry = lock(WaitlistEntry, entry.pk)
-        if entry.status != Status.OFFERED:
-            raise _wrong_status(entry)
-        if entry.offer_hold_id is None:
-            raise InvalidTransition(
-                _("This offer holds nothing (the entry names no production): book the window directly."),
-                code="offer_not_held",
-            )
-        hold = lock_booking(entry.offer_hold_id)
-        if entry.offer_expires_at <= now or hold.status != Booking.Status.HELD:
-            _lapse(entry, now)
-            on_window_freed(set_, hold.blocked_from, hold.blocked_until, now=now)
-            lapsed = entry
+
+    def apply(entry: WaitlistEntry) -> dict:
+        set_, hold = entry.set, entry.offer_hold  # both locked (``WAITLIST.intercept``)
+        instant = set_.effective_instant_book
+        if instant:
+            review_gate(hold.production, set_.base)
+        quote = pricing.quote(set_, hold.starts_at, hold.ends_at)
+        hold.set = set_
+        hold.waitlist_offer = False
+        hold.requested_by = by if getattr(by, "pk", None) else hold.requested_by
+        hold.price_breakdown, hold.total_price, hold.deposit = quote.breakdown, quote.total, quote.deposit
+        if instant:
+            hold.status = Booking.Status.CONFIRMED
+            hold.confirmed_at = now
+            hold.hold_expires_at = None
         else:
-            instant = set_.effective_instant_book
-            if instant:
-                review_gate(hold.production, set_.base)
-            quote = pricing.quote(set_, hold.starts_at, hold.ends_at)
-            hold.set = set_
-            hold.waitlist_offer = False
-            hold.requested_by = by if getattr(by, "pk", None) else hold.requested_by
-            hold.price_breakdown, hold.total_price, hold.deposit = quote.breakdown, quote.total, quote.deposit
-            if instant:
-                hold.status = Booking.Status.CONFIRMED
-                hold.confirmed_at = now
-                hold.hold_expires_at = None
-            else:
-                hold.hold_expires_at = now + timedelta(minutes=set_.base.hold_ttl_minutes)
-            hold.save()
-            entry.status = Status.FULFILLED
-            entry.save(update_fields=["status"])
-            fulfil(hold)
-            if instant:
-                booking_event(hold, "booking.confirmed", by=by, instant=True, notify=("company", "operator"))
-            else:
-                booking_event(hold, "booking.requested", by=by)
-    if lapsed is not None:
-        raise HoldExpired(
-            _("The offer lapsed at %(at)s; the window is no longer held for you.")
-            % {"at": local_text(lapsed.offer_expires_at)},
-            code="offer_lapsed",
-        )
-    return hold
+            hold.hold_expires_at = now + timedelta(minutes=set_.base.hold_ttl_minutes)
+        hold.save()
+        return {"record": lambda: _accepted(hold, by, instant)}
+
+    return WAITLIST.run("accept", entry, by=by, now=now, apply=apply).offer_hold
+
+
+def _accepted(hold: Booking, by, instant: bool) -> None:
+    fulfil(hold)
+    if instant:
+        booking_event(hold, "booking.confirmed", by=by, instant=True, notify=("company", "operator"))
+    else:
+        booking_event(hold, "booking.requested", by=by)
 
 
 def waitlist_withdraw(*, entry: WaitlistEntry, by, now: datetime | None = None) -> WaitlistEntry:
     """Stop waiting; a live offer passes to the next waiter."""
-    return _close(entry, Status.WITHDRAWN, now or timezone.now())
+    return WAITLIST.run("withdraw", entry, by=by, now=now or timezone.now())
 
 
 def waitlist_decline_offer(*, entry: WaitlistEntry, by, now: datetime | None = None) -> WaitlistEntry:
     """Turn the offer down; the next waiter is told."""
-    return _close(entry, Status.DECLINED, now or timezone.now())
+    return WAITLIST.run("decline", entry, by=by, now=now or timezone.now())
 
 
 def waitlist_offers_lapse(*, now: datetime | None = None) -> int:
@@ -305,10 +260,11 @@ def waitlist_offers_lapse(*, now: datetime | None = None) -> int:
     for pk, set_id in due:
         with booking_transaction():
             set_ = lock_sets([set_id])[set_id]
-            entry = WaitlistEntry.objects.select_for_update().filter(pk=pk, status=Status.OFFERED).first()
+            lapse = WAITLIST.transition("lapse")
+            entry = WaitlistEntry.objects.select_for_update().filter(pk=pk, status__in=lapse.sources).first()
             if entry is None or entry.offer_expires_at > now:
                 continue
-            _lapse(entry, now)
+            WAITLIST.lapse_locked(entry, now)
             lapsed += 1
             on_window_freed(set_, entry.starts_at, entry.ends_at, now=now)
     return lapsed

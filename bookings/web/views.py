@@ -21,6 +21,7 @@ from bookings.board import allowed_actions, board_version, day_board, pending_ho
 from bookings.models import Booking
 from bookings.policies import BASE_BOARD, BOOKING
 from bookings.selectors import bookings_visible_to
+from config.error_pages import error_page
 from config.exceptions import DomainError
 from locations.selectors import bases_owned_by
 from studio.web.acting import workspace_page
@@ -47,7 +48,11 @@ def _resolve(request):
     """The base (scoped to the acting operator), the day, and the operator's bases; or a response."""
     params = BoardParams(request.GET)
     if not params.is_valid():
-        return None, None, None, render(request, "bookings/board_invalid.html", {"form": params}, status=400)
+        fields = [(name, params[name].label, " ".join(errors)) for name, errors in params.errors.items()]
+        page = error_page(
+            request, 400, _("This board cannot be shown"), fields=fields, back_url=reverse("bookings:board")
+        )
+        return None, None, None, page
     bases = list(
         bases_owned_by(organization=request.organization).prefetch_related(None).order_by("name", "id")
     )

@@ -34,9 +34,7 @@ from studio.selectors import productions_visible_to
 
 
 def _field(scope, model, **kwargs):
-    return ScopedPrimaryKeyRelatedField(
-        scope=lambda org: scope(organization=org), queryset=model.objects, **kwargs
-    )
+    return ScopedPrimaryKeyRelatedField(scope=scope, queryset=model.objects, **kwargs)
 
 
 class ScopedIdListField(CappedListField):
@@ -59,10 +57,6 @@ class ScopedIdListField(CappedListField):
                 _("Unknown ids: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
             )
         return [found[pk] for pk in ids]
-
-
-def _bookings(organization):
-    return bookings_visible_to(organization=organization)
 
 
 # --- people, crews ------------------------------------------------------------------------------------
@@ -340,7 +334,7 @@ class ShootDayDetailOut(ShootDayOut):
 
 class StopIn(InputSerializer):
     shoot_day = _field(shoot_days_visible_to, ShootDay)
-    booking = ScopedPrimaryKeyRelatedField(scope=_bookings, queryset=Booking.objects)
+    booking = _field(bookings_visible_to, Booking)
     starts_at = AwareDateTimeField()
     ends_at = AwareDateTimeField()
     order = serializers.IntegerField(
@@ -351,7 +345,7 @@ class StopIn(InputSerializer):
 
 
 class StopUpdateIn(InputSerializer):
-    booking = ScopedPrimaryKeyRelatedField(scope=_bookings, queryset=Booking.objects, required=False)
+    booking = _field(bookings_visible_to, Booking, required=False)
     starts_at = AwareDateTimeField(required=False)
     ends_at = AwareDateTimeField(required=False)
     order = serializers.IntegerField(min_value=1, max_value=100, required=False)

@@ -8,7 +8,6 @@ from crews.services.roster import (
     crew_member_update,
     crew_update,
     person_create,
-    person_feed_issue,
     person_update,
 )
 from crews.services.scenes import scene_create, scene_drop, scene_update, scenes_import
@@ -37,7 +36,6 @@ __all__ = [
     "crew_member_update",
     "crew_update",
     "person_create",
-    "person_feed_issue",
     "person_update",
     "recipient_current",
     "scene_create",

@@ -9,6 +9,7 @@ the company audience.
 """
 
 import secrets
+from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
@@ -18,13 +19,12 @@ from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError
 from config.localtime import local_iso
-from config.locking import lock, locked_transaction
 from crews import conf
 from crews.conflicts import shoot_day_warnings, stop_moves
-from crews.errors import ShootDayClosed
 from crews.models import ACTOR_ROLES, CONTACT_ROLES, CallSheet, CallSheetRecipient, Person, Role, ShootDay
 from crews.outbox import person_events_record
 from crews.selectors import shoot_day_loaded
+from crews.workflow import SHOOT_DAYS
 from notifications.services import event_record
 
 #: the fields of a person's line that, when changed, make them be notified again
@@ -198,67 +198,79 @@ def _comparable(snapshot: dict) -> dict:
     return {key: value for key, value in snapshot.items() if key not in ("version", "warnings")}
 
 
-@locked_transaction()
 def shoot_day_publish(*, shoot_day: ShootDay, by=None, base_url: str = "") -> CallSheet:
     """Freeze the day as call sheet version N+1 and notify the people whose lines are new or changed."""
-    locked = lock(ShootDay, shoot_day.pk)
-    if locked.status == ShootDay.Status.WRAPPED:
-        raise ShootDayClosed(_("This shoot day is wrapped; its call sheet can no longer change."))
-    day = shoot_day_loaded(ShootDay.objects.filter(pk=locked.pk)).get()
-    previous = (
-        CallSheet.objects.filter(shoot_day=day).prefetch_related("recipients").order_by("-version").first()
-    )
-    version = previous.version + 1 if previous else 1
-    snapshot = snapshot_build(day, version)
-    if previous is not None and _comparable(previous.snapshot) == _comparable(snapshot):
-        raise ConflictError(
-            _("Nothing changed since version %(version)d.") % {"version": previous.version},
-            code="call_sheet_unchanged",
+    made = {}
+
+    def apply(locked: ShootDay) -> dict:
+        day = shoot_day_loaded(ShootDay.objects.filter(pk=locked.pk)).get()
+        previous = (
+            CallSheet.objects.filter(shoot_day=day)
+            .prefetch_related("recipients")
+            .order_by("-version")
+            .first()
         )
-    sheet = CallSheet.objects.create(
-        shoot_day=day,
-        company_id=day.company_id,
-        version=version,
-        snapshot=snapshot,
-        token=secrets.token_urlsafe(24),
-        published_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    old_lines = {line["person"]: line for line in previous.snapshot["lines"]} if previous else {}
-    old_acks = {r.person_id: r.acknowledged_at for r in previous.recipients.all()} if previous else {}
-    people = {call.person_id: call.person for call in day.calls.all()}
-    recipients, all_changes = [], []
-    for line in snapshot["lines"]:
-        person_id = line["person"]
-        changes = line_changes(old_lines.get(person_id), line) if previous else [{"field": "added"}]
-        recipients.append(
-            CallSheetRecipient(
-                call_sheet=sheet,
-                person_id=person_id,
-                token=secrets.token_urlsafe(24),
-                line=line,
-                changes=changes,
-                notified=bool(changes),
-                # An unchanged line keeps its acknowledgement: the person has already confirmed it.
-                acknowledged_at=None if changes else old_acks.get(person_id),
+        version = previous.version + 1 if previous else 1
+        snapshot = snapshot_build(day, version)
+        if previous is not None and _comparable(previous.snapshot) == _comparable(snapshot):
+            raise ConflictError(
+                _("Nothing changed since version %(version)d.") % {"version": previous.version},
+                code="call_sheet_unchanged",
             )
+        sheet = CallSheet.objects.create(
+            shoot_day=day,
+            company_id=day.company_id,
+            version=version,
+            snapshot=snapshot,
+            token=secrets.token_urlsafe(24),
+            published_by=by if getattr(by, "is_authenticated", False) else None,
         )
-        if changes and previous:
-            all_changes.append({"person": person_id, "name": line["name"], "changes": changes})
-    CallSheetRecipient.objects.bulk_create(recipients)
-    removed = [line for person_id, line in old_lines.items() if person_id not in people]
-    for line in removed:
-        all_changes.append(
-            {"person": line["person"], "name": line["name"], "changes": [{"field": "removed"}]}
-        )
-    sheet.changes = all_changes
-    sheet.save(update_fields=["changes"])
-    locked.status = ShootDay.Status.PUBLISHED
-    locked.conflicts = snapshot["warnings"]
-    locked.save(update_fields=["status", "conflicts", "updated_at"])
-    _notify(
-        sheet=sheet, day=day, recipients=recipients, people=people, removed=removed, by=by, base_url=base_url
-    )
-    return sheet
+        old_lines = {line["person"]: line for line in previous.snapshot["lines"]} if previous else {}
+        old_acks = {r.person_id: r.acknowledged_at for r in previous.recipients.all()} if previous else {}
+        people = {call.person_id: call.person for call in day.calls.all()}
+        recipients, all_changes = [], []
+        for line in snapshot["lines"]:
+            person_id = line["person"]
+            changes = line_changes(old_lines.get(person_id), line) if previous else [{"field": "added"}]
+            recipients.append(
+                CallSheetRecipient(
+                    call_sheet=sheet,
+                    person_id=person_id,
+                    token=secrets.token_urlsafe(24),
+                    line=line,
+                    changes=changes,
+                    notified=bool(changes),
+                    # An unchanged line keeps its acknowledgement: the person has already confirmed it.
+                    acknowledged_at=None if changes else old_acks.get(person_id),
+                )
+            )
+            if changes and previous:
+                all_changes.append({"person": person_id, "name": line["name"], "changes": changes})
+        CallSheetRecipient.objects.bulk_create(recipients)
+        removed = [line for person_id, line in old_lines.items() if person_id not in people]
+        for line in removed:
+            all_changes.append(
+                {"person": line["person"], "name": line["name"], "changes": [{"field": "removed"}]}
+            )
+        sheet.changes = all_changes
+        sheet.save(update_fields=["changes"])
+        locked.conflicts = snapshot["warnings"]
+        made["sheet"] = sheet
+        return {
+            "record": partial(
+                _notify,
+                sheet=sheet,
+                day=day,
+                recipients=recipients,
+                people=people,
+                removed=removed,
+                by=by,
+                base_url=base_url,
+            )
+        }
+
+    SHOOT_DAYS.run("publish", shoot_day, by=by, now=timezone.now(), apply=apply, fields=["conflicts"])
+    return made["sheet"]
 
 
 def _notify(*, sheet: CallSheet, day: ShootDay, recipients, people, removed, by, base_url: str) -> None:

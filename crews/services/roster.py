@@ -1,6 +1,5 @@
 """Writes for the roster: people, crews and crew members."""
 
-import secrets
 from decimal import Decimal
 
 from django.db import transaction
@@ -72,16 +71,6 @@ def person_update(*, person: Person, by=None, **data) -> Person:
             subject=person,
             payload={"person": person.pk, "changed": changed},
         )
-    return person
-
-
-@locked_transaction()
-def person_feed_issue(*, person: Person, rotate: bool = False) -> Person:
-    """The person's private iCalendar token (a new one with ``rotate``, which revokes the old link)."""
-    person = lock(Person, person.pk)
-    if person.feed_token is None or rotate:
-        person.feed_token = secrets.token_urlsafe(32)
-        person.save(update_fields=["feed_token"])
     return person
 
 

@@ -5,12 +5,14 @@ import io
 import re
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.exceptions import ConflictError, DomainError
+from config.exceptions import DomainError
 from config.locking import lock, locked_transaction
 from config.spreadsheets import choice_lookup, csv_text, header_problems
 from crews.models import Person, Scene
+from crews.workflow import SCENES
 from locations.models import Set
 from notifications.services import event_record
 from studio.models import Production
@@ -77,15 +79,9 @@ def scene_update(*, scene: Scene, by=None, **data) -> Scene:
     return scene
 
 
-@locked_transaction()
 def scene_drop(*, scene: Scene, by=None) -> Scene:
     """Take a scene out of the plan (it stays in the breakdown as dropped)."""
-    scene = lock(Scene, scene.pk)
-    if scene.status == Scene.Status.SHOT:
-        raise ConflictError(_("This scene has already been shot."), code="scene_shot")
-    scene.status = Scene.Status.DROPPED
-    scene.save(update_fields=["status"])
-    return scene
+    return SCENES.run("drop", scene, by=by, now=timezone.now())
 
 
 def _positive(value: str, column: str) -> int:

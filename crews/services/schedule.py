@@ -7,6 +7,7 @@ their ``IntegrityError`` becomes the same 409.
 """
 
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from crews.models import (
     StopScene,
 )
 from crews.selectors import shoot_day_loaded
+from crews.workflow import SCENES, SHOOT_DAYS
 from notifications.services import event_record
 
 DAY_FIELDS = ("call_at", "departure_at", "planned_wrap_at", "notes")
@@ -205,7 +207,7 @@ def _scenes_set(stop: Stop, scenes: list[Scene]) -> None:
         [StopScene(stop=stop, scene=scene, order=index) for index, scene in enumerate(scenes)]
     )
     now = {scene.pk for scene in scenes}
-    Scene.objects.filter(pk__in=now, status=Scene.Status.PLANNED).update(status=Scene.Status.SCHEDULED)
+    SCENES.bulk("schedule", Scene.objects.filter(pk__in=now))
     _scenes_release(before - now)
 
 
@@ -219,9 +221,7 @@ def _scenes_release(scene_ids) -> None:
         .exclude(stop__shoot_day__status=ShootDay.Status.WRAPPED)
         .values_list("scene_id", flat=True)
     )
-    Scene.objects.filter(pk__in=scene_ids - still, status=Scene.Status.SCHEDULED).update(
-        status=Scene.Status.PLANNED
-    )
+    SCENES.bulk("unschedule", Scene.objects.filter(pk__in=scene_ids - still))
 
 
 def _lock_day(shoot_day: ShootDay) -> ShootDay:
@@ -407,55 +407,65 @@ def call_remove(*, call: Call, by=None) -> None:
 # --- wrap ---------------------------------------------------------------------------------------------
 
 
-@locked_transaction()
 def shoot_day_wrap(*, shoot_day: ShootDay, shot: list[Scene], by=None, now: datetime | None = None) -> dict:
     """销场: the given scenes are shot; the day's other scenes go back to planned and are offered next.
 
     Not before the day itself (its local date, Asia/Shanghai): a day two months ahead is not shot yet.
     """
     now = now or timezone.now()
-    day = _lock_day(shoot_day)
-    if timezone.localdate(now) < day.date:
-        raise WrapTooEarly(error_detail("wrap_window", date=day.date.isoformat()))
-    day_scene_ids = set(StopScene.objects.filter(stop__shoot_day=day).values_list("scene_id", flat=True))
-    shot_ids = {scene.pk for scene in shot}
-    stray = shot_ids - day_scene_ids
-    if stray:
-        raise DomainError(
-            _("Only scenes planned for this day can be marked shot."),
-            code="invalid_scene",
-            fields={"shot": [_("Not on this day: %(ids)s") % {"ids": ", ".join(map(str, sorted(stray)))}]},
-        )
-    Scene.objects.filter(pk__in=shot_ids).update(status=Scene.Status.SHOT, shot_on=day.date)
-    carried = sorted(day_scene_ids - shot_ids)
-    Scene.objects.filter(pk__in=carried, status=Scene.Status.SCHEDULED).update(status=Scene.Status.PLANNED)
-    day.status = ShootDay.Status.WRAPPED
-    day.wrapped_at = now
-    day.save(update_fields=["status", "wrapped_at", "updated_at"])
-    next_day = (
+    result = {}
+
+    def apply(day: ShootDay) -> dict:
+        if timezone.localdate(now) < day.date:
+            raise WrapTooEarly(error_detail("wrap_window", date=day.date.isoformat()))
+        day_scene_ids = set(StopScene.objects.filter(stop__shoot_day=day).values_list("scene_id", flat=True))
+        shot_ids = {scene.pk for scene in shot}
+        stray = shot_ids - day_scene_ids
+        if stray:
+            raise DomainError(
+                _("Only scenes planned for this day can be marked shot."),
+                code="invalid_scene",
+                fields={
+                    "shot": [_("Not on this day: %(ids)s") % {"ids": ", ".join(map(str, sorted(stray)))}]
+                },
+            )
+        SCENES.bulk("shoot", Scene.objects.filter(pk__in=shot_ids), shot_on=day.date)
+        carried = sorted(day_scene_ids - shot_ids)
+        SCENES.bulk("unschedule", Scene.objects.filter(pk__in=carried))
+        day.wrapped_at = now
+        result["shot"] = sorted(shot_ids)
+        result["carried"] = carried
+        return {"record": partial(_wrapped_record, day, by, result)}
+
+    day = SHOOT_DAYS.run("wrap", shoot_day, by=by, now=now, apply=apply, fields=["wrapped_at"])
+    return {
+        "shoot_day": day,
+        "shot": result["shot"],
+        "carried_forward": result["carried_scenes"],
+        "next_shoot_day": result["next_shoot_day"],
+    }
+
+
+def _wrapped_record(day: ShootDay, by, result: dict) -> None:
+    """The wrap's event; what it carries forward and the crew's next open day, for the answer."""
+    result["next_shoot_day"] = (
         ShootDay.objects.filter(crew_id=day.crew_id, date__gt=day.date)
         .exclude(status=ShootDay.Status.WRAPPED)
         .order_by("date")
         .first()
     )
-    carried_scenes = list(
-        Scene.objects.filter(pk__in=carried).prefetch_related("cast").order_by("episode", "number")
+    result["carried_scenes"] = list(
+        Scene.objects.filter(pk__in=result["carried"]).prefetch_related("cast").order_by("episode", "number")
     )
     event_record(
-        type="shoot_day.wrapped",
+        type=SHOOT_DAYS.transition("wrap").event,
         organization=day.crew.company,
         actor=by,
         subject=day,
         payload={
             "shoot_day": day.pk,
             "date": day.date.isoformat(),
-            "shot": len(shot_ids),
-            "carried_forward": [scene.label for scene in carried_scenes],
+            "shot": len(result["shot"]),
+            "carried_forward": [scene.label for scene in result["carried_scenes"]],
         },
     )
-    return {
-        "shoot_day": day,
-        "shot": sorted(shot_ids),
-        "carried_forward": carried_scenes,
-        "next_shoot_day": next_day,
-    }

@@ -1,8 +1,8 @@
+from locations.api.circle import CirclePlanViewSet
 from locations.api.views import (
     BaseViewSet,
     BlackoutViewSet,
     CalendarFeedViewSet,
-    CirclePlanViewSet,
     PlaceViewSet,
     SetPhotoViewSet,
     SetViewSet,

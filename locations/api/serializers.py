@@ -1,8 +1,8 @@
 import re
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from config.dates import DateField
@@ -21,7 +21,6 @@ from locations import conf
 from locations.models import (
     Base,
     Blackout,
-    CalendarFeed,
     OpeningHours,
     Place,
     Set,
@@ -31,30 +30,16 @@ from locations.models import (
 )
 from locations.selectors import ORDERINGS, bases_owned_by, places_visible_to, sets_owned_by, sets_visible_to
 from locations.services import BASE_FIELDS, SET_FIELDS
+from notifications.api.feeds import feed_url
+from notifications.models import FeedToken
 
 
-def _zones(organization):
+def _zones(*, organization):
     return Zone.objects.all()
 
 
-def _bases_visible(organization):
+def _bases_visible(*, organization):
     return Base.objects.filter(is_active=True) | Base.objects.filter(operator=organization)
-
-
-def _bases_owned(organization):
-    return bases_owned_by(organization=organization)
-
-
-def _sets_owned(organization):
-    return sets_owned_by(organization=organization)
-
-
-def _sets_visible(organization):
-    return sets_visible_to(organization=organization)
-
-
-def _places(organization):
-    return places_visible_to(organization=organization)
 
 
 # Output ------------------------------------------------------------------------------------------
@@ -195,18 +180,17 @@ class AvailabilityOut(serializers.Serializer):
 
 
 class CalendarFeedOut(OutputModelSerializer):
+    # a set's feed always names its set (the column is empty only on the other kinds of feed)
+    set = serializers.IntegerField(source="set_id", read_only=True, label=gettext_lazy("set"))
     url = serializers.SerializerMethodField()
 
     class Meta:
-        model = CalendarFeed
+        model = FeedToken
         fields = ["id", "set", "url", "token", "created_at"]
         read_only_fields = fields
 
     def get_url(self, feed) -> str:
-        path = reverse("set-calendar", kwargs={"pk": feed.set_id, "format": "ics"})
-        request = self.context.get("request")
-        location = f"{path}?token={feed.token}"
-        return request.build_absolute_uri(location) if request else location
+        return feed_url(feed, request=self.context.get("request"))
 
 
 class ImportResultOut(serializers.Serializer):
@@ -252,7 +236,7 @@ class WordListInField(CappedListField):
 
 
 class SetIn(ModelInputSerializer):
-    base = ScopedPrimaryKeyRelatedField(scope=_bases_owned, queryset=Base.objects)
+    base = ScopedPrimaryKeyRelatedField(scope=bases_owned_by, queryset=Base.objects)
     tags = WordListInField()
     amenities = WordListInField()
 
@@ -279,10 +263,10 @@ class SetRatesIn(InputSerializer):
 
 class BlackoutIn(ModelInputSerializer):
     set = ScopedPrimaryKeyRelatedField(
-        scope=_sets_owned, queryset=Set.objects, required=False, allow_null=True
+        scope=sets_owned_by, queryset=Set.objects, required=False, allow_null=True
     )
     base = ScopedPrimaryKeyRelatedField(
-        scope=_bases_owned, queryset=Base.objects, required=False, allow_null=True
+        scope=bases_owned_by, queryset=Base.objects, required=False, allow_null=True
     )
 
     class Meta:
@@ -311,7 +295,7 @@ class PlaceIn(ModelInputSerializer):
 
 
 class EndIn(InputSerializer):
-    place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
+    place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
     base = ScopedPrimaryKeyRelatedField(scope=_bases_visible, queryset=Base.objects, required=False)
 
     def validate(self, attrs):
@@ -327,7 +311,7 @@ class TravelTimeIn(InputSerializer):
 
 
 class CalendarFeedIn(InputSerializer):
-    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects)
+    set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects)
 
 
 class SetPhotoIn(InputSerializer):
@@ -376,6 +360,20 @@ class QueryDateTimeField(AwareDateTimeField):
         return super().to_internal_value(value)
 
 
+class LatitudeField(serializers.DecimalField):
+    """Degrees north (negative: south), to the six decimals the catalogue stores."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=9, decimal_places=6, min_value=-90, max_value=90, **kwargs)
+
+
+class LongitudeField(serializers.DecimalField):
+    """Degrees east (negative: west), to the six decimals the catalogue stores."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=10, decimal_places=6, min_value=-180, max_value=180, **kwargs)
+
+
 class SetSearchIn(serializers.Serializer):
     kind = QueryListField(child=ChoiceField(choices=Set.Kind.choices), required=False)
     tag = QueryListField(child=serializers.CharField(max_length=50), required=False)
@@ -387,14 +385,10 @@ class SetSearchIn(serializers.Serializer):
     max_day_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
     available_from = QueryDateTimeField(required=False)
     available_to = QueryDateTimeField(required=False)
-    near_place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
-    near_set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
-    near_lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
-    )
-    near_lon = serializers.DecimalField(
-        max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False
-    )
+    near_place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
+    near_set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
+    near_lat = LatitudeField(required=False)
+    near_lon = LongitudeField(required=False)
     within_minutes = serializers.IntegerField(min_value=0, max_value=600, required=False)
     ordering = ChoiceField(choices=sorted(ORDERINGS), required=False)
 
@@ -441,88 +435,3 @@ class AvailabilityIn(serializers.Serializer):
 
 class CalendarIn(serializers.Serializer):
     token = serializers.CharField(max_length=64)
-
-
-class OriginIn(InputSerializer):
-    place = ScopedPrimaryKeyRelatedField(scope=_places, queryset=Place.objects, required=False)
-    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
-    lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
-    )
-    lon = serializers.DecimalField(
-        max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False
-    )
-
-    def validate(self, attrs):
-        given = [name for name in ("place", "set", "lat") if name in attrs]
-        if ("lat" in attrs) != ("lon" in attrs):
-            raise serializers.ValidationError(_("lat and lon go together."))
-        if len(given) != 1:
-            raise serializers.ValidationError(_("Give exactly one origin: place, set, or lat and lon."))
-        if "lat" in attrs:
-            return (attrs["lat"], attrs["lon"])
-        return attrs.get("place") or attrs.get("set")
-
-
-class CircleItemIn(InputSerializer):
-    kind = ChoiceField(choices=Set.Kind.choices, required=False)
-    set = ScopedPrimaryKeyRelatedField(scope=_sets_visible, queryset=Set.objects, required=False)
-    tags = WordListInField(max_length=5)
-    # only sets whose hourly rate is at most this (CNY)
-    max_hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
-    # ``from``/``to`` are Python keywords: declared below under their wire names.
-
-    def validate(self, attrs):
-        if ("kind" in attrs) == ("set" in attrs):
-            raise serializers.ValidationError({"kind": [_("Give a kind or a set, not both.")]})
-        if attrs["to"] <= attrs["from"]:
-            raise serializers.ValidationError({"to": [_("Must be after from.")]})
-        if attrs["to"] - attrs["from"] > timedelta(days=conf.search_max_window_days()):
-            # each item is an availability search: the search's own limit
-            raise serializers.ValidationError(
-                {"to": [_("The window may be at most %(n)d days.") % {"n": conf.search_max_window_days()}]}
-            )
-        return attrs
-
-
-CircleItemIn._declared_fields["from"] = AwareDateTimeField()
-CircleItemIn._declared_fields["to"] = AwareDateTimeField()
-
-
-class CirclePlanIn(InputSerializer):
-    origin = OriginIn()
-    # counted before any item is validated: each item may look up a set
-    items = CappedListSerializer(child=CircleItemIn(), min_length=1, max_length=conf.circle_plan_max_items)
-    within_minutes = serializers.IntegerField(min_value=1, max_value=600, required=False)
-    limit = serializers.IntegerField(min_value=1, required=False, default=5)
-
-    def validate_limit(self, value):
-        return min(value, conf.circle_plan_max_results())
-
-
-class CircleSetOut(serializers.Serializer):
-    id = serializers.IntegerField(source="set_id")
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2)
-
-
-class CircleLegOut(serializers.Serializer):
-    item = serializers.IntegerField()
-    set = CircleSetOut()
-    base = serializers.SerializerMethodField()
-    travel_minutes = serializers.IntegerField()
-    alternatives = serializers.ListField(child=serializers.IntegerField())
-
-    def get_base(self, leg) -> dict:
-        return {"id": leg.base.pk, "name": leg.base.name}
-
-
-class CirclePlanOut(serializers.Serializer):
-    total_minutes = serializers.IntegerField()
-    legs = CircleLegOut(many=True)
-
-
-class CirclePlansOut(serializers.Serializer):
-    within_minutes = serializers.IntegerField()
-    plans = CirclePlanOut(many=True)

@@ -4,18 +4,15 @@ Reads (list, retrieve, availability) use the catalogue selectors; every write ac
 from the operator's own rows, so another operator's base, set, blackout or photo is a 404.
 """
 
-import json
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, renderers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.pagination import WindowCountPagination
@@ -23,17 +20,13 @@ from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies, services
 from locations.api import serializers
-from locations.circle import CircleItem, circle_plan, default_within_minutes, validate_items
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
-from locations.models import Place, Set
 from locations.selectors import (
     SetSearch,
     bases_owned_by,
     bases_visible_to,
     blackouts_owned_by,
-    calendar_feed_by_token,
-    calendar_feeds_of,
     places_owned_by,
     places_visible_to,
     set_busy_intervals,
@@ -46,6 +39,10 @@ from locations.selectors import (
     travel_times_owned_by,
     zones_visible_to,
 )
+from locations.travel import circle_minutes
+from notifications.api.feeds import calendar_action, feed_from_request, feed_response
+from notifications.feeds import feed_token_issue, feed_token_revoke, feed_tokens_of
+from notifications.models import FeedToken
 from studio.tenancy import Scope
 
 
@@ -64,6 +61,11 @@ class CatalogueViewSet(ScopedGenericViewSet):
 
     def get_queryset(self):
         return self.owned() if self.action in self.owner_actions else self.visible()
+
+    def in_zone(self, queryset):
+        """Narrowed by ``?zone=<id>`` (any other value: not narrowed)."""
+        zone = self.request.query_params.get("zone")
+        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
 
 
 class ZoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
@@ -87,9 +89,7 @@ class PlaceViewSet(
     policy = policies.PLACE
 
     def visible(self):
-        queryset = places_visible_to(organization=self.organization)
-        zone = self.request.query_params.get("zone")
-        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+        return self.in_zone(places_visible_to(organization=self.organization))
 
     def owned(self):
         return places_owned_by(organization=self.organization)
@@ -122,9 +122,7 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
     policy = policies.BASE
 
     def visible(self):
-        queryset = bases_visible_to(organization=self.organization)
-        zone = self.request.query_params.get("zone")
-        return queryset.filter(zone_id=zone) if zone and zone.isdigit() else queryset
+        return self.in_zone(bases_visible_to(organization=self.organization))
 
     def owned(self):
         return bases_owned_by(organization=self.organization)
@@ -161,21 +159,6 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogueVie
         return Response(serializers.BaseOut(self.owned().get(pk=base.pk)).data)
 
 
-class ICalendarRenderer(renderers.BaseRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            # Every feed is reached by a private token in its URL: no shared cache may keep a copy.
-            response["Cache-Control"] = "private, no-store"
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
-
-
 class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     """Sets and stand-alone locations: search, calendars, and the operator's catalogue edits."""
 
@@ -199,14 +182,7 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
             origin = (data["near_lat"], data["near_lon"])
         within = data.get("within_minutes")
         if origin is not None and within is None:
-            zone = (
-                origin.zone
-                if isinstance(origin, Place)
-                else origin.base.zone
-                if isinstance(origin, Set)
-                else None
-            )
-            within = zone.circle_minutes if zone is not None else conf.default_circle_minutes()
+            within = circle_minutes(origin)
         criteria = SetSearch(
             kinds=data.get("kind", []),
             tags=data.get("tag", []),
@@ -326,30 +302,16 @@ class SetViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
         }
         return Response(serializers.AvailabilityOut(body).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
-        auth=[],
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="calendar",
-        renderer_classes=[ICalendarRenderer],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-    )
+    @calendar_action(detail=True)
     def calendar(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
         """The set's busy times as iCalendar, for calendar apps: authenticated by the feed token alone."""
-        feed = calendar_feed_by_token(token=request.query_params.get("token", ""))
-        if feed is None or str(feed.set_id) != str(pk):
+        feed = feed_from_request(request, kind=FeedToken.Kind.SET)
+        if str(feed.set_id) != str(pk):
             raise NotFound()
         set_ = sets_visible_to(organization=feed.organization).filter(pk=feed.set_id).first()
         if set_ is None:
             raise NotFound()
-        return Response(
-            busy_calendar(set_, viewer=feed.organization), content_type="text/calendar; charset=utf-8"
-        )
+        return feed_response(busy_calendar(set_, viewer=feed.organization))
 
 
 class CalendarFeedViewSet(
@@ -369,16 +331,16 @@ class CalendarFeedViewSet(
     filter_backends: list = []
 
     def get_queryset(self):
-        return calendar_feeds_of(organization=self.organization)
+        return feed_tokens_of(organization=self.organization, kind=FeedToken.Kind.SET)
 
     @extend_schema(request=serializers.CalendarFeedIn, responses={201: serializers.CalendarFeedOut})
     def create(self, request):
         data = self.validated(serializers.CalendarFeedIn, request.data)
-        feed = services.calendar_feed_issue(organization=self.organization, set_=data["set"])
+        feed = feed_token_issue(kind=FeedToken.Kind.SET, organization=self.organization, set_=data["set"])
         return Response(self.get_serializer(feed).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        services.calendar_feed_revoke(organization=self.organization, feed=instance, by=self.request.user)
+        feed_token_revoke(organization=self.organization, feed=instance, by=self.request.user)
 
 
 class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, CatalogueViewSet):
@@ -397,15 +359,20 @@ class SetPhotoViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, Catal
         services.set_photo_delete(organization=self.organization, photo=instance, by=self.request.user)
 
 
-class BlackoutViewSet(
+class OperatorRecordsViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
 ):
-    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+    """The records an operator keeps for itself: listed, read and deleted here, written by the services."""
 
     scope = Scope.ORGANIZATION
+    filter_backends: list = []
+
+
+class BlackoutViewSet(OperatorRecordsViewSet):
+    """An operator's blackouts of its sets and bases (reasons stay private to the operator)."""
+
     serializer_class = serializers.BlackoutOut
     policy = policies.BLACKOUT
-    filter_backends: list = []
 
     def get_queryset(self):
         return blackouts_owned_by(organization=self.organization)
@@ -437,15 +404,11 @@ class BlackoutViewSet(
         services.blackout_delete(organization=self.organization, blackout=instance, by=self.request.user)
 
 
-class TravelTimeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ScopedGenericViewSet
-):
+class TravelTimeViewSet(OperatorRecordsViewSet):
     """Travel times an operator measured; every search and plan uses them (either direction)."""
 
-    scope = Scope.ORGANIZATION
     serializer_class = serializers.TravelTimeOut
     policy = policies.TRAVEL_TIME
-    filter_backends: list = []
 
     def get_queryset(self):
         return travel_times_owned_by(organization=self.organization)
@@ -467,44 +430,3 @@ class TravelTimeViewSet(
 
     def perform_destroy(self, instance):
         services.travel_time_delete(organization=self.organization, entry=instance, by=self.request.user)
-
-
-class CirclePlanViewSet(ScopedGenericViewSet):
-    """Pack a day's needs into free sets a few minutes apart, best combinations first."""
-
-    scope = Scope.CATALOGUE
-    serializer_class = serializers.CirclePlansOut
-    policy = policies.CIRCLE_PLAN
-    filter_backends: list = []
-
-    def get_queryset(self):
-        return sets_visible_to(organization=self.organization).none()
-
-    # Computes plans and stores nothing: 200, not 201.
-    @extend_schema(request=serializers.CirclePlanIn, responses={200: serializers.CirclePlansOut})
-    def create(self, request):
-        data = self.validated(serializers.CirclePlanIn, request.data)
-        origin = data["origin"]
-        within = data.get("within_minutes")
-        if within is None:
-            within = default_within_minutes(origin)
-        items = [
-            CircleItem(
-                starts_at=item["from"],
-                ends_at=item["to"],
-                kind=item.get("kind"),
-                set=item.get("set"),
-                tags=item.get("tags", []),
-                max_hourly_rate=item.get("max_hourly_rate"),
-            )
-            for item in data["items"]
-        ]
-        validate_items(items)
-        plans = circle_plan(
-            organization=self.organization,
-            origin=origin,
-            items=items,
-            within_minutes=within,
-            limit=data["limit"],
-        )
-        return Response(serializers.CirclePlansOut({"within_minutes": within, "plans": plans}).data)

@@ -1,7 +1,7 @@
 """Zones, bases, sets and the places crews start from: the catalogue base operators sell.
 
 ``catalogue``: the shooting-service zones, bases with their opening hours and blackouts, sets with their
-photos, calendar feeds; ``travel``: the places crews start from and the travel times between them.
+photos; ``travel``: the places crews start from and the travel times between them.
 """
 
 from locations.models.catalogue import (
@@ -9,7 +9,6 @@ from locations.models.catalogue import (
     MONEY,
     Base,
     Blackout,
-    CalendarFeed,
     OpeningHours,
     Set,
     SetPhoto,
@@ -25,7 +24,6 @@ __all__ = [
     "MONEY",
     "Base",
     "Blackout",
-    "CalendarFeed",
     "OpeningHours",
     "Place",
     "Set",

@@ -422,24 +422,3 @@ class Blackout(models.Model):
     @property
     def operator_id(self):
         return self.set.base.operator_id if self.set_id else self.base.operator_id
-
-
-class CalendarFeed(models.Model):
-    """An organisation's private iCalendar feed of one set's busy times, reached by an unguessable token."""
-
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
-    )
-    set = models.ForeignKey(Set, on_delete=models.CASCADE, related_name="feeds", verbose_name=_("set"))
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "set"], name="calendar_feed_unique_org_set")
-        ]
-
-    def __str__(self):
-        return f"{self.set} ({self.organization})"

@@ -21,10 +21,10 @@ from bookings import services as booking_services
 from bookings.policies import BOOKING, BOOKING_BATCH
 from bookings.selectors import bookable_sets, bookings_visible_to
 from config.exceptions import DomainError
-from locations.circle import default_within_minutes
 from locations.planner import plan_cards, plan_day, plan_map
 from locations.policies import CIRCLE_PLAN
 from locations.selectors import SetSearch, sets_search
+from locations.travel import circle_minutes
 from locations.web.forms import PlannerForm, SearchForm, origin_choices
 from studio.selectors import productions_visible_to
 from studio.web.acting import workspace_page
@@ -198,7 +198,7 @@ def search(request):
             available_from=starts_at,
             available_to=ends_at,
             origin=data["origin_obj"],
-            within_minutes=data.get("within") or default_within_minutes(data["origin_obj"]),
+            within_minutes=data.get("within") or circle_minutes(data["origin_obj"]),
             ordering="hourly_rate" if data.get("order") == "price" else "travel_minutes",
         )
         rows = list(sets_search(organization=request.organization, criteria=criteria)[:SEARCH_ROWS])

@@ -86,22 +86,15 @@ class WebhookEndpointViewSet(
 
     @extend_schema(request=WebhookEndpointIn, responses={201: WebhookEndpointWithSecretOut})
     def create(self, request, *args, **kwargs):
-        data = WebhookEndpointIn(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        endpoint = webhook_endpoint_create(
-            organization=self.organization, by=request.user, **data.validated_data
-        )
+        data = self.validated(WebhookEndpointIn, request.data)
+        endpoint = webhook_endpoint_create(organization=self.organization, by=request.user, **data)
         return Response(WebhookEndpointWithSecretOut(endpoint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WebhookEndpointIn, responses=WebhookEndpointOut)
     def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        data = WebhookEndpointIn(
-            instance, data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
-        endpoint = webhook_endpoint_update(endpoint=instance, by=request.user, **data.validated_data)
+        data = self.validated(WebhookEndpointIn, request.data, instance=instance)  # partial on PATCH
+        endpoint = webhook_endpoint_update(endpoint=instance, by=request.user, **data)
         return Response(WebhookEndpointOut(endpoint).data)
 
     def destroy(self, request, *args, **kwargs):

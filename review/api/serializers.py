@@ -116,10 +116,7 @@ class EpisodeIn(InputSerializer):
 
 
 class ReviewSubmissionIn(InputSerializer):
-    production = ScopedPrimaryKeyRelatedField(
-        scope=lambda organization: productions_visible_to(organization=organization),
-        queryset=Production.objects,
-    )
+    production = ScopedPrimaryKeyRelatedField(scope=productions_visible_to, queryset=Production.objects)
     centre = ScopedPrimaryKeyRelatedField(
         scope=lambda organization: review_centres(), queryset=Organization.objects
     )

@@ -103,20 +103,15 @@ class ProductionViewSet(
 
     @extend_schema(request=ProductionIn, responses={201: ProductionOut})
     def create(self, request, *args, **kwargs):
-        data = ProductionIn(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        production = production_create(company=self.organization, by=request.user, **data.validated_data)
+        data = self.validated(ProductionIn, request.data)
+        production = production_create(company=self.organization, by=request.user, **data)
         return Response(ProductionOut(production).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProductionIn, responses=ProductionOut)
     def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        data = ProductionIn(
-            instance, data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
-        production = production_update(production=instance, by=request.user, **data.validated_data)
+        data = self.validated(ProductionIn, request.data, instance=instance)  # partial on PATCH
+        production = production_update(production=instance, by=request.user, **data)
         return Response(ProductionOut(production).data)
 
     @extend_schema(request=ProductionStatusIn, responses=ProductionOut)

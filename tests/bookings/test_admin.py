@@ -1,9 +1,12 @@
 """The bookings admin: each participant sees its own rows; actions call the services and report refusals."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -204,3 +207,100 @@ def test_a_reschedule_the_service_refuses_is_a_message_naming_the_row(client, wo
     assert booking.starts_at == starts
     texts = _texts(response)
     assert len(texts) == 1 and texts[0].startswith(f"#{booking.pk}: ")
+
+
+# --- the list an operator searches: upcoming first, a base column, a date filter, constant queries --------
+
+#: A Wednesday afternoon in Shanghai: "this week" is Monday 11-30 to Sunday 12-06.
+LIST_AT = datetime(2026, 12, 2, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _at(days: int, hour: int, hours: int = 4, **fields):
+    start = LIST_AT.replace(hour=hour, minute=0) + timedelta(days=days)
+    return {"starts_at": start, "ends_at": start + timedelta(hours=hours), **fields}
+
+
+def _listed(client, query: str = "") -> list[int]:
+    with pin_now(LIST_AT):
+        listing = client.get(reverse("admin:bookings_booking_changelist") + query)
+    assert listing.status_code == 200
+    return [row.pk for row in listing.context["cl"].result_list]
+
+
+def test_the_list_shows_what_is_to_come_soonest_first_then_the_past_latest_first(client, world):
+    def book(**when):
+        return BookingFactory(production=world.production, set=world.set, **when).pk
+
+    later = book(**_at(5, 9))
+    past_long_ago = book(**_at(-20, 9, status=Booking.Status.COMPLETED))
+    ongoing = book(**_at(0, 12))  # 12:00–16:00, under way at 14:30
+    tomorrow = book(**_at(1, 8))
+    this_morning = book(**_at(0, 8, status=Booking.Status.COMPLETED))  # 08:00–12:00, over
+    client.force_login(_staff(world, world.operator))
+    assert _listed(client) == [ongoing, tomorrow, later, this_morning, past_long_ago]
+    # a click on the column header still sorts by start, both ways
+    assert _listed(client, "?o=1") == [past_long_ago, this_morning, ongoing, tomorrow, later]
+    assert _listed(client, "?o=-1") == [later, tomorrow, ongoing, this_morning, past_long_ago]
+
+
+def test_the_date_filter_offers_the_days_an_operator_asks_about(client, world):
+    def book(days, hour, hours=4):
+        return BookingFactory(production=world.production, set=world.set, **_at(days, hour, hours)).pk
+
+    last_week = book(-7, 9)
+    monday = book(-2, 9)
+    this_morning = book(0, 8)
+    overnight = book(0, 20, hours=14)  # 20:00 today to 10:00 tomorrow: both days'
+    tomorrow = book(1, 12)
+    sunday = book(4, 9)
+    next_monday = book(5, 9)
+    client.force_login(_staff(world, world.operator))
+    assert set(_listed(client, "?when=today")) == {this_morning, overnight}
+    assert set(_listed(client, "?when=tomorrow")) == {overnight, tomorrow}
+    assert set(_listed(client, "?when=this_week")) == {monday, this_morning, overnight, tomorrow, sunday}
+    assert set(_listed(client, "?when=next_week")) == {next_monday}
+    assert set(_listed(client, "?when=upcoming")) == {overnight, tomorrow, sunday, next_monday}
+    assert set(_listed(client, "?when=past")) == {last_week, monday, this_morning}
+    with translation.override("zh-hans"), pin_now(LIST_AT):
+        page = client.get(reverse("admin:bookings_booking_changelist")).content.decode()
+    assert "?when=this_week" in page
+
+
+def test_the_list_has_compact_columns_with_the_base_and_local_times(client, world):
+    BookingFactory(production=world.production, set=world.set, **_at(0, 20, hours=14))
+    client.force_login(_staff(world, world.operator))
+    with pin_now(LIST_AT):
+        page = client.get(reverse("admin:bookings_booking_changelist")).content.decode()
+    for column in ("when", "set", "base", "production", "company", "status"):
+        assert f'class="column-{column}' in page or f"column-{column}" in page, column
+    assert "total_price" not in page
+    assert "2026-12-02" in page and "20:00–12-03 10:00" in page  # local times, the end on its own day
+    assert world.base.name in page
+
+
+def test_the_list_makes_the_same_queries_for_two_bookings_or_twenty(client, world):
+    """Each row's set, base, production and company come with the page, not one query per row."""
+
+    def add(first, last):
+        for index in range(first, last):
+            BookingFactory(
+                production=world.productions[index % 3],
+                set=world.sets[index % 3],
+                **_at(index // 3 - 2, 8 + 3 * (index % 3), hours=2),
+            )
+
+    def queries() -> tuple[int, int]:
+        with pin_now(LIST_AT), CaptureQueriesContext(connection) as captured:
+            listing = client.get(url)
+        assert listing.status_code == 200
+        return len(captured), len(listing.context["cl"].result_list)
+
+    client.force_login(_staff(world, world.operator))
+    url = reverse("admin:bookings_booking_changelist") + "?when=this_week&status__exact=confirmed"
+    add(0, 2)
+    with pin_now(LIST_AT):
+        client.get(url)  # the session's first use writes it
+    few, shown = queries()
+    assert shown == 2
+    add(2, 20)
+    assert queries() == (few, 20)

@@ -15,9 +15,10 @@ from bookings.models import Booking
 from bookings.selectors import base_board
 from locations.models import Blackout, OpeningHours
 from notifications.models import Delivery, Event
+from studio.models import Membership
 from tests.bookings.conftest import make_world, pin_now
 from tests.browser import open_browser
-from tests.factories import PASSWORD, BookingFactory
+from tests.factories import PASSWORD, BookingFactory, MembershipFactory, OperatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Status = Booking.Status
@@ -65,12 +66,20 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
 
     settings.BOOKINGS_BOARD_REFRESH_SECONDS = REFRESH_SECONDS
 
-    def sign_in(driver):
+    def sign_in(driver, username="operator1", lands_on="board"):
         driver.get(f"{live_server.url}/accounts/login/")
-        driver.find_element(By.NAME, "username").send_keys("operator1")
+        driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, "board")))
+        WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, lands_on)))
+
+    def sign_out(driver):
+        driver.find_element(By.CSS_SELECTOR, "form[action='/accounts/logout/'] button").click()
+        WebDriverWait(driver, 15).until(ec.url_to_be(f"{live_server.url}/"))
+
+    def status_page(driver, url):
+        driver.get(url)
+        return driver.find_element(By.CSS_SELECTOR, "[data-status-code]").get_attribute("data-status-code")
 
     def status_of(driver, booking):
         return driver.find_element(By.CSS_SELECTOR, f"#board [data-booking-id='{booking.pk}']").get_attribute(
@@ -151,6 +160,23 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
             desk_a.set_window_size(1366, 768)
             assert _no_horizontal_overflow(desk_a)
             desk_a.save_screenshot(str(tmp_path / "board-en-1366.png"))
+
+            # who else may open operator1's board: signed out → sign in; operator2 → 404; producer1 → 403
+            board_url = f"{live_server.url}/app/board/?base={world.base.pk}&date=2026-12-08"
+            sign_out(desk_b)
+            desk_b.get(board_url)
+            assert desk_b.current_url.startswith(f"{live_server.url}/accounts/login/?next=")
+            other = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.OWNER).user
+            other.username = "operator2"
+            other.save(update_fields=["username"])
+            sign_in(desk_b, "operator2", lands_on="board-empty")
+            assert status_page(desk_b, board_url) == "404"
+            sign_out(desk_b)
+            producer = world.company_user
+            producer.username = "producer1"
+            producer.save(update_fields=["username"])
+            sign_in(desk_b, "producer1", lands_on="content")
+            assert status_page(desk_b, board_url) == "403"
 
     for name in ("board-zh-1366", "board-zh-375", "board-en-375", "board-en-1366"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

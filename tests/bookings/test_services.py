@@ -1,6 +1,7 @@
 """The lifecycle services, the rules (each a 400 naming it) and the sweeps."""
 
 from datetime import time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -293,3 +294,20 @@ def test_a_base_requiring_preliminary_review_confirms_only_productions_past_it(w
     assert caught.value.code == "preliminary_review_required"
     ReviewSubmissionFactory(production=world.production, stage=ReviewSubmission.Stage.CONTENT_AUDIT)
     assert booking_confirm(booking=booking, by=world.operator_user).status == Status.CONFIRMED
+
+
+def test_a_deposit_never_exceeds_the_price(world):
+    """One hour of a ¥300/h set costs ¥300: its ¥1,000 deposit is capped at the price; a day keeps it."""
+    starts = morning(days=3)
+    asked = starts - timedelta(days=1)
+    short = booking_create(
+        set_=world.set, production=world.production, starts_at=starts, ends_at=starts + timedelta(hours=1),
+        by=world.company_user, now=asked,
+    )  # fmt: skip
+    assert (short.total_price, short.deposit) == (Decimal("300.00"), Decimal("300.00"))
+    assert short.price_breakdown["deposit"] == "300.00"
+    day = booking_create(
+        set_=world.sets[1], production=world.production, starts_at=starts,
+        ends_at=starts + timedelta(hours=8), by=world.company_user, now=asked,
+    )  # fmt: skip
+    assert (day.total_price, day.deposit) == (Decimal("2400.00"), Decimal("1000.00"))

@@ -1,6 +1,6 @@
 """Scoping factories for the locations routes (see tests/test_scoping.py for the contract)."""
 
-from locations.models import CalendarFeed
+from notifications.models import FeedToken
 from studio.models import Organization
 from tests.factories import (
     BaseFactory,
@@ -50,7 +50,9 @@ def make_travel_time(owner):
 
 
 def make_calendar_feed(owner):
-    return CalendarFeed.objects.create(organization=owner, set=SetFactory(), token=f"feed-token-{owner.pk}")
+    return FeedToken.objects.create(
+        kind=FeedToken.Kind.SET, organization=owner, set=SetFactory(), token=f"feed-token-{owner.pk}"
+    )
 
 
 def make_circle_plan(owner):

@@ -182,3 +182,75 @@ def test_turnaround_page(world, reviewer_client):
     response = reviewer_client.get(f"{CHANGELIST}turnaround/")
     assert response.status_code == 200
     assert str(world.centre) in response.content.decode()
+
+
+def _rows(response):
+    return [obj.pk for obj in response.context["cl"].result_list]
+
+
+def test_a_bare_queue_shows_the_open_work_overdue_first_and_the_rest_is_one_click_away(
+    world, reviewer_client
+):
+    """The admin's list opened on 21 closed items above the open ones; now it opens on the open work."""
+    closed = [another(world, Stage.APPROVED), another(world, Stage.REVISION_REQUESTED)]
+    long_ago = timezone.localdate() - timedelta(days=90)
+    ReviewSubmission.objects.filter(pk__in=[s.pk for s in closed]).update(due_date=long_ago)
+    fresh = world.submission_in(Stage.SUBMITTED)
+    late = another(world, Stage.CONTENT_AUDIT)
+    ReviewSubmission.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+    ReviewSubmission.objects.filter(pk=fresh.pk).update(due_date=timezone.localdate() + timedelta(days=5))
+
+    bare = reviewer_client.get(CHANGELIST)
+    assert _rows(bare) == [late.pk, fresh.pk]
+    queue = next(spec for spec in bare.context["cl"].filter_specs if spec.parameter_name == "queue")
+    assert queue.value() == "open"
+    assert reviewer_client.get(CHANGELIST + "?o=1").context["cl"].result_count == 2  # sorting keeps it
+    everything = reviewer_client.get(CHANGELIST + "?queue=all")
+    assert sorted(_rows(everything)) == sorted([fresh.pk, late.pk, *[s.pk for s in closed]])
+    assert "?queue=all" in bare.content.decode()  # the link to the rest, "all submissions"
+    assert ids(reviewer_client.get(CHANGELIST + "?stage__exact=approved")) == [closed[0].pk]
+
+
+def test_the_list_fits_a_laptop_screen(world, reviewer_client):
+    """At 1366 px: eight columns, the version with the title, no id column."""
+    submission = world.submission_in(Stage.SUBMITTED)
+    ReviewSubmission.objects.filter(pk=submission.pk).update(version=2)
+    response = reviewer_client.get(CHANGELIST)
+    columns = re.findall(r'<th scope="col" class="(?:sortable )?column-(\w+)', response.content.decode())
+    assert columns == [
+        "title",
+        "company",
+        "kind",
+        "stage",
+        "tier",
+        "assigned_reviewer",
+        "due",
+        "filing_number",
+    ]
+    assert f"{world.production.title}（第 2 版）" in response.content.decode()
+
+
+def test_the_submission_page_says_the_investment_and_the_tier_rule_in_words(world, reviewer_client):
+    submission = world.submission_in(Stage.SUBMITTED)
+    rule = submission.tier_rule
+    content = reviewer_client.get(f"{CHANGELIST}{submission.pk}/change/").content.decode()
+    assert "分类依据" in content
+    assert "总投资：3,500,000.00 元。" in content
+    assert f"自 {rule.effective_from.isoformat()} 起生效的规则：" in content
+    assert f"{rule.key_min_investment:,.2f} 元起为重点类" in content
+
+
+def test_a_refused_return_keeps_the_comment_just_typed(world, reviewer_client):
+    submission = world.submission_in(Stage.PRELIMINARY_REVIEW)
+    typed = "第3集的片尾字幕仍缺出品方，请补充后再报送。"
+    response = reviewer_client.post(
+        f"{CHANGELIST}{submission.pk}/workflow/return/",
+        {"comment": typed, "severity": "major", "text": ""},
+    )
+    assert response.status_code == 200  # the same page again, not a redirect that loses the text
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    form = response.context["form"]
+    assert form["comment"].value() == typed
+    assert typed in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.stage == Stage.PRELIMINARY_REVIEW

@@ -25,12 +25,14 @@ def test_reviewer_takes_a_submission_through_the_admin(world, live_server, brows
     reviewer = world.reviewer
     reviewer.username = "reviewer1"
     reviewer.save(update_fields=["username"])
+    world.company.name = "横店星河璀璨影视文化传媒有限公司"  # as long as company names get
+    world.company.save(update_fields=["name"])
     submission = world.submission_in(Stage.SUBMITTED)
     taken = world.submission_in(
         Stage.PRELIMINARY_REVIEW,
         production=type(world.production).objects.create(
             company=world.company,
-            title="已分配的剧",
+            title="霸道总裁的契约新娘之重生归来（第二季）",  # a long title, as they are
             episode_count=60,
             minutes_per_episode=world.production.minutes_per_episode,
             total_investment=world.production.total_investment,
@@ -42,6 +44,14 @@ def test_reviewer_takes_a_submission_through_the_admin(world, live_server, brows
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     wait_for(ec.presence_of_element_located((By.ID, "result_list")))
+
+    # the queue fits a 1366 px laptop screen: nothing to scroll sideways
+    browser.set_window_size(1366, 768)
+    wide, seen = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide <= seen, (wide, seen)
+    browser.set_window_size(1400, 1000)
 
     # the "unassigned" queue holds the new submission, not the one already taken
     browser.find_element(By.CSS_SELECTOR, "a[href*='queue=unassigned']").click()

@@ -6,10 +6,12 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from studio.demo import DEMO_PASSWORD
 
-#: Each app contributes ``seed(*, scale, stdout) -> list[str]`` (summary lines), in this order; use
+#: Each app contributes ``seed(*, scale, stdout, now) -> list[str]`` (summary lines), in this order; ``now``
+#: is the one moment the whole demo is built around (its "today"), read once; use
 #: ``studio.demo_progress.progress`` for any loop that takes more than a second and
 #: ``studio.demo.demo_organizations(kind, scale=...)`` to find the organisations. Append your module:
 SEEDERS = [
@@ -38,12 +40,13 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you mean it.")
         summary = []
         started = time.monotonic()
+        now = timezone.now()  # one clock for every seeder: "today" cannot change half-way
         for dotted in SEEDERS:
             module = import_module(dotted)
             step = time.monotonic()
             self.stdout.write(f"Seeding {dotted} ({scale}) ...")
             with transaction.atomic():
-                summary += module.seed(scale=scale, stdout=self.stdout) or []
+                summary += module.seed(scale=scale, stdout=self.stdout, now=now) or []
             self.stdout.write(f"  done in {time.monotonic() - step:.1f}s")
         for line in summary:
             self.stdout.write(line)

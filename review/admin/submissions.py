@@ -1,14 +1,8 @@
-"""The review centre's admin: queues, the submission page and buttons/actions that call the workflow services.
+"""The submission's admin: the queue, the submission page, and the workflow's buttons and actions."""
 
-A reviewer sees only the submissions sent to their centre (``OrganizationScopedAdmin`` on ``centre``);
-a production-company user has no centre membership and so cannot open any of it. Workflow fields are
-read-only: every change goes through ``review.services`` after a confirmation page, and a rule
-that refuses shows as an error message, never a 500.
-"""
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,211 +12,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
-from review import policies, services
+from review import policies
+from review.admin.queue import DocumentInline, EpisodeInline, FindingInline, HistoryInline, QueueFilter
+from review.admin.steps import WORKFLOW
 from review.models import (
-    Finding,
-    HolidayOverride,
-    ReviewCentreProfile,
     ReviewSubmission,
-    SubmissionDocument,
-    SubmissionEpisode,
-    SubmissionHistory,
-    TierRule,
 )
 from review.reports import turnaround_report
-from studio.admin_scoping import OrganizationScopedAdmin, admin_allows
+from studio.admin_scoping import OrganizationScopedAdmin
 from studio.models import Organization
-
-Stage = ReviewSubmission.Stage
-
-
-class QueueFilter(admin.SimpleListFilter):
-    """The queues a reviewer works from."""
-
-    title = _("queue")
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("mine", _("assigned to me")),
-            ("unassigned", _("unassigned")),
-            ("overdue", _("overdue")),
-            ("open", _("open (at the centre)")),
-            ("awaiting_company", _("awaiting the company")),
-        ]
-
-    def queryset(self, request, queryset):
-        open_stages = ReviewSubmission.CENTRE_STAGES
-        value = self.value()
-        if value == "mine":
-            return queryset.filter(assigned_reviewer=request.user, stage__in=open_stages)
-        if value == "unassigned":
-            return queryset.filter(assigned_reviewer__isnull=True, stage__in=open_stages)
-        if value == "overdue":
-            return queryset.filter(stage__in=open_stages, due_date__lt=timezone.localdate())
-        if value == "open":
-            return queryset.filter(stage__in=open_stages)
-        if value == "awaiting_company":
-            return queryset.filter(stage=Stage.REVISION_REQUESTED, next_version__isnull=True)
-        return queryset
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Shown on the submission page to whoever may see the submission; never edited here."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DocumentInline(ReadOnlyInline):
-    model = SubmissionDocument
-    fields = ["doc_type", "download", "content_type", "size", "sha256", "uploaded_at"]
-    readonly_fields = fields
-
-    @admin.display(description=_("file"))
-    def download(self, document):
-        url = reverse("admin:review_reviewsubmission_document", args=[document.submission_id, document.pk])
-        return format_html('<a href="{}">{}</a>', url, document.original_name)
-
-
-class EpisodeInline(ReadOnlyInline):
-    model = SubmissionEpisode
-    fields = ["number", "title", "duration_seconds"]
-    readonly_fields = fields
-
-
-class FindingInline(ReadOnlyInline):
-    model = Finding
-    fields = ["episode", "timecode", "severity", "text", "internal", "created_by", "created_at", "sent"]
-    readonly_fields = fields
-
-    @admin.display(description=_("sent to the company"), boolean=True)
-    def sent(self, finding):
-        return finding.decision_id is not None and not finding.internal
-
-
-class HistoryInline(ReadOnlyInline):
-    model = SubmissionHistory
-    verbose_name_plural = _("history")
-    fields = ["at", "actor", "from_stage", "to_stage", "decision", "comment", "working_days_in_stage"]
-    readonly_fields = fields
-    ordering = ["at", "id"]
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class AssignForm(forms.Form):
-    pass
-
-
-class ReturnForm(CommentForm):
-    episode = forms.IntegerField(label=_("episode"), required=False, min_value=1)
-    timecode = forms.CharField(label=_("timecode"), required=False, max_length=8, help_text=_("H:MM:SS"))
-    severity = forms.ChoiceField(label=_("severity"), choices=Finding.Severity.choices, initial="major")
-    text = forms.CharField(
-        label=_("finding"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Findings already recorded on the submission are sent as well."),
-    )
-
-
-class FindingForm(forms.Form):
-    episode = forms.IntegerField(label=_("episode"), required=False, min_value=1)
-    timecode = forms.CharField(label=_("timecode"), required=False, max_length=8, help_text=_("H:MM:SS"))
-    severity = forms.ChoiceField(label=_("severity"), choices=Finding.Severity.choices, initial="major")
-    text = forms.CharField(label=_("finding"), widget=forms.Textarea(attrs={"rows": 3}))
-    internal = forms.BooleanField(
-        label=_("internal note"),
-        required=False,
-        help_text=_("Internal notes are never shown to the company."),
-    )
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def _assign(submission, user, data):
-    return services.submission_assign(submission=submission, by=user)
-
-
-def _pass(submission, user, data):
-    return services.submission_pass_preliminary(submission=submission, by=user, comment=data["comment"])
-
-
-def _return(submission, user, data):
-    findings = []
-    if data.get("text"):
-        findings.append(
-            {
-                "text": data["text"],
-                "episode": data.get("episode"),
-                "timecode": data.get("timecode") or "",
-                "severity": data["severity"],
-            }
-        )
-    return services.submission_return(
-        submission=submission, by=user, comment=data["comment"], findings=findings
-    )
-
-
-def _approve(submission, user, data):
-    return services.submission_approve(submission=submission, by=user, comment=data["comment"])
-
-
-def _reject(submission, user, data):
-    return services.submission_reject(submission=submission, by=user, reason=data["reason"])
-
-
-def _finding(submission, user, data):
-    return services.finding_add(
-        submission=submission,
-        by=user,
-        text=data["text"],
-        episode=data.get("episode"),
-        timecode=data.get("timecode") or "",
-        severity=data["severity"],
-        internal=data["internal"],
-    )
-
-
-#: name → (button label, form, service call, the stages the button shows in, success message)
-WORKFLOW = {
-    "assign": (_("Assign to me"), AssignForm, _assign, ReviewSubmission.CENTRE_STAGES, _("Assigned to you")),
-    "pass": (_("Pass preliminary review"), CommentForm, _pass, (Stage.PRELIMINARY_REVIEW,), _("Passed 初审")),
-    "finding": (
-        _("Add finding"),
-        FindingForm,
-        _finding,
-        (Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT),
-        _("Finding recorded"),
-    ),
-    "return": (
-        _("Return with findings"),
-        ReturnForm,
-        _return,
-        (Stage.PRELIMINARY_REVIEW, Stage.CONTENT_AUDIT),
-        _("Returned for revision"),
-    ),
-    "approve": (_("Approve"), CommentForm, _approve, (Stage.CONTENT_AUDIT,), _("Approved")),
-    "reject": (_("Reject"), RejectForm, _reject, ReviewSubmission.CENTRE_STAGES, _("Rejected")),
-}
 
 
 class ReviewSubmissionAdmin(OrganizationScopedAdmin):
@@ -230,24 +28,24 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
     policy = policies.SUBMISSION
     change_form_template = "admin/review/reviewsubmission/change_form.html"
     change_list_template = "admin/review/reviewsubmission/change_list.html"
+    # fits a 1366 px screen: the version goes with the title, the id is the link's
     list_display = [
-        "id",
         "title",
         "company",
         "kind",
-        "version",
         "stage",
         "tier",
         "assigned_reviewer",
         "due",
         "filing_number",
     ]
-    list_display_links = ["id", "title"]
+    list_display_links = ["title"]
     list_filter = [QueueFilter, "stage", "tier", "kind"]
     search_fields = ["production__title", "production__company__name", "filing_number"]
     list_select_related = ["production__company", "assigned_reviewer", "centre"]
     list_per_page = 50
-    ordering = ["due_date", "id"]
+    # the earliest due first: what is overdue heads the (default, open) queue
+    ordering = [F("due_date").asc(nulls_last=True), "id"]
     actions = ["assign_to_me", "pass_preliminary", "return_with_findings", "approve", "reject"]
     inlines = [DocumentInline, EpisodeInline, FindingInline, HistoryInline]
     fieldsets = [
@@ -273,6 +71,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
                     "tier",
                     "tier_rule",
                     "tier_now",
+                    "tier_reason",
                     "assigned_reviewer",
                     "submitted_at",
                     "stage_entered_at",
@@ -295,6 +94,11 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("title"), ordering="production__title")
     def title(self, submission):
+        if submission.version > 1:
+            return gettext("%(title)s (version %(version)d)") % {
+                "title": submission.production.title,
+                "version": submission.version,
+            }
         return submission.production.title
 
     @admin.display(description=_("production company"), ordering="production__company__name")
@@ -331,6 +135,28 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
                 % {"tier": production.get_tier_display()},
             )
         return production.get_tier_display() or "—"
+
+    @admin.display(description=_("tier, in words"))
+    def tier_reason(self, submission):
+        """The production's investment and the tier rule applied to it, as a sentence (yuan grouped by 3)."""
+        production, rule = submission.production, submission.tier_rule
+        investment = f"{production.total_investment:,.2f}"
+        if rule is None:
+            return gettext("Total investment: %(investment)s CNY; no tier rule was applied.") % {
+                "investment": investment
+            }
+        words = gettext(
+            "Total investment: %(investment)s CNY. The rule in force since %(date)s: key from %(key)s CNY, "
+            "ordinary from %(ordinary)s CNY, other below."
+        ) % {
+            "investment": investment,
+            "date": rule.effective_from.isoformat(),
+            "key": f"{rule.key_min_investment:,.2f}",
+            "ordinary": f"{rule.ordinary_min_investment:,.2f}",
+        }
+        if production.special_subject and rule.special_subject_is_key:
+            words += " " + gettext("A special subject, which the rule makes key whatever its investment.")
+        return words
 
     # -- workflow: buttons (one object) and actions (a selection) share the confirmation page --------
 
@@ -405,8 +231,8 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
         change_url = reverse("admin:review_reviewsubmission_change", args=[submission.pk])
         if request.method == "POST":
             form = form_class(request.POST)
-            if form.is_valid():
-                self._run(request, step, [submission], form.cleaned_data)
+            # refused: the same page again, with what was typed (the message says why)
+            if form.is_valid() and self._run(request, step, [submission], form.cleaned_data):
                 return HttpResponseRedirect(change_url)
         else:
             form = form_class()
@@ -416,8 +242,8 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
         form_class = WORKFLOW[step][1]
         if request.POST.get("confirm") == "yes":
             form = form_class(request.POST)
-            if form.is_valid():
-                self._run(request, step, list(queryset), form.cleaned_data)
+            # all refused: the same page again, with what was typed (the messages say why)
+            if form.is_valid() and self._run(request, step, list(queryset), form.cleaned_data):
                 return None
         else:
             form = form_class()
@@ -495,59 +321,3 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
             "until": today,
         }
         return TemplateResponse(request, "admin/review/reviewsubmission/turnaround.html", context)
-
-
-class CentreSettingsAdmin(OrganizationScopedAdmin):
-    """Centre leads edit their centre's settings; reviewers may look."""
-
-    organization_field = "centre"
-    policy = policies.CENTRE
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "centre" and not request.user.is_superuser:
-            kwargs["queryset"] = Organization.objects.filter(
-                pk__in=self.admin_organization_ids(request, write=True)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReviewCentreProfileAdmin(CentreSettingsAdmin):
-    list_display = [
-        "centre",
-        "region",
-        "number_format",
-        "intake_days",
-        "preliminary_days",
-        "content_audit_days",
-    ]
-
-
-class HolidayOverrideAdmin(CentreSettingsAdmin):
-    list_display = ["date", "name", "is_working_day", "centre"]
-    list_filter = ["is_working_day", "centre"]
-    date_hierarchy = "date"
-
-
-class TierRuleAdmin(admin.ModelAdmin):
-    """Tier thresholds are national rules: superusers maintain them, reviewers read them."""
-
-    list_display = [
-        "effective_from",
-        "key_min_investment",
-        "ordinary_min_investment",
-        "special_subject_is_key",
-    ]
-
-    policy = policies.TIER_RULE
-
-    def has_module_permission(self, request):
-        return admin_allows(request, self.policy)
-
-    def has_view_permission(self, request, obj=None):
-        return admin_allows(request, self.policy)
-
-
-admin.site.register(ReviewSubmission, ReviewSubmissionAdmin)
-admin.site.register(ReviewCentreProfile, ReviewCentreProfileAdmin)
-admin.site.register(HolidayOverride, HolidayOverrideAdmin)
-admin.site.register(TierRule, TierRuleAdmin)

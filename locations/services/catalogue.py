@@ -1,24 +1,20 @@
-"""Writes to the catalogue: bases, sets, rates, photos, blackouts, places, travel times, calendar feeds.
+"""Writes to the catalogue: bases, sets, rates, blackouts (photos, places: their own modules).
 
 Every service checks that the acting operator owns what it touches (the API narrows querysets too, so
 this is the second line), validates through the model (``full_clean``: field rules and constraints),
 saves in one transaction and records the event.
 """
 
-import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, lock_many, locked_transaction
 from config.services import model_update
-from config.uploads import image_check_pixels
-from locations import conf
-from locations.models import Base, Blackout, CalendarFeed, OpeningHours, Place, Set, SetPhoto, TravelTime
+from locations.models import Base, Blackout, OpeningHours, Set
 from notifications.services import event_record
 from studio.models import Organization
 
@@ -58,7 +54,6 @@ SET_FIELDS = (
     "turnover_minutes",
     "instant_book",
 )
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 def _validate(instance, *, exclude: Iterable[str] = ()) -> None:
@@ -90,6 +85,12 @@ def _require_owner(organization: Organization, base: Base) -> None:
         raise DomainError(
             _("This base belongs to another operator."), code="not_owner", fields={"base": [_("Not yours.")]}
         )
+
+
+def _require_own(owner_id: int, organization: Organization, message: str) -> None:
+    """Refuse a row another operator keeps (the API narrows its querysets first: this is the second line)."""
+    if owner_id != organization.pk:
+        raise DomainError(message, code="not_owner")
 
 
 def _clean_text_list(value) -> list[str]:
@@ -262,94 +263,6 @@ def sets_update_rates(*, organization: Organization, sets: Iterable[Set], by, **
     return len(locked)
 
 
-def set_photo_check(image) -> str:
-    """Refuse a photo over the size or pixel budget, unreadable, or not what it claims; return its format."""
-    if image.size > conf.photo_max_bytes():
-        raise DomainError(
-            _("The photo is larger than %(mb)d MB.") % {"mb": conf.photo_max_bytes() // (1024 * 1024)},
-            code="photo_too_large",
-            fields={"image": [_("Too large.")]},
-        )
-    # the pixel count is read from the header before anything else looks at the data (decompression bombs)
-    image_check_pixels(image, max_pixels=conf.photo_max_pixels(), field="image", code="photo_too_large")
-    try:
-        image.seek(0)
-        with Image.open(image) as probe:
-            detected = probe.format
-            probe.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError(
-            _("The file is not a readable image."),
-            code="invalid_image",
-            fields={"image": [_("Not an image.")]},
-        ) from None
-    finally:
-        image.seek(0)
-    if detected not in PHOTO_FORMATS:
-        raise DomainError(
-            _("Use a JPEG, PNG or WebP photo."),
-            code="invalid_image",
-            fields={"image": [_("Unsupported format.")]},
-        )
-    declared = getattr(image, "content_type", None)
-    if declared and declared != PHOTO_FORMATS[detected]:
-        raise DomainError(
-            _("The file's content type does not match its contents."),
-            code="invalid_image",
-            fields={
-                "image": [
-                    _("Declared %(declared)s, but it is %(actual)s.")
-                    % {"declared": declared, "actual": PHOTO_FORMATS[detected]}
-                ]
-            },
-        )
-    return detected
-
-
-@transaction.atomic
-def set_photo_add(
-    *, organization: Organization, set_: Set, image, by, caption: str = "", position=None
-) -> SetPhoto:
-    """Attach a checked photo (format, content type, size, pixel count) to one of the operator's sets."""
-    _require_owner(organization, set_.base)
-    set_photo_check(image)
-    if position is None:
-        position = SetPhoto.objects.filter(set=set_).count()
-    photo = SetPhoto(set=set_, caption=caption, position=position)
-    photo.image.save(image.name.rsplit("/", 1)[-1], image, save=False)
-    photo.save()
-    return photo
-
-
-@transaction.atomic
-def set_photo_update(
-    *, organization: Organization, photo: SetPhoto, by, image=None, caption=None, position=None
-) -> SetPhoto:
-    """Change a photo's caption or position, or replace its image (checked like a new photo)."""
-    photo = SetPhoto.objects.select_for_update().select_related("set__base").get(pk=photo.pk)
-    _require_owner(organization, photo.set.base)
-    if caption is not None:
-        photo.caption = caption
-    if position is not None:
-        photo.position = position
-    if image is not None:
-        set_photo_check(image)
-        storage, old_name = photo.image.storage, photo.image.name
-        photo.image.save(image.name.rsplit("/", 1)[-1], image, save=False)
-        transaction.on_commit(lambda: storage.delete(old_name))
-    _validate(photo, exclude=["image"])
-    photo.save()
-    return photo
-
-
-@transaction.atomic
-def set_photo_delete(*, organization: Organization, photo: SetPhoto, by) -> None:
-    _require_owner(organization, photo.set.base)
-    storage, name = photo.image.storage, photo.image.name
-    photo.delete()
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 # Blackouts ---------------------------------------------------------------------------------------
 
 
@@ -389,123 +302,14 @@ def blackout_create(
 def blackout_update(*, organization: Organization, blackout: Blackout, by, **data) -> Blackout:
     # of=self: PostgreSQL cannot lock the nullable side of the outer joins to set and base
     blackout = lock(Blackout, blackout.pk, related=("set__base", "base"), only_self=True)
-    if blackout.operator_id != organization.pk:
-        raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
-    for name in ("starts_at", "ends_at", "reason"):
-        if name in data:
-            setattr(blackout, name, data[name])
-    _validate(blackout)
-    _save(blackout)
+    _require_own(blackout.operator_id, organization, _("This blackout belongs to another operator."))
+    blackout, _changed = model_update(
+        instance=blackout, fields=("starts_at", "ends_at", "reason"), data=data, check=_validate, save=_save
+    )
     return blackout
 
 
 @transaction.atomic
 def blackout_delete(*, organization: Organization, blackout: Blackout, by) -> None:
-    if blackout.operator_id != organization.pk:
-        raise DomainError(_("This blackout belongs to another operator."), code="not_owner")
+    _require_own(blackout.operator_id, organization, _("This blackout belongs to another operator."))
     blackout.delete()
-
-
-# Places and travel times -------------------------------------------------------------------------
-
-PLACE_FIELDS = ("zone", "name", "kind", "address", "latitude", "longitude")
-
-
-@transaction.atomic
-def place_create(*, organization: Organization, by, **data) -> Place:
-    """Name a point crews start from (a hotel, a gate) in a zone."""
-    _require_operator(organization)
-    place = Place(owner=organization, **{k: v for k, v in data.items() if k in PLACE_FIELDS})
-    _validate(place)
-    _save(place)
-    return place
-
-
-@locked_transaction()
-def place_update(*, organization: Organization, place: Place, by, **data) -> Place:
-    place = lock(Place, place.pk)
-    if place.owner_id != organization.pk:
-        raise DomainError(_("This place is maintained by another operator."), code="not_owner")
-    for name, value in data.items():
-        if name in PLACE_FIELDS:
-            setattr(place, name, value)
-    _validate(place)
-    _save(place)
-    return place
-
-
-@transaction.atomic
-def place_delete(*, organization: Organization, place: Place, by) -> None:
-    if place.owner_id != organization.pk:
-        raise DomainError(_("This place is maintained by another operator."), code="not_owner")
-    place.delete()
-
-
-def _owns_endpoint(organization: Organization, end) -> bool:
-    return (isinstance(end, Base) and end.operator_id == organization.pk) or (
-        isinstance(end, Place) and end.owner_id == organization.pk
-    )
-
-
-@transaction.atomic
-def travel_time_record(
-    *, organization: Organization, by, first, second, minutes: int, note: str = ""
-) -> TravelTime:
-    """Record (or correct) the measured minutes between two places/bases, at least one of them the operator's.
-
-    The pair is one entry whichever way round it is given; an entry recorded by another operator is a 409.
-    """
-    _require_operator(organization)
-    if not (_owns_endpoint(organization, first) or _owns_endpoint(organization, second)):
-        raise DomainError(
-            _("Record travel times from or to your own bases and places."),
-            code="not_owner",
-            fields={"from": [_("Neither end is yours.")]},
-        )
-    probe = TravelTime()
-    probe.set_ends(first, second)
-    if probe.key_a == probe.key_b:
-        raise DomainError(
-            _("The two ends are the same."), code="invalid", fields={"to": [_("Same as from.")]}
-        )
-    entry = TravelTime.objects.select_for_update().filter(key_a=probe.key_a, key_b=probe.key_b).first()
-    if entry is not None and entry.owner_id != organization.pk:
-        raise ConflictError(
-            _("Another operator has recorded this travel time."), code="travel_time_recorded_by_other"
-        )
-    if entry is None:
-        entry = probe
-        entry.owner = organization
-    entry.minutes, entry.note = minutes, note
-    _validate(entry, exclude=["key_a", "key_b"])
-    _save(entry)
-    return entry
-
-
-@transaction.atomic
-def travel_time_delete(*, organization: Organization, entry: TravelTime, by) -> None:
-    if entry.owner_id != organization.pk:
-        raise DomainError(_("This travel time was recorded by another operator."), code="not_owner")
-    entry.delete()
-
-
-# Calendar feeds ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def calendar_feed_issue(*, organization: Organization, set_: Set) -> CalendarFeed:
-    """The organisation's private feed of a set (the existing one if any; revoke it to get a new token)."""
-    feed = CalendarFeed.objects.filter(organization=organization, set=set_).first()
-    if feed is not None:
-        return feed
-    feed = CalendarFeed(organization=organization, set=set_, token=secrets.token_urlsafe(32))
-    _save(feed)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_revoke(*, organization: Organization, feed: CalendarFeed, by) -> None:
-    """Revoke a feed: its URL stops working at once (a leaked link is dead)."""
-    if feed.organization_id != organization.pk:
-        raise DomainError(_("This feed belongs to another organisation."), code="not_owner")
-    feed.delete()

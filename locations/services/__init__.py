@@ -1,0 +1,61 @@
+"""Every write of the locations app: the catalogue, photos, places and travel times (see the modules)."""
+
+from locations.services.catalogue import (
+    BASE_ADMIN_FIELDS,
+    BASE_FIELDS,
+    RATE_FIELDS,
+    SET_FIELDS,
+    base_create,
+    base_set_active,
+    base_update,
+    blackout_create,
+    blackout_delete,
+    blackout_update,
+    set_create,
+    set_update,
+    sets_set_active,
+    sets_update_rates,
+)
+from locations.services.photos import (
+    PHOTO_FORMATS,
+    set_photo_add,
+    set_photo_check,
+    set_photo_delete,
+    set_photo_update,
+)
+from locations.services.places import (
+    PLACE_FIELDS,
+    place_create,
+    place_delete,
+    place_update,
+    travel_time_delete,
+    travel_time_record,
+)
+
+__all__ = [
+    "BASE_ADMIN_FIELDS",
+    "BASE_FIELDS",
+    "PHOTO_FORMATS",
+    "PLACE_FIELDS",
+    "RATE_FIELDS",
+    "SET_FIELDS",
+    "base_create",
+    "base_set_active",
+    "base_update",
+    "blackout_create",
+    "blackout_delete",
+    "blackout_update",
+    "place_create",
+    "place_delete",
+    "place_update",
+    "set_create",
+    "set_photo_add",
+    "set_photo_check",
+    "set_photo_delete",
+    "set_photo_update",
+    "set_update",
+    "sets_set_active",
+    "sets_update_rates",
+    "travel_time_delete",
+    "travel_time_record",
+]

@@ -92,6 +92,11 @@ def _api_answer(producer, hotel):
     return answer
 
 
+def _language(driver) -> str:
+    """The page's language, read in one script call (an element found before a reload goes stale)."""
+    return driver.execute_script("return document.documentElement.lang")
+
+
 def _no_horizontal_overflow(driver) -> bool:
     return driver.execute_script(
         "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -116,7 +121,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
                 ec.presence_of_element_located((By.CSS_SELECTOR, "[data-planner-form]"))
             )
             assert driver.current_url == f"{live_server.url}/app/circle/"
-            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-hans"
+            assert _language(driver) == "zh-hans"
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-form-zh-1366.png"))
 
@@ -193,9 +198,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-zh-375.png"))
             driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-            WebDriverWait(driver, 15).until(
-                lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-            )
+            WebDriverWait(driver, 15).until(lambda d: _language(d) == "en")
             assert "Book this plan" in driver.page_source
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-en-375.png"))
@@ -223,13 +226,9 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             minutes = [int(row.get_attribute("data-minutes")) for row in rows]
             assert minutes == sorted(minutes) and len(rows) == 2  # the booked ICU is no longer free
             for width, language in ((1366, "en"), (375, "en"), (375, "zh-hans"), (1366, "zh-hans")):
-                if driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != language:
+                if _language(driver) != language:
                     driver.find_element(By.CSS_SELECTOR, "form.language button[type=submit]").click()
-                    WebDriverWait(driver, 15).until(
-                        lambda d, language=language: (
-                            d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
-                        )
-                    )
+                    WebDriverWait(driver, 15).until(lambda d, language=language: _language(d) == language)
                 driver.set_window_size(width, 812)
                 assert _no_horizontal_overflow(driver)
                 driver.save_screenshot(str(tmp_path / f"search-{language}-{width}.png"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("studio.web.urls")),
     path("app/", include("bookings.web.urls")),
     path("app/", include("crews.web.urls")),
+    path("app/", include("locations.web.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -1,9 +1,8 @@
 """The workspace's front door: ``/`` is the landing page, or a signed-in user's home.
 
 Each organisation kind has a home: an operator's is the day board, a review centre's the admin's
-review queue. Which one is decided by the policies, as everywhere: the first home whose policy allows
-the acting member is theirs. A production company's planner is the next page to come; until then the
-admin is their home.
+review queue, a production company's the circle planner. Which one is decided by the policies, as
+everywhere: the first home whose policy allows the acting member is theirs.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.policies import BASE_BOARD
 from crews.policies import SHOOT_DAY
+from locations.policies import CIRCLE_PLAN
 from review.policies import SUBMISSION
 from studio.policies import PRODUCTION
 from studio.policy import ADMIN_VIEW
@@ -22,6 +22,7 @@ from studio.web.acting import act, chooser_url
 HOMES = [
     (BASE_BOARD, "board", "bookings:board"),
     (SUBMISSION, ADMIN_VIEW, "admin:review_reviewsubmission_changelist"),
+    (CIRCLE_PLAN, "plan_page", "locations:planner"),
 ]
 FALLBACK_HOME = "admin:index"
 
@@ -46,6 +47,7 @@ NAVIGATION = [
     (BASE_BOARD, "board", _("Day board"), "bookings:board"),
     (BASE_BOARD, "occupancy", _("Occupancy"), "bookings:occupancy"),
     (SUBMISSION, ADMIN_VIEW, _("Review queue"), "admin:review_reviewsubmission_changelist"),
+    (CIRCLE_PLAN, "plan_page", _("Circle planner"), "locations:planner"),
     (PRODUCTION, "workspace", _("Productions"), "bookings:productions"),
     (SHOOT_DAY, "list", _("Shoot week"), "crews:shoot-week"),
 ]

@@ -20,6 +20,7 @@ How it stays fast at province scale (50 bases, 5,000 sets):
 import heapq
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ class CircleItem:
     kind: str | None = None
     set: Set | None = None
     tags: list[str] = field(default_factory=list)
+    max_hourly_rate: Decimal | None = None
 
 
 @dataclass
@@ -97,6 +99,8 @@ def _candidates(organization: Organization, items: list[CircleItem]) -> list[dic
         )
         for tag in item.tags:
             queryset = queryset.filter(tags__has=tag)
+        if item.max_hourly_rate is not None:
+            queryset = queryset.filter(hourly_rate__lte=item.max_hourly_rate)
         queryset = sets_available(queryset, item.starts_at, item.ends_at, hours=hours)
         rows = queryset.order_by("hourly_rate", "id").values_list(
             "pk", "base_id", "name", "kind", "hourly_rate"
@@ -261,6 +265,34 @@ def _assign(route, layers, travel: _Travel, bases, from_origin, origin_set_id, w
             for i, c in enumerate(chain)
         ],
     )
+
+
+#: how a leg's minutes were found
+STAY, WALK, MEASURED, ESTIMATED = "stay", "walk", "measured", "estimated"
+
+
+def leg_sources(origin, plans: list[Plan]) -> list[list[str]]:
+    """For each plan, how each leg's minutes were found (``STAY`` in place, ``WALK``, ``MEASURED``,
+    ``ESTIMATED``), by the rules ``locations.travel`` applied; one query for the measured table."""
+    start = as_endpoint(origin)
+    ends = {leg.base.pk: as_endpoint(leg.base) for plan in plans for leg in plan.legs}
+    keys = {end.key for end in ends.values()}
+    measured = measured_minutes(keys | ({start.key} if start.key else set()), keys)
+    answers = []
+    for plan in plans:
+        sources, previous = [], start
+        for leg in plan.legs:
+            end = ends[leg.base.pk]
+            if previous.base_id is not None and previous.base_id == end.base_id:
+                source = WALK if leg.travel_minutes else STAY
+            elif previous.key is not None and (previous.key, end.key) in measured:
+                source = MEASURED
+            else:
+                source = ESTIMATED
+            sources.append(source)
+            previous = end
+        answers.append(sources)
+    return answers
 
 
 def validate_items(items: list[CircleItem]) -> None:

@@ -7,6 +7,7 @@ from studio.policy import (
     ADMIN_CHANGE,
     ADMIN_VIEW,
     ALL_ROLES,
+    COMPANIES,
     MANAGE_ROLES,
     OPERATORS,
     Policy,
@@ -51,5 +52,10 @@ CALENDAR_FEED = Policy(
 )
 BLACKOUT = Policy("blackout", kinds=OPERATORS)
 TRAVEL_TIME = Policy("travel time", kinds=OPERATORS)
-# planning a day writes nothing: every member may ask
-CIRCLE_PLAN = Policy("circle plan", rules={"create": Rule(roles=ALL_ROLES)})
+# planning a day writes nothing: every member may ask through the API (an operator may plan for a
+# client); the planner page is a production company's desk (its home, booking the plan), so only
+# companies open it
+CIRCLE_PLAN = Policy(
+    "circle plan",
+    rules={"create": Rule(roles=ALL_ROLES), "plan_page": Rule(kinds=COMPANIES, roles=ALL_ROLES)},
+)

@@ -28,6 +28,8 @@ from tests.factories import (
     CompanyFactory,
     MembershipFactory,
     OperatorFactory,
+    PlaceFactory,
+    ProductionFactory,
     SetFactory,
 )
 
@@ -39,8 +41,14 @@ MISSING = 10**12
 
 #: page URL name -> (what it names, reads: True for GET pages, False for POST actions). What a page names:
 #: an operator's "base" or "booking"; a company's "production", "company_booking" or "crew"; or
-#: "nothing" (a list of the acting organisation's own objects: an outsider reads its own, empty one)
+#: "nothing" (a list of the acting organisation's own objects, or the circle planner: an outsider reads its
+#: own, empty one); the planner's "plan_query" (its map data) and "sets" (booking or requesting sets)
 PAGES = {
+    "locations:planner": ("nothing", True),
+    "locations:search": ("nothing", True),
+    "locations:planner-map": ("plan_query", True),
+    "locations:book-plan": ("sets", False),
+    "locations:request-set": ("sets", False),
     "bookings:productions": ("nothing", True),
     "bookings:production": ("production", True),
     "bookings:production-spend": ("production", True),
@@ -140,7 +148,13 @@ def _normalised(content: bytes) -> bytes:
     return re.sub(rb'value="/app/[^"]*"', b'value="PATH"', content)
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
+#: the planner's requests, probed by ``test_company_page_refuses_other_kinds_and_unknown_sets``
+PLANNER_NAMES = {"plan_query", "sets"}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (names, _reads) in PAGES.items() if names not in PLANNER_NAMES)
+)
 def test_page_answers_its_owner_only(owner, name):
     booking = owner[2]
     names, reads = PAGES[name]
@@ -172,3 +186,53 @@ def test_page_answers_its_owner_only(owner, name):
 
     booking.refresh_from_db()
     assert (booking.status, booking.updated_at) == state
+
+
+@pytest.fixture
+def company_world():
+    """A company with a production, a hotel, and a set it may book; another operator's inactive set."""
+    with pin_now(NOW):
+        company = CompanyFactory()
+        production = ProductionFactory(company=company)
+        base = BaseFactory()
+        bookable = SetFactory(base=base)
+        hidden = SetFactory(base=BaseFactory(is_active=False))
+        hotel = PlaceFactory(zone=base.zone)
+    return company, production, hotel, bookable, hidden
+
+
+def _company_call(client, name, world, set_pk):
+    _company, production, hotel, _bookable, _hidden = world
+    _names, reads = PAGES[name]
+    fields = {"origin": f"place:{hotel.pk}", "date": DAY, "within": 15, "production": production.pk}
+    if name == "locations:request-set":
+        fields.update(kind="hospital_ward", start="09:00", end="11:00")
+    else:
+        fields.update(kind_0="hospital_ward", from_0="09:00", to_0="11:00")
+    with pin_now(NOW):
+        if reads:
+            return client.get(reverse(name), fields)
+        return client.post(reverse(name), {**fields, "set": set_pk})
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (names, _reads) in PAGES.items() if names in PLANNER_NAMES))
+def test_company_page_refuses_other_kinds_and_unknown_sets(company_world, name):
+    """The planner's map data names no other organisation's object: an operator gets 403, a visitor
+    signs in; its requests name sets, and a set the company may not book (inactive, elsewhere) is a 404
+    like a missing one."""
+    company, _production, _hotel, bookable, hidden = company_world
+    _names, reads = PAGES[name]
+    if reads:
+        assert _company_call(_client(company), name, company_world, None).status_code == 200  # the control
+    else:
+        foreign = _company_call(_client(company), name, company_world, hidden.pk)
+        missing = _company_call(_client(company), name, company_world, MISSING)
+        assert (foreign.status_code, missing.status_code) == (404, 404)
+        assert _normalised(foreign.content) == _normalised(missing.content)
+        member = _client(company, role=Membership.Role.MEMBER)
+        assert _company_call(member, name, company_world, bookable.pk).status_code == 403
+    assert _company_call(_client(OperatorFactory()), name, company_world, bookable.pk).status_code == 403
+    signed_out = _company_call(_client(), name, company_world, bookable.pk)
+    assert signed_out.status_code == 302
+    assert signed_out["Location"].startswith("/accounts/login/?next=")
+    assert not Booking.objects.filter(company=company).exists()

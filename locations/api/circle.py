@@ -45,6 +45,8 @@ class CircleItemIn(InputSerializer):
     kind = ChoiceField(choices=Set.Kind.choices, required=False)
     set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
     tags = WordListInField(max_length=5)
+    # only sets whose hourly rate is at most this (CNY)
+    max_hourly_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
     # ``from``/``to`` are Python keywords: declared below under their wire names.
 
     def validate(self, attrs):
@@ -129,6 +131,7 @@ class CirclePlanViewSet(ScopedGenericViewSet):
                 kind=item.get("kind"),
                 set=item.get("set"),
                 tags=item.get("tags", []),
+                max_hourly_rate=item.get("max_hourly_rate"),
             )
             for item in data["items"]
         ]

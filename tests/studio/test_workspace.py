@@ -48,7 +48,7 @@ def test_an_operator_signs_in_and_lands_on_the_board():
     ("kind", "home"),
     [
         (Kind.REVIEW_CENTRE, "/admin/review/reviewsubmission/"),
-        (Kind.PRODUCTION_COMPANY, "/admin/"),
+        (Kind.PRODUCTION_COMPANY, "/app/circle/"),
     ],
 )
 def test_each_kind_has_its_home(kind, home):

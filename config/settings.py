@@ -237,7 +237,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The filesystem transport ignores the host; naming one keeps kombu from warning "No hostname was
+# supplied" at every connection.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "celery" / "broker"
     for _sub in ("out", "processed", "control"):
@@ -375,6 +377,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_VERBOSE = False  # no "AXES: BEGIN" banner from every process (web, its reloader, worker, beat)
 
 # Production hardening; each can be relaxed from the environment behind a TLS-terminating proxy.
 if not DEBUG:
@@ -406,8 +409,8 @@ LOGGING = {
             "style": "{",
         },
     },
-    # The level is on the handler too: records propagated from Django's own loggers (django.request
-    # warns at every 4xx) skip the root logger's level and would print whatever LOG_LEVEL says.
+    # The level is on the handler too: records propagated from Django's own loggers (django.security
+    # warns at a refused host name) skip the root logger's level and would print whatever LOG_LEVEL says.
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -431,7 +434,13 @@ LOGGING = {
             "propagate": False,
             "filters": ["redact_secrets"],
         },
-        "django.request": {"filters": ["redact_secrets"]},
+        # Django's own console handler (DEBUG only) would print each of its records a second time,
+        # unformatted, beside the root's; its mail_admins handler has no ADMINS to write to. Django's
+        # records go to the root's handler alone.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 4xx is already a line of the access log (runserver's django.server, gunicorn's): django.request
+        # adds only the server errors, with their traceback.
+        "django.request": {"level": "ERROR", "filters": ["redact_secrets"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
     },
 }

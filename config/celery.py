@@ -1,15 +1,44 @@
 """The Celery application: tasks are discovered in every installed app's ``tasks`` module."""
 
+import logging
 import os
 import time
+from collections.abc import Mapping
 
 from celery import Celery, signals
+from celery.app import trace
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("shooting_circle")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+#: Tasks that run all the time: a notification's delivery (seeding the demo queues a hundred emails) and the
+#: relay every few seconds. Their "received" and "succeeded" lines, and beat's "Sending due task", are
+#: DEBUG rather than INFO (shown with --loglevel=DEBUG); their retries and failures are logged as ever.
+ROUTINE_TASKS = frozenset(
+    {"notifications.deliveries_attempt", "notifications.delivery_attempt", "notifications.deliveries_relay"}
+)
+_ROUTINE_MESSAGES = (trace.LOG_RECEIVED, trace.LOG_SUCCESS, "Scheduler: Sending due task %s (%s)")
+
+
+class RoutineTasksAtDebug(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or record.msg not in _ROUTINE_MESSAGES:
+            return True
+        args = record.args
+        names = {args.get("name")} if isinstance(args, Mapping) else set(args or ())
+        if not names & ROUTINE_TASKS:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+_ROUTINE_FILTER = RoutineTasksAtDebug()
+for _name in ("celery.worker.strategy", "celery.app.trace", "celery.beat"):
+    logging.getLogger(_name).addFilter(_ROUTINE_FILTER)  # the same instance: a second import adds nothing
 
 
 @signals.after_setup_logger.connect

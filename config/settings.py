@@ -172,6 +172,31 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded files (set photos, review documents, call-sheet images). With no object storage configured
+# they are files under MEDIA_ROOT, and set photos are served at MEDIA_URL by config.media when
+# SERVE_MEDIA is on (by default with DEBUG: runserver and gunicorn alike, as WhiteNoise does for static).
+# With AWS_STORAGE_BUCKET_NAME set they go to S3-compatible object storage through django-storages
+# (MinIO in docker-compose, Aliyun OSS or any S3 API): a private bucket, links presigned for
+# AWS_QUERYSTRING_EXPIRE seconds, signed for AWS_S3_PUBLIC_ENDPOINT_URL when people reach the store at
+# another address than the application does (config/storage.py). Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment, read by boto3.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "config.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "public_endpoint_url": os.environ.get("AWS_S3_PUBLIC_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # MinIO answers on one host name, not one per bucket: "path"; Aliyun OSS wants "virtual".
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "file_overwrite": False,
+        },
+    }
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not AWS_STORAGE_BUCKET_NAME
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Bodies are refused (413) from their Content-Length before anything reads them (config/uploads.py): an
 # upload endpoint takes its own file limit, the rest of the API DATA_UPLOAD_MAX_MEMORY_SIZE, and other
@@ -212,7 +237,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The filesystem transport ignores the host; naming one keeps kombu from warning "No hostname was
+# supplied" at every connection.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "celery" / "broker"
     for _sub in ("out", "processed", "control"):
@@ -350,6 +377,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_VERBOSE = False  # no "AXES: BEGIN" banner from every process (web, its reloader, worker, beat)
 
 # Production hardening; each can be relaxed from the environment behind a TLS-terminating proxy.
 if not DEBUG:
@@ -381,8 +409,8 @@ LOGGING = {
             "style": "{",
         },
     },
-    # The level is on the handler too: records propagated from Django's own loggers (django.request
-    # warns at every 4xx) skip the root logger's level and would print whatever LOG_LEVEL says.
+    # The level is on the handler too: records propagated from Django's own loggers (django.security
+    # warns at a refused host name) skip the root logger's level and would print whatever LOG_LEVEL says.
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -406,7 +434,13 @@ LOGGING = {
             "propagate": False,
             "filters": ["redact_secrets"],
         },
-        "django.request": {"filters": ["redact_secrets"]},
+        # Django's own console handler (DEBUG only) would print each of its records a second time,
+        # unformatted, beside the root's; its mail_admins handler has no ADMINS to write to. Django's
+        # records go to the root's handler alone.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 4xx is already a line of the access log (runserver's django.server, gunicorn's): django.request
+        # adds only the server errors, with their traceback.
+        "django.request": {"level": "ERROR", "filters": ["redact_secrets"]},
         "django.security.csrf": {"filters": ["redact_secrets"]},
     },
 }

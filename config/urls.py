@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from config import health
+from config import health, media
 from config.error_pages import json_400, json_403, json_404, json_500
 from config.schema_view import SchemaView
 from config.workspace import home
@@ -27,6 +28,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Set photos from MEDIA_ROOT when there is no object storage (settings.SERVE_MEDIA, config/media.py).
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media.serve_media, name="media"),
     path("", include("crews.public_urls")),
 ]
 

@@ -3,7 +3,9 @@
 ``make run`` uses this so that the embedded default behaves like production: outbox deliveries and
 periodic tasks (hold expiry, reminders, relay) keep happening while you click around. Each child runs
 in its own process group; Ctrl-C (or SIGTERM, or any child exiting) stops every group, politely
-first and with SIGKILL after a grace period. Output is prefixed with the child's name.
+first and with SIGKILL after a grace period. Output is prefixed with the child's name, less the
+children's start-up chatter (banners, runserver's notices); once the server answers, a short block says
+where it is and who can sign in. Then the console has one line per request, and the tasks' lines.
 
     python scripts/devserver.py [--host 127.0.0.1] [--port 8000] [--no-worker] [--no-beat]
 """
@@ -11,15 +13,36 @@ first and with SIGKILL after a grace period. Output is prefixed with the child's
 import argparse
 import contextlib
 import os
+import re
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+from studio.demo_logins import DEMO_LOGINS, DEMO_PASSWORD  # noqa: E402 (no Django: a plain module)
+
 GRACE_SECONDS = 10
+#: Seconds after which the ready block is shown even if the worker has not said it is ready.
+READY_WAIT_SECONDS = 60
+#: What the children print at start that a person does not need (the ready block says where the server
+#: is); anything else, errors and system-check issues included, is shown.
+CHATTER = re.compile(
+    r"^\s*$"
+    r"|Watching for file changes with"
+    r"|^Performing system checks\.\.\.$"
+    r"|^System check identified no issues"
+    r"|^\w+ \d{1,2}, \d{4} - \d\d:\d\d:\d\d$"  # runserver's start date
+    r"|^Django version \S+, using settings"
+    r"|^Starting development server at "
+    r"|^Quit the server with "
+    r"|^WARNING: This is a development server\."
+    r"|^For more information on production servers see"
+)
 COLOURS = {"web": "\033[32m", "worker": "\033[36m", "beat": "\033[35m"}
 RESET = "\033[0m"
 
@@ -38,7 +61,7 @@ def _die_with_parent() -> None:
 
 def commands(*, host: str, port: int, worker: bool, beat: bool) -> dict[str, list[str]]:
     python = sys.executable
-    celery = [python, "-m", "celery", "-A", "config"]
+    celery = [python, "-m", "celery", "-A", "config", "--quiet"]  # --quiet: no banners
     wanted = {"web": [python, "manage.py", "runserver", f"{host}:{port}"]}
     if worker:
         # One process is plenty for a demo and keeps SQLite to a single writer per process.
@@ -65,6 +88,9 @@ class Runner:
         self.colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         self.width = max(len(name) for name in wanted)
         self.partial: dict[str, bytes] = {}
+        self.announced = False
+        self.worker_ready = "worker" not in wanted
+        self.started_at = time.monotonic()
 
     def say(self, name: str, line: str) -> None:
         label = f"{name:<{self.width}} |"
@@ -102,7 +128,44 @@ class Runner:
                 chunk = b"\n" if self.partial.get(name) else b""
             *lines, self.partial[name] = (self.partial.get(name, b"") + chunk).split(b"\n")
             for line in lines:
-                self.say(name, line.decode(errors="replace").rstrip("\r"))
+                text = line.decode(errors="replace").rstrip("\r")
+                if name == "worker" and re.search(r"celery@\S+ ready\.", text):
+                    self.worker_ready = True
+                if not CHATTER.search(text):
+                    self.say(name, text)
+
+    def web_address(self) -> tuple[str, int]:
+        host, _, port = self.wanted["web"][-1].rpartition(":")
+        host = host.strip("[]")
+        return ("127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host), int(port)
+
+    def web_listening(self) -> bool:
+        try:
+            with socket.create_connection(self.web_address(), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def announce_when_ready(self) -> None:
+        """Once the server answers (and the worker is ready, or a minute has gone): where, and who."""
+        if self.announced or self.stopping or not self.web_listening():
+            return
+        if not self.worker_ready and time.monotonic() - self.started_at < READY_WAIT_SECONDS:
+            return
+        self.announced = True
+        address = f"http://{self.wanted['web'][-1]}/"
+        var_dir = os.environ.get("VAR_DIR") or "var"
+        mail = "" if os.environ.get("EMAIL_HOST") else f"Emails are written to {var_dir.rstrip('/')}/mail/. "
+        logins = ", ".join(f"{name} ({who})" for name, who in DEMO_LOGINS)
+        for line in (
+            "",
+            f"  Shooting Circle is running at {address}  (admin: {address}admin/, API: {address}api/docs/)",
+            f"  Demo sign-ins, password {DEMO_PASSWORD}: {logins}",
+            f"  {mail}Ctrl-C stops the web server, the worker and beat together.",
+            "",
+        ):
+            sys.stdout.write(f"{line}\n")
+        sys.stdout.flush()
 
     def first_exited(self) -> tuple[str, int] | None:
         for name, child in self.children.items():
@@ -146,11 +209,9 @@ class Runner:
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGHUP, on_signal)
         self.start()
-        host_port = self.wanted["web"][-1]
-        self.say("web", f"Shooting Circle on http://{host_port}/ (admin: /admin/, API docs: /api/docs/)")
-        self.say("web", "Ctrl-C stops the web server, the worker and beat together.")
         while True:
             self.pump(0.2)
+            self.announce_when_ready()
             if interrupted:
                 self.stop(signal.Signals(interrupted[0]).name)
                 return 0

@@ -18,10 +18,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from studio.demo_logins import DEMO_PASSWORD
 from studio.demo_progress import progress
 from studio.models import Membership, Organization, Production
 
-DEMO_PASSWORD = "demo-pass-2026"
 BATCH_SIZE = 500
 #: Above this many rows a step draws a progress bar.
 PROGRESS_THRESHOLD = 200

@@ -169,6 +169,8 @@ def test_devserver_serves_runs_tasks_and_stops_every_child_on_ctrl_c(tmp_path):
             timeout=60,
             what="the embedded worker to run the task",
         )
+        assert http_status(f"http://127.0.0.1:{port}/no-such-page/") is None  # a 404
+        wait_for(lambda: any("/no-such-page/" in line for line in lines), timeout=10, what="the access log")
     finally:
         runner.send_signal(signal.SIGINT)
         try:
@@ -179,3 +181,18 @@ def test_devserver_serves_runs_tasks_and_stops_every_child_on_ctrl_c(tmp_path):
     assert runner.returncode == 0, "".join(lines[-30:])
     wait_for(lambda: not any(alive(pid) for pid in children), timeout=10, what="the children to exit")
     assert any("stopping all (SIGINT)" in line for line in lines)
+    # What a person needs once it is up: the address and the demo sign-ins; then a line per request.
+    ready = next(i for i, line in enumerate(lines) if "Shooting Circle is running at" in line)
+    assert f"http://127.0.0.1:{port}/" in lines[ready]
+    assert "Demo sign-ins, password demo-pass-2026: admin (superuser), operator1" in lines[ready + 1]
+    [not_found] = [line for line in lines if "/no-such-page/" in line]  # the access log's, once
+    assert '"GET /no-such-page/ HTTP/1.1" 404' in not_found
+    # and none of the start-up noise: axes' banner, kombu's warning, runserver's notices, celery's banners
+    noise = (
+        "AXES: BEGIN",
+        "No hostname was supplied",
+        "Starting development server",
+        "celery beat v",
+        "[tasks]",
+    )
+    assert not [line for line in lines if any(word in line for word in noise)]

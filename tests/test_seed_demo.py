@@ -36,6 +36,7 @@ from locations.demo import ZONE_NAME
 from locations.models import Base, Blackout, Set
 from review.models import SubmissionDocument
 from studio import demo
+from studio.demo_logins import DEMO_LOGINS
 from studio.management.commands import seed_demo
 from studio.models import Membership, Organization, Production
 from tests.bookings.race import overlapping_pairs
@@ -162,6 +163,7 @@ def test_demo_users_have_their_roles_flags_and_the_documented_password(seeded):
         assert (membership.organization.kind, membership.role) == (kind, role)
         assert username in output
     assert demo.DEMO_PASSWORD in output
+    assert [name for name, _who in DEMO_LOGINS] == ["admin", *expected]  # what `make run` shows
     producer1, producer2 = (
         User.objects.get(username=n).memberships.get() for n in ("producer1", "producer2")
     )

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from studio.demo import DEMO_PASSWORD
+from studio.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
 
 #: Each app contributes ``seed(*, scale, stdout, now) -> list[str]`` (summary lines), in this order; ``now``
 #: is the one moment the whole demo is built around (its "today"), read once; use
@@ -53,6 +53,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready in {time.monotonic() - started:.1f}s. "
-                f"Sign in with password {DEMO_PASSWORD} as: admin, operator1, producer1, producer2, reviewer1"
+                f"Sign in with password {DEMO_PASSWORD} as: {', '.join(name for name, _who in DEMO_LOGINS)}"
             )
         )

@@ -289,3 +289,8 @@ def describe_truthfully(result, generator, request, public):
                     parameter["description"] = PAGE_DESCRIPTIONS[parameter["name"]]
     result["tags"] = [{"name": tag} for tag in sorted(tags)]
     return result
+
+
+def api_paths_only(endpoints):
+    """Preprocessing hook: only the operations under /api/ (a page reusing an API view is not one)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]

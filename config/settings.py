@@ -359,6 +359,9 @@ SPECTACULAR_SETTINGS = {
         "SceneTimeOfDayEnum": "crews.models.Scene.TimeOfDay",
         "SceneSettingEnum": "crews.models.Scene.Setting",
     },
+    # the API is what lives under /api/: pages that reuse an API view elsewhere (the call sheet's page at
+    # /call-sheets/public/<token>/) are not operations of it
+    "PREPROCESSING_HOOKS": ["config.schema.api_paths_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_error_responses",

@@ -72,7 +72,7 @@ def test_confirming_delivers_one_email_and_one_signed_webhook_to_the_company(wor
     ]
     assert len(mails) == 1
     text = mails[0].get_body(preferencelist=("plain",)).get_content()
-    assert "场景1" in text and world.base.address in text and "1200.00" in text and "13800000000" in text
+    assert "场景1" in text and world.base.address in text and "1,200.00" in text and "13800000000" in text
     assert text.index("预订已确认") < text.index("Your booking is confirmed")
     assert "【拍摄圈】" in mails[0]["Subject"] and "[Shooting Circle]" in mails[0]["Subject"]
     assert len(hook.requests) == 1

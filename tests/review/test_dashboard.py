@@ -269,3 +269,18 @@ def test_english(dashboard_world, api):
     with translation.override("en"):
         csv_rows = read_csv(api_dashboard(api, world, format="csv").content)
     assert csv_rows[0][0] in ("Review centre", "审查中心")
+
+
+def test_linked_from_the_submissions_list_and_the_centre_settings(dashboard_world):
+    from review.models import ReviewCentreProfile
+
+    world = dashboard_world
+    ReviewCentreProfile.objects.create(centre=world.centre)
+    page = Client()
+    page.force_login(world.reviewer)
+    dashboard = reverse("admin:review_reviewsubmission_dashboard", args=[world.centre.pk])
+    listing = page.get(reverse("admin:review_reviewsubmission_changelist")).content.decode()
+    assert reverse("admin:review_reviewsubmission_dashboards") in listing
+    assert page.get(reverse("admin:review_reviewsubmission_dashboards")).url == dashboard
+    settings_list = page.get(reverse("admin:review_reviewcentreprofile_changelist")).content.decode()
+    assert f'href="{dashboard}" data-dashboard-link' in settings_list

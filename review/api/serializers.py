@@ -209,7 +209,7 @@ class TurnaroundIn(InputSerializer):
 
 
 class DashboardStageOut(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=ReviewSubmission.CENTRE_STAGES)
+    stage = serializers.CharField(help_text="submitted, preliminary_review or content_audit.")
     label = serializers.CharField()
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()
@@ -220,7 +220,7 @@ class DashboardOpenOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     company = serializers.CharField()
-    stage = serializers.ChoiceField(choices=ReviewSubmission.CENTRE_STAGES)
+    stage = serializers.CharField(help_text="submitted, preliminary_review or content_audit.")
     stage_label = serializers.CharField()
     reviewer = serializers.CharField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
@@ -243,9 +243,8 @@ class DashboardWeekOut(serializers.Serializer):
 
 class DashboardTurnaroundOut(serializers.Serializer):
     month = serializers.CharField()
-    stage = serializers.ChoiceField(
-        choices=[*ReviewSubmission.CENTRE_STAGES, "end_to_end"],
-        help_text="A centre stage, or end_to_end: submission to filing number.",
+    stage = serializers.CharField(
+        help_text="submitted, preliminary_review, content_audit, or end_to_end (submission to filing number)."
     )
     label = serializers.CharField()
     count = serializers.IntegerField()

@@ -50,6 +50,9 @@ def _weeks(since: date, until: date) -> list[date]:
 
 
 def _person(first: str, last: str, username: str) -> str:
+    """张伟 (family name first, no space); John Smith; the username when no name is given."""
+    if first and last and (first + last).isascii():
+        return f"{first} {last}"
     return f"{last}{first}".strip() or username
 
 

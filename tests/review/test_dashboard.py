@@ -284,3 +284,11 @@ def test_linked_from_the_submissions_list_and_the_centre_settings(dashboard_worl
     assert page.get(reverse("admin:review_reviewsubmission_dashboards")).url == dashboard
     settings_list = page.get(reverse("admin:review_reviewcentreprofile_changelist")).content.decode()
     assert f'href="{dashboard}" data-dashboard-link' in settings_list
+
+
+def test_reviewer_names_read_as_people_write_them():
+    from review.dashboard import _person
+
+    assert _person("伟", "张", "zhangwei") == "张伟"
+    assert _person("John", "Smith", "jsmith") == "John Smith"
+    assert _person("", "", "reviewer1") == "reviewer1"

@@ -87,3 +87,8 @@ def required_documents(*, kind: str, tier: str) -> tuple[str, ...]:
 def overdue_check_interval() -> float:
     """How often the overdue check runs (seconds); each submission is reported at most once per day."""
     return float(_get("OVERDUE_CHECK_INTERVAL", 60 * 60))
+
+
+def target_working_days() -> int:
+    """The centre's target for a submission's whole way, submission to filing number (working days)."""
+    return int(_get("TARGET_WORKING_DAYS", 5))

@@ -38,6 +38,7 @@ CENTRE = Policy(
     rules={
         "retrieve": Rule(roles=ALL_ROLES),
         "turnaround": Rule(roles=REVIEW_ROLES),
+        "dashboard": Rule(roles=REVIEW_ROLES),
         # the centre's settings in the admin (profile, holiday overrides): its reviewers look, its leads edit
         ADMIN_VIEW: Rule(roles=REVIEW_ROLES),
         ADMIN_CHANGE: Rule(roles=MANAGE_ROLES),

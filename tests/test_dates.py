@@ -136,6 +136,10 @@ DATE_INPUTS: dict[Endpoint, list[tuple[str, str]]] = {
         ("since", "date"),
         ("until", "date"),
     ],
+    E("get", "/api/v1/review-centres/{id}/dashboard/", CENTRE, "review-centre"): [
+        ("since", "date"),
+        ("until", "date"),
+    ],
     E("get", "/api/v1/review-submissions/", COMPANY): [("due_before", "date")],
     E("get", "/api/v1/sets/", COMPANY): [("available_from", "date-time"), ("available_to", "date-time")],
     E("get", "/api/v1/sets/{id}/availability/", OPERATOR, "set"): [("date", "date")],
@@ -368,6 +372,10 @@ def test_fixed_out_of_range_dates_are_refused_and_the_range_edges_are_not(endpoi
             E("get", "/api/v1/review-centres/{id}/turnaround/", CENTRE, "review-centre"),
             {"until": "2000-12-31"},
         ),
+        (
+            E("get", "/api/v1/review-centres/{id}/dashboard/", CENTRE, "review-centre"),
+            {"since": "2000-01-01", "until": "2000-12-31"},
+        ),
         (E("get", "/api/v1/review-submissions/", COMPANY), {"due_before": "2031-03-01"}),
         (
             E("get", "/api/v1/sets/", COMPANY),
@@ -426,6 +434,11 @@ def test_availability_of_an_ancient_day_is_a_400_not_local_mean_time():
         ),
         (
             E("get", "/api/v1/review-centres/{id}/turnaround/", CENTRE, "review-centre"),
+            {"since": "2000-01-01", "until": "2100-12-31"},
+            "since",
+        ),
+        (
+            E("get", "/api/v1/review-centres/{id}/dashboard/", CENTRE, "review-centre"),
             {"since": "2000-01-01", "until": "2100-12-31"},
             "since",
         ),

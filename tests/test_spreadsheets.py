@@ -54,6 +54,8 @@ EXPORT_MODULES = {
     "bookings/web/occupancy.py": "test_occupancy_csv_neutralises_formulas_and_keeps_numbers",
     "bookings/web/urls.py": "test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers",
     "bookings/web/productions.py": "test_production_spend_csv_neutralises_formulas_and_keeps_numbers",
+    "review/api/views.py": "test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers",
+    "review/admin/dashboard.py": "test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
@@ -260,3 +262,42 @@ def test_occupancy_workbook_keeps_formula_text_as_text_and_numbers_as_numbers(ap
         assert {row[5] for row in set_rows} == {24}  # a number, not text
         # the same table as the CSV, cell for cell (the CSV's leading ' aside)
         assert len([row for row in rows if any(cell not in (None, "") for cell in row)]) == len(csv_rows)
+
+
+@pytest.mark.django_db
+def test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers(api):
+    from review import services
+    from tests.factories import CompanyFactory, ProductionFactory, ReviewCentreFactory
+    from tests.review.conftest import attach_required, ensure_tier_rules
+
+    ensure_tier_rules()
+    centre = ReviewCentreFactory(name=MALICIOUS[2])
+    reviewer = MembershipFactory(organization=centre, role=Membership.Role.REVIEWER, user__is_staff=True).user
+    company = CompanyFactory(name=MALICIOUS[0])
+    coordinator = MembershipFactory(organization=company, role=Membership.Role.COORDINATOR).user
+    for title in MALICIOUS:
+        production = ProductionFactory(company=company, title=title, total_investment=Decimal("3500000.00"))
+        draft = services.submission_create(
+            production=production, centre=centre, kind="planning_dossier", by=coordinator
+        )
+        attach_required(draft)
+        services.submission_submit(submission=draft, by=coordinator)
+    page = Client()
+    page.force_login(reviewer)
+    responses = [
+        api(reviewer, centre).get(f"/api/v1/review-centres/{centre.pk}/dashboard/", {"format": "csv"}),
+        page.get(reverse("admin:review_reviewsubmission_dashboard_csv", args=[centre.pk])),
+    ]
+    assert responses[0].content == responses[1].content
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = [row for row in read_csv(response.content) if row]
+        for row in rows:
+            assert not any(is_formula(cell) for cell in row), row
+        assert rows[1][0] == "'" + MALICIOUS[2]
+        open_rows = [row for row in rows if row[1] == "'" + MALICIOUS[0]]
+        assert sorted(row[0] for row in open_rows) == sorted(f"'{title} · v1" for title in MALICIOUS)
+        # the count of open submissions in "submitted" stays a number
+        stage_rows = [row for row in rows if row[0] in ("submitted", "已提交", "Submitted")]
+        assert stage_rows and stage_rows[0][1] == str(len(MALICIOUS))

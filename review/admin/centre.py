@@ -1,6 +1,9 @@
 """A centre's settings (its profile, holiday overrides) and the national tier rules."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from review import policies
 from studio.admin_scoping import OrganizationScopedAdmin, admin_allows
@@ -29,7 +32,13 @@ class ReviewCentreProfileAdmin(CentreSettingsAdmin):
         "intake_days",
         "preliminary_days",
         "content_audit_days",
+        "dashboard",
     ]
+
+    @admin.display(description=_("Review dashboard"))
+    def dashboard(self, profile):
+        url = reverse("admin:review_reviewsubmission_dashboard", args=[profile.centre_id])
+        return format_html('<a href="{}" data-dashboard-link>{}</a>', url, _("Open the dashboard"))
 
 
 class HolidayOverrideAdmin(CentreSettingsAdmin):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
 from review import policies
+from review.admin.dashboard import DashboardAdminMixin
 from review.admin.queue import DocumentInline, EpisodeInline, FindingInline, HistoryInline, QueueFilter
 from review.admin.steps import WORKFLOW
 from review.models import (
@@ -23,7 +24,7 @@ from studio.admin_scoping import OrganizationScopedAdmin
 from studio.models import Organization
 
 
-class ReviewSubmissionAdmin(OrganizationScopedAdmin):
+class ReviewSubmissionAdmin(DashboardAdminMixin, OrganizationScopedAdmin):
     organization_field = "centre"
     policy = policies.SUBMISSION
     change_form_template = "admin/review/reviewsubmission/change_form.html"
@@ -177,6 +178,7 @@ class ReviewSubmissionAdmin(OrganizationScopedAdmin):
                 self.admin_site.admin_view(self.turnaround_view),
                 name="review_reviewsubmission_turnaround",
             ),
+            *self.dashboard_urls(),
         ]
         return custom + super().get_urls()
 

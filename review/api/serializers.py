@@ -206,3 +206,63 @@ class TurnaroundIn(InputSerializer):
         if (until - since).days > 366 * 3:
             raise ValidationError({"since": [_("At most three years at a time.")]})
         return {"since": since, "until": until}
+
+
+class DashboardStageOut(serializers.Serializer):
+    stage = serializers.CharField(help_text="submitted, preliminary_review or content_audit.")
+    label = serializers.CharField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_this_week = serializers.IntegerField()
+
+
+class DashboardOpenOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    company = serializers.CharField()
+    stage = serializers.CharField(help_text="submitted, preliminary_review or content_audit.")
+    stage_label = serializers.CharField()
+    reviewer = serializers.CharField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    working_days_overdue = serializers.IntegerField()
+
+
+class DashboardReviewerOut(serializers.Serializer):
+    reviewer = serializers.IntegerField(allow_null=True, help_text="User id; null for work not yet assigned.")
+    name = serializers.CharField()
+    open = serializers.IntegerField()
+    due_this_week = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class DashboardWeekOut(serializers.Serializer):
+    week = serializers.DateField(help_text="The week's Monday.")
+    count = serializers.IntegerField()
+
+
+class DashboardTurnaroundOut(serializers.Serializer):
+    month = serializers.CharField()
+    stage = serializers.CharField(
+        help_text="submitted, preliminary_review, content_audit, or end_to_end (submission to filing number)."
+    )
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    median = serializers.FloatField(allow_null=True)
+    p90 = serializers.FloatField(allow_null=True)
+    within_target = serializers.IntegerField(allow_null=True, help_text="End to end only.")
+
+
+class ReviewDashboardOut(serializers.Serializer):
+    centre = serializers.IntegerField()
+    centre_name = serializers.CharField()
+    today = serializers.DateField()
+    since = serializers.DateField()
+    until = serializers.DateField()
+    unit = serializers.CharField()
+    target_working_days = serializers.IntegerField()
+    stages = DashboardStageOut(many=True)
+    open_work = DashboardOpenOut(many=True)
+    reviewers = DashboardReviewerOut(many=True)
+    intake_weeks = DashboardWeekOut(many=True)
+    turnaround = DashboardTurnaroundOut(many=True)

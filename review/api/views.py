@@ -15,8 +15,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.renderers import JSONRenderer
 from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from crews.api.renderers import CSVRenderer
 from review import conf as review_conf
 from review import documents as document_services
 from review import policies, services
@@ -28,11 +30,13 @@ from review.api.serializers import (
     EpisodesIn,
     ResubmitIn,
     ReviewCentreOut,
+    ReviewDashboardOut,
     ReviewSubmissionIn,
     ReviewSubmissionOut,
     TurnaroundIn,
     TurnaroundOut,
 )
+from review.dashboard import centre_dashboard, dashboard_rows
 from review.models import SubmissionDocument
 from review.reports import turnaround_report
 from review.selectors import review_centres_visible_to, submissions_visible_to
@@ -129,7 +133,7 @@ class ReviewSubmissionViewSet(ScopedReadOnlyViewSet):
 
 
 class ReviewCentreViewSet(mixins.RetrieveModelMixin, ScopedGenericViewSet):
-    """The acting review centre, and its turnaround report."""
+    """The acting review centre, its turnaround report and its dashboard."""
 
     scope = Scope.ORGANIZATION
     policy = policies.CENTRE
@@ -158,3 +162,36 @@ class ReviewCentreViewSet(mixins.RetrieveModelMixin, ScopedGenericViewSet):
         return Response(
             {"centre": centre.pk, "since": since, "until": until, "unit": "working_days", "months": months}
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since", OpenApiTypes.DATE, description="First day (default: 11 months ago, 1st)."
+            ),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="Last day (default: today)."),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
+        responses={200: ReviewDashboardOut, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, CSVRenderer])
+    def dashboard(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
+        """Open work by stage (overdue first), each reviewer's load, intake per week and turnaround per
+        stage and end to end (submission to filing number) per month, in working days against the
+        centre's target. ``?format=csv`` gives the same numbers as CSV."""
+        centre = self.get_object()
+        data = dashboard_body(centre, request.query_params)
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            name = f"review-dashboard-{centre.pk}-{data['since']}-{data['until']}.csv"
+            return Response(
+                dashboard_rows(data), headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            )
+        return Response(ReviewDashboardOut(data).data)
+
+
+def dashboard_body(centre, query) -> dict:
+    """The dashboard for ``centre`` over the window in ``query`` (``since``/``until``; 400 when invalid)."""
+    params = TurnaroundIn(data={name: query[name] for name in ("since", "until") if name in query})
+    params.is_valid(raise_exception=True)
+    return centre_dashboard(
+        centre=centre, since=params.validated_data["since"], until=params.validated_data["until"]
+    )

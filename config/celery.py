@@ -16,8 +16,10 @@ app.autodiscover_tasks()
 
 
 #: Tasks that run all the time: a notification's delivery (seeding the demo queues a hundred emails) and the
-#: relay every few seconds. Their "received" and "succeeded" lines, and beat's "Sending due task", are
-#: DEBUG rather than INFO (shown with --loglevel=DEBUG); their retries and failures are logged as ever.
+#: relay every few seconds. Under ``make run`` (scripts/devserver.py sets CELERY_ROUTINE_TASKS_AT_DEBUG=1)
+#: their "received" and "succeeded" lines, and beat's "Sending due task", are DEBUG rather than INFO (shown
+#: with --loglevel=DEBUG); their retries and failures are logged as ever. Elsewhere (a deployment's worker,
+#: the test suite's, which waits for those lines) every task logs at INFO as Celery does.
 ROUTINE_TASKS = frozenset(
     {"notifications.deliveries_attempt", "notifications.delivery_attempt", "notifications.deliveries_relay"}
 )
@@ -37,8 +39,21 @@ class RoutineTasksAtDebug(logging.Filter):
 
 
 _ROUTINE_FILTER = RoutineTasksAtDebug()
-for _name in ("celery.worker.strategy", "celery.app.trace", "celery.beat"):
-    logging.getLogger(_name).addFilter(_ROUTINE_FILTER)  # the same instance: a second import adds nothing
+ROUTINE_LOGGERS = ("celery.worker.strategy", "celery.app.trace", "celery.beat")
+
+
+def quiet_routine_tasks(*, on: bool = True) -> None:
+    """Log the routine tasks' lines at DEBUG (``on``), or as Celery does."""
+    for name in ROUTINE_LOGGERS:
+        logger = logging.getLogger(name)
+        if on:
+            logger.addFilter(_ROUTINE_FILTER)  # the same instance: installing twice adds nothing
+        else:
+            logger.removeFilter(_ROUTINE_FILTER)
+
+
+if os.environ.get("CELERY_ROUTINE_TASKS_AT_DEBUG") == "1":
+    quiet_routine_tasks()
 
 
 @signals.after_setup_logger.connect

@@ -100,7 +100,8 @@ class Runner:
         sys.stdout.flush()
 
     def start(self) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # the worker and beat log the routine notification tasks at DEBUG (config/celery.py)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "CELERY_ROUTINE_TASKS_AT_DEBUG": "1"}
         for name, argv in self.wanted.items():
             child = subprocess.Popen(
                 argv,

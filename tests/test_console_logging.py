@@ -10,7 +10,15 @@ from contextlib import contextmanager
 import pytest
 from celery.app import trace
 
-from config.celery import ROUTINE_TASKS  # noqa: F401 (importing config.celery installs the filter)
+from config.celery import quiet_routine_tasks
+
+
+@pytest.fixture
+def quiet():
+    """The worker and beat of ``make run`` (scripts/devserver.py sets CELERY_ROUTINE_TASKS_AT_DEBUG=1)."""
+    quiet_routine_tasks()
+    yield
+    quiet_routine_tasks(on=False)
 
 
 @contextmanager
@@ -57,7 +65,7 @@ def _task_line(name: str, message: str = trace.LOG_SUCCESS) -> None:
     )
 
 
-def test_routine_tasks_are_not_logged_line_by_line():
+def test_routine_tasks_are_not_logged_line_by_line(quiet):
     with console() as output:
         _task_line("notifications.deliveries_attempt")
         logging.getLogger("celery.beat").info(
@@ -71,7 +79,7 @@ def test_routine_tasks_are_not_logged_line_by_line():
     assert "Task notifications.delivery_attempt[7] retry" in text  # and a routine task's retry
 
 
-def test_routine_tasks_show_at_debug():
+def test_routine_tasks_show_at_debug(quiet):
     logger = logging.getLogger("celery.app.trace")
     records = []
     capture = logging.Handler(logging.DEBUG)
@@ -90,3 +98,9 @@ def test_djangos_records_are_printed_by_one_handler():
     """Django's default console handler (DEBUG only) would print each record a second time, unformatted."""
     assert logging.getLogger("django").handlers == []
     assert logging.getLogger("django").propagate
+
+
+def test_elsewhere_every_task_logs_as_celery_does():
+    with console() as output:
+        _task_line("notifications.deliveries_relay")
+    assert "Task notifications.deliveries_relay[7] succeeded" in output.getvalue()

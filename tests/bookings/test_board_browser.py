@@ -66,12 +66,16 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
 
     settings.BOOKINGS_BOARD_REFRESH_SECONDS = REFRESH_SECONDS
 
-    def sign_in(driver, username="operator1", lands_on="board"):
+    def sign_in(driver, username="operator1", lands_on="#board"):
+        """Sign in; ``lands_on`` is the CSS selector of the home page's mark (None: any page but sign-in)."""
         driver.get(f"{live_server.url}/accounts/login/")
         driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.ID, lands_on)))
+        if lands_on is None:
+            WebDriverWait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
+        else:
+            WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, lands_on)))
 
     def sign_out(driver):
         driver.find_element(By.CSS_SELECTOR, "form[action='/accounts/logout/'] button").click()
@@ -169,13 +173,13 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
             other = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.OWNER).user
             other.username = "operator2"
             other.save(update_fields=["username"])
-            sign_in(desk_b, "operator2", lands_on="board-empty")
+            sign_in(desk_b, "operator2", lands_on="#board-empty")
             assert status_page(desk_b, board_url) == "404"
             sign_out(desk_b)
             producer = world.company_user
             producer.username = "producer1"
             producer.save(update_fields=["username"])
-            sign_in(desk_b, "producer1", lands_on="content")
+            sign_in(desk_b, "producer1", lands_on=None)
             assert status_page(desk_b, board_url) == "403"
 
     for name in ("board-zh-1366", "board-zh-375", "board-en-375", "board-en-1366"):

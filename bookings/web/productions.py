@@ -9,6 +9,7 @@ calls the same service as the API and shows its refusal (400, 409) in place.
 
 import csv
 import io
+from collections import defaultdict
 from itertools import groupby
 
 from django import forms
@@ -27,6 +28,8 @@ from bookings.spend import production_spend, spend_data
 from config.exceptions import DomainError
 from config.spreadsheets import safe_row
 from locations.selectors import bases_visible_to
+from review.calendar import WorkingDayCalendar
+from review.models import HolidayOverride
 from review.selectors import production_passed_preliminary, submissions_visible_to
 from studio.policies import PRODUCTION
 from studio.selectors import productions_visible_to
@@ -69,14 +72,31 @@ def production_list(request):
 
 
 def _review(request, production) -> dict:
+    of_production = submissions_visible_to(organization=request.organization).filter(production=production)
     submissions = list(
-        submissions_visible_to(organization=request.organization)
-        .prefetch_related(None)
+        of_production.prefetch_related(None)
         .select_related(None)
         .select_related("centre")
-        .filter(production=production)
         .order_by("kind", "-version", "-id")
     )
+    # the company's own timings (issue 15): working days from submission to decision, or to today, by each
+    # centre's calendar (its holiday overrides read in one query whatever the number of submissions)
+    overrides = defaultdict(dict)
+    centres = of_production.order_by().values("centre_id")
+    rows = HolidayOverride.objects.filter(centre_id__in=centres).values_list(
+        "centre_id", "date", "is_working_day"
+    )
+    for centre_id, day, working in rows:
+        overrides[centre_id][day] = working
+    today = timezone.localdate()
+    for submission in submissions:
+        submission.working_days = None
+        if submission.submitted_at is not None:
+            end = timezone.localdate(submission.decided_at) if submission.decided_at else today
+            calendar = WorkingDayCalendar(overrides[submission.centre_id])
+            submission.working_days = calendar.working_days_between(
+                timezone.localdate(submission.submitted_at), end
+            )
     passed = production_passed_preliminary(production)
     bases = list(
         bases_visible_to(organization=request.organization)

@@ -267,3 +267,40 @@ def test_the_production_page_speaks_english_on_request(world, company):
     assert "场地花费" in _get(company, url).content.decode()
     english = _get(company, url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Spend on sets" in english and "场地花费" not in english
+
+
+def test_the_company_sees_its_own_review_timings_in_working_days(world, company):
+    """Approved across National Day 2026 (1–7 Oct off, Saturday 10 Oct worked): 4 working days, not 8."""
+    centre = ReviewCentreFactory()
+    approved = ReviewSubmissionFactory(
+        production=world.production,
+        centre=centre,
+        stage=ReviewSubmission.Stage.APPROVED,
+        filing_number="剧备2026-002",
+        kind=ReviewSubmission.Kind.PLANNING_DOSSIER,
+    )
+    open_one = ReviewSubmissionFactory(
+        production=world.production,
+        centre=centre,
+        stage=ReviewSubmission.Stage.CONTENT_AUDIT,
+        kind=ReviewSubmission.Kind.FINISHED_CUT,
+    )
+    ReviewSubmission.objects.filter(pk=approved.pk).update(
+        submitted_at=datetime(2026, 9, 30, 10, 0, tzinfo=TZ),
+        decided_at=datetime(2026, 10, 12, 16, 0, tzinfo=TZ),
+    )
+    # submitted on Tuesday 1 December, still open on Monday 7 December (NOW): 4 working days so far
+    ReviewSubmission.objects.filter(pk=open_one.pk).update(
+        submitted_at=datetime(2026, 12, 1, 10, 0, tzinfo=TZ), decided_at=None
+    )
+    html = _get(company, f"/app/productions/{world.production.pk}/").content.decode()
+    row = html.split(f'data-submission-id="{approved.pk}"')[1].split("</tr>")[0]
+    assert 'data-working-days="4"' in row and "2026-09-30" in row and "2026-10-12" in row
+    row = html.split(f'data-submission-id="{open_one.pk}"')[1].split("</tr>")[0]
+    assert 'data-working-days="4"' in row and "迄今 4" in row
+    # another company's submission to the same centre is not on the page
+    other = ReviewSubmissionFactory(production=world.productions[1], centre=centre)
+    assert (
+        f'data-submission-id="{other.pk}"'
+        not in _get(company, f"/app/productions/{world.production.pk}/").content.decode()
+    )

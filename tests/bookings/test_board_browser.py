@@ -86,8 +86,16 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
         return driver.find_element(By.CSS_SELECTOR, "[data-status-code]").get_attribute("data-status-code")
 
     def status_of(driver, booking):
-        return driver.find_element(By.CSS_SELECTOR, f"#board [data-booking-id='{booking.pk}']").get_attribute(
-            "data-status"
+        # one script call: the board may be swapped by its refresh between finding a block and reading it
+        return driver.execute_script(
+            "const block = document.querySelector(arguments[0]); return block && block.dataset.status;",
+            f"#board [data-booking-id='{booking.pk}']",
+        )
+
+    def open_block(driver, booking):
+        # one script call for the same reason: find and click the block of the board as it is now
+        driver.execute_script(
+            "document.querySelector(arguments[0]).click();", f"#board [data-booking-id='{booking.pk}']"
         )
 
     with pin_now(NOW):
@@ -116,7 +124,7 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
                 desk.execute_script("window.stillTheSamePage = true")
 
             # confirm a hold from the board: the block turns confirmed without a page load
-            desk_a.find_element(By.CSS_SELECTOR, f"#board [data-booking-id='{held.pk}']").click()
+            open_block(desk_a, held)
             confirm = WebDriverWait(desk_a, 15).until(
                 ec.element_to_be_clickable((By.CSS_SELECTOR, "#booking-detail [data-action=confirm]"))
             )
@@ -135,7 +143,7 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
             assert desk_b.execute_script("return window.stillTheSamePage") is True
 
             # declining without a reason is refused in place
-            desk_a.find_element(By.CSS_SELECTOR, f"#board [data-booking-id='{other_held.pk}']").click()
+            open_block(desk_a, other_held)
             decline = WebDriverWait(desk_a, 15).until(
                 ec.element_to_be_clickable((By.CSS_SELECTOR, "#booking-detail [data-action=decline]"))
             )

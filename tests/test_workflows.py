@@ -11,6 +11,7 @@
 - the runner refuses an action the state does not allow, before anything is written.
 """
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -327,7 +328,10 @@ def test_an_entry_still_waiting_has_no_offer_to_decline():
 
 @pytest.mark.django_db
 def test_a_sent_delivery_is_not_retried():
-    delivery = DeliveryFactory(status=Delivery.Status.SENT, sent_at=timezone.now())
+    delivery = DeliveryFactory(
+        status=Delivery.Status.SENT,
+        sent_at=datetime(2026, 12, 9, 10, 0, tzinfo=timezone.get_fixed_timezone(8 * 60)),
+    )
     with pytest.raises(ConflictError) as refused:
         delivery_retry_now(delivery=delivery)
     assert refused.value.code == "delivery_already_sent"

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -7,8 +7,13 @@ from django.utils import timezone
 
 from review import services
 from review.models import ReviewSubmission, SubmissionHistory
+from tests.clock import pin_now
 from tests.factories import ProductionFactory, ReviewCentreFactory
 from tests.review.conftest import FINDING
+
+#: a Wednesday morning, a working day: due dates and "overdue" are counted from it
+NOW = datetime(2026, 12, 9, 10, 0, tzinfo=timezone.get_fixed_timezone(8 * 60))
+TODAY = NOW.date()
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +65,20 @@ def test_company_staff_cannot_open_the_review_admin(client, world):
 
 
 def test_queues(world, reviewer_client):
-    unassigned = world.submission_in(Stage.SUBMITTED)
-    mine = another(world, Stage.PRELIMINARY_REVIEW)
-    theirs = another(world, Stage.SUBMITTED)
-    services.submission_assign(submission=theirs, by=world.other_reviewer)
-    late = another(world, Stage.CONTENT_AUDIT)
-    ReviewSubmission.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=1))
-    assert ids(reviewer_client.get(CHANGELIST + "?queue=unassigned")) == [unassigned.pk]
-    assert ids(reviewer_client.get(CHANGELIST + "?queue=mine")) == sorted([mine.pk, late.pk])
-    assert ids(reviewer_client.get(CHANGELIST + "?queue=overdue")) == [late.pk]
-    assert ids(reviewer_client.get(CHANGELIST + "?stage__exact=content_audit")) == [late.pk]
-    assert ids(reviewer_client.get(CHANGELIST + "?tier__exact=key")) == [unassigned.pk]
-    overdue_page = reviewer_client.get(CHANGELIST + "?queue=overdue").content.decode()
-    assert "已超期" in overdue_page  # the due date column says so, in Chinese
+    with pin_now(NOW):
+        unassigned = world.submission_in(Stage.SUBMITTED)
+        mine = another(world, Stage.PRELIMINARY_REVIEW)
+        theirs = another(world, Stage.SUBMITTED)
+        services.submission_assign(submission=theirs, by=world.other_reviewer)
+        late = another(world, Stage.CONTENT_AUDIT)
+        ReviewSubmission.objects.filter(pk=late.pk).update(due_date=TODAY - timedelta(days=1))
+        assert ids(reviewer_client.get(CHANGELIST + "?queue=unassigned")) == [unassigned.pk]
+        assert ids(reviewer_client.get(CHANGELIST + "?queue=mine")) == sorted([mine.pk, late.pk])
+        assert ids(reviewer_client.get(CHANGELIST + "?queue=overdue")) == [late.pk]
+        assert ids(reviewer_client.get(CHANGELIST + "?stage__exact=content_audit")) == [late.pk]
+        assert ids(reviewer_client.get(CHANGELIST + "?tier__exact=key")) == [unassigned.pk]
+        overdue_page = reviewer_client.get(CHANGELIST + "?queue=overdue").content.decode()
+        assert "已超期" in overdue_page  # the due date column says so, in Chinese
 
 
 def test_search_by_title_company_and_number(world, reviewer_client):
@@ -192,23 +198,24 @@ def test_a_bare_queue_shows_the_open_work_overdue_first_and_the_rest_is_one_clic
     world, reviewer_client
 ):
     """The admin's list opened on 21 closed items above the open ones; now it opens on the open work."""
-    closed = [another(world, Stage.APPROVED), another(world, Stage.REVISION_REQUESTED)]
-    long_ago = timezone.localdate() - timedelta(days=90)
-    ReviewSubmission.objects.filter(pk__in=[s.pk for s in closed]).update(due_date=long_ago)
-    fresh = world.submission_in(Stage.SUBMITTED)
-    late = another(world, Stage.CONTENT_AUDIT)
-    ReviewSubmission.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=1))
-    ReviewSubmission.objects.filter(pk=fresh.pk).update(due_date=timezone.localdate() + timedelta(days=5))
+    with pin_now(NOW):
+        closed = [another(world, Stage.APPROVED), another(world, Stage.REVISION_REQUESTED)]
+        long_ago = TODAY - timedelta(days=90)
+        ReviewSubmission.objects.filter(pk__in=[s.pk for s in closed]).update(due_date=long_ago)
+        fresh = world.submission_in(Stage.SUBMITTED)
+        late = another(world, Stage.CONTENT_AUDIT)
+        ReviewSubmission.objects.filter(pk=late.pk).update(due_date=TODAY - timedelta(days=1))
+        ReviewSubmission.objects.filter(pk=fresh.pk).update(due_date=TODAY + timedelta(days=5))
 
-    bare = reviewer_client.get(CHANGELIST)
-    assert _rows(bare) == [late.pk, fresh.pk]
-    queue = next(spec for spec in bare.context["cl"].filter_specs if spec.parameter_name == "queue")
-    assert queue.value() == "open"
-    assert reviewer_client.get(CHANGELIST + "?o=1").context["cl"].result_count == 2  # sorting keeps it
-    everything = reviewer_client.get(CHANGELIST + "?queue=all")
-    assert sorted(_rows(everything)) == sorted([fresh.pk, late.pk, *[s.pk for s in closed]])
-    assert "?queue=all" in bare.content.decode()  # the link to the rest, "all submissions"
-    assert ids(reviewer_client.get(CHANGELIST + "?stage__exact=approved")) == [closed[0].pk]
+        bare = reviewer_client.get(CHANGELIST)
+        assert _rows(bare) == [late.pk, fresh.pk]
+        queue = next(spec for spec in bare.context["cl"].filter_specs if spec.parameter_name == "queue")
+        assert queue.value() == "open"
+        assert reviewer_client.get(CHANGELIST + "?o=1").context["cl"].result_count == 2  # sorting keeps it
+        everything = reviewer_client.get(CHANGELIST + "?queue=all")
+        assert sorted(_rows(everything)) == sorted([fresh.pk, late.pk, *[s.pk for s in closed]])
+        assert "?queue=all" in bare.content.decode()  # the link to the rest, "all submissions"
+        assert ids(reviewer_client.get(CHANGELIST + "?stage__exact=approved")) == [closed[0].pk]
 
 
 def test_the_list_fits_a_laptop_screen(world, reviewer_client):

@@ -4,7 +4,8 @@ Reads go through the scoped selectors (another operator's base or booking is a 4
 API); every action calls the same service as the API and shows its refusal (400, 409) in place.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import wraps
 
 from django import forms
 from django.http import Http404, HttpResponseNotModified
@@ -68,18 +69,31 @@ def _resolve(request):
     return base, day, bases, None
 
 
+def board_page(view):
+    """A GET page of one base and day (``?base=&date=``) for the base's operator: ``view(request, base=,
+    day=, bases=)`` once both are resolved (a bad parameter is a 400 naming it, another operator's base a
+    404, no base given the operator's first)."""
+
+    @require_GET
+    @workspace_page(BASE_BOARD, "board")
+    @wraps(view)
+    def page(request):
+        base, day, bases, response = _resolve(request)
+        if response is not None:
+            return response
+        return view(request, base=base, day=day, bases=bases)
+
+    return page
+
+
 def _etag(base, day, *, fragment: bool) -> str:
     version = board_version(base=base, day=day)
     return f'"{version}-{translation.get_language()}-{"f" if fragment else "p"}"'
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "board")
-def board(request):
+@board_page
+def board(request, *, base, day, bases):
     """The day board: sets by kind × hours of the day; refreshed by polling, 304 while nothing changed."""
-    base, day, bases, response = _resolve(request)
-    if response is not None:
-        return response
     fragment = bool(request.htmx) and request.htmx.target == "board"
     etag = _etag(base, day, fragment=fragment)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
@@ -102,23 +116,15 @@ def board(request):
     return response
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "board")
-def pending(request):
+@board_page
+def pending(request, *, base, day, bases):
     """The pending requests panel alone (the board refreshes it with itself)."""
-    base, _day, _bases, response = _resolve(request)
-    if response is not None:
-        return response
     return render(request, "bookings/_pending.html", {"pending": pending_holds(base=base), "base": base})
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "board")
-def board_week(request):
+@board_page
+def board_week(request, *, base, day, bases):
     """Sets × seven days from the chosen day, with the hours booked in each cell."""
-    base, day, bases, response = _resolve(request)
-    if response is not None:
-        return response
     days, rows = week_board(base=base, first=day)
     context = {
         "base": base,
@@ -127,19 +133,15 @@ def board_week(request):
         "days": days,
         "rows": rows,
         "day_url": _board_url("bookings:board", base.pk, day),
-        "previous_url": _board_url("bookings:board-week", base.pk, days[0] - (days[1] - days[0]) * 7),
-        "next_url": _board_url("bookings:board-week", base.pk, days[-1] + (days[1] - days[0])),
+        "previous_url": _board_url("bookings:board-week", base.pk, day - timedelta(days=7)),
+        "next_url": _board_url("bookings:board-week", base.pk, day + timedelta(days=7)),
     }
     return render(request, "bookings/board_week.html", context)
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "board")
-def board_print(request):
+@board_page
+def board_print(request, *, base, day, bases):
     """The day's bookings set by set, for the gate keeper (A4 landscape)."""
-    base, day, _bases, response = _resolve(request)
-    if response is not None:
-        return response
     return render(request, "bookings/board_print.html", {"board": day_board(base=base, day=day)})
 
 

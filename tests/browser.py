@@ -61,3 +61,12 @@ def open_browser(profile_dir, *, width: int = 1400, height: int = 1000, language
 def browser(tmp_path):
     with open_browser(tmp_path / "chromium-profile") as driver:
         yield driver
+
+
+def wait(driver, seconds: float):
+    """A WebDriverWait that also retries a stale element: a page that navigates or an htmx swap can
+    replace an element between a condition's find and its read, and the next poll finds the new one."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))

@@ -1,6 +1,7 @@
 """Steps the workspace pages' browser tests share: sign in, and check a page at both widths in both
 languages (no horizontal overflow of the page body, a screenshot of each)."""
 
+from tests.browser import wait
 from tests.factories import PASSWORD
 
 #: (width, height) of the laptop and the phone the pages must fit
@@ -15,13 +16,12 @@ def no_horizontal_overflow(driver) -> bool:
 
 def sign_in(driver, live_server, username: str) -> None:
     from selenium.webdriver.common.by import By  # selenium is imported only where a browser runs
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{live_server.url}/accounts/login/")
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    WebDriverWait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
+    wait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
 
 
 def check_fits(driver, path, name: str) -> None:
@@ -34,14 +34,11 @@ def check_fits(driver, path, name: str) -> None:
 def check_phone_and_english(driver, path, name: str, english: str) -> None:
     """From the Chinese page at laptop width: the phone width, then English (``english`` shown) at both."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.set_window_size(*PHONE)
     check_fits(driver, path, f"{name}-zh-375")
     driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-    WebDriverWait(driver, 15).until(
-        lambda d: d.execute_script("return document.documentElement.lang") == "en"
-    )
+    wait(driver, 15).until(lambda d: d.execute_script("return document.documentElement.lang") == "en")
     assert english in driver.page_source
     check_fits(driver, path, f"{name}-en-375")
     driver.set_window_size(*LAPTOP)

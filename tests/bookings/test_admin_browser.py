@@ -7,6 +7,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from studio.models import Membership
 from tests.bookings.conftest import morning
+from tests.browser import wait
 from tests.factories import PASSWORD, BookingFactory, MembershipFactory, ProductionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_operators_booking_list_fits_a_1366_pixel_screen(world, live_server, browser):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     world.company.name = "平原示范区星河璀璨影视文化传媒有限公司"
     world.company.short_name = ""  # the longest name a column may have to show
@@ -37,7 +37,7 @@ def test_the_operators_booking_list_fits_a_1366_pixel_screen(world, live_server,
     browser.find_element(By.NAME, "username").send_keys("operator1")
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.ID, "result_list")))
+    wait(browser, 15).until(ec.presence_of_element_located((By.ID, "result_list")))
 
     assert len(browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")) == 3
     viewport, page = browser.execute_script(

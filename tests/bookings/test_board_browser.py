@@ -17,7 +17,7 @@ from locations.models import Blackout, OpeningHours
 from notifications.models import Delivery, Event
 from studio.models import Membership
 from tests.bookings.conftest import make_world, pin_now
-from tests.browser import open_browser
+from tests.browser import open_browser, wait
 from tests.factories import PASSWORD, BookingFactory, MembershipFactory, OperatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,6 @@ def _no_horizontal_overflow(driver) -> bool:
 def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     settings.BOOKINGS_BOARD_REFRESH_SECONDS = REFRESH_SECONDS
 
@@ -73,13 +72,13 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
         if lands_on is None:
-            WebDriverWait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
+            wait(driver, 15).until(lambda d: "/accounts/login/" not in d.current_url)
         else:
-            WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, lands_on)))
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, lands_on)))
 
     def sign_out(driver):
         driver.find_element(By.CSS_SELECTOR, "form[action='/accounts/logout/'] button").click()
-        WebDriverWait(driver, 15).until(ec.url_to_be(f"{live_server.url}/"))
+        wait(driver, 15).until(ec.url_to_be(f"{live_server.url}/"))
 
     def status_page(driver, url):
         driver.get(url)
@@ -125,11 +124,11 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
 
             # confirm a hold from the board: the block turns confirmed without a page load
             open_block(desk_a, held)
-            confirm = WebDriverWait(desk_a, 15).until(
+            confirm = wait(desk_a, 15).until(
                 ec.element_to_be_clickable((By.CSS_SELECTOR, "#booking-detail [data-action=confirm]"))
             )
             confirm.click()
-            WebDriverWait(desk_a, 15).until(lambda d: status_of(d, held) == "confirmed")
+            wait(desk_a, 15).until(lambda d: status_of(d, held) == "confirmed")
             assert desk_a.execute_script("return window.stillTheSamePage") is True
             held.refresh_from_db()
             assert held.status == Status.CONFIRMED
@@ -139,16 +138,16 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
             )
 
             # the second desk sees it within the refresh interval, also without a page load
-            WebDriverWait(desk_b, REFRESH_SECONDS * 3 + 5).until(lambda d: status_of(d, held) == "confirmed")
+            wait(desk_b, REFRESH_SECONDS * 3 + 5).until(lambda d: status_of(d, held) == "confirmed")
             assert desk_b.execute_script("return window.stillTheSamePage") is True
 
             # declining without a reason is refused in place
             open_block(desk_a, other_held)
-            decline = WebDriverWait(desk_a, 15).until(
+            decline = wait(desk_a, 15).until(
                 ec.element_to_be_clickable((By.CSS_SELECTOR, "#booking-detail [data-action=decline]"))
             )
             decline.click()
-            alert = WebDriverWait(desk_a, 15).until(
+            alert = wait(desk_a, 15).until(
                 ec.visibility_of_element_located((By.CSS_SELECTOR, "#booking-detail [role=alert]"))
             )
             assert "请说明拒绝的原因" in alert.text
@@ -163,7 +162,7 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
 
             # English through the language switch
             desk_a.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-            WebDriverWait(desk_a, 15).until(
+            wait(desk_a, 15).until(
                 lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
             )
             assert "Requests waiting for your answer" in desk_a.page_source

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.bookings.test_occupancy import MON, THU, fixture  # noqa: F401 - the fixture
-from tests.browser import open_browser
+from tests.browser import open_browser, wait
 from tests.factories import PASSWORD, token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,6 @@ SERIES = (
 def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     user = fixture.operator_user
     user.username = "operator1"
@@ -34,10 +33,10 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
         driver.find_element(By.NAME, "username").send_keys("operator1")
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main")))
+        wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main")))
         driver.get(f"{live_server.url}/app/occupancy/?base={fixture.base.pk}&from={THU}&to={MON}")
         for name in CHARTS:
-            WebDriverWait(driver, 20).until(
+            wait(driver, 20).until(
                 lambda d, name=name: (
                     d.find_element(By.CSS_SELECTOR, f"[data-chart='{name}']").get_attribute("data-ready")
                     == "1"
@@ -81,10 +80,8 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
 
         # English through the language switch: the same numbers under English labels
         driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-        WebDriverWait(driver, 15).until(
-            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-        )
-        WebDriverWait(driver, 20).until(
+        wait(driver, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+        wait(driver, 20).until(
             lambda d: (
                 d.find_element(By.CSS_SELECTOR, "[data-chart='occupancy-kinds']").get_attribute("data-ready")
                 == "1"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from tests.bookings.conftest import make_world, pin_now
-from tests.browser import open_browser
+from tests.browser import open_browser, wait
 from tests.factories import BookingFactory
 from tests.workspace_browser import LAPTOP, check_fits, check_phone_and_english, sign_in
 
@@ -23,7 +23,6 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
 def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     with pin_now(NOW):
         world = make_world()
@@ -51,10 +50,10 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
             sign_in(driver, live_server, "producer1")
             driver.get(f"{live_server.url}/app/productions/")
             driver.find_element(By.CSS_SELECTOR, f"[data-production-id='{production.pk}'] a").click()
-            WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-spend]")))
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-spend]")))
             total = driver.find_element(By.CSS_SELECTOR, "[data-spend] dd[data-total]")
             assert total.get_attribute("data-total") == "4800.00"
-            WebDriverWait(driver, 15).until(  # the weekly chart drawn from the spend JSON
+            wait(driver, 15).until(  # the weekly chart drawn from the spend JSON
                 ec.presence_of_element_located(
                     (By.CSS_SELECTOR, "[data-chart=production-spend][data-ready] svg")
                 )
@@ -64,17 +63,17 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
 
             row = f"#booking-{cancelled.pk}"
             driver.find_element(By.CSS_SELECTOR, f"{row} [data-action=quote]").click()
-            quote = WebDriverWait(driver, 15).until(
+            quote = wait(driver, 15).until(
                 ec.visibility_of_element_located((By.CSS_SELECTOR, f"{row} [data-quote-fee]"))
             )
             assert quote.get_attribute("data-quote-fee") == "600.00"
             driver.find_element(By.CSS_SELECTOR, f"{row} [data-action=cancel]").click()
-            WebDriverWait(driver, 15).until(
+            wait(driver, 15).until(
                 lambda d: d.find_element(By.CSS_SELECTOR, row).get_attribute("data-status") == "cancelled"
             )
             charged = driver.find_element(By.CSS_SELECTOR, f"{row} [data-fee-charged]")
             assert charged.get_attribute("data-fee-charged") == "600.00"
-            WebDriverWait(driver, 15).until(
+            wait(driver, 15).until(
                 lambda d: (
                     d.find_element(By.CSS_SELECTOR, "[data-spend] dd[data-total]").get_attribute("data-total")
                     == "4200.00"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from crews.models import CallSheetRecipient
 from studio.models import Membership
-from tests.browser import open_browser
+from tests.browser import open_browser, wait
 from tests.clock import pin_now
 from tests.crews.factories import CallFactory, CrewFactory, PersonFactory, ShootDayFactory, StopFactory, local
 from tests.factories import MembershipFactory, ProductionFactory
@@ -27,7 +27,6 @@ TUESDAY = date(2026, 12, 8)
 def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     with pin_now(NOW):
         scheduler = MembershipFactory(role=Membership.Role.COORDINATOR, user__username="producer1")
@@ -45,9 +44,7 @@ def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_
         with open_browser(tmp_path / "producer", width=LAPTOP[0], height=LAPTOP[1]) as driver:
             sign_in(driver, live_server, "producer1")
             driver.get(f"{live_server.url}/app/shoot-days/")
-            WebDriverWait(driver, 15).until(
-                ec.presence_of_element_located((By.CSS_SELECTOR, "[data-shoot-week]"))
-            )
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-shoot-week]")))
             assert driver.current_url.endswith(f"?crew={crew.pk}&week=2026-W50")
             assert len(driver.find_elements(By.CSS_SELECTOR, "[data-shoot-week] > section")) == 7
             column = f"#shoot-day-{day.pk}"
@@ -56,7 +53,7 @@ def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_
             driver.execute_script("window.stillTheSamePage = true")
 
             driver.find_element(By.CSS_SELECTOR, f"{column} [data-action=publish]").click()
-            WebDriverWait(driver, 15).until(
+            wait(driver, 15).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, f"{column} [data-call-sheet-version='1']"))
             )
             waiting = driver.find_element(By.CSS_SELECTOR, f"{column} [data-waiting]").text
@@ -67,7 +64,7 @@ def test_a_producer_publishes_a_call_sheet_from_the_shoot_week(live_server, tmp_
             acknowledge = reverse("call-sheet-public-acknowledge", kwargs={"token": recipient.token})
             assert Client().post(acknowledge).status_code == 200
             driver.refresh()
-            acknowledged = WebDriverWait(driver, 15).until(
+            acknowledged = wait(driver, 15).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, f"{column} [data-acknowledged]"))
             )
             assert "周舟" in acknowledged.text

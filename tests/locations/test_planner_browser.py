@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from bookings.models import Booking
 from studio.models import Membership
-from tests.browser import open_browser
+from tests.browser import open_browser, wait
 from tests.clock import pin_now
 from tests.factories import (
     PASSWORD,
@@ -106,7 +106,7 @@ def _no_horizontal_overflow(driver) -> bool:
 def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     with pin_now(NOW):
         hotel, producer, operator_user = _seed()
@@ -117,9 +117,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             driver.find_element(By.NAME, "username").send_keys("producer1")
             driver.find_element(By.NAME, "password").send_keys(PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-            WebDriverWait(driver, 15).until(
-                ec.presence_of_element_located((By.CSS_SELECTOR, "[data-planner-form]"))
-            )
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-planner-form]")))
             assert driver.current_url == f"{live_server.url}/app/circle/"
             assert _language(driver) == "zh-hans"
             assert _no_horizontal_overflow(driver)
@@ -138,7 +136,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
                     end,
                 )
             driver.find_element(By.CSS_SELECTOR, "[data-action=plan]").click()
-            WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.plan")))
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.plan")))
 
             drawn = []
             for card in driver.find_elements(By.CSS_SELECTOR, "article.plan"):
@@ -153,7 +151,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
                 drawn.append((int(card.get_attribute("data-total-minutes")), legs))
                 assert Decimal(card.get_attribute("data-total-price")) == sum(price for *_rest, price in legs)
             assert drawn == expected
-            WebDriverWait(driver, 15).until(
+            wait(driver, 15).until(
                 ec.presence_of_element_located(
                     (By.CSS_SELECTOR, "[data-chart=circle-map][data-ready='1'] svg")
                 )
@@ -166,7 +164,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
                 "var el = document.querySelector('[data-chart=circle-map]');"
                 f"echarts.getInstanceByDom(el).dispatchAction({show_tip});"
             )
-            tip = WebDriverWait(driver, 10).until(
+            tip = wait(driver, 10).until(
                 lambda d: next(
                     (t for t in d.find_elements(By.CSS_SELECTOR, ".map-panel div") if "¥" in t.text), None
                 )
@@ -181,7 +179,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
 
             driver.execute_script("window.stillTheSamePage = true")
             driver.find_element(By.CSS_SELECTOR, "#plan-1 [data-action=book]").click()
-            WebDriverWait(driver, 15).until(
+            wait(driver, 15).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, "#outcome-1 [data-booked]"))
             )
             holds = driver.find_elements(By.CSS_SELECTOR, "#outcome-1 [data-booking-id]")
@@ -198,7 +196,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-zh-375.png"))
             driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
-            WebDriverWait(driver, 15).until(lambda d: _language(d) == "en")
+            wait(driver, 15).until(lambda d: _language(d) == "en")
             assert "Book this plan" in driver.page_source
             assert _no_horizontal_overflow(driver)
             driver.save_screenshot(str(tmp_path / "planner-en-375.png"))
@@ -208,9 +206,7 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
 
             # the search tab: free ICUs 10:00–12:00 near the hotel, nearest first, each with a request button
             driver.find_element(By.CSS_SELECTOR, "[data-tab=search]").click()
-            WebDriverWait(driver, 15).until(
-                ec.presence_of_element_located((By.CSS_SELECTOR, "[data-search-form]"))
-            )
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-search-form]")))
             Select(driver.find_element(By.NAME, "origin")).select_by_visible_text("平原大酒店")
             driver.execute_script(
                 f"document.querySelector('[name=date]').value = '{DAY}';"
@@ -219,24 +215,20 @@ def test_a_producer_plans_a_day_and_books_it_in_one_click(live_server, tmp_path)
             )
             Select(driver.find_element(By.NAME, "kind")).select_by_value("icu")
             driver.find_element(By.CSS_SELECTOR, "[data-action=search]").click()
-            WebDriverWait(driver, 15).until(
-                ec.presence_of_element_located((By.CSS_SELECTOR, "tr[data-set-id]"))
-            )
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "tr[data-set-id]")))
             rows = driver.find_elements(By.CSS_SELECTOR, "tr[data-set-id]")
             minutes = [int(row.get_attribute("data-minutes")) for row in rows]
             assert minutes == sorted(minutes) and len(rows) == 2  # the booked ICU is no longer free
             for width, language in ((1366, "en"), (375, "en"), (375, "zh-hans"), (1366, "zh-hans")):
                 if _language(driver) != language:
                     driver.find_element(By.CSS_SELECTOR, "form.language button[type=submit]").click()
-                    WebDriverWait(driver, 15).until(lambda d, language=language: _language(d) == language)
+                    wait(driver, 15).until(lambda d, language=language: _language(d) == language)
                 driver.set_window_size(width, 812)
                 assert _no_horizontal_overflow(driver)
                 driver.save_screenshot(str(tmp_path / f"search-{language}-{width}.png"))
             rows[0] = driver.find_element(By.CSS_SELECTOR, "tr[data-set-id]")
             rows[0].find_element(By.CSS_SELECTOR, "[data-action=request]").click()
-            WebDriverWait(driver, 15).until(
-                ec.presence_of_element_located((By.CSS_SELECTOR, "tr [data-booked]"))
-            )
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "tr [data-booked]")))
             assert Booking.objects.filter(requested_by=producer).count() == 4
 
         # operator1's board lists the three requests

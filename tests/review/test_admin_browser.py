@@ -7,6 +7,7 @@ a finding and reads the history. Under CI a missing browser fails the run; local
 import pytest
 
 from review.models import Finding, ReviewSubmission, SubmissionHistory
+from tests.browser import wait
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,10 +18,9 @@ Stage = ReviewSubmission.Stage
 def test_reviewer_takes_a_submission_through_the_admin(world, live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     def wait_for(condition):
-        return WebDriverWait(browser, 15).until(condition)
+        return wait(browser, 15).until(condition)
 
     reviewer = world.reviewer
     reviewer.username = "reviewer1"

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser import open_browser
+from tests.browser import open_browser, wait
 from tests.factories import PASSWORD
 from tests.review.test_dashboard import WINDOW, build
 
@@ -24,7 +24,6 @@ SERIES = (
 def test_the_dashboards_charts_draw_its_json(world, live_server, tmp_path, settings):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     settings.REVIEW_TARGET_WORKING_DAYS = 4
     build(world)
@@ -37,7 +36,7 @@ def test_the_dashboards_charts_draw_its_json(world, live_server, tmp_path, setti
 
     def charts_of(driver):
         for name in CHARTS:
-            WebDriverWait(driver, 20).until(
+            wait(driver, 20).until(
                 lambda d, name=name: (
                     d.find_element(By.CSS_SELECTOR, f"[data-chart='{name}']").get_attribute("data-ready")
                     == "1"
@@ -63,7 +62,7 @@ def test_the_dashboards_charts_draw_its_json(world, live_server, tmp_path, setti
         driver.find_element(By.NAME, "username").send_keys("reviewer1")
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-dashboard]")))
+        wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-dashboard]")))
         for language, end_to_end in (("zh-hans", "提交至取得备案号"), ("en", "Submission to filing number")):
             client = Client(HTTP_ACCEPT_LANGUAGE=language)
             client.force_login(reviewer)

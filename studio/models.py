@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Organization(models.Model):
-    """A production company, a filming-base operator or a review centre: the unit of tenancy."""
+    """A production company, a filming-base operator, a review centre or a zone's management: the unit of
+    tenancy."""
 
     class Kind(models.TextChoices):
         PRODUCTION_COMPANY = "production_company", _("production company")
         BASE_OPERATOR = "base_operator", _("base operator")
         REVIEW_CENTRE = "review_centre", _("review centre")
+        ZONE_MANAGEMENT = "zone_management", _("zone management")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200, unique=True)

@@ -49,6 +49,7 @@ ALL_KINDS = frozenset(Kind.values)
 COMPANIES = frozenset({Kind.PRODUCTION_COMPANY})
 OPERATORS = frozenset({Kind.BASE_OPERATOR})
 CENTRES = frozenset({Kind.REVIEW_CENTRE})
+ZONES = frozenset({Kind.ZONE_MANAGEMENT})
 
 #: the rules an admin class asks for viewing and for changing (see the module's docstring)
 ADMIN_VIEW = "admin_view"

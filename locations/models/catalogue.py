@@ -64,6 +64,27 @@ class Zone(models.Model):
         help_text=_("The default travel limit of a nearness search, e.g. the 15-minute shooting circle."),
     )
 
+    management = models.OneToOneField(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_zone",
+        limit_choices_to={"kind": Organization.Kind.ZONE_MANAGEMENT},
+        verbose_name=_("zone management"),
+        help_text=_("The organisation that runs the zone: its members see the zone's figures."),
+    )
+    review_centre = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="zones_reviewed",
+        limit_choices_to={"kind": Organization.Kind.REVIEW_CENTRE},
+        verbose_name=_("review centre"),
+        help_text=_("The zone's own review centre, whose turnaround the zone's figures show."),
+    )
+
     class Meta:
         verbose_name = _("zone")
         verbose_name_plural = _("zones")

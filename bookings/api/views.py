@@ -24,8 +24,8 @@ from bookings.selectors import (
 )
 from config.exceptions import DomainError
 from config.renderers import JSONRenderer
+from config.spreadsheets import CSVRenderer, XLSXRenderer
 from config.viewsets import ScopedGenericViewSet
-from crews.api.renderers import CSVRenderer, XLSXRenderer
 from locations.selectors import bases_owned_by
 from notifications.api.feeds import calendar_action, feed_from_request, feed_response, feed_url
 from notifications.feeds import feed_token_issue

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 from config.renderers import JSONRenderer
-from crews.api.renderers import CSVRenderer
+from config.spreadsheets import CSVRenderer
 from review import policies
 from review.api.serializers import ReviewDashboardOut
 from review.api.views import dashboard_body

@@ -16,9 +16,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
+from config.spreadsheets import CSVRenderer
 from config.uploads import upload_limit
 from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
-from crews.api.renderers import CSVRenderer
 from review import conf as review_conf
 from review import documents as document_services
 from review import policies, services

@@ -8,9 +8,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from config.renderers import JSONRenderer
+from config.spreadsheets import CSVRenderer
 from crews import policies, reports, services
 from crews.api import serializers
-from crews.api.renderers import CSVRenderer
 from crews.api.views.base import CompanyWritesViewSet
 from crews.ics import person_calendar
 from crews.selectors import crew_members_visible_to, crews_visible_to, people_visible_to

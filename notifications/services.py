@@ -230,6 +230,17 @@ def event_record(
     return event
 
 
+def event_record_update(*, type: str, subject, organization: Organization, actor, changed) -> Event:  # noqa: A002
+    """Record ``type`` for a changed ``subject``: its id under its model's name and what ``changed``."""
+    return event_record(
+        type=type,
+        organization=organization,
+        actor=actor,
+        subject=subject,
+        payload={subject._meta.model_name: subject.pk, "changed": changed},
+    )
+
+
 def retry_delay_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
     """Wait after the ``attempts``-th failure: exponential, capped, stretched by up to ``JITTER``."""
     base = conf.retry_base_seconds() * conf.retry_factor() ** max(attempts - 1, 0)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import DomainError
 from config.locking import lock, locked_transaction
 from config.services import model_update
-from notifications.services import event_record
+from notifications.services import event_record, event_record_update
 from review.tiers import production_tier_refresh
 from studio.models import Organization, Production
 from studio.workflow import PRODUCTIONS
@@ -76,12 +76,12 @@ def production_update(*, production: Production, by, **data) -> Production:
     if "total_investment" in changed or "special_subject" in changed:
         production_tier_refresh(production=production, by=by)
     values = {name: str(getattr(production, name)) for name in changed}
-    event_record(
+    event_record_update(
         type="production.updated",
+        subject=production,
         organization=production.company,
         actor=by,
-        subject=production,
-        payload={"production": production.pk, "changed": values},
+        changed=values,
     )
     return production
 

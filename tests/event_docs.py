@@ -39,7 +39,7 @@ def emitted_types() -> set[str]:
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Call):
                     name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                    if name in {"event_record", "Event"}:
+                    if name in {"event_record", "event_record_update", "Event"}:
                         for keyword in node.keywords:
                             if keyword.arg == "type":
                                 types.update(_strings(keyword.value))

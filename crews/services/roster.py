@@ -9,7 +9,7 @@ from config.exceptions import DomainError
 from config.locking import lock, locked_transaction
 from config.services import model_update
 from crews.models import Crew, CrewMember, Person, Role
-from notifications.services import event_record
+from notifications.services import event_record, event_record_update
 from studio.models import Organization, Production
 
 PERSON_FIELDS = ("name", "phone", "email", "roles", "day_rate", "user", "notes", "is_active")
@@ -64,12 +64,8 @@ def person_update(*, person: Person, by=None, **data) -> Person:
         instance=lock(Person, person.pk), fields=PERSON_FIELDS, data=data, check=_check_person
     )
     if changed:
-        event_record(
-            type="person.updated",
-            organization=person.company,
-            actor=by,
-            subject=person,
-            payload={"person": person.pk, "changed": changed},
+        event_record_update(
+            type="person.updated", subject=person, organization=person.company, actor=by, changed=changed
         )
     return person
 

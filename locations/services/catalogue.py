@@ -15,7 +15,7 @@ from config.exceptions import ConflictError, DomainError
 from config.locking import lock, lock_many, locked_transaction
 from config.services import model_update
 from locations.models import Base, Blackout, OpeningHours, Set
-from notifications.services import event_record
+from notifications.services import event_record, event_record_update
 from studio.models import Organization
 
 BASE_FIELDS = (
@@ -149,12 +149,8 @@ def base_update(*, base: Base, by, opening_hours: list[dict] | None = None, **da
         _replace_opening_hours(base, opening_hours)
         changed.append("opening_hours")
     if changed:
-        event_record(
-            type="base.updated",
-            organization=base.operator,
-            actor=by,
-            subject=base,
-            payload={"base": base.pk, "changed": changed},
+        event_record_update(
+            type="base.updated", subject=base, organization=base.operator, actor=by, changed=changed
         )
     return base
 
@@ -213,12 +209,8 @@ def set_update(*, organization: Organization, set_: Set, by, base: Base | None =
     )
     if not changed:
         return set_
-    event_record(
-        type="set.updated",
-        organization=organization,
-        actor=by,
-        subject=set_,
-        payload={"set": set_.pk, "changed": changed},
+    event_record_update(
+        type="set.updated", subject=set_, organization=organization, actor=by, changed=changed
     )
     return set_
 

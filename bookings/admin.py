@@ -87,8 +87,13 @@ class RescheduleForm(forms.Form):
     ends_at = forms.DateTimeField(label=_("ends at"))
 
 
-def _form_page(modeladmin, request, queryset, *, form, title, template):
-    """The intermediate page of an action that asks something first (the decline's reason, the new time)."""
+def _asking_action(modeladmin, request, queryset, *, form_class, action, call, done, title, template):
+    """An action that asks something first on an intermediate page (the decline's reason, the new time):
+    once ``form_class`` is valid, ``call(booking, cleaned_data)`` for each selected booking."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        modeladmin.run_policy_action(request, queryset, action, lambda b: call(b, form.cleaned_data), done)
+        return None
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
@@ -100,36 +105,17 @@ def _form_page(modeladmin, request, queryset, *, form, title, template):
     return TemplateResponse(request, template, context)
 
 
-@policy_action("confirm", description=_("Confirm the selected holds"))
-def confirm(modeladmin, request, queryset):
-    modeladmin.run_policy_action(
-        request,
-        queryset,
-        "confirm",
-        lambda b: services.booking_confirm(booking=b, by=request.user),
-        gettext("%(n)d booking(s) confirmed."),
-    )
-
-
 @policy_action("decline", description=_("Decline the selected holds…"))
 def decline(modeladmin, request, queryset):
-    """Asks for the reason first (an intermediate page): a decline always tells the company why."""
-    form = DeclineForm(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        modeladmin.run_policy_action(
-            request,
-            queryset,
-            "decline",
-            lambda b: services.booking_decline(booking=b, by=request.user, reason=reason),
-            gettext("%(n)d booking(s) declined."),
-        )
-        return None
-    return _form_page(
+    """Asks for the reason first: a decline always tells the company why."""
+    return _asking_action(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=DeclineForm,
+        action="decline",
+        call=lambda b, data: services.booking_decline(booking=b, by=request.user, reason=data["reason"]),
+        done=gettext("%(n)d booking(s) declined."),
         title=gettext("Decline the selected holds"),
         template="admin/bookings/booking/decline.html",
     )
@@ -137,25 +123,17 @@ def decline(modeladmin, request, queryset):
 
 @policy_action("reschedule", description=_("Move the selected bookings to another time…"))
 def reschedule(modeladmin, request, queryset):
-    """Asks for the new start and end first (an intermediate page); each booking keeps its set and status."""
-    form = RescheduleForm(request.POST if "apply" in request.POST else None)
-    if "apply" in request.POST and form.is_valid():
-        starts_at, ends_at = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
-        modeladmin.run_policy_action(
-            request,
-            queryset,
-            "reschedule",
-            lambda b: services.booking_reschedule(
-                booking=b, starts_at=starts_at, ends_at=ends_at, by=request.user
-            ),
-            gettext("%(n)d booking(s) moved."),
-        )
-        return None
-    return _form_page(
+    """Asks for the new start and end first; each booking keeps its set and status."""
+    return _asking_action(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=RescheduleForm,
+        action="reschedule",
+        call=lambda b, data: services.booking_reschedule(
+            booking=b, starts_at=data["starts_at"], ends_at=data["ends_at"], by=request.user
+        ),
+        done=gettext("%(n)d booking(s) moved."),
         title=gettext("Move the selected bookings to another time"),
         template="admin/bookings/booking/reschedule.html",
     )
@@ -174,37 +152,39 @@ def cancel(modeladmin, request, queryset):
     )
 
 
-@policy_action("check_in", description=_("Check the selected bookings in (now)"))
-def check_in(modeladmin, request, queryset):
-    modeladmin.run_policy_action(
-        request,
-        queryset,
-        "check_in",
-        lambda b: services.booking_check_in(booking=b, by=request.user),
-        gettext("%(n)d booking(s) checked in."),
-    )
+def _booking_action(action: str, service, description, done):
+    """An action that calls ``service(booking=…, by=…)`` on each selected booking; ``done`` counts them."""
+
+    def run(modeladmin, request, queryset):
+        modeladmin.run_policy_action(
+            request, queryset, action, lambda b: service(booking=b, by=request.user), str(done)
+        )
+
+    run.__name__ = run.__qualname__ = action
+    return policy_action(action, description=description)(run)
 
 
-@policy_action("check_out", description=_("Check the selected bookings out (now)"))
-def check_out(modeladmin, request, queryset):
-    modeladmin.run_policy_action(
-        request,
-        queryset,
-        "check_out",
-        lambda b: services.booking_check_out(booking=b, by=request.user),
-        gettext("%(n)d booking(s) checked out."),
-    )
-
-
-@policy_action("no_show", description=_("Mark the selected bookings as no-shows"))
-def no_show(modeladmin, request, queryset):
-    modeladmin.run_policy_action(
-        request,
-        queryset,
-        "no_show",
-        lambda b: services.booking_mark_no_show(booking=b, by=request.user),
-        gettext("%(n)d booking(s) marked as no-shows."),
-    )
+confirm = _booking_action(
+    "confirm", services.booking_confirm, _("Confirm the selected holds"), _("%(n)d booking(s) confirmed.")
+)
+check_in = _booking_action(
+    "check_in",
+    services.booking_check_in,
+    _("Check the selected bookings in (now)"),
+    _("%(n)d booking(s) checked in."),
+)
+check_out = _booking_action(
+    "check_out",
+    services.booking_check_out,
+    _("Check the selected bookings out (now)"),
+    _("%(n)d booking(s) checked out."),
+)
+no_show = _booking_action(
+    "no_show",
+    services.booking_mark_no_show,
+    _("Mark the selected bookings as no-shows"),
+    _("%(n)d booking(s) marked as no-shows."),
+)
 
 
 class WhenFilter(admin.SimpleListFilter):

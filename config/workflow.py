@@ -118,7 +118,9 @@ class Workflow:
 
     def lock(self, obj, row: Transition):
         """The object, re-read under its row lock (and whatever must be locked before it)."""
-        raise NotImplementedError
+        from config.locking import lock
+
+        return lock(type(obj), obj.pk)
 
     def intercept(self, obj, row: Transition, now: datetime) -> Exception | None:
         """An error to raise once the transaction has committed what this step wrote, or None to go on."""

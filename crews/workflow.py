@@ -15,7 +15,7 @@ no transition: the day is gone. The scene's system rows move many scenes in one 
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError
-from config.locking import lock, locked_transaction
+from config.locking import lock
 from config.workflow import Transition, Workflow, transitions
 from crews.conflicts import error_detail
 from crews.errors import ShootDayClosed
@@ -35,9 +35,6 @@ class ShootDayWorkflow(Workflow):
         Transition("publish", {Day.DRAFT, Day.PUBLISHED}, Day.PUBLISHED, "call_sheet.published"),
         Transition("wrap", {Day.DRAFT, Day.PUBLISHED}, Day.WRAPPED, "shoot_day.wrapped"),
     )
-
-    def atomic(self):
-        return locked_transaction()
 
     def lock(self, day: ShootDay, row: Transition) -> ShootDay:
         return lock(ShootDay, day.pk, related=("crew",) if row.action == "wrap" else ())
@@ -69,12 +66,6 @@ class SceneWorkflow(Workflow):
             "drop", {SceneStatus.PLANNED, SceneStatus.SCHEDULED, SceneStatus.DROPPED}, SceneStatus.DROPPED
         ),
     )
-
-    def atomic(self):
-        return locked_transaction()
-
-    def lock(self, scene: Scene, row: Transition) -> Scene:
-        return lock(Scene, scene.pk)
 
     def refuse(self, scene: Scene, row: Transition) -> Exception:
         return ConflictError(_("This scene has already been shot."), code="scene_shot")

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError
-from config.locking import lock, locked_transaction
 from config.workflow import Transition, Workflow, transitions
 from notifications.models import Delivery
 
@@ -27,12 +26,6 @@ class DeliveryWorkflow(Workflow):
     table = transitions(
         Transition("retry", {Status.PENDING, Status.RETRYING, Status.DEAD}, Status.RETRYING),
     )
-
-    def atomic(self):
-        return locked_transaction()
-
-    def lock(self, delivery: Delivery, row: Transition) -> Delivery:
-        return lock(Delivery, delivery.pk)
 
     def refuse(self, delivery: Delivery, row: Transition) -> Exception:
         return ConflictError(_("This delivery has already been sent."), code="delivery_already_sent")

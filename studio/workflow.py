@@ -10,7 +10,6 @@ the one leading to ``to``.
 from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError
-from config.locking import lock, locked_transaction
 from config.workflow import Transition, Workflow, transitions
 from notifications.services import event_record
 from studio.models import Production
@@ -41,12 +40,6 @@ class ProductionWorkflow(Workflow):
     def action_to(self, status: str) -> str:
         """The action that leads to ``status``."""
         return next(row.action for row in self.table.values() if row.target == status)
-
-    def atomic(self):
-        return locked_transaction()
-
-    def lock(self, production: Production, row: Transition) -> Production:
-        return lock(Production, production.pk)
 
     def refuse(self, production: Production, row: Transition) -> Exception:
         return ConflictError(

@@ -26,31 +26,31 @@ CHARGED = (*SPENDING, Status.CANCELLED, Status.NO_SHOW)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
+@dataclass(kw_only=True)
+class Amounts:
+    """What bookings cost and the fees charged on them; ``total`` is both."""
+
+    bookings: Decimal = ZERO
+    fees: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.bookings + self.fees
+
+
 @dataclass
-class SpendLine:
+class SpendLine(Amounts):
     """One base's or one week's spend."""
 
     key: object
     label: str
-    bookings: Decimal = ZERO
-    fees: Decimal = ZERO
-
-    @property
-    def total(self) -> Decimal:
-        return self.bookings + self.fees
 
 
 @dataclass
-class Spend:
+class Spend(Amounts):
     production: Production
     by_base: list[SpendLine] = field(default_factory=list)
     by_week: list[SpendLine] = field(default_factory=list)
-    bookings: Decimal = ZERO
-    fees: Decimal = ZERO
-
-    @property
-    def total(self) -> Decimal:
-        return self.bookings + self.fees
 
     @property
     def investment(self) -> Decimal:

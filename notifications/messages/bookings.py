@@ -46,14 +46,20 @@ def _links(note: Message, p: dict, to) -> Message:
 
 
 def _booking(title: str, lead: str, p: dict, to, *, tone: str = "info", price: bool = True) -> Message:
-    note = Message(title=title, lead=lead, tone=tone)
+    """A message about one booking: ``title`` names the set (``%(set)s``), then its details and links."""
+    note = Message(title=title % {"set": _where(p)}, lead=lead, tone=tone)
     return _links(_details(note, p, to, price=price), p, to)
+
+
+def _called_off(title: str, lead: str, p: dict, to) -> Message:
+    """A booking that does not go ahead (declined, lapsed, cancelled, missed): a warning, with no price."""
+    return _booking(title, lead, p, to, tone="warning", price=False)
 
 
 @message("booking.requested")
 def requested(p: dict, event, to) -> Message:
     note = _booking(
-        _("Booking request: %(set)s") % {"set": _where(p)},
+        _("Booking request: %(set)s"),
         _("%(company)s asks to book a set.") % {"company": p.get("company_name") or _("A company")},
         p,
         to,
@@ -70,19 +76,12 @@ def confirmed(p: dict, event, to) -> Message:
     lead = _("Your booking is confirmed.")
     if p.get("instant"):
         lead = _("Your booking is confirmed (the set is instantly bookable).")
-    return _booking(_("Booking confirmed: %(set)s") % {"set": _where(p)}, lead, p, to)
+    return _booking(_("Booking confirmed: %(set)s"), lead, p, to)
 
 
 @message("booking.declined")
 def declined(p: dict, event, to) -> Message:
-    note = _booking(
-        _("Booking declined: %(set)s") % {"set": _where(p)},
-        _("The base declined your booking request."),
-        p,
-        to,
-        tone="warning",
-        price=False,
-    )
+    note = _called_off(_("Booking declined: %(set)s"), _("The base declined your booking request."), p, to)
     if p.get("reason"):
         note.fields.insert(0, (_("Reason"), p["reason"]))
     return note
@@ -90,25 +89,21 @@ def declined(p: dict, event, to) -> Message:
 
 @message("booking.expired")
 def expired(p: dict, event, to) -> Message:
-    return _booking(
-        _("Booking request lapsed: %(set)s") % {"set": _where(p)},
+    return _called_off(
+        _("Booking request lapsed: %(set)s"),
         _("The base did not answer in time, so the hold on the set has lapsed."),
         p,
         to,
-        tone="warning",
-        price=False,
     )
 
 
 @message("booking.cancelled")
 def cancelled(p: dict, event, to) -> Message:
-    note = _booking(
-        _("Booking cancelled: %(set)s") % {"set": _where(p)},
+    note = _called_off(
+        _("Booking cancelled: %(set)s"),
         _("%(company)s cancelled the booking.") % {"company": p.get("company_name") or _("The company")},
         p,
         to,
-        tone="warning",
-        price=False,
     )
     note.add(_("Reason"), p.get("reason"))
     if p.get("fee") not in (None, ""):
@@ -118,12 +113,7 @@ def cancelled(p: dict, event, to) -> Message:
 
 @message("booking.rescheduled")
 def rescheduled(p: dict, event, to) -> Message:
-    note = _booking(
-        _("Booking moved: %(set)s") % {"set": _where(p)},
-        _("The booking was moved to a new time."),
-        p,
-        to,
-    )
+    note = _booking(_("Booking moved: %(set)s"), _("The booking was moved to a new time."), p, to)
     note.add(_("Previous time"), span(p.get("previous_starts_at"), p.get("previous_ends_at")))
     return note
 
@@ -150,39 +140,31 @@ def reminder(p: dict, event, to) -> Message:
 @message("booking.checked_in")
 def checked_in(p: dict, event, to) -> Message:
     note = _booking(
-        _("Checked in: %(set)s") % {"set": _where(p)},
-        _("The crew checked in on the set."),
-        p,
-        to,
-        price=False,
+        _("Checked in: %(set)s"), _("The crew checked in on the set."), p, to, price=False, tone="comment"
     )
     note.add(_("Checked in at"), when(p.get("checked_in_at")))
-    note.tone = "comment"
     return note
 
 
 @message("booking.checked_out")
 def checked_out(p: dict, event, to) -> Message:
     note = _booking(
-        _("Checked out: %(set)s") % {"set": _where(p)}, _("The crew left the set."), p, to, price=False
+        _("Checked out: %(set)s"), _("The crew left the set."), p, to, price=False, tone="comment"
     )
     note.add(_("Checked out at"), when(p.get("checked_out_at")))
     if p.get("overtime_minutes"):
         note.add(_("Overtime"), _("%(minutes)s minutes") % {"minutes": p["overtime_minutes"]})
         note.add(_("Overtime fee"), money(p.get("overtime_fee")))
-    note.tone = "comment"
     return note
 
 
 @message("booking.no_show")
 def no_show(p: dict, event, to) -> Message:
-    note = _booking(
-        _("Missed booking: %(set)s") % {"set": _where(p)},
+    note = _called_off(
+        _("Missed booking: %(set)s"),
         _("Nobody checked in to this booking, so it is recorded as a no-show."),
         p,
         to,
-        tone="warning",
-        price=False,
     )
     if p.get("fee") not in (None, ""):
         note.add(_("No-show fee"), money(p["fee"]))

@@ -23,6 +23,20 @@ from studio.admin_scoping import AdminRefusal, OrganizationScopedAdmin, Organiza
 from studio.models import Organization
 
 
+def activation_actions(activate_label, deactivate_label):
+    """The ``activate`` and ``deactivate`` actions of an admin whose ``_set_active`` lists or withdraws."""
+
+    @admin.action(description=activate_label)
+    def activate(modeladmin, request, queryset):
+        modeladmin._set_active(request, queryset, True)
+
+    @admin.action(description=deactivate_label)
+    def deactivate(modeladmin, request, queryset):
+        modeladmin._set_active(request, queryset, False)
+
+    return activate, deactivate
+
+
 class OperatorAdmin(OrganizationScopedAdmin):
     def own_bases(self, request):
         bases = Base.objects.select_related("operator")
@@ -233,13 +247,9 @@ class BaseAdmin(OperatorAdmin):
             services.base_set_active(base=base, active=active, by=request.user)
         self.message_user(request, _("%(n)d base(s) updated.") % {"n": queryset.count()}, messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("List the selected bases"))
-    def activate(self, request, queryset):
-        self._set_active(request, queryset, True)
-
-    @admin.action(description=gettext_lazy("Withdraw the selected bases"))
-    def deactivate(self, request, queryset):
-        self._set_active(request, queryset, False)
+    activate, deactivate = activation_actions(
+        gettext_lazy("List the selected bases"), gettext_lazy("Withdraw the selected bases")
+    )
 
 
 class RatesForm(forms.Form):
@@ -334,13 +344,9 @@ class SetAdmin(OperatorAdmin):
             return
         self.message_user(request, _("%(n)d set(s) changed.") % {"n": changed}, messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("Activate the selected sets"))
-    def activate(self, request, queryset):
-        self._set_active(request, queryset, True)
-
-    @admin.action(description=gettext_lazy("Deactivate the selected sets"))
-    def deactivate(self, request, queryset):
-        self._set_active(request, queryset, False)
+    activate, deactivate = activation_actions(
+        gettext_lazy("Activate the selected sets"), gettext_lazy("Deactivate the selected sets")
+    )
 
     @admin.action(description=gettext_lazy("Set rates of the selected sets…"))
     def set_rates(self, request, queryset):

@@ -24,6 +24,16 @@ from studio.admin_scoping import OrganizationScopedAdmin
 from studio.models import Organization
 
 
+def _step_action(name: str, step: str):
+    """An admin action ``name`` that does the workflow's ``step`` on the selection, after its confirmation."""
+
+    def run(modeladmin, request, queryset):
+        return modeladmin._action(request, queryset, step)
+
+    run.__name__ = run.__qualname__ = name
+    return admin.action(description=WORKFLOW[step][0], permissions=["change"])(run)
+
+
 class ReviewSubmissionAdmin(DashboardAdminMixin, OrganizationScopedAdmin):
     organization_field = "centre"
     policy = policies.SUBMISSION
@@ -258,25 +268,12 @@ class ReviewSubmissionAdmin(DashboardAdminMixin, OrganizationScopedAdmin):
             action_name=request.POST["action"],
         )
 
-    @admin.action(description=_("Assign to me"), permissions=["change"])
-    def assign_to_me(self, request, queryset):
-        return self._action(request, queryset, "assign")
-
-    @admin.action(description=_("Pass preliminary review"), permissions=["change"])
-    def pass_preliminary(self, request, queryset):
-        return self._action(request, queryset, "pass")
-
-    @admin.action(description=_("Return with findings"), permissions=["change"])
-    def return_with_findings(self, request, queryset):
-        return self._action(request, queryset, "return")
-
-    @admin.action(description=_("Approve"), permissions=["change"])
-    def approve(self, request, queryset):
-        return self._action(request, queryset, "approve")
-
-    @admin.action(description=_("Reject"), permissions=["change"])
-    def reject(self, request, queryset):
-        return self._action(request, queryset, "reject")
+    # the selection's actions: each does one step of the workflow, labelled as the step's button
+    assign_to_me = _step_action("assign_to_me", "assign")
+    pass_preliminary = _step_action("pass_preliminary", "pass")
+    return_with_findings = _step_action("return_with_findings", "return")
+    approve = _step_action("approve", "approve")
+    reject = _step_action("reject", "reject")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         submission = self.get_queryset(request).filter(pk=object_id).first()

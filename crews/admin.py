@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import DomainError
 from crews import policies, services
 from crews.models import Call, CallSheet, CallSheetRecipient, Crew, CrewMember, Person, Scene, ShootDay, Stop
-from studio.admin_scoping import OrganizationScopedAdmin, OrganizationScopedInline, ReadOnlyTabularInline
+from studio.admin_scoping import (
+    OrganizationScopedAdmin,
+    OrganizationScopedInline,
+    ReadOnlyTabularInline,
+    form_values,
+)
 
 
 class CompanyAdmin(OrganizationScopedAdmin):
@@ -36,11 +41,7 @@ class PersonAdmin(CompanyAdmin):
         return feed.token if feed else ""
 
     def save_model(self, request, obj, form, change):
-        data = {
-            name: form.cleaned_data[name]
-            for name in services.roster.PERSON_FIELDS
-            if name in form.cleaned_data and (not change or name in form.changed_data)
-        }
+        data = form_values(form, services.roster.PERSON_FIELDS, change=change)
         if change:
             person = services.person_update(person=obj, by=request.user, **data)
         else:
@@ -62,8 +63,7 @@ class CrewMemberInline(OrganizationScopedInline, admin.TabularInline):
         return False
 
     def service_update(self, request, obj, form):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in self.fields}
-        return services.crew_member_update(member=obj, by=request.user, **changes)
+        return services.crew_member_update(member=obj, by=request.user, **form_values(form, self.fields))
 
     def service_delete(self, request, obj):
         services.crew_member_remove(member=obj, by=request.user)
@@ -108,11 +108,7 @@ class SceneAdmin(CompanyAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = {
-            name: form.cleaned_data[name]
-            for name in (*services.scenes.SCENE_FIELDS, "cast")
-            if name in form.changed_data
-        }
+        data = form_values(form, (*services.scenes.SCENE_FIELDS, "cast"))
         services.scene_update(scene=obj, by=request.user, **data)
         obj.refresh_from_db()
 
@@ -164,11 +160,7 @@ class ShootDayAdmin(CompanyAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = {
-            field: form.cleaned_data[field]
-            for field in form.changed_data
-            if field in services.schedule.DAY_FIELDS
-        }
+        data = form_values(form, services.schedule.DAY_FIELDS)
         services.shoot_day_update(shoot_day=obj, by=request.user, **data)  # a refusal is a form error
 
     @admin.action(description=_("Publish the call sheet of the selected days"))

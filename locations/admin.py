@@ -19,7 +19,7 @@ from config.uploads import upload_check_size, upload_limit
 from locations import conf, policies, services
 from locations.importing import set_catalogue_export, set_catalogue_import
 from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone
-from studio.admin_scoping import AdminRefusal, OrganizationScopedAdmin, OrganizationScopedInline
+from studio.admin_scoping import AdminRefusal, OrganizationScopedAdmin, OrganizationScopedInline, form_values
 from studio.models import Organization
 
 
@@ -113,11 +113,7 @@ def parent_operator(set_: Set) -> Organization:
 
 
 def _set_data(form, *, change: bool) -> dict:
-    return {
-        name: form.cleaned_data[name]
-        for name in services.SET_FIELDS
-        if name in form.cleaned_data and (not change or name in form.changed_data)
-    }
+    return form_values(form, services.SET_FIELDS, change=change)
 
 
 def _set_active(set_: Set, form, request) -> Set:
@@ -151,7 +147,7 @@ class BlackoutInline(OrganizationScopedInline, admin.TabularInline):
             organization=self._operator(obj.base or obj.set),
             blackout=obj,
             by=request.user,
-            **{name: form.cleaned_data[name] for name in form.changed_data if name in self.fields},
+            **form_values(form, self.fields),
         )
 
     def service_delete(self, request, obj):
@@ -189,9 +185,11 @@ class SetPhotoInline(OrganizationScopedInline, admin.TabularInline):
         )
 
     def service_update(self, request, obj, form):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in self.fields}
         return services.set_photo_update(
-            organization=parent_operator(obj.set), photo=obj, by=request.user, **changes
+            organization=parent_operator(obj.set),
+            photo=obj,
+            by=request.user,
+            **form_values(form, self.fields),
         )
 
     def service_delete(self, request, obj):
@@ -227,11 +225,7 @@ class BaseAdmin(OperatorAdmin):
         return False  # a base is withdrawn, never deleted (the API has no delete either)
 
     def save_model(self, request, obj, form, change):
-        data = {
-            name: form.cleaned_data[name]
-            for name in services.BASE_ADMIN_FIELDS
-            if name in form.cleaned_data and (not change or name in form.changed_data)
-        }
+        data = form_values(form, services.BASE_ADMIN_FIELDS, change=change)
         if change:
             base = services.base_update(base=obj, by=request.user, **data)
         else:

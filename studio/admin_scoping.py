@@ -92,6 +92,16 @@ class ScopedForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
+def form_values(form, fields, *, change: bool = True) -> dict:
+    """What an admin form passes to a service: the cleaned values of ``fields``; on a change, only those
+    the user changed (so that a service records, and checks, just what changed)."""
+    return {
+        name: form.cleaned_data[name]
+        for name in fields
+        if name in form.cleaned_data and (not change or name in form.changed_data)
+    }
+
+
 def scope_relation_fields(fields: dict, organizations: list, *, owner_field: str | None = None) -> None:
     """Narrow every relation field in ``fields`` (a form class's ``base_fields``) to what ``organizations``
     may see; ``owner_field`` (the object's owning organisation) offers those organisations only."""

@@ -73,7 +73,20 @@ class ParticipantsScopedAdmin(OrganizationScopedAdmin):
         return False
 
 
-class DeclineForm(forms.Form):
+class AskingForm(forms.Form):
+    """What an action asks on its intermediate page (``admin/bookings/booking/<action>.html``) before it
+    ``apply``-s the answer to each selected booking; ``done`` counts those it changed."""
+
+    action = title = done = ""
+
+    def apply(self, booking: Booking, by):
+        raise NotImplementedError
+
+
+class DeclineForm(AskingForm):
+    action = "decline"
+    title = _("Decline the selected holds")
+    done = _("%(n)d booking(s) declined.")
     reason = forms.CharField(
         label=_("reason"),
         max_length=500,
@@ -81,62 +94,53 @@ class DeclineForm(forms.Form):
         help_text=_("The company reads it."),
     )
 
+    def apply(self, booking: Booking, by):
+        return services.booking_decline(booking=booking, by=by, reason=self.cleaned_data["reason"])
 
-class RescheduleForm(forms.Form):
+
+class RescheduleForm(AskingForm):
+    action = "reschedule"
+    title = _("Move the selected bookings to another time")
+    done = _("%(n)d booking(s) moved.")
     starts_at = forms.DateTimeField(label=_("starts at"))
     ends_at = forms.DateTimeField(label=_("ends at"))
 
+    def apply(self, booking: Booking, by):
+        data = self.cleaned_data
+        return services.booking_reschedule(
+            booking=booking, starts_at=data["starts_at"], ends_at=data["ends_at"], by=by
+        )
 
-def _asking_action(modeladmin, request, queryset, *, form_class, action, call, done, title, template):
-    """An action that asks something first on an intermediate page (the decline's reason, the new time):
-    once ``form_class`` is valid, ``call(booking, cleaned_data)`` for each selected booking."""
+
+def _asking_action(modeladmin, request, queryset, form_class: type[AskingForm]):
+    """Asks ``form_class`` first on an intermediate page; once valid, applies it to each selected booking."""
     form = form_class(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
-        modeladmin.run_policy_action(request, queryset, action, lambda b: call(b, form.cleaned_data), done)
+        modeladmin.run_policy_action(
+            request, queryset, form.action, lambda b: form.apply(b, by=request.user), str(form.done)
+        )
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": title,
+        "title": form.title,
         "form": form,
         "bookings": queryset,
         "action_checkbox_name": ACTION_CHECKBOX_NAME,
         "opts": modeladmin.model._meta,
     }
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, f"admin/bookings/booking/{form.action}.html", context)
 
 
 @policy_action("decline", description=_("Decline the selected holds…"))
 def decline(modeladmin, request, queryset):
     """Asks for the reason first: a decline always tells the company why."""
-    return _asking_action(
-        modeladmin,
-        request,
-        queryset,
-        form_class=DeclineForm,
-        action="decline",
-        call=lambda b, data: services.booking_decline(booking=b, by=request.user, reason=data["reason"]),
-        done=gettext("%(n)d booking(s) declined."),
-        title=gettext("Decline the selected holds"),
-        template="admin/bookings/booking/decline.html",
-    )
+    return _asking_action(modeladmin, request, queryset, DeclineForm)
 
 
 @policy_action("reschedule", description=_("Move the selected bookings to another time…"))
 def reschedule(modeladmin, request, queryset):
     """Asks for the new start and end first; each booking keeps its set and status."""
-    return _asking_action(
-        modeladmin,
-        request,
-        queryset,
-        form_class=RescheduleForm,
-        action="reschedule",
-        call=lambda b, data: services.booking_reschedule(
-            booking=b, starts_at=data["starts_at"], ends_at=data["ends_at"], by=request.user
-        ),
-        done=gettext("%(n)d booking(s) moved."),
-        title=gettext("Move the selected bookings to another time"),
-        template="admin/bookings/booking/reschedule.html",
-    )
+    return _asking_action(modeladmin, request, queryset, RescheduleForm)
 
 
 @policy_action("cancel", description=_("Cancel the selected bookings"))

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from bookings.models import Booking
 from bookings.policies import BOOKING
@@ -304,3 +305,19 @@ def test_the_list_makes_the_same_queries_for_two_bookings_or_twenty(client, worl
     assert shown == 2
     add(2, 20)
     assert queries() == (few, 20)
+
+
+def test_operator_declines_from_the_admin_after_the_reason_page(client, world):
+    held = BookingFactory(production=world.production, set=world.set, status=Booking.Status.HELD)
+    client.force_login(_staff(world, world.operator))
+    page = _act(client, "decline", [held])
+    assert [template.name for template in page.templates][0] == "admin/bookings/booking/decline.html"
+    assert set(page.context["form"].fields) == {"reason"}
+    held.refresh_from_db()
+    assert held.status == Booking.Status.HELD  # nothing happens before the reason is given
+    response = _act(client, "decline", [held], apply="1", reason="The set is being repainted.")
+    held.refresh_from_db()
+    assert (held.status, held.decline_reason) == (Booking.Status.DECLINED, "The set is being repainted.")
+    with translation.override("zh-hans"):  # the admin's language
+        assert str(page.context["title"]) == gettext("Decline the selected holds")
+        assert _texts(response) == [gettext("%(n)d booking(s) declined.") % {"n": 1}]

@@ -33,12 +33,15 @@ def _requeue(delivery_ids: list[int], why: str) -> None:
     services.deliveries_enqueue(list(delivery_ids))
 
 
-@app.task(
-    name="notifications.delivery_attempt",
-    ignore_result=True,
-    acks_late=True,
-    soft_time_limit=DELIVERY_SOFT_TIME_LIMIT,
-    time_limit=DELIVERY_TIME_LIMIT,
+def _sending_task(name: str, *, soft_time_limit: int, time_limit: int):
+    """A task that sends: acknowledged once done (a worker lost mid-send leaves it queued), no result kept."""
+    return app.task(
+        name=name, ignore_result=True, acks_late=True, soft_time_limit=soft_time_limit, time_limit=time_limit
+    )
+
+
+@_sending_task(
+    "notifications.delivery_attempt", soft_time_limit=DELIVERY_SOFT_TIME_LIMIT, time_limit=DELIVERY_TIME_LIMIT
 )
 def delivery_attempt(delivery_id: int) -> str | None:
     try:
@@ -49,12 +52,8 @@ def delivery_attempt(delivery_id: int) -> str | None:
         return None
 
 
-@app.task(
-    name="notifications.deliveries_attempt",
-    ignore_result=True,
-    acks_late=True,
-    soft_time_limit=BATCH_SOFT_TIME_LIMIT,
-    time_limit=BATCH_TIME_LIMIT,
+@_sending_task(
+    "notifications.deliveries_attempt", soft_time_limit=BATCH_SOFT_TIME_LIMIT, time_limit=BATCH_TIME_LIMIT
 )
 def deliveries_attempt(delivery_ids: list[int]) -> int:
     """Several deliveries in one task, each in its own transaction; returns how many were handled."""

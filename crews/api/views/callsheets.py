@@ -21,6 +21,17 @@ from crews.selectors import (
 from crews.services.callsheets import recipient_current
 
 
+def _public_page(method: str, url_path: str, url_name: str):
+    """An HTML page behind a call sheet's private link: the token in ``url_path`` is the key."""
+    return public_action(
+        detail=False,
+        methods=[method],
+        url_path=url_path,
+        url_name=url_name,
+        renderer_classes=[renderers.StaticHTMLRenderer],
+    )
+
+
 class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet):
     """Published call sheets with who has and hasn't acknowledged; the public pages live under ``public/``."""
 
@@ -46,13 +57,7 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         responses={(200, "text/html"): OpenApiTypes.STR},
         auth=[],
     )
-    @public_action(
-        detail=False,
-        methods=["get"],
-        url_path=f"public/{TOKEN}",
-        url_name="public",
-        renderer_classes=[renderers.StaticHTMLRenderer],
-    )
+    @_public_page("get", f"public/{TOKEN}", "public")
     def public(self, request, token=None):
         """The call sheet page behind a private link: a person's own (with acknowledge) or the group's.
 
@@ -77,13 +82,7 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
         return _private_page(HttpResponse(html, content_type="text/html; charset=utf-8"), language)
 
     @extend_schema(request=None, responses={(200, "text/html"): OpenApiTypes.STR}, auth=[])
-    @public_action(
-        detail=False,
-        methods=["post"],
-        url_path=f"public/{TOKEN}/acknowledge",
-        url_name="public-acknowledge",
-        renderer_classes=[renderers.StaticHTMLRenderer],
-    )
+    @_public_page("post", f"public/{TOKEN}/acknowledge", "public-acknowledge")
     def public_acknowledge(self, request, token=None):
         """The person confirms their call; recorded once however often it is clicked."""
         recipient = recipient_by_token(token=token)

@@ -91,7 +91,9 @@ def indexes(conn, table: str, partitions: list[str]) -> float:
         started = time.monotonic()
         conn.execute(f"ALTER TABLE {target} ADD CONSTRAINT {target}_no_overlap {EXCLUDE}")
         seconds += time.monotonic() - started
-    print(f"  {table}: exclusion constraint on {len(partitions) or 1} table(s): {seconds:.1f} s in all")
+    print(
+        f"  {table}: indexes and the exclusion constraint on {len(partitions) or 1} table(s): {seconds:.1f} s"
+    )
     conn.execute(f"VACUUM ANALYZE {table}")
     return round(seconds, 1)
 

@@ -113,7 +113,7 @@ class CpuMeter:
         after = self.snapshot()
         result, gone = {}, 0
         for side in ("django", "postgres"):
-            # Backends that connected during the phase are found at its end; look them up again.
+            # ``after`` also lists the backends that connected during the phase (0 s before).
             spent = sum(seconds - before[side].get(pid, 0.0) for pid, seconds in after[side].items())
             gone += len(set(before[side]) - set(after[side]))
             result[f"{side}_ms"] = round(spent * 1000 / requests, 2)

@@ -21,6 +21,7 @@ on top of this is the product's own cost; if the floor itself misses a target, n
 this stack and machine can meet it. Results go to ``var/bench/floor.json``.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -121,6 +122,9 @@ def floor_measure(name: str, port: int, people, *, per_client=250, paced=True, g
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("THROTTLE_USER", "10000000/min")

@@ -98,7 +98,7 @@ def dataset(rebuild: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
     from locations.models import Set
 
     if Set.objects.count() < 5000:
@@ -147,7 +147,7 @@ def local_day(days: int) -> datetime:
     return (timezone.localtime() + timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def scenario_search(port: int, searcher, count: int, rng: random.Random) -> dict:
+def scenario_search(port: int, searcher, count: int, rng: random.Random, meter=None) -> dict:
     import psycopg
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -176,13 +176,15 @@ def scenario_search(port: int, searcher, count: int, rng: random.Random) -> dict
         for kind, start, end in cases
     ]
     api_latencies, found = [], []
-    started = time.perf_counter()
+    before, started = (meter.snapshot() if meter else None), time.perf_counter()
     for path in paths:
         status, body, ms = client.request("GET", path)
         assert status == 200, body[:300]
         api_latencies.append(ms)
         found.append(json.loads(body)["count"])
     api = summary("(a) search via API", api_latencies, time.perf_counter() - started)
+    if meter:
+        api["cpu"] = meter.per_request(before, len(paths))
 
     # The same SQL, raw: every statement the API runs to answer each search (all but the token and
     # membership look-up: the place, opening hours, bases and measured travel times, the page with its
@@ -276,6 +278,25 @@ def scenario_circle(port: int, searcher, count: int, rng: random.Random) -> dict
     return result
 
 
+def create_body(people, set_ids: list[int], days: int):
+    """``body(index, n)`` for ``load_closed``: client ``index``'s ``n``-th booking, 22:00–00:00 on day
+    ``days`` ahead (then the next days), on the first 4,000 sets in turn: no two ever conflict."""
+    clients = len(people)
+
+    def body(index: int, n: int) -> dict:
+        i = n * clients + index
+        production = people[index][1]
+        start = local_day(days + i // 4000).replace(hour=22)
+        return {
+            "set": set_ids[i % 4000],
+            "production": production.pk,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat(),
+        }
+
+    return body
+
+
 def scenario_create(port: int, people, per_client: int, rate: float, seconds: float) -> dict:
     import psycopg
 
@@ -288,18 +309,7 @@ def scenario_create(port: int, people, per_client: int, rate: float, seconds: fl
     raw_pairs = [(set_ids[4000 + i % 1000], 1 + i // 1000) for i in range(clients * per_client)]
 
     def request_body(days: int):
-        def body(index: int, n: int) -> dict:
-            i = n * clients + index
-            production = people[index][1]
-            start = local_day(days + i // 4000).replace(hour=22)
-            return {
-                "set": set_ids[i % 4000],
-                "production": production.pk,
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(hours=2)).isoformat(),
-            }
-
-        return body
+        return create_body(people, set_ids, days)
 
     # One client alone first: the latency without queueing.
     one = load_closed(
@@ -407,6 +417,29 @@ def scenario_race(port: int, people, requests: int) -> dict:
     return result
 
 
+def prepare(rebuild: bool = False) -> tuple[int, int, int, list]:
+    """Django set up on the bench database, migrated, the dataset present and rid of earlier runs'
+    bookings; returns (bases, sets with bookings, bookings, 8 actors) with Django's connection closed."""
+    database_ensure(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    dataset(rebuild)
+    with connection.cursor() as cursor:
+        # Rows made by earlier runs' API and raw inserts go; the generated year stays.
+        cursor.execute("DELETE FROM bookings_booking WHERE note <> 'bench'")
+        cursor.execute("SELECT count(*), count(DISTINCT set_id) FROM bookings_booking")
+        total, sets = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM locations_base")
+        bases = cursor.fetchone()[0]
+    print(f"dataset: {bases} bases, {sets:,} sets with bookings, {total:,} bookings")
+    people = actors(8)
+    connection.close()
+    return bases, sets, total, people
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -426,26 +459,10 @@ def main() -> None:
     parser.add_argument("--race", type=int, default=200)
     args = parser.parse_args()
 
-    database_ensure(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    dataset(args.rebuild)
-    with connection.cursor() as cursor:
-        # Rows made by earlier runs' API and raw inserts go; the generated year stays.
-        cursor.execute("DELETE FROM bookings_booking WHERE note <> 'bench'")
-        cursor.execute("SELECT count(*), count(DISTINCT set_id) FROM bookings_booking")
-        total, sets = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM locations_base")
-        bases = cursor.fetchone()[0]
-    print(f"dataset: {bases} bases, {sets:,} sets with bookings, {total:,} bookings")
-    people = actors(8)
+    bases, sets, total, people = prepare(args.rebuild)
     searcher = people[0]
     calibration = cpu_calibration()
     print(f"CPU calibration: 10M Python loop steps in {calibration} s (load {os.getloadavg()[0]:.2f})")
-    connection.close()
     rng = random.Random(7)
     process = gunicorn_start(args.port, args.workers, args.threads, args.worker_class)
     results = {

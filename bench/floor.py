@@ -21,6 +21,7 @@ on top of this is the product's own cost; if the floor itself misses a target, n
 this stack and machine can meet it. Results go to ``var/bench/floor.json``.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -69,49 +70,80 @@ elif __name__ != "__main__":
         return [out]
 
 
+APPS = {"bare": PATH, "drf_minimal": "/api/floor-minimal/", "drf": PATH}
+
+
+def floor_table(dsn: str) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as raw:
+        raw.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigserial PRIMARY KEY, payload jsonb)")
+        raw.execute(f"TRUNCATE {TABLE}")
+
+
+def floor_start(name: str, port: int):
+    """gunicorn serving floor app ``name`` with the product's settings (6 sync workers)."""
+    from bench.harness import gunicorn_start
+
+    os.environ["BENCH_FLOOR_APP"] = name
+    try:
+        return gunicorn_start(port, 6, 1, app="bench.floor:application", probe=APPS[name])
+    finally:
+        del os.environ["BENCH_FLOOR_APP"]
+
+
+def floor_measure(name: str, port: int, people, *, per_client=250, paced=True, gets=300, meter=None) -> dict:
+    """(c)'s closed loop, (c)'s paced load if ``paced``, and one client's GETs against floor app ``name``
+    (served on ``port``); with a ``CpuMeter``, the CPU per request of the closed loop and of the GETs."""
+    from bench.harness import Client, load_closed, load_paced, summary
+
+    path = APPS[name]
+    body = lambda index, n: {"client": index, "n": n}  # noqa: E731
+    print(f"{name}:")
+    before = meter.snapshot() if meter else None
+    closed = load_closed(port, people, path, body, per_client=per_client, label=f"{name}, 8 clients")
+    if meter:
+        closed["cpu"] = meter.per_request(before, per_client * len(people))
+    result = {"closed_8": closed}
+    if paced:
+        label = f"{name}, at 200/s"
+        result["paced_200"] = load_paced(port, people, path, body, rate=200, seconds=10, label=label)
+    reader, reads = Client(port, people[0][2], people[0][0].pk), []
+    reader.request("GET", path)  # connect outside the measure
+    before, started = (meter.snapshot() if meter else None), time.perf_counter()
+    for _ in range(gets):
+        status, _data, ms = reader.request("GET", path)
+        assert status == 200, status
+        reads.append(ms)
+    result["get_1"] = summary(f"{name}, GET, 1 client", reads, time.perf_counter() - started)
+    if meter:
+        result["get_1"]["cpu"] = meter.per_request(before, gets)
+    return result
+
+
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("THROTTLE_USER", "10000000/min")
     import django
-    import psycopg
 
     django.setup()
-    from bench.harness import (
-        Client,
-        actors,
-        cpu_calibration,
-        gunicorn_start,
-        gunicorn_stop,
-        load_closed,
-        load_paced,
-        summary,
-    )
+    from bench.harness import actors, cpu_calibration, gunicorn_stop
 
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as raw:
-        raw.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigserial PRIMARY KEY, payload jsonb)")
-        raw.execute(f"TRUNCATE {TABLE}")
-    people = actors(8)
+    floor_table(os.environ["DATABASE_URL"])
+    people = actors(8)[:8]  # actors() adds a searcher
     from django.db import connection
 
     connection.close()
     results = {"cpu_calibration_s": cpu_calibration()}
     print(f"CPU calibration: 10M Python loop steps in {results['cpu_calibration_s']} s")
-    for name, path in (("bare", PATH), ("drf_minimal", "/api/floor-minimal/"), ("drf", PATH)):
-        os.environ["BENCH_FLOOR_APP"] = name
-        process = gunicorn_start(8766, 6, 1, app="bench.floor:application", probe=path)
+    for name in APPS:
+        process = floor_start(name, 8766)
         try:
-            body = lambda index, n: {"client": index, "n": n}  # noqa: E731
-            print(f"{name}:")
-            closed = load_closed(8766, people, path, body, per_client=250, label=f"{name}, 8 clients")
-            paced = load_paced(8766, people, path, body, rate=200, seconds=10, label=f"{name}, at 200/s")
-            reader, reads, started = Client(8766, people[0][2], people[0][0].pk), [], time.perf_counter()
-            for _ in range(300):
-                status, _data, ms = reader.request("GET", path)
-                assert status == 200, status
-                reads.append(ms)
-            get = summary(f"{name}, GET, 1 client", reads, time.perf_counter() - started)
-            results[name] = {"closed_8": closed, "paced_200": paced, "get_1": get}
+            results[name] = floor_measure(name, 8766, people)
         finally:
             gunicorn_stop(process)
     out = ROOT / "var" / "bench"

@@ -12,14 +12,18 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.policies import BOOKING
 from config.viewsets import ScopedAPIView
 from studio.tenancy import Scope
 
 
 class FloorView(ScopedAPIView):
-    """The API's authentication, acting organisation, roles, throttles, parser and renderer; one INSERT."""
+    """The API's authentication, acting organisation, roles, throttles, parser and renderer; one INSERT.
+
+    Its policy is the booking's: a POST is checked as a create would be (a company, a planning role)."""
 
     scope = Scope.ORGANIZATION
+    policy = BOOKING
 
     def get(self, request):
         return Response({"ok": True})

@@ -1,7 +1,8 @@
 """What the HTTP benchmarks share: the machine's speed, latency statistics, gunicorn serving a WSGI app,
 keep-alive clients, the closed- and open-loop load shapes, and the demo actors that make the requests.
 
-Used by ``bench/bookings_province.py`` and ``bench/floor.py`` (and its statistics by ``bench/outbox.py``).
+Used by ``bench/bookings_province.py``, ``bench/floor.py`` and ``bench/hot_paths.py`` (and its statistics by
+``bench/outbox.py``).
 """
 
 import http.client
@@ -58,6 +59,68 @@ def summary(label: str, latencies_ms: list[float], elapsed: float) -> dict:
         f"{result['throughput_per_s']:8.1f}/s  (n={result['n']}, load {result['load_average_1m']})"
     )
     return result
+
+
+# CPU from /proc ----------------------------------------------------------------------------------
+
+TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid: int | str) -> tuple[int, float] | None:
+    """(process group, utime + stime in seconds) of a process from ``/proc/<pid>/stat``, or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state, ppid, pgrp, ...
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) * TICK_S
+
+
+class CpuMeter:
+    """CPU seconds (utime + stime from ``/proc``) of one gunicorn (master and workers: its process group)
+    and of the PostgreSQL backends connected to the bench database (from ``pg_stat_activity``, less the
+    meter's own connection), read before and after a phase: what serving the phase's requests cost,
+    whatever the machine's other load. PostgreSQL's shared background processes (WAL writer,
+    checkpointer, autovacuum) and Redis are not counted; neither are the benchmark's own clients.
+
+        before = meter.snapshot(); ...requests...; cpu = meter.per_request(before, requests)
+    """
+
+    def __init__(self, dsn: str, gunicorn):
+        import psycopg
+
+        self.group = gunicorn.pid
+        self.monitor = psycopg.connect(dsn, autocommit=True)
+
+    def close(self) -> None:
+        self.monitor.close()
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        backends = self.monitor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        postgres = {pid: stat[1] for (pid,) in backends if (stat := proc_stat(pid))}
+        django = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit() and (stat := proc_stat(entry.name)) and stat[0] == self.group:
+                django[int(entry.name)] = stat[1]
+        return {"django": django, "postgres": postgres}
+
+    def per_request(self, before: dict, requests: int) -> dict:
+        """Milliseconds of CPU per request since ``before``; a process that started meanwhile counts
+        whole, one that ended meanwhile is lost (reported as ``processes_gone``)."""
+        after = self.snapshot()
+        result, gone = {}, 0
+        for side in ("django", "postgres"):
+            # ``after`` also lists the backends that connected during the phase (0 s before).
+            spent = sum(seconds - before[side].get(pid, 0.0) for pid, seconds in after[side].items())
+            gone += len(set(before[side]) - set(after[side]))
+            result[f"{side}_ms"] = round(spent * 1000 / requests, 2)
+        result["total_ms"] = round(result["django_ms"] + result["postgres_ms"], 2)
+        result["processes"] = {side: len(after[side]) for side in after}
+        result["processes_gone"] = gone
+        return result
 
 
 # HTTP ---------------------------------------------------------------------------------------------

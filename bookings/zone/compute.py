@@ -1,0 +1,292 @@
+"""Computing a zone's figures: aggregate queries by month, the occupancy and review code reused."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, DurationField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from bookings.models import Booking
+from bookings.occupancy import BOOKED, Usage, base_occupancy
+from bookings.spend import CHARGED, MONEY, SPENDING, ZERO
+from bookings.zone.figures import CIRCLE_LIMITS, Median, last_day, month_bounds
+from locations.models import Base, Place, Zone
+from locations.travel import as_endpoint, estimate_minutes, measured_minutes
+from review.calendar import WorkingDayCalendar
+from review.dashboard import end_to_end_by_month, months_between
+from review.models import ReviewSubmission
+
+Status = Booking.Status
+#: a crew was served by a booking it turned up for
+SERVED = (Status.CHECKED_IN, Status.COMPLETED)
+#: a request that was accepted, whatever became of it later
+ACCEPTED = Q(confirmed_at__isnull=False) | Q(status__in=(*BOOKED, Status.NO_SHOW))
+
+
+@dataclass
+class ZoneFigures:
+    """``zone_figures``' answer: raw numbers by month (the 1st of each), with the companies behind them."""
+
+    zone: Zone
+    first: date
+    last: date
+    months: list[date]
+    activity: dict[date, dict] = field(default_factory=dict)
+    people: dict[date, dict] = field(default_factory=dict)
+    requests: dict[date, dict] = field(default_factory=dict)
+    spend: dict[date, dict] = field(default_factory=dict)
+    bases: list[Base] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    zone_usage: dict[date, Usage] = field(default_factory=dict)
+    base_usage: dict[tuple[int, date], Usage] = field(default_factory=dict)
+    kind_usage: dict[tuple[str, date], Usage] = field(default_factory=dict)
+    usage_companies: dict[tuple, int] = field(default_factory=dict)  # (None|"base"|"kind", key, month)
+    review_centre: object | None = None
+    intake: dict[date, dict] = field(default_factory=dict)
+    approvals: dict[date, list[tuple[int, int]]] = field(default_factory=dict)
+    hotels: list[dict] = field(default_factory=list)
+
+
+def _local_month(moment) -> date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def zone_figures(*, zone: Zone, first: date, last: date) -> ZoneFigures:
+    """The figures of ``zone`` for the local months ``first``–``last`` (1st of each month, both included);
+    a constant number of queries but for three per base of the zone (its occupancy)."""
+    result = ZoneFigures(zone=zone, first=first, last=last, months=months_between(first, last))
+    start, end = month_bounds(first, last)
+    in_zone = Booking.objects.filter(set__base__zone=zone)
+    _activity(result, start, end)
+    _people(result)
+    _requests(result, in_zone.filter(created_at__gte=start, created_at__lt=end))
+    _spend(result, in_zone.filter(status__in=CHARGED, starts_at__gte=start, starts_at__lt=end))
+    _utilisation(result, start, end)
+    _review(result, start, end)
+    _circle(result)
+    return result
+
+
+# Activity ----------------------------------------------------------------------------------------
+
+# Per production and month: its served bookings' crews (the crews whose shoot-day stops use them; a
+# production whose served bookings no stop uses counts as one crew), then summed per month.
+_ACTIVITY_SQL = """
+SELECT month, count(*) AS productions, count(DISTINCT company_id) AS companies,
+       sum(greatest(crews, 1))::int AS crews
+FROM (
+    SELECT date_trunc('month', b.starts_at AT TIME ZONE %(tz)s)::date AS month, b.production_id, b.company_id,
+           count(DISTINCT s.crew_id) AS crews
+    FROM bookings_booking b
+    JOIN locations_set st ON st.id = b.set_id
+    JOIN locations_base bs ON bs.id = st.base_id
+    LEFT JOIN crews_stop s ON s.booking_id = b.id
+    WHERE bs.zone_id = %(zone)s AND b.status = ANY(%(served)s)
+      AND b.starts_at >= %(start)s AND b.starts_at < %(end)s
+    GROUP BY 1, 2, 3
+) per_production
+GROUP BY month
+"""
+
+# People with a call on a shoot day that stops at a set in the zone, per month of the day.
+_PEOPLE_SQL = """
+SELECT date_trunc('month', d.date)::date AS month, count(DISTINCT c.person_id), count(DISTINCT d.company_id)
+FROM crews_shootday d
+JOIN crews_call c ON c.shoot_day_id = d.id
+WHERE d.date >= %(first)s AND d.date <= %(last)s AND EXISTS (
+    SELECT 1 FROM crews_stop s
+    JOIN bookings_booking b ON b.id = s.booking_id
+    JOIN locations_set st ON st.id = b.set_id
+    JOIN locations_base bs ON bs.id = st.base_id
+    WHERE s.shoot_day_id = d.id AND bs.zone_id = %(zone)s
+)
+GROUP BY 1
+"""
+
+
+def _activity(result: ZoneFigures, start, end) -> None:
+    params = {
+        "tz": timezone.get_current_timezone_name(),
+        "zone": result.zone.pk,
+        "served": list(SERVED),
+        "start": start,
+        "end": end,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVITY_SQL, params)
+        for month, productions, companies, crews in cursor.fetchall():
+            result.activity[month] = {"productions": productions, "companies": companies, "crews": crews}
+
+
+def _people(result: ZoneFigures) -> None:
+    params = {"zone": result.zone.pk, "first": result.first, "last": last_day(result.last)}
+    with connection.cursor() as cursor:
+        cursor.execute(_PEOPLE_SQL, params)
+        for month, people, companies in cursor.fetchall():
+            result.people[month] = {"people": people, "companies": companies}
+
+
+# Requests and spend ------------------------------------------------------------------------------
+
+
+def _requests(result: ZoneFigures, requests) -> None:
+    """Requests by the month they were made: how many, how they were answered, how far ahead."""
+    rows = (
+        requests.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            requests=Count("id"),
+            confirmed=Count("id", filter=ACCEPTED),
+            declined=Count("id", filter=Q(status=Status.DECLINED)),
+            expired=Count("id", filter=Q(status=Status.EXPIRED)),
+            companies=Count("company", distinct=True),
+            lead=Median(F("starts_at") - F("created_at"), output_field=DurationField()),
+        )
+        .order_by("month")
+    )
+    for row in rows:
+        result.requests[_local_month(row.pop("month"))] = row
+
+
+def _spend(result: ZoneFigures, charged) -> None:
+    """Booking totals and fees by the month bookings start (the definitions of ``bookings.spend``)."""
+    rows = (
+        charged.annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            bookings=Sum(
+                "total_price", filter=Q(status__in=SPENDING), default=Value(ZERO), output_field=MONEY
+            ),
+            fees=Sum(
+                F("overtime_fee") + Coalesce("cancellation_fee", Value(ZERO)),
+                default=Value(ZERO),
+                output_field=MONEY,
+            ),
+            companies=Count("company", distinct=True),
+        )
+        .order_by("month")
+    )
+    for row in rows:
+        result.spend[_local_month(row.pop("month"))] = row
+
+
+# Utilisation -------------------------------------------------------------------------------------
+
+# Companies with a booked booking overlapping each month, per base, per kind of set and for the zone.
+_USAGE_COMPANIES_SQL = """
+SELECT GROUPING(st.base_id) AS by_base, GROUPING(st.kind) AS by_kind, st.base_id, st.kind, m.month,
+       count(DISTINCT b.company_id)
+FROM bookings_booking b
+JOIN locations_set st ON st.id = b.set_id
+JOIN locations_base bs ON bs.id = st.base_id
+JOIN (
+    SELECT (%(first)s::date + make_interval(months => i))::date AS month
+    FROM generate_series(0, %(months)s - 1) i
+) m ON b.starts_at < ((m.month + interval '1 month')::timestamp AT TIME ZONE %(tz)s)
+   AND b.ends_at > (m.month::timestamp AT TIME ZONE %(tz)s)
+WHERE bs.zone_id = %(zone)s AND b.status = ANY(%(booked)s)
+  AND b.blocked_from < %(end)s AND b.starts_at < %(end)s AND b.ends_at > %(start)s
+GROUP BY GROUPING SETS ((st.base_id, m.month), (st.kind, m.month), (m.month))
+"""
+
+
+def _add(cells: dict, key, usage: Usage) -> None:
+    cell = cells.setdefault(key, Usage())
+    cell.open_seconds += usage.open_seconds
+    cell.booked_seconds += usage.booked_seconds
+
+
+def _utilisation(result: ZoneFigures, start, end) -> None:
+    """Each base's occupancy (``bookings.occupancy``: the same open and booked hours), summed by month."""
+    result.bases = list(Base.objects.filter(zone=result.zone).order_by("name", "id"))
+    kinds = set()
+    for base in result.bases:
+        occupancy = base_occupancy(base=base, first=result.first, last=last_day(result.last))
+        kind_of = {set_.pk: set_.kind for set_ in occupancy.sets}
+        kinds.update(kind_of.values())
+        for (set_id, day), usage in occupancy.set_days.items():
+            month = day.replace(day=1)
+            _add(result.base_usage, (base.pk, month), usage)
+            _add(result.kind_usage, (kind_of[set_id], month), usage)
+            _add(result.zone_usage, month, usage)
+    result.kinds = sorted(kinds)
+    params = {
+        "first": result.first,
+        "months": len(result.months),
+        "tz": timezone.get_current_timezone_name(),
+        "zone": result.zone.pk,
+        "booked": list(BOOKED),
+        "start": start,
+        "end": end,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_USAGE_COMPANIES_SQL, params)
+        for by_base, by_kind, base_id, kind, month, companies in cursor.fetchall():
+            if not by_base:
+                result.usage_companies["base", base_id, month] = companies
+            elif not by_kind:
+                result.usage_companies["kind", kind, month] = companies
+            else:
+                result.usage_companies[None, None, month] = companies
+
+
+# Review centre -----------------------------------------------------------------------------------
+
+
+def _review(result: ZoneFigures, start, end) -> None:
+    """The zone's review centre: intake by month submitted, approvals and their end-to-end working days
+    (``review.dashboard``'s definition and calendar) by month approved."""
+    centre = result.zone.review_centre
+    result.review_centre = centre
+    if centre is None:
+        return
+    rows = (
+        ReviewSubmission.objects.filter(centre=centre, submitted_at__gte=start, submitted_at__lt=end)
+        .annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(count=Count("id"), companies=Count("production__company", distinct=True))
+        .order_by("month")
+    )
+    for row in rows:
+        result.intake[_local_month(row.pop("month"))] = row
+    result.approvals = end_to_end_by_month(
+        centre=centre,
+        since=result.first,
+        until=last_day(result.last),
+        calendar=WorkingDayCalendar.for_centre(centre),
+    )
+
+
+# The circle --------------------------------------------------------------------------------------
+
+
+def _circle(result: ZoneFigures) -> None:
+    """Active sets at the zone's active bases within each limit of each hotel (measured travel time where
+    recorded, else estimated, as ``locations.travel``), with one read of the measured table."""
+    hotels = list(
+        Place.objects.filter(zone=result.zone, kind=Place.Kind.HOTEL)
+        .select_related("zone")
+        .order_by("name", "id")
+    )
+    bases = list(
+        Base.objects.filter(zone=result.zone, is_active=True)
+        .select_related("zone")
+        .annotate(open_sets=Count("sets", filter=Q(sets__is_active=True)))
+        .order_by("id")
+    )
+    hotel_ends = [as_endpoint(hotel) for hotel in hotels]
+    base_ends = [(as_endpoint(base), base.open_sets) for base in bases]
+    measured = measured_minutes([end.key for end in hotel_ends], [end.key for end, _sets in base_ends])
+    for hotel, origin in zip(hotels, hotel_ends, strict=True):
+        minutes = []
+        for end, sets in base_ends:
+            recorded = measured.get((origin.key, end.key))
+            minutes.append((recorded if recorded is not None else estimate_minutes(origin, end), sets))
+        result.hotels.append(
+            {
+                "name": hotel.name,
+                "within": {limit: sum(sets for m, sets in minutes if m <= limit) for limit in CIRCLE_LIMITS},
+            }
+        )

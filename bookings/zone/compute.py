@@ -1,18 +1,18 @@
 """Computing a zone's figures: aggregate queries by month, the occupancy and review code reused."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, DurationField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from bookings.models import Booking
-from bookings.occupancy import BOOKED, Usage, base_occupancy
+from bookings.occupancy import BOOKED, Usage, base_usage_by_month
 from bookings.spend import CHARGED, MONEY, SPENDING, ZERO
 from bookings.zone.figures import CIRCLE_LIMITS, Median, last_day, month_bounds
-from locations.models import Base, Place, Zone
+from locations.models import Base, Place, Set, Zone
 from locations.travel import as_endpoint, estimate_minutes, measured_minutes
 from review.calendar import WorkingDayCalendar
 from review.dashboard import end_to_end_by_month, months_between
@@ -22,6 +22,9 @@ Status = Booking.Status
 #: a crew was served by a booking it turned up for
 SERVED = (Status.CHECKED_IN, Status.COMPLETED)
 #: a request that was accepted, whatever became of it later
+#: the longest turnover a booking can carry (``Booking.turnover_minutes``, a small integer): a booking
+#: starting in the window is blocked from no earlier than this before, which bounds the index scans
+MAX_TURNOVER = timedelta(minutes=32767)
 ACCEPTED = Q(confirmed_at__isnull=False) | Q(status__in=(*BOOKED, Status.NO_SHOW))
 
 
@@ -58,14 +61,32 @@ def zone_figures(*, zone: Zone, first: date, last: date) -> ZoneFigures:
     a constant number of queries but for three per base of the zone (its occupancy)."""
     result = ZoneFigures(zone=zone, first=first, last=last, months=months_between(first, last))
     start, end = month_bounds(first, last)
-    in_zone = Booking.objects.filter(set__base__zone=zone)
-    _activity(result, start, end)
-    _people(result)
-    _requests(result, in_zone.filter(created_at__gte=start, created_at__lt=end))
-    _spend(result, in_zone.filter(status__in=CHARGED, starts_at__gte=start, starts_at__lt=end))
-    _utilisation(result, start, end)
-    _review(result, start, end)
-    _circle(result)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # as for the occupancy: the planner's estimates pass jit_above_cost, and compiling alone
+                # took longer than the aggregates themselves (bench/zone.py)
+                cursor.execute("SET LOCAL jit = off")
+        set_ids = list(Set.objects.filter(base__zone=zone).values_list("pk", flat=True))
+        # through the (set, blocked_from) index
+        in_zone = Booking.objects.filter(
+            set__in=set_ids, blocked_from__gte=start - MAX_TURNOVER, blocked_from__lt=end
+        )
+        _activity(result, set_ids, start, end)
+        _people(result)
+        _requests(
+            result,
+            Booking.objects.filter(
+                set__in=set_ids,
+                created_at__gte=start,
+                created_at__lt=end,
+                blocked_from__gte=start - MAX_TURNOVER,
+            ),
+        )
+        _spend(result, in_zone.filter(status__in=CHARGED, starts_at__gte=start, starts_at__lt=end))
+        _utilisation(result, set_ids, start, end)
+        _review(result, start, end)
+        _circle(result)
     return result
 
 
@@ -80,10 +101,9 @@ FROM (
     SELECT date_trunc('month', b.starts_at AT TIME ZONE %(tz)s)::date AS month, b.production_id, b.company_id,
            count(DISTINCT s.crew_id) AS crews
     FROM bookings_booking b
-    JOIN locations_set st ON st.id = b.set_id
-    JOIN locations_base bs ON bs.id = st.base_id
     LEFT JOIN crews_stop s ON s.booking_id = b.id
-    WHERE bs.zone_id = %(zone)s AND b.status = ANY(%(served)s)
+    WHERE b.set_id = ANY(%(sets)s) AND b.status = ANY(%(served)s)
+      AND b.blocked_from >= %(from)s AND b.blocked_from < %(end)s
       AND b.starts_at >= %(start)s AND b.starts_at < %(end)s
     GROUP BY 1, 2, 3
 ) per_production
@@ -106,10 +126,11 @@ GROUP BY 1
 """
 
 
-def _activity(result: ZoneFigures, start, end) -> None:
+def _activity(result: ZoneFigures, set_ids: list[int], start, end) -> None:
     params = {
         "tz": timezone.get_current_timezone_name(),
-        "zone": result.zone.pk,
+        "sets": set_ids,
+        "from": start - MAX_TURNOVER,
         "served": list(SERVED),
         "start": start,
         "end": end,
@@ -180,13 +201,12 @@ SELECT GROUPING(st.base_id) AS by_base, GROUPING(st.kind) AS by_kind, st.base_id
        count(DISTINCT b.company_id)
 FROM bookings_booking b
 JOIN locations_set st ON st.id = b.set_id
-JOIN locations_base bs ON bs.id = st.base_id
 JOIN (
     SELECT (%(first)s::date + make_interval(months => i))::date AS month
     FROM generate_series(0, %(months)s - 1) i
 ) m ON b.starts_at < ((m.month + interval '1 month')::timestamp AT TIME ZONE %(tz)s)
    AND b.ends_at > (m.month::timestamp AT TIME ZONE %(tz)s)
-WHERE bs.zone_id = %(zone)s AND b.status = ANY(%(booked)s)
+WHERE b.set_id = ANY(%(sets)s) AND b.status = ANY(%(booked)s)
   AND b.blocked_from < %(end)s AND b.starts_at < %(end)s AND b.ends_at > %(start)s
 GROUP BY GROUPING SETS ((st.base_id, m.month), (st.kind, m.month), (m.month))
 """
@@ -198,25 +218,26 @@ def _add(cells: dict, key, usage: Usage) -> None:
     cell.booked_seconds += usage.booked_seconds
 
 
-def _utilisation(result: ZoneFigures, start, end) -> None:
-    """Each base's occupancy (``bookings.occupancy``: the same open and booked hours), summed by month."""
+def _utilisation(result: ZoneFigures, set_ids: list[int], start, end) -> None:
+    """Each base's occupancy by month (``bookings.occupancy``: the same open and booked hours)."""
     result.bases = list(Base.objects.filter(zone=result.zone).order_by("name", "id"))
     kinds = set()
     for base in result.bases:
-        occupancy = base_occupancy(base=base, first=result.first, last=last_day(result.last))
-        kind_of = {set_.pk: set_.kind for set_ in occupancy.sets}
-        kinds.update(kind_of.values())
-        for (set_id, day), usage in occupancy.set_days.items():
-            month = day.replace(day=1)
-            _add(result.base_usage, (base.pk, month), usage)
-            _add(result.kind_usage, (kind_of[set_id], month), usage)
-            _add(result.zone_usage, month, usage)
+        for (kind, month), usage in base_usage_by_month(
+            base=base, first=result.first, last=last_day(result.last)
+        ).items():
+            if kind is None:
+                result.base_usage[base.pk, month] = usage
+                _add(result.zone_usage, month, usage)
+            else:
+                kinds.add(kind)
+                _add(result.kind_usage, (kind, month), usage)
     result.kinds = sorted(kinds)
     params = {
         "first": result.first,
         "months": len(result.months),
         "tz": timezone.get_current_timezone_name(),
-        "zone": result.zone.pk,
+        "sets": set_ids,
         "booked": list(BOOKED),
         "start": start,
         "end": end,

@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DurationField, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.occupancy import BOOKED, Usage, base_usage_by_month
-from bookings.spend import CHARGED, MONEY, SPENDING, ZERO
+from bookings.spend import CHARGED, SPENDING
 from bookings.zone.figures import CIRCLE_LIMITS, Median, last_day, month_bounds
 from locations.models import Base, Place, Set, Zone
 from locations.travel import as_endpoint, estimate_minutes, measured_minutes
@@ -68,47 +68,99 @@ def zone_figures(*, zone: Zone, first: date, last: date) -> ZoneFigures:
                 # took longer than the aggregates themselves (bench/zone.py)
                 cursor.execute("SET LOCAL jit = off")
         set_ids = list(Set.objects.filter(base__zone=zone).values_list("pk", flat=True))
-        # through the (set, blocked_from) index
-        in_zone = Booking.objects.filter(
-            set__in=set_ids, blocked_from__gte=start - MAX_TURNOVER, blocked_from__lt=end
-        )
-        _activity(result, set_ids, start, end)
+        _bookings(result, set_ids, start, end)
         _people(result)
         _requests(
             result,
-            Booking.objects.filter(
+            Booking.objects.filter(  # through the (set, blocked_from) index
                 set__in=set_ids,
                 created_at__gte=start,
                 created_at__lt=end,
                 blocked_from__gte=start - MAX_TURNOVER,
             ),
         )
-        _spend(result, in_zone.filter(status__in=CHARGED, starts_at__gte=start, starts_at__lt=end))
-        _utilisation(result, set_ids, start, end)
+        _utilisation(result)
         _review(result, start, end)
         _circle(result)
     return result
 
 
-# Activity ----------------------------------------------------------------------------------------
+# Bookings ----------------------------------------------------------------------------------------
 
-# Per production and month: its served bookings' crews (the crews whose shoot-day stops use them; a
-# production whose served bookings no stop uses counts as one crew), then summed per month.
-_ACTIVITY_SQL = """
-SELECT month, count(*) AS productions, count(DISTINCT company_id) AS companies,
-       sum(greatest(crews, 1))::int AS crews
-FROM (
-    SELECT date_trunc('month', b.starts_at AT TIME ZONE %(tz)s)::date AS month, b.production_id, b.company_id,
-           count(DISTINCT s.crew_id) AS crews
+# One pass over the zone's bookings around the window (read once through the (set, blocked_from) index,
+# materialised), three answers as rows of one shape:
+# - ``activity`` per month a served booking starts: productions, companies and crews (per production,
+#   the crews whose shoot-day stops use its served bookings; one if no stop uses them), summed;
+# - ``spend`` per month a charged booking starts: companies, booking totals and fees (``bookings.spend``);
+# - ``usage`` per base, kind of set and the zone, per month a booked booking overlaps: companies. A
+#   booking blocked from before the scanned range (longer than the longest turnover before the window
+#   and still running into it) is missed: its company is then not counted, which can only withhold more.
+_BOOKINGS_SQL = """
+WITH zb AS MATERIALIZED (
+    SELECT b.id, st.base_id, st.kind, b.production_id, b.company_id, b.status, b.starts_at, b.ends_at,
+           b.total_price, b.overtime_fee, b.cancellation_fee,
+           date_trunc('month', b.starts_at AT TIME ZONE %(tz)s)::date AS month
     FROM bookings_booking b
-    LEFT JOIN crews_stop s ON s.booking_id = b.id
-    WHERE b.set_id = ANY(%(sets)s) AND b.status = ANY(%(served)s)
-      AND b.blocked_from >= %(from)s AND b.blocked_from < %(end)s
-      AND b.starts_at >= %(start)s AND b.starts_at < %(end)s
+    JOIN locations_set st ON st.id = b.set_id
+    WHERE b.set_id = ANY(%(sets)s) AND b.blocked_from >= %(scan_from)s AND b.blocked_from < %(end)s
+),
+served AS (
+    SELECT zb.month, zb.production_id, zb.company_id, count(DISTINCT s.crew_id) AS crews
+    FROM zb LEFT JOIN crews_stop s ON s.booking_id = zb.id
+    WHERE zb.status = ANY(%(served)s) AND zb.starts_at >= %(start)s AND zb.starts_at < %(end)s
     GROUP BY 1, 2, 3
-) per_production
+),
+months AS (
+    SELECT (%(first)s::date + make_interval(months => i))::date AS month
+    FROM generate_series(0, %(months)s - 1) i
+)
+SELECT 'activity' AS part, NULL::bigint AS base_id, NULL::varchar AS kind, month,
+       count(DISTINCT company_id) AS companies, count(*) AS productions, sum(greatest(crews, 1))::bigint,
+       NULL::numeric AS bookings, NULL::numeric AS fees
+FROM served GROUP BY month
+UNION ALL
+SELECT 'spend', NULL, NULL, month, count(DISTINCT company_id), NULL, NULL,
+       COALESCE(sum(total_price) FILTER (WHERE status = ANY(%(spending)s)), 0),
+       COALESCE(sum(overtime_fee + COALESCE(cancellation_fee, 0)), 0)
+FROM zb
+WHERE status = ANY(%(charged)s) AND starts_at >= %(start)s AND starts_at < %(end)s
 GROUP BY month
+UNION ALL
+SELECT CASE WHEN GROUPING(zb.base_id) = 0 THEN 'base' WHEN GROUPING(zb.kind) = 0 THEN 'kind' ELSE 'zone' END,
+       zb.base_id, zb.kind, m.month, count(DISTINCT zb.company_id), NULL, NULL, NULL, NULL
+FROM zb
+JOIN months m ON zb.starts_at < ((m.month + interval '1 month')::timestamp AT TIME ZONE %(tz)s)
+             AND zb.ends_at > (m.month::timestamp AT TIME ZONE %(tz)s)
+WHERE zb.status = ANY(%(booked)s) AND zb.starts_at < %(end)s AND zb.ends_at > %(start)s
+GROUP BY GROUPING SETS ((zb.base_id, m.month), (zb.kind, m.month), (m.month))
 """
+
+
+def _bookings(result: ZoneFigures, set_ids: list[int], start, end) -> None:
+    params = {
+        "tz": timezone.get_current_timezone_name(),
+        "sets": set_ids,
+        "scan_from": start - MAX_TURNOVER,
+        "start": start,
+        "end": end,
+        "first": result.first,
+        "months": len(result.months),
+        "served": list(SERVED),
+        "spending": list(SPENDING),
+        "charged": list(CHARGED),
+        "booked": list(BOOKED),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_BOOKINGS_SQL, params)
+        for part, base_id, kind, month, companies, productions, crews, bookings, fees in cursor.fetchall():
+            if part == "activity":
+                result.activity[month] = {"productions": productions, "companies": companies, "crews": crews}
+            elif part == "spend":
+                result.spend[month] = {"bookings": bookings, "fees": fees, "companies": companies}
+            else:
+                key = {"base": base_id, "kind": kind, "zone": None}[part]
+                result.usage_companies[None if part == "zone" else part, key, month] = companies
+
 
 # People with a call on a shoot day that stops at a set in the zone, per month of the day.
 _PEOPLE_SQL = """
@@ -126,21 +178,6 @@ GROUP BY 1
 """
 
 
-def _activity(result: ZoneFigures, set_ids: list[int], start, end) -> None:
-    params = {
-        "tz": timezone.get_current_timezone_name(),
-        "sets": set_ids,
-        "from": start - MAX_TURNOVER,
-        "served": list(SERVED),
-        "start": start,
-        "end": end,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_ACTIVITY_SQL, params)
-        for month, productions, companies, crews in cursor.fetchall():
-            result.activity[month] = {"productions": productions, "companies": companies, "crews": crews}
-
-
 def _people(result: ZoneFigures) -> None:
     params = {"zone": result.zone.pk, "first": result.first, "last": last_day(result.last)}
     with connection.cursor() as cursor:
@@ -149,7 +186,7 @@ def _people(result: ZoneFigures) -> None:
             result.people[month] = {"people": people, "companies": companies}
 
 
-# Requests and spend ------------------------------------------------------------------------------
+# Requests ------------------------------------------------------------------------------
 
 
 def _requests(result: ZoneFigures, requests) -> None:
@@ -171,45 +208,7 @@ def _requests(result: ZoneFigures, requests) -> None:
         result.requests[_local_month(row.pop("month"))] = row
 
 
-def _spend(result: ZoneFigures, charged) -> None:
-    """Booking totals and fees by the month bookings start (the definitions of ``bookings.spend``)."""
-    rows = (
-        charged.annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
-        .values("month")
-        .annotate(
-            bookings=Sum(
-                "total_price", filter=Q(status__in=SPENDING), default=Value(ZERO), output_field=MONEY
-            ),
-            fees=Sum(
-                F("overtime_fee") + Coalesce("cancellation_fee", Value(ZERO)),
-                default=Value(ZERO),
-                output_field=MONEY,
-            ),
-            companies=Count("company", distinct=True),
-        )
-        .order_by("month")
-    )
-    for row in rows:
-        result.spend[_local_month(row.pop("month"))] = row
-
-
 # Utilisation -------------------------------------------------------------------------------------
-
-# Companies with a booked booking overlapping each month, per base, per kind of set and for the zone.
-_USAGE_COMPANIES_SQL = """
-SELECT GROUPING(st.base_id) AS by_base, GROUPING(st.kind) AS by_kind, st.base_id, st.kind, m.month,
-       count(DISTINCT b.company_id)
-FROM bookings_booking b
-JOIN locations_set st ON st.id = b.set_id
-JOIN (
-    SELECT (%(first)s::date + make_interval(months => i))::date AS month
-    FROM generate_series(0, %(months)s - 1) i
-) m ON b.starts_at < ((m.month + interval '1 month')::timestamp AT TIME ZONE %(tz)s)
-   AND b.ends_at > (m.month::timestamp AT TIME ZONE %(tz)s)
-WHERE b.set_id = ANY(%(sets)s) AND b.status = ANY(%(booked)s)
-  AND b.blocked_from < %(end)s AND b.starts_at < %(end)s AND b.ends_at > %(start)s
-GROUP BY GROUPING SETS ((st.base_id, m.month), (st.kind, m.month), (m.month))
-"""
 
 
 def _add(cells: dict, key, usage: Usage) -> None:
@@ -218,7 +217,7 @@ def _add(cells: dict, key, usage: Usage) -> None:
     cell.booked_seconds += usage.booked_seconds
 
 
-def _utilisation(result: ZoneFigures, set_ids: list[int], start, end) -> None:
+def _utilisation(result: ZoneFigures) -> None:
     """Each base's occupancy by month (``bookings.occupancy``: the same open and booked hours)."""
     result.bases = list(Base.objects.filter(zone=result.zone).order_by("name", "id"))
     kinds = set()
@@ -233,24 +232,6 @@ def _utilisation(result: ZoneFigures, set_ids: list[int], start, end) -> None:
                 kinds.add(kind)
                 _add(result.kind_usage, (kind, month), usage)
     result.kinds = sorted(kinds)
-    params = {
-        "first": result.first,
-        "months": len(result.months),
-        "tz": timezone.get_current_timezone_name(),
-        "sets": set_ids,
-        "booked": list(BOOKED),
-        "start": start,
-        "end": end,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_USAGE_COMPANIES_SQL, params)
-        for by_base, by_kind, base_id, kind, month, companies in cursor.fetchall():
-            if not by_base:
-                result.usage_companies["base", base_id, month] = companies
-            elif not by_kind:
-                result.usage_companies["kind", kind, month] = companies
-            else:
-                result.usage_companies[None, None, month] = companies
 
 
 # Review centre -----------------------------------------------------------------------------------

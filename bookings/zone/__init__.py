@@ -24,7 +24,7 @@ and listed under the row's ``suppressed`` in JSON, "—" on the page and in CSV.
 booking or person is ever named.
 
 Every figure is an aggregate query (PostgreSQL): a constant number of queries but for the occupancy's
-three per base of the zone.
+sets and monthly statement per base of the zone (``base_usage_by_month``).
 """
 
 from bookings.zone.compute import ZoneFigures, zone_figures

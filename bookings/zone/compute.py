@@ -58,7 +58,7 @@ def _local_month(moment) -> date:
 
 def zone_figures(*, zone: Zone, first: date, last: date) -> ZoneFigures:
     """The figures of ``zone`` for the local months ``first``–``last`` (1st of each month, both included);
-    a constant number of queries but for three per base of the zone (its occupancy)."""
+    a constant number of queries but for the occupancy's few per base of the zone."""
     result = ZoneFigures(zone=zone, first=first, last=last, months=months_between(first, last))
     start, end = month_bounds(first, last)
     with transaction.atomic():

@@ -64,3 +64,8 @@ def feed_days_ahead() -> int:
 def occupancy_max_days() -> int:
     """The longest window (in days) the occupancy report answers for."""
     return int(_get("OCCUPANCY_MAX_DAYS", 366))
+
+
+def zone_max_months() -> int:
+    """The longest window of a zone's figures, in months."""
+    return int(_get("ZONE_MAX_MONTHS", 12))

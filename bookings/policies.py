@@ -12,6 +12,7 @@ from studio.policy import (
     MANAGE_ROLES,
     OPERATORS,
     PLAN_ROLES,
+    ZONES,
     Policy,
     Rule,
     same_rule,
@@ -41,3 +42,6 @@ BOOKING_BATCH = Policy("booking batch", kinds=COMPANIES)
 WAITLIST_ENTRY = Policy("waitlist entry", kinds=COMPANIES, rules=_PARTICIPANTS)
 
 BASE_BOARD = Policy("base board", kinds=OPERATORS)
+
+# a zone's figures: the members of its management organisation only (which zone: ``zones_managed_by``)
+ZONE_FIGURES = Policy("zone figures", kinds=ZONES)

@@ -1,8 +1,9 @@
 """The workspace's front door: ``/`` is the landing page, or a signed-in user's home.
 
 Each organisation kind has a home: an operator's is the day board, a review centre's the admin's
-review queue, a production company's the circle planner. Which one is decided by the policies, as
-everywhere: the first home whose policy allows the acting member is theirs.
+review queue, a production company's the circle planner, a zone management's its zone's figures. Which
+one is decided by the policies, as everywhere: the first home whose policy allows the acting member is
+theirs.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bookings.policies import BASE_BOARD
+from bookings.policies import BASE_BOARD, ZONE_FIGURES
 from crews.policies import SHOOT_DAY
 from locations.policies import CIRCLE_PLAN
 from review.policies import SUBMISSION
@@ -23,6 +24,7 @@ HOMES = [
     (BASE_BOARD, "board", "bookings:board"),
     (SUBMISSION, ADMIN_VIEW, "admin:review_reviewsubmission_changelist"),
     (CIRCLE_PLAN, "plan_page", "locations:planner"),
+    (ZONE_FIGURES, "page", "bookings:zone"),
 ]
 FALLBACK_HOME = "admin:index"
 
@@ -50,6 +52,7 @@ NAVIGATION = [
     (CIRCLE_PLAN, "plan_page", _("Circle planner"), "locations:planner"),
     (PRODUCTION, "workspace", _("Productions"), "bookings:productions"),
     (SHOOT_DAY, "list", _("Shoot week"), "crews:shoot-week"),
+    (ZONE_FIGURES, "page", _("Zone figures"), "bookings:zone"),
 ]
 
 

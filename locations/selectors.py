@@ -40,6 +40,12 @@ def zones_visible_to(*, organization: Organization) -> QuerySet[Zone]:
     return Zone.objects.all()
 
 
+def zones_managed_by(*, organization: Organization) -> QuerySet[Zone]:
+    """The zone ``organization`` manages (a zone-management organisation runs at most one), with its
+    review centre."""
+    return Zone.objects.filter(management=organization).select_related("review_centre")
+
+
 @scope(Base)
 def bases_visible_to(*, organization: Organization) -> QuerySet[Base]:
     return (

@@ -33,7 +33,7 @@ OPEN_STAGES = ReviewSubmission.CENTRE_STAGES
 END_TO_END = "end_to_end"
 
 
-def _months(since: date, until: date) -> list[date]:
+def months_between(since: date, until: date) -> list[date]:
     months, current = [], month_start(since)
     while current <= until:
         months.append(current)
@@ -56,8 +56,28 @@ def _person(first: str, last: str, username: str) -> str:
     return f"{last}{first}".strip() or username
 
 
-def _figures(values: list[int]) -> dict:
+def turnaround_figures(values: list[int]) -> dict:
+    """Count, median and 90th percentile of working-day durations."""
     return {"count": len(values), "median": percentile(values, 0.5), "p90": percentile(values, 0.9)}
+
+
+def end_to_end_by_month(
+    *, centre: Organization, since: date, until: date, calendar: WorkingDayCalendar
+) -> dict[date, list[tuple[int, int]]]:
+    """``{month: [(company id, working days), ...]}``: each submission approved in ``[since, until]``,
+    from its submission to its filing number (the approval), by the month it was approved in."""
+    approved = ReviewSubmission.objects.filter(
+        centre=centre,
+        stage=Stage.APPROVED,
+        submitted_at__isnull=False,
+        decided_at__date__gte=since,
+        decided_at__date__lte=until,
+    ).values_list("production__company_id", "submitted_at", "decided_at")
+    months: dict[date, list[tuple[int, int]]] = defaultdict(list)
+    for company_id, submitted_at, decided_at in approved:
+        days = calendar.working_days_between(timezone.localdate(submitted_at), timezone.localdate(decided_at))
+        months[month_start(timezone.localdate(decided_at))].append((company_id, days))
+    return months
 
 
 def centre_dashboard(*, centre: Organization, since: date, until: date, today: date | None = None) -> dict:
@@ -167,27 +187,21 @@ def centre_dashboard(*, centre: Organization, since: date, until: date, today: d
     ).values_list("at", "from_stage", "working_days_in_stage")
     for at, stage, days in history:
         spent[month_start(timezone.localdate(at))][stage].append(days)
-    approved = ReviewSubmission.objects.filter(
-        centre=centre,
-        stage=Stage.APPROVED,
-        submitted_at__isnull=False,
-        decided_at__date__gte=since,
-        decided_at__date__lte=until,
-    ).values_list("submitted_at", "decided_at")
-    for submitted_at, decided_at in approved:
-        days = calendar.working_days_between(timezone.localdate(submitted_at), timezone.localdate(decided_at))
-        spent[month_start(timezone.localdate(decided_at))][END_TO_END].append(days)
+    for month, approvals in end_to_end_by_month(
+        centre=centre, since=since, until=until, calendar=calendar
+    ).items():
+        spent[month][END_TO_END] = [days for _company, days in approvals]
 
     target = conf.target_working_days()
     turnaround = []
-    for month in _months(since, until):
+    for month in months_between(since, until):
         for stage in (*OPEN_STAGES, END_TO_END):
             values = spent[month][stage] if month in spent else []
             row = {
                 "month": month.strftime("%Y-%m"),
                 "stage": stage,
                 "label": str(labels[stage]) if stage != END_TO_END else _("Submission to filing number"),
-                **_figures(values),
+                **turnaround_figures(values),
                 "within_target": sum(value <= target for value in values) if stage == END_TO_END else None,
             }
             turnaround.append(row)

@@ -49,6 +49,11 @@ class ReviewCentreFactory(OrganizationFactory):
     name = factory.Sequence(lambda n: f"Review centre {n}")
 
 
+class ZoneManagementFactory(OrganizationFactory):
+    kind = Organization.Kind.ZONE_MANAGEMENT
+    name = factory.Sequence(lambda n: f"Zone management {n}")
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership

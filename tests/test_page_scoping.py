@@ -31,6 +31,8 @@ from tests.factories import (
     PlaceFactory,
     ProductionFactory,
     SetFactory,
+    ZoneFactory,
+    ZoneManagementFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,8 @@ WEEK = "2026-W50"
 MISSING = 10**12
 
 #: page URL name -> (what it names, reads: True for GET pages, False for POST actions). What a page names:
-#: an operator's "base" or "booking"; a company's "production", "company_booking" or "crew"; or
+#: an operator's "base" or "booking"; a company's "production", "company_booking" or "crew"; a zone
+#: management's "zone"; or
 #: "nothing" (a list of the acting organisation's own objects, or the circle planner: an outsider reads its
 #: own, empty one); the planner's "plan_query" (its map data) and "sets" (booking or requesting sets)
 PAGES = {
@@ -67,6 +70,10 @@ PAGES = {
     "bookings:occupancy-csv": ("base", True),
     "bookings:occupancy-xlsx": ("base", True),
     "bookings:booking": ("booking", True),
+    "bookings:zone": ("zone", True),
+    "bookings:zone-data": ("zone", True),
+    "bookings:zone-csv": ("zone", True),
+    "bookings:zone-print": ("zone", True),
     **{
         f"bookings:booking-{action}": ("booking", False)
         for action in ("confirm", "decline", "check_in", "check_out", "no_show")
@@ -109,6 +116,9 @@ def owner():
 def _target(owner, names):
     """(the owning organisation, the object's pk, the booking whose state must not change)."""
     operator, base, booking = owner
+    if names == "zone":
+        management = ZoneManagementFactory()
+        return management, ZoneFactory(management=management).pk
     if names in {"crew", "shoot_day"}:
         with pin_now(NOW):
             day = ShootDayFactory(
@@ -132,6 +142,8 @@ def _call(client, name, target, pk):
     with pin_now(NOW):
         if names == "base":
             response = client.get(reverse(name), {"base": pk, "date": DAY})
+        elif names == "zone":
+            response = client.get(reverse(name), {"zone": pk})
         elif names == "crew":
             response = client.get(reverse(name), {"crew": pk, "week": WEEK})
         elif names == "nothing":
@@ -162,6 +174,8 @@ def test_page_answers_its_owner_only(owner, name):
     same_kind, other_kind = (
         (CompanyFactory, OperatorFactory) if names in COMPANY_OWNED else (OperatorFactory, CompanyFactory)
     )
+    if names == "zone":
+        same_kind, other_kind = ZoneManagementFactory, CompanyFactory
     state = (booking.status, booking.updated_at)
 
     if reads:

@@ -2,8 +2,9 @@
 
 The exports: the admin's "export the selected sets as CSV" action (``locations.importing``
 ``set_catalogue_export``), the crew's day-out-of-days CSV (``/api/v1/crews/{id}/day-out-of-days/
-?format=csv``) and a base's occupancy (``/api/v1/bases/{id}/occupancy/?format=csv`` and the page's
-``/app/occupancy/export.csv``). ``test_every_export_is_known_here`` fails when code starts writing a
+?format=csv``) a base's occupancy (``/api/v1/bases/{id}/occupancy/?format=csv`` and the page's
+``/app/occupancy/export.csv``) and a zone's figures (``/api/v1/zones/{id}/stats/?format=csv``,
+``/app/zone/export.csv``). ``test_every_export_is_known_here`` fails when code starts writing a
 spreadsheet somewhere else, so that a new export gets its test here.
 """
 
@@ -56,6 +57,8 @@ EXPORT_MODULES = {
     "bookings/web/productions.py": "test_production_spend_csv_neutralises_formulas_and_keeps_numbers",
     "review/api/views.py": "test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers",
     "review/admin/dashboard.py": "test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/api/zone.py": "test_zone_csv_neutralises_formulas_and_keeps_numbers",
+    "bookings/web/zone.py": "test_zone_csv_neutralises_formulas_and_keeps_numbers",
 }
 WRITES_A_SPREADSHEET = re.compile(
     r"csv\.writer|csv\.DictWriter|text/csv|\.xlsx|openpyxl|xlsxwriter|\.export\(|export_data\("
@@ -299,3 +302,32 @@ def test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers(api):
         # the count of open submissions in "submitted" stays a number
         stage_rows = [row for row in rows if row[0] in ("submitted", "已提交", "Submitted")]
         assert stage_rows and stage_rows[0][1] == str(len(MALICIOUS))
+
+
+@pytest.mark.django_db
+def test_zone_csv_neutralises_formulas_and_keeps_numbers(api):
+    from tests.factories import PlaceFactory, ZoneFactory, ZoneManagementFactory
+
+    management = ZoneManagementFactory()
+    zone = ZoneFactory(name=MALICIOUS[0], management=management)
+    base = BaseFactory(zone=zone, name=MALICIOUS[1])
+    SetFactory(base=base)
+    PlaceFactory(zone=zone, name=MALICIOUS[2])
+    user = MembershipFactory(organization=management, role=Membership.Role.MEMBER).user
+    page = Client()
+    page.force_login(user)
+    window = {"from": "2026-09", "to": "2026-10"}
+    responses = [
+        api(user).get(f"/api/v1/zones/{zone.pk}/stats/", {**window, "format": "csv"}),
+        page.get(reverse("bookings:zone-csv"), {"zone": zone.pk, **window}),
+    ]
+    assert responses[0].content == responses[1].content
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = [row for row in read_csv(response.content) if row]
+        for row in rows:
+            assert not any(is_formula(cell) for cell in row), row
+        assert rows[1][0] == "'" + MALICIOUS[0]
+        assert ["'" + MALICIOUS[1], "2026-09", "720.00", "0.00", "0.00"] in rows  # open round the clock
+        assert ["'" + MALICIOUS[2], "1", "1", "1"] in rows

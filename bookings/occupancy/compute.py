@@ -58,7 +58,7 @@ def base_occupancy(*, base: Base, first: date, last: date) -> Occupancy:
 # none). ``opening`` unions the base's intervals of every local day from the day before the window (whose
 
 # overnight interval reaches into the first day) to its last.
-_OCCUPANCY_SQL = """
+_CELLS_SQL = """
 WITH
 whole AS (
     SELECT tstzmultirange(tstzrange(%(start)s, %(end)s)) AS span
@@ -133,6 +133,10 @@ cells AS (
     LEFT JOIN by_day k ON k.part = 'booked' AND k.set_id = s.id AND k.j = d.j
     WHERE s.id = ANY(%(sets)s)
 )
+"""
+_OCCUPANCY_SQL = (
+    _CELLS_SQL
+    + """
 SELECT NULL::int AS hour,
        GROUPING(set_id, day) AS by_set_day, GROUPING(kind, week) AS by_kind_week,
        GROUPING(day) AS by_day, GROUPING(week) AS by_week,
@@ -155,6 +159,16 @@ FROM (
 CROSS JOIN LATERAL generate_series(a / 3600, (b - 1) / 3600) k
 GROUP BY 1
 """
+)
+# The same cells summed by local month, per kind of set and for the whole base (a zone's figures).
+_MONTHS_SQL = (
+    _CELLS_SQL
+    + """
+SELECT GROUPING(kind) AS by_month, kind, month, sum(opened)::bigint, sum(booked)::bigint
+FROM (SELECT kind, date_trunc('month', day)::date AS month, opened, booked FROM cells) monthly
+GROUP BY GROUPING SETS ((kind, month), (month))
+"""
+)
 
 
 def _sql_params(result: Occupancy) -> dict:
@@ -203,6 +217,35 @@ def _utilisation_sql(result: Occupancy) -> None:
                 result.base_weeks[week] = usage
             else:
                 result.total = usage
+
+
+def base_usage_by_month(*, base: Base, first: date, last: date) -> dict[tuple[str | None, date], Usage]:
+    """Open and booked time of ``base`` over the local days ``first``–``last`` summed by month: keyed
+    ``(kind, month)`` per kind of set and ``(None, month)`` for the whole base (months by their 1st day).
+
+    The occupancy's definitions and statement, without the day, week and hour grains nor revenue: on
+    PostgreSQL one statement (and the sets' query) whatever the number of sets and bookings."""
+    sets = occupancy_sets(base=base, first=first, last=last)
+    months: dict[tuple[str | None, date], Usage] = {}
+    if not sets:
+        return months
+    if connection.vendor != "postgresql":
+        result = base_occupancy(base=base, first=first, last=last)
+        kind_of = {set_.pk: set_.kind for set_ in sets}
+        for (set_id, day), usage in result.set_days.items():
+            for key in ((kind_of[set_id], day.replace(day=1)), (None, day.replace(day=1))):
+                cell = months.setdefault(key, Usage())
+                cell.open_seconds += usage.open_seconds
+                cell.booked_seconds += usage.booked_seconds
+        return months
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    result = Occupancy(base=base, first=first, last=last, sets=sets, days=days, weeks=[])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # see _utilisation_sql
+        cursor.execute(_MONTHS_SQL, _sql_params(result))
+        for by_month, kind, month, opened, booked in cursor:
+            months[None if by_month else kind, month] = Usage(opened, booked)
+    return months
 
 
 # Elsewhere (the embedded SQLite) ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.web import occupancy, productions, views
+from bookings.web import occupancy, productions, views, zone
 
 app_name = "bookings"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("occupancy/data/", occupancy.occupancy_json, name="occupancy-data"),
     path("occupancy/export.csv", occupancy.occupancy_csv, name="occupancy-csv"),
     path("occupancy/export.xlsx", occupancy.occupancy_xlsx, name="occupancy-xlsx"),
+    path("zone/", zone.zone, name="zone"),
+    path("zone/data/", zone.zone_json, name="zone-data"),
+    path("zone/export.csv", zone.zone_csv, name="zone-csv"),
+    path("zone/print/", zone.zone_print, name="zone-print"),
     path("board/week/", views.board_week, name="board-week"),
     path("board/print/", views.board_print, name="board-print"),
     path("board/pending/", views.pending, name="board-pending"),

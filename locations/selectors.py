@@ -227,9 +227,11 @@ def sets_search(*, organization: Organization, criteria: SetSearch) -> QuerySet[
     return queryset.order_by("base__name", "name", "id")
 
 
-def _annotate_travel(
-    queryset: QuerySet[Set], *, organization: Organization, criteria: SetSearch
-) -> QuerySet[Set]:
+def travel_within(
+    *, organization: Organization, criteria: SetSearch
+) -> tuple[dict[int, list[int]], int | None]:
+    """``({minutes: [base_id, ...]}, origin set id or None)``: the bases within ``criteria.within_minutes``
+    of the origin, grouped by their minutes (the origin set itself is 0 minutes away)."""
     bases = bases_visible_to(organization=organization)
     if criteria.bases:
         bases = bases.filter(pk__in=criteria.bases)
@@ -241,8 +243,14 @@ def _annotate_travel(
     for base_id, value in minutes.items():
         if value <= limit:
             by_minutes.setdefault(value, []).append(base_id)
+    return by_minutes, criteria.origin.pk if isinstance(criteria.origin, Set) else None
+
+
+def _annotate_travel(
+    queryset: QuerySet[Set], *, organization: Organization, criteria: SetSearch
+) -> QuerySet[Set]:
+    by_minutes, origin_set_id = travel_within(organization=organization, criteria=criteria)
     whens = []
-    origin_set_id = criteria.origin.pk if isinstance(criteria.origin, Set) else None
     if origin_set_id is not None:
         whens.append(When(pk=origin_set_id, then=Value(0)))
     whens += [When(base_id__in=ids, then=Value(value)) for value, ids in sorted(by_minutes.items())]

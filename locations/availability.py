@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from locations.catalogue_cache import catalogue_copy
 from locations.models import Blackout, OpeningHours, Set
 
 
@@ -168,7 +169,12 @@ def is_open_throughout(
 
 
 def opening_hours_table() -> dict[int, list[tuple[int, time, time]]]:
-    """``{base_id: [(weekday, opens, closes), ...]}`` for every base with hours; one query."""
+    """``{base_id: [(weekday, opens, closes), ...]}`` for every base with hours: this process's copy
+    (``locations.catalogue_cache``), read in one query when the catalogue changed. Read-only."""
+    return catalogue_copy("opening_hours", _read_opening_hours)
+
+
+def _read_opening_hours() -> dict[int, list[tuple[int, time, time]]]:
     hours = defaultdict(list)
     # By the columns themselves: the default ordering would join bases only to sort by their names.
     rows = OpeningHours.objects.order_by("base_id", "weekday").values_list(
@@ -176,7 +182,7 @@ def opening_hours_table() -> dict[int, list[tuple[int, time, time]]]:
     )
     for base_id, weekday, opens, closes in rows:
         hours[base_id].append((weekday, opens, closes))
-    return hours
+    return dict(hours)
 
 
 def closed_base_ids(starts_at: datetime, ends_at: datetime, *, hours: dict | None = None) -> set[int]:

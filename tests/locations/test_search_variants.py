@@ -172,3 +172,25 @@ def test_a_search_is_a_constant_number_of_queries(catalogue, member, api):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/v1/sets/", params).json()["results"]) > 1
     assert len(many) == len(few)
+
+
+def test_circle_candidates_from_sql_are_those_of_the_orm_reference(catalogue):
+    from locations.availability import opening_hours_table
+    from locations.circle import CircleItem, free_rows_reference
+    from locations.search import free_sets
+
+    sets = catalogue["sets"]
+    hours = opening_hours_table()
+    windows = [(9, 14.5), (12, 13), (15, 17), (20, 23), (5, 6)]
+    items = []
+    for index, (start, end) in enumerate(windows):
+        starts_at, ends_at = MONDAY + timedelta(hours=start), MONDAY + timedelta(hours=end)
+        items += [
+            CircleItem(starts_at, ends_at, kind=Set.Kind.VILLA),
+            CircleItem(starts_at, ends_at, kind=Set.Kind.COURT, tags=["悬疑"][: index % 2]),
+            CircleItem(starts_at, ends_at, kind=Set.Kind.HOSPITAL_WARD, max_hourly_rate=Decimal("250")),
+            CircleItem(starts_at, ends_at, set=sets[index * 2]),
+        ]
+    answers = [free_sets(item, hours=hours) for item in items]
+    assert answers == [list(free_rows_reference(item, hours=hours)) for item in items]
+    assert sum(1 for rows in answers if rows) >= 10 and [] in answers

@@ -2,7 +2,9 @@
 
 ``WindowCountPagination`` is the same pagination for an expensive list (a search whose filter takes
 longer to build than to run): it reads the total from the page query itself instead of compiling and
-running the filter a second time for the count.
+running the filter a second time for the count. A list that is not a queryset takes part by offering
+``window_page(offset, limit) -> (rows, total or None when no row)`` and ``count()`` (e.g. the search's
+hand-written statement, ``locations.search.SearchRows``).
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -70,14 +72,19 @@ class WindowCountPaginator(Paginator):
         )
 
     def page(self, number):
-        if not self._counts_in_page_query():
+        windowed = hasattr(self.object_list, "window_page") and "count" not in self.__dict__
+        if not windowed and not self._counts_in_page_query():
             return super().page(number)
         number = self._validate_lower_bound(number)
         bottom = (number - 1) * self.per_page
-        queryset = self.object_list.annotate(**{self.total_alias: Window(Count("*"))})
-        rows = list(queryset[bottom : bottom + self.per_page])
+        if windowed:
+            rows, total = self.object_list.window_page(bottom, self.per_page)
+        else:
+            queryset = self.object_list.annotate(**{self.total_alias: Window(Count("*"))})
+            rows = list(queryset[bottom : bottom + self.per_page])
+            total = getattr(rows[0], self.total_alias) if rows else None
         if rows:
-            self.count = getattr(rows[0], self.total_alias)  # fills the cached property
+            self.count = total  # fills the cached property
             return self._get_page(rows, number, self)
         if number == 1:
             self.count = 0  # an empty first page is an empty list

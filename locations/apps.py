@@ -10,5 +10,8 @@ class LocationsConfig(AppConfig):
     def ready(self):
         from locations import (
             availability,  # noqa: F401  (registers the blackout busy provider)
+            catalogue_cache,
             selectors,  # noqa: F401  (registers what organisations may see: @scope)
         )
+
+        catalogue_cache.connect()

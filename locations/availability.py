@@ -5,6 +5,10 @@ A **busy provider** is a ``BusyProvider`` with
 * ``blocking(starts_at, ends_at) -> Q``: a condition over ``Set`` rows, true for a set that is busy at
   any moment of ``[starts_at, ends_at)`` (typically ``Q(Exists(...OuterRef("pk")...))``), so that the
   availability filter stays one SQL query whatever the number of sets;
+* ``blocking_sql() -> str | None``: the same condition as hand-written SQL for the search's page statement
+  (``locations.search``), over the set ``s`` and its base ``b`` with the window as ``%(starts_at)s`` and
+  ``%(ends_at)s``; ``""`` for a provider that never blocks a search, ``None`` (the default) for one
+  without an SQL form, which sends searches through ``blocking`` and the ORM;
 * ``intervals(set_, starts_at, ends_at, *, viewer, now) -> list[BusyInterval]``: the intervals of the
   range in which a booking of the set, requested at ``now``, may not lie (its availability and
   calendar). ``viewer`` is the acting organisation (or None): a provider must never say *who* made a
@@ -25,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from locations.catalogue_cache import catalogue_copy
 from locations.models import Blackout, OpeningHours, Set
 
 
@@ -60,6 +65,9 @@ class BusyProvider:
     def __hash__(self):
         return hash(type(self))
 
+    def blocking_sql(self) -> str | None:
+        return None
+
 
 class BlackoutProvider(BusyProvider):
     """Blackouts of the set itself or of its whole base."""
@@ -68,6 +76,13 @@ class BlackoutProvider(BusyProvider):
         overlapping = Blackout.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
         return Q(Exists(overlapping.filter(set=OuterRef("pk")))) | Q(
             Exists(overlapping.filter(base=OuterRef("base_id")))
+        )
+
+    def blocking_sql(self) -> str:
+        overlapping = "starts_at < %(ends_at)s AND ends_at > %(starts_at)s"
+        return (
+            f"EXISTS (SELECT 1 FROM locations_blackout WHERE set_id = s.id AND {overlapping})"
+            f" OR EXISTS (SELECT 1 FROM locations_blackout WHERE base_id = s.base_id AND {overlapping})"
         )
 
     def intervals(
@@ -154,7 +169,12 @@ def is_open_throughout(
 
 
 def opening_hours_table() -> dict[int, list[tuple[int, time, time]]]:
-    """``{base_id: [(weekday, opens, closes), ...]}`` for every base with hours; one query."""
+    """``{base_id: [(weekday, opens, closes), ...]}`` for every base with hours: this process's copy
+    (``locations.catalogue_cache``), read in one query when the catalogue changed. Read-only."""
+    return catalogue_copy("opening_hours", _read_opening_hours)
+
+
+def _read_opening_hours() -> dict[int, list[tuple[int, time, time]]]:
     hours = defaultdict(list)
     # By the columns themselves: the default ordering would join bases only to sort by their names.
     rows = OpeningHours.objects.order_by("base_id", "weekday").values_list(
@@ -162,7 +182,7 @@ def opening_hours_table() -> dict[int, list[tuple[int, time, time]]]:
     )
     for base_id, weekday, opens, closes in rows:
         hours[base_id].append((weekday, opens, closes))
-    return hours
+    return dict(hours)
 
 
 def closed_base_ids(starts_at: datetime, ends_at: datetime, *, hours: dict | None = None) -> set[int]:

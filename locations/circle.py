@@ -29,6 +29,7 @@ from config.localtime import local_text
 from locations import conf
 from locations.availability import opening_hours_table
 from locations.models import Base, Set
+from locations.search import free_sets
 from locations.selectors import sets_available
 from locations.travel import as_endpoint, estimate_minutes, measured_minutes, travel_minutes_to_bases
 from studio.models import Organization
@@ -89,22 +90,26 @@ def _describe(item: CircleItem) -> str:
     }
 
 
+def free_rows_reference(item: CircleItem, *, hours: dict):
+    """``(pk, base_id, name, kind, hourly_rate)`` of the bookable sets free for ``item``, by hourly rate
+    and id, through the ORM: the reference of ``locations.search.free_sets`` and its fallback."""
+    bookable = Set.objects.filter(is_active=True, base__is_active=True)
+    queryset = bookable.filter(pk=item.set.pk) if item.set is not None else bookable.filter(kind=item.kind)
+    for tag in item.tags:
+        queryset = queryset.filter(tags__has=tag)
+    if item.max_hourly_rate is not None:
+        queryset = queryset.filter(hourly_rate__lte=item.max_hourly_rate)
+    queryset = sets_available(queryset, item.starts_at, item.ends_at, hours=hours)
+    return queryset.order_by("hourly_rate", "id").values_list("pk", "base_id", "name", "kind", "hourly_rate")
+
+
 def _candidates(organization: Organization, items: list[CircleItem]) -> list[dict[int, list[Candidate]]]:
     hours = opening_hours_table()
-    bookable = Set.objects.filter(is_active=True, base__is_active=True)
     layers = []
     for index, item in enumerate(items):
-        queryset = (
-            bookable.filter(pk=item.set.pk) if item.set is not None else bookable.filter(kind=item.kind)
-        )
-        for tag in item.tags:
-            queryset = queryset.filter(tags__has=tag)
-        if item.max_hourly_rate is not None:
-            queryset = queryset.filter(hourly_rate__lte=item.max_hourly_rate)
-        queryset = sets_available(queryset, item.starts_at, item.ends_at, hours=hours)
-        rows = queryset.order_by("hourly_rate", "id").values_list(
-            "pk", "base_id", "name", "kind", "hourly_rate"
-        )
+        rows = free_sets(item, hours=hours)
+        if rows is None:
+            rows = free_rows_reference(item, hours=hours)
         layer: dict[int, list[Candidate]] = {}
         for row in rows:
             candidate = Candidate(*row)

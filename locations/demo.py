@@ -10,6 +10,7 @@ import math
 from datetime import time
 from decimal import Decimal
 
+from locations.catalogue_cache import catalogue_changed
 from locations.models import Base, OpeningHours, Place, Set, TravelTime, Zone, endpoint_key
 from locations.travel import travel_minutes
 from studio.demo_progress import progress
@@ -199,6 +200,7 @@ def _hours(base: Base) -> None:
     OpeningHours.objects.bulk_create(
         OpeningHours(base=base, weekday=day, opens=time(6), closes=time(2)) for day in range(7)
     )
+    catalogue_changed()  # ``bulk_create`` sends no signal
 
 
 def _operators(count: int) -> list[Organization]:

@@ -31,7 +31,7 @@ from locations.models import (
     TravelTime,
     Zone,
 )
-from locations.travel import base_endpoints, travel_minutes_to_bases
+from locations.travel import base_endpoints_table, travel_minutes_to_bases
 from studio.models import Organization
 
 
@@ -233,22 +233,34 @@ def sets_search(*, organization: Organization, criteria: SetSearch) -> QuerySet[
     return queryset.order_by("base__name", "name", "id")
 
 
-def _annotate_travel(
-    queryset: QuerySet[Set], *, organization: Organization, criteria: SetSearch
-) -> QuerySet[Set]:
-    bases = bases_visible_to(organization=organization)
-    if criteria.bases:
-        bases = bases.filter(pk__in=criteria.bases)
-    if criteria.zones:
-        bases = bases.filter(zone_id__in=criteria.zones)
-    minutes = travel_minutes_to_bases(criteria.origin, base_endpoints(bases))
+def travel_within(
+    *, organization: Organization, criteria: SetSearch
+) -> tuple[dict[int, list[int]], int | None]:
+    """``({minutes: [base_id, ...]}, origin set id or None)``: the bases within ``criteria.within_minutes``
+    of the origin, grouped by their minutes (the origin set itself is 0 minutes away)."""
+    # ``bases_visible_to`` and the search's base and zone filters, over the cached travel ends
+    only_bases, only_zones = set(criteria.bases), set(criteria.zones)
+    ends = [
+        end
+        for end, active, operator_id, zone_id in base_endpoints_table()
+        if (active or operator_id == organization.pk)
+        and (not only_bases or end.base_id in only_bases)
+        and (not only_zones or zone_id in only_zones)
+    ]
+    minutes = travel_minutes_to_bases(criteria.origin, ends)
     limit = criteria.within_minutes
     by_minutes: dict[int, list[int]] = {}
     for base_id, value in minutes.items():
         if value <= limit:
             by_minutes.setdefault(value, []).append(base_id)
+    return by_minutes, criteria.origin.pk if isinstance(criteria.origin, Set) else None
+
+
+def _annotate_travel(
+    queryset: QuerySet[Set], *, organization: Organization, criteria: SetSearch
+) -> QuerySet[Set]:
+    by_minutes, origin_set_id = travel_within(organization=organization, criteria=criteria)
     whens = []
-    origin_set_id = criteria.origin.pk if isinstance(criteria.origin, Set) else None
     if origin_set_id is not None:
         whens.append(When(pk=origin_set_id, then=Value(0)))
     whens += [When(base_id__in=ids, then=Value(value)) for value, ids in sorted(by_minutes.items())]

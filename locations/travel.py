@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from locations import conf
+from locations.catalogue_cache import catalogue_copy
 from locations.models import Base, Place, Set, TravelTime, Zone, endpoint_key
 
 EARTH_RADIUS_KM = 6371.0088
@@ -62,29 +63,40 @@ def as_endpoint(obj) -> Endpoint:
 _ZONE_TRAVEL_FIELDS = frozenset({"id", "detour_factor", "average_speed_kmh", "walk_minutes"})
 
 
-def base_endpoints(bases: QuerySet[Base]) -> list[Endpoint]:
+def base_endpoints(bases: QuerySet[Base], *extra: str) -> list:
     """The ``Endpoint`` of each base of ``bases``, read as plain values in one query.
 
     The same ends ``as_endpoint(base)`` gives, without building whole ``Base`` rows (and their
     operators) for a calculation that needs coordinates and zone settings only; each zone is built
     once, as a deferred instance holding just its travel settings (like ``.only()`` would give).
+    With ``extra`` column names, each item is ``(endpoint, *values)`` instead.
     """
     # ``Model.from_db`` takes the loaded values in the model's field order.
     zone_fields = [
         field.attname for field in Zone._meta.concrete_fields if field.attname in _ZONE_TRAVEL_FIELDS
     ]
-    columns = ("pk", "latitude", "longitude", "zone_id", *(f"zone__{name}" for name in zone_fields))
+    columns = ("pk", "latitude", "longitude", "zone_id", *extra, *(f"zone__{name}" for name in zone_fields))
     zones: dict[int, Zone] = {}
     ends = []
-    for pk, latitude, longitude, zone_id, *zone_values in (
+    for pk, latitude, longitude, zone_id, *values in (
         bases.prefetch_related(None).order_by().values_list(*columns)
     ):
+        extra_values, zone_values = values[: len(extra)], values[len(extra) :]
         zone = zones.get(zone_id)
         if zone is None:
             zone = zones[zone_id] = Zone.from_db(bases.db, zone_fields, zone_values)
         # ``endpoint_key`` of a base, spelled out to avoid building the instance it would need.
-        ends.append(Endpoint(float(latitude), float(longitude), f"base:{pk}", pk, None, zone))
+        end = Endpoint(float(latitude), float(longitude), f"base:{pk}", pk, None, zone)
+        ends.append((end, *extra_values) if extra else end)
     return ends
+
+
+def base_endpoints_table() -> list[tuple[Endpoint, bool, int, int]]:
+    """``(endpoint, is_active, operator_id, zone_id)`` of every base: this process's copy
+    (``locations.catalogue_cache``), read in one query when the catalogue changed. Read-only."""
+    return catalogue_copy(
+        "base_endpoints", lambda: base_endpoints(Base.objects.all(), "is_active", "operator_id", "zone_id")
+    )
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -162,24 +174,30 @@ def travel_minutes(origin, destination) -> int:
 
 
 def measured_minutes(keys_from: Iterable[str], keys_to: Iterable[str]) -> dict[tuple[str, str], int]:
-    """Measured entries between a key in ``keys_from`` and one in ``keys_to``, keyed both ways; one query."""
+    """Measured entries between a key in ``keys_from`` and one in ``keys_to``, keyed both ways, from
+    this process's copy of the measured table (``locations.catalogue_cache``; one query when it changed)."""
     keys_from, keys_to = set(keys_from), set(keys_to)
     if not keys_from or not keys_to:
         return {}
-    # Every entry touching the smaller side (both key columns are indexed), the other end checked here:
-    # a search from one origin then sends one key, not every base's key twice.
+    table = catalogue_copy("measured_minutes", _read_measured)
     near, far = sorted((keys_from, keys_to), key=len)
-    rows = (
-        TravelTime.objects.filter(Q(key_a__in=near) | Q(key_b__in=near))
-        .order_by()
-        .values_list("key_a", "key_b", "minutes")
-    )
     found = {}
-    for key_a, key_b, minutes in rows:
-        if (key_a in near and key_b in far) or (key_b in near and key_a in far):
-            found[(key_a, key_b)] = minutes
-            found[(key_b, key_a)] = minutes
+    for key in near:
+        for other, minutes in table.get(key, ()):
+            if other in far:
+                found[(key, other)] = minutes
+                found[(other, key)] = minutes
     return found
+
+
+def _read_measured() -> dict[str, list[tuple[str, int]]]:
+    """``{key: [(other key, minutes), ...]}``, each entry under both of its ends."""
+    table: dict[str, list[tuple[str, int]]] = {}
+    for key_a, key_b, minutes in TravelTime.objects.order_by().values_list("key_a", "key_b", "minutes"):
+        table.setdefault(key_a, []).append((key_b, minutes))
+        if key_b != key_a:
+            table.setdefault(key_b, []).append((key_a, minutes))
+    return table
 
 
 def travel_minutes_to_bases(origin, bases: Iterable[Base | Endpoint]) -> dict[int, int]:

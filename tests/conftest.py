@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from locations import catalogue_cache
 from studio.models import Membership
 from tests import celery_worker
 from tests.browser import browser  # noqa: F401 - a real Chromium for the browser tests
@@ -248,6 +249,14 @@ def _generous_throttles(monkeypatch):
     """Throttle counters outlive a test; keep them out of the way unless a test lowers them."""
     for scope in list(api_settings.DEFAULT_THROTTLE_RATES):
         monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, "100000/min")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_copies():
+    """A test's rolled-back rows bump no catalogue version: each test starts without cached copies."""
+    catalogue_cache.clear()
+    yield
+    catalogue_cache.clear()
 
 
 @pytest.fixture(autouse=True)

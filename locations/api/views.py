@@ -22,6 +22,7 @@ from locations import conf, policies, services
 from locations.api import serializers
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
+from locations.search import search_rows
 from locations.selectors import (
     SetSearch,
     bases_owned_by,
@@ -182,11 +183,13 @@ class SetViewSet(mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet
             within_minutes=within,
             ordering=data.get("ordering"),
         )
+        context = self.get_serializer_context()
+        rows = search_rows(organization=self.organization, criteria=criteria, context=context)
+        if rows is not None:  # the hand-written statement, rows already as ``SetOut`` renders them
+            return self.get_paginated_response(self.paginate_queryset(rows))
         queryset = sets_search(organization=self.organization, criteria=criteria)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(
-            serializers.SetOut(page, many=True, context=self.get_serializer_context()).data
-        )
+        return self.get_paginated_response(serializers.SetOut(page, many=True, context=context).data)
 
     def add(self, **data):
         return services.set_create(organization=self.organization, **data)

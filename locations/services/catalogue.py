@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, lock_many, locked_transaction
 from config.services import model_update
+from locations.catalogue_cache import catalogue_changed
 from locations.models import Base, Blackout, OpeningHours, Set
 from notifications.services import event_record, event_record_update
 from studio.models import Organization
@@ -119,6 +120,7 @@ def _replace_opening_hours(base: Base, opening_hours: list[dict]) -> None:
         OpeningHours(base=base, weekday=row["weekday"], opens=row["opens"], closes=row["closes"])
         for row in opening_hours
     )
+    catalogue_changed()  # ``bulk_create`` sends no signal
 
 
 # Bases -------------------------------------------------------------------------------------------
@@ -160,6 +162,8 @@ def base_set_active(*, base: Base, active: bool, by) -> Base:
     """List (``active``) or withdraw a whole base from the catalogue."""
     updated = Base.objects.filter(pk=base.pk).exclude(is_active=active).update(is_active=active)
     base.is_active = active
+    if updated:
+        catalogue_changed()  # ``update`` sends no signal
     if updated:
         event_record(
             type="base.activated" if active else "base.deactivated",

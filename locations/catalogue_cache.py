@@ -15,7 +15,8 @@ The token is replaced at once and again when the transaction commits: a process 
 rows between the two rebuilds at the second.
 
 Inside a request the version is read once (one Redis ``GET``); outside requests (workers, shells)
-every read asks for it.
+every read asks for it. Without a cache that every process shares (the embedded default of
+``make run``: a per-process LocMemCache, while the worker writes too), nothing is kept past one request.
 """
 
 import threading
@@ -23,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -38,13 +40,18 @@ def catalogue_version() -> str:
     version = getattr(_request, "version", None)
     if version is not None:
         return version
-    version = cache.get(VERSION_KEY)
+    # without a shared cache another process's change could not be seen: a copy lasts one request
+    version = cache.get(VERSION_KEY) if _shared_cache() else uuid.uuid4().hex
     if version is None:  # first use, or the shared cache was emptied: every copy is stale
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
     if getattr(_request, "active", False):
         _request.version = version
     return version
+
+
+def _shared_cache() -> bool:
+    return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
 
 
 def _bump() -> None:

@@ -135,3 +135,14 @@ def test_measured_minutes_from_the_copy_match_the_table_both_ways(town):
         (other_key, base_key): 4,
     }
     assert measured_minutes([], [base_key]) == {}
+
+
+def test_without_a_shared_cache_a_copy_lasts_one_read(town, settings):
+    """Embedded (``make run``: a per-process LocMemCache) the worker's writes could not bump this
+    process's version, so nothing is kept: each read outside a request reads the table again."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    base = town["base"]
+    OpeningHoursFactory(base=base, weekday=0, opens=time(8), closes=time(20))
+    assert closed_base_ids(MONDAY + timedelta(hours=9), MONDAY + timedelta(hours=10)) == set()
+    base.opening_hours.all().update(closes=time(9, 30))  # another process's write: no signal here
+    assert closed_base_ids(MONDAY + timedelta(hours=9), MONDAY + timedelta(hours=10)) == {base.pk}

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from bookings import policies
 from bookings.zone import ZoneStatsIn, zone_data, zone_figures, zone_rows
 from config.renderers import JSONRenderer
+from config.spreadsheets import CSVRenderer
 from config.viewsets import ScopedGenericViewSet
-from crews.api.renderers import CSVRenderer
 from locations.selectors import zones_managed_by
 from studio.tenancy import Scope
 

@@ -23,7 +23,7 @@ from bookings import conf
 from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.policies import BASE_BOARD
 from config.dates import validate_in_range
-from crews.api.renderers import CSVRenderer, XLSXRenderer
+from config.spreadsheets import CSVRenderer, XLSXRenderer
 from locations.selectors import bases_owned_by
 from studio.web.acting import workspace_page
 

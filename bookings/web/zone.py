@@ -16,7 +16,7 @@ from bookings import conf
 from bookings.occupancy.output import _percent
 from bookings.policies import ZONE_FIGURES
 from bookings.zone import SUPPRESSED, ZoneStatsIn, zone_data, zone_figures, zone_rows
-from crews.api.renderers import CSVRenderer
+from config.spreadsheets import CSVRenderer
 from locations.selectors import zones_managed_by
 from studio.web.acting import workspace_page
 

@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="requests of each kind a round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cprofile", type=int, default=0, metavar="K")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one create first")
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -177,14 +178,22 @@ def main() -> None:
             })  # fmt: skip
         return out
 
-    measure(client, "/api/v1/bookings/", bodies(0)[:20], backend_pid)  # warm-up
     rows = []
     profile = None
     try:
+        measure(client, "/api/v1/bookings/", bodies(0)[:20], backend_pid)  # warm-up
+        if args.sql:
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                client.post("/api/v1/bookings/", {**bodies(0)[0], "set": set_ids[-1]})
+            for query in captured.captured_queries:
+                print(f"  {query['sql'][:240]}")
+            print(f"{len(captured.captured_queries)} statements")
         for round_ in range(1, args.rounds + 1):
             floor = measure(client, "/api/floor/", [{"n": i} for i in range(args.n)], backend_pid)
             if args.cprofile and round_ == args.rounds:
-                profile = cProfile.Profile()
+                profile = cProfile.Profile(time.process_time)  # CPU, not waits for the database
             create = measure(client, "/api/v1/bookings/", bodies(round_), backend_pid, profile)
             ratio = sum(create) / sum(floor)
             rows.append((floor, create, ratio))
@@ -202,6 +211,7 @@ def main() -> None:
         f"{mean[3]:.2f} = {mean[2] + mean[3]:.2f} ms; create / floor = {(mean[2] + mean[3]) / (mean[0] + mean[1]):.2f}x"
     )
     if profile is not None:
+        profile.dump_stats(ROOT / "var" / "profile_create.prof")
         stats = pstats.Stats(profile)
         print(f"SQL building and compiling: {sql_share(stats):.0%} of the profiled create time")
         stats.sort_stats("cumulative").print_stats(args.cprofile)

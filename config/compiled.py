@@ -1,0 +1,62 @@
+"""Querysets built and compiled to SQL once per process, then run with new parameter values.
+
+Building a queryset (``filter``, ``select_related``) and compiling it to SQL costs far more CPU than
+running it: a scoped primary-key look-up spends ~1 ms in Django for a statement PostgreSQL answers in
+~0.1 ms. ``CompiledQuery`` builds its queryset once with sentinel values in place of its parameters,
+compiles it once, and afterwards runs the same SQL with the real values, turning rows into instances
+through the ORM's own iterable (``select_related`` rows included). Only for querysets whose SQL has
+the same shape whatever the values (no branching on them): the values must each reach the SQL
+unchanged as exactly the parameters they stand for, or the query is not compiled and ``run`` answers
+None (the caller takes the ordinary path).
+"""
+
+import copy
+import threading
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+#: sentinel parameter values: integers no real id takes
+_SENTINEL = -7_340_000_000_000_000_000
+
+
+class CompiledQuery:
+    """``build(**values)`` compiled once; ``run(**values)`` is its result list (None: not compilable)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *names: str):
+        self.build = build
+        self.names = names
+        self._lock = threading.Lock()
+        self._compiled = None  # (queryset, compiler, sql, params, slots) or False when not compilable
+
+    def _compile(self):
+        sentinels = {name: _SENTINEL - index for index, name in enumerate(self.names)}
+        queryset = self.build(**sentinels)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        slots = {}
+        by_value = {value: name for name, value in sentinels.items()}
+        for index, value in enumerate(params):
+            if type(value) is int and value in by_value:
+                slots[index] = by_value[value]
+        if set(slots.values()) != set(self.names) or connections[queryset.db].vendor != "postgresql":
+            return False
+        return queryset, compiler, sql, tuple(params), slots
+
+    def run(self, **values) -> list | None:
+        if self._compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    self._compiled = self._compile()
+        if self._compiled is False:
+            return None
+        queryset, compiler, sql, params, slots = self._compiled
+        bound = list(params)
+        for index, name in slots.items():
+            bound[index] = values[name]
+        mine = copy.copy(compiler)  # the compiled select and its row layout, shared read-only
+        mine.as_sql = lambda *args, **kwargs: (sql, tuple(bound))
+        chained = queryset._chain()  # its own query, asking for this compiler
+        chained.query.get_compiler = lambda *args, **kwargs: mine
+        return list(chained)

@@ -13,34 +13,43 @@ None (the caller takes the ordinary path).
 import copy
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from django.db import connections
 from django.db.models import QuerySet
 
-#: sentinel parameter values: integers no real id takes
+#: sentinel parameter values: integers no real id takes, instants long before any booking
 _SENTINEL = -7_340_000_000_000_000_000
+_SENTINEL_AT = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def _sentinel(kind: type, index: int):
+    return _SENTINEL - index if kind is int else _SENTINEL_AT + timedelta(seconds=index)
 
 
 class CompiledQuery:
-    """``build(**values)`` compiled once; ``run(**values)`` is its result list (None: not compilable)."""
+    """``build(**values)`` compiled once; ``run(**values)`` is its result list (None: not compilable).
 
-    def __init__(self, build: Callable[..., QuerySet], *names: str):
+    ``kinds`` names each value and its type: ``int`` or ``datetime`` (an aware one).
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], **kinds: type):
         self.build = build
-        self.names = names
+        self.kinds = kinds
         self._lock = threading.Lock()
         self._compiled = None  # (queryset, compiler, sql, params, slots) or False when not compilable
 
     def _compile(self):
-        sentinels = {name: _SENTINEL - index for index, name in enumerate(self.names)}
+        sentinels = {name: _sentinel(kind, index) for index, (name, kind) in enumerate(self.kinds.items())}
         queryset = self.build(**sentinels)
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         slots = {}
-        by_value = {value: name for name, value in sentinels.items()}
+        by_value = {(type(value), value): name for name, value in sentinels.items()}
         for index, value in enumerate(params):
-            if type(value) is int and value in by_value:
-                slots[index] = by_value[value]
-        if set(slots.values()) != set(self.names) or connections[queryset.db].vendor != "postgresql":
+            if (type(value), value) in by_value:
+                slots[index] = by_value[type(value), value]
+        if set(slots.values()) != set(self.kinds) or connections[queryset.db].vendor != "postgresql":
             return False
         return queryset, compiler, sql, tuple(params), slots
 

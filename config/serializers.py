@@ -168,7 +168,9 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
                     return scope(organization=Organization(pk=organization_id)).filter(pk=pk)
 
-                lookup = self._compiled.setdefault(self.scope, CompiledQuery(build, "organization_id", "pk"))
+                lookup = self._compiled.setdefault(
+                    self.scope, CompiledQuery(build, organization_id=int, pk=int)
+                )
             found = lookup.run(organization_id=organization.pk, pk=data)
             if found:
                 return found[0]

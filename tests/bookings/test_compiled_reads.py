@@ -1,10 +1,11 @@
 """The create path's reads written once per process agree with the ORM reads they replace."""
 
-from datetime import time
+from datetime import UTC, time, timedelta
 
 import pytest
 from django.db import transaction
 
+from bookings.services.guards import _BLOCKING_ROWS, _blocking_rows
 from bookings.services.locks import _lock_sets_orm, lock_sets
 from config.compiled import CompiledQuery
 from studio.models import Organization
@@ -12,6 +13,7 @@ from studio.selectors import productions_visible_to
 from tests.conftest import require_postgresql
 from tests.factories import (
     BaseFactory,
+    BookingFactory,
     CompanyFactory,
     OpeningHoursFactory,
     ProductionFactory,
@@ -58,7 +60,7 @@ def test_compiled_query_returns_what_the_queryset_returns(django_assert_num_quer
     def build(organization_id, pk):
         return productions_visible_to(organization=Organization(pk=organization_id)).filter(pk=pk)
 
-    lookup = CompiledQuery(build, "organization_id", "pk")
+    lookup = CompiledQuery(build, organization_id=int, pk=int)
     company = mine.company
     assert lookup.run(organization_id=company.pk, pk=mine.pk) == [mine]
     with django_assert_num_queries(1):  # select_related("company") comes along
@@ -72,6 +74,24 @@ def test_a_value_that_does_not_reach_the_sql_is_not_compiled():
     require_postgresql()
     CompanyFactory()
     lookup = CompiledQuery(
-        lambda organization_id, pk: Organization.objects.filter(pk=organization_id), "organization_id", "pk"
+        lambda organization_id, pk: Organization.objects.filter(pk=organization_id),
+        organization_id=int,
+        pk=int,
     )
     assert lookup.run(organization_id=1, pk=2) is None
+
+
+def test_compiled_reads_agree_on_datetimes():
+    require_postgresql()
+    booking = BookingFactory()
+    start = booking.blocked_from.astimezone(UTC)
+    for offset in (-3, -1, 0, 1, 3):
+        window = (start + timedelta(hours=offset), start + timedelta(hours=offset + 2))
+        expected = list(_blocking_rows(booking.set_id, *window))
+        assert (
+            _BLOCKING_ROWS.run(set_id=booking.set_id, blocked_from=window[0], blocked_until=window[1])
+            == expected
+        )
+    assert _BLOCKING_ROWS.run(
+        set_id=booking.set_id, blocked_from=start, blocked_until=start + timedelta(hours=1)
+    )

@@ -11,7 +11,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from rest_framework.test import APIClient
 
 from bookings.errors import BookingConflict
@@ -102,6 +102,16 @@ def test_200_concurrent_creates_for_one_slot_make_exactly_one_booking_in_every_r
         assert not any(name in body["detail"] for body in refused for name in names)
         assert Booking.objects.filter(set=set_, starts_at__date=morning(days=day).date()).count() == 1
         assert overlapping_pairs() == 0
+    # every thread's connection ran the creates as prepared statements (DATABASE_PREPARE_THRESHOLD)
+    prepared, errors = pool.run([_prepared_statements] * pool.size)
+    assert errors == [None] * pool.size
+    assert min(prepared) > 0, prepared
+
+
+def _prepared_statements() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
 
 
 def test_200_concurrent_reschedules_into_one_slot_move_exactly_one_booking(pool):

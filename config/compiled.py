@@ -65,6 +65,7 @@ class CompiledQuery:
         for index, name in slots.items():
             bound[index] = values[name]
         mine = copy.copy(compiler)  # the compiled select and its row layout, shared read-only
+        mine.connection = connections[queryset.db]  # this thread's connection, not the compiling one's
         mine.as_sql = lambda *args, **kwargs: (sql, tuple(bound))
         chained = queryset._chain()  # its own query, asking for this compiler
         chained.query.get_compiler = lambda *args, **kwargs: mine

@@ -6,7 +6,7 @@ slice of a result row into an instance exactly as a queryset would (the backend'
 converters: JSON text decoded, time zones applied), loaded from the database like any other.
 """
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 class RowLoader:
@@ -18,18 +18,20 @@ class RowLoader:
         self.width = len(fields)
         self.columns = ", ".join(f'{alias}."{field.column}"' for field in fields)
         self.attnames = [field.attname for field in fields]
-        self._converters = None
+        self._converters: dict[int, list] = {}  # by connection: each thread has its own
         self._cols = [field.get_col(alias) for field in fields]
 
     def converters(self) -> list[tuple[int, list, object]]:
-        if self._converters is None:
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        found = self._converters.get(id(wrapper))
+        if found is None:
             found = []
             for index, col in enumerate(self._cols):
-                functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                functions = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
                 if functions:
                     found.append((index, functions, col))
-            self._converters = found
-        return self._converters
+            self._converters[id(wrapper)] = found
+        return found
 
     def load(self, row, start: int = 0) -> models.Model:
         """The instance whose columns begin at ``row[start]``."""

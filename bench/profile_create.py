@@ -1,7 +1,8 @@
 """CPU per booking create, in process, against the floor's one-INSERT request measured in the same run.
 
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_sc_create REDIS_URL=redis://127.0.0.1:6379/14 \\
-        .venv/bin/python bench/profile_create.py [--n 300] [--rounds 3] [--cprofile 30]
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_sc_create \\
+    REDIS_URL=redis://127.0.0.1:6379/14 \\
+        .venv/bin/python bench/profile_create.py [--n 300] [--rounds 3] [--sql] [--cprofile 30]
 
 Both requests go through Django's WSGI handler in this process (``DEBUG=0``, the project's settings and
 middleware, one persistent connection): ``POST /api/v1/bookings/`` on an instant-book window like
@@ -140,11 +141,11 @@ def main() -> None:
     settings.ROOT_URLCONF = "bench.profile_create"
     settings.ALLOWED_HOSTS = ["*"]
     from django.db import connection
+    from django.db.models import Q
+    from django.utils import timezone
 
     from bench.harness import actors, cpu_calibration
     from bookings.models import Booking
-    from django.db.models import Q
-    from django.utils import timezone
     from locations.models import Set
     from notifications.models import Delivery, Event, EventAudience
 
@@ -206,9 +207,10 @@ def main() -> None:
             for model in (Delivery, EventAudience, Event, Booking):
                 cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id > %s", [marks[model]])
     mean = [sum(values) / len(values) for values in zip(*[(*f, *c) for f, c, _r in rows], strict=True)]
+    floor_ms, create_ms = mean[0] + mean[1], mean[2] + mean[3]
     print(
-        f"mean: floor {mean[0]:.2f} + {mean[1]:.2f} = {mean[0] + mean[1]:.2f} ms; create {mean[2]:.2f} + "
-        f"{mean[3]:.2f} = {mean[2] + mean[3]:.2f} ms; create / floor = {(mean[2] + mean[3]) / (mean[0] + mean[1]):.2f}x"
+        f"mean: floor {mean[0]:.2f} + {mean[1]:.2f} = {floor_ms:.2f} ms; create {mean[2]:.2f} + "
+        f"{mean[3]:.2f} = {create_ms:.2f} ms; create / floor = {create_ms / floor_ms:.2f}x"
     )
     if profile is not None:
         profile.dump_stats(ROOT / "var" / "profile_create.prof")

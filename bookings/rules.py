@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.errors import BookingRuleViolation
+from config.compiled import CompiledQuery
 from config.localtime import local_text
 from locations.availability import is_open_throughout
 from locations.models import Blackout, Set
@@ -46,6 +47,18 @@ def grid_ceil(value: datetime, step: int) -> datetime:
         return floor
     midnight = timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
     return min(floor + timedelta(minutes=step), midnight + timedelta(days=1))
+
+
+def _first_blackout(set_id, base_id, starts_at, ends_at):
+    return Blackout.objects.filter(
+        Q(set_id=set_id) | Q(base_id=base_id), starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).order_by("starts_at")[:1]
+
+
+#: the first blackout of a set or its base overlapping a window, compiled once per process
+_FIRST_BLACKOUT = CompiledQuery(
+    _first_blackout, set_id=int, base_id=int, starts_at=datetime, ends_at=datetime
+)
 
 
 def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: datetime) -> None:
@@ -102,13 +115,10 @@ def check_window(set_: Set, starts_at: datetime, ends_at: datetime, *, now: date
             code="opening_hours",
             fields={"starts_at": [_("Outside the opening hours.")]},
         )
-    blackout = (
-        Blackout.objects.filter(
-            Q(set=set_) | Q(base_id=set_.base_id), starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
-        .order_by("starts_at")
-        .first()
-    )
+    found = _FIRST_BLACKOUT.run(set_id=set_.pk, base_id=set_.base_id, starts_at=starts_at, ends_at=ends_at)
+    if found is None:  # not compiled (SQLite)
+        found = _first_blackout(set_.pk, set_.base_id, starts_at, ends_at)
+    blackout = found[0] if found else None
     if blackout is not None:
         raise BookingRuleViolation(
             _("The set is unavailable from %(start)s to %(end)s.")

@@ -117,6 +117,16 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    # Parameters bound by the server (psycopg's server-side binding) and statements prepared once a
+    # connection has run them DATABASE_PREPARE_THRESHOLD times: PostgreSQL then plans each hot statement
+    # once per connection, not once per request (docs/benchmarks.md, "Create path"). Behind PgBouncer in
+    # transaction mode older than 1.21 (no max_prepared_statements), a prepared statement may meet a
+    # server connection that never prepared it: set DATABASE_PREPARE_THRESHOLD= (empty) there.
+    _prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip()
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
+        "prepare_threshold": int(_prepare_threshold) if _prepare_threshold else None,
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -15,11 +15,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,21 +25,23 @@ from config.locking import lock, locked_transaction
 from config.redaction import redact_text, redact_url, url_secrets
 from config.services import model_update
 from notifications import conf
-from notifications.models import Delivery, Event, EventAudience, WebhookEndpoint
+from notifications.fanout import (  # noqa: F401 - email_delivery and valid_email are imported from here
+    EMAIL_ROLES,
+    email_delivery,
+    endpoint_delivery,
+    explicit_emails,
+    fanout_orm,
+    fanout_sql,
+    valid_email,
+)
+from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.sending import DeliveryAbandoned, delivery_send
 from notifications.webhooks import UNRESOLVABLE, UnsafeWebhookUrl, secret_generate, webhook_url_check
 from notifications.workflow import DELIVERIES
-from studio.models import Membership, Organization
+from studio.models import Organization
 
 logger = logging.getLogger(__name__)
 
-#: members of an audience organisation with these roles receive its emails
-EMAIL_ROLES = (
-    Membership.Role.OWNER,
-    Membership.Role.MANAGER,
-    Membership.Role.COORDINATOR,
-    Membership.Role.REVIEWER,
-)
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$")
 MAX_SUBSCRIBED_TYPES = 50
 #: a message may come back from the broker's timer a hair before the row's next_attempt_at
@@ -67,79 +66,8 @@ def acting_user(actor):
     return actor
 
 
-def valid_email(address: str | None) -> str | None:
-    """The address without surrounding blanks; None when blank or malformed (logged: the event goes on)."""
-    address = (address or "").strip()
-    if not address:
-        return None
-    try:
-        validate_email(address)
-    except ValidationError:
-        logger.warning("skipped the malformed address %r", address)
-        return None
-    return address
-
-
-def email_delivery(event: Event, organization_id: int, address: str) -> Delivery:
-    """The outbox row of one email about ``event``, due at once."""
-    return Delivery(
-        event=event,
-        channel=Delivery.Channel.EMAIL,
-        organization_id=organization_id,
-        to_address=address,
-        language=settings.LANGUAGE_CODE,
-        next_attempt_at=event.created_at,
-    )
-
-
 def _unique_organizations(organizations: Iterable[Organization]) -> list[Organization]:
     return list({organization.pk: organization for organization in organizations}.values())
-
-
-def _email_deliveries(*, event: Event, audience: list[Organization], emails: Iterable[str]) -> list[Delivery]:
-    """One email per address (compared case-insensitively); members first, then the explicit addresses."""
-    recipients: dict[str, tuple[str, int]] = {}
-    if audience:
-        members = (
-            Membership.objects.filter(
-                organization__in=audience, is_active=True, role__in=EMAIL_ROLES, user__is_active=True
-            )
-            .exclude(user__email="")
-            .order_by("organization_id", "pk")
-            .values_list("user__email", "organization_id")
-        )
-        for address, organization_id in members:
-            recipients.setdefault(address.strip().lower(), (address.strip(), organization_id))
-    for address in filter(None, map(valid_email, emails)):
-        recipients.setdefault(address.lower(), (address, event.organization_id))
-    return [
-        email_delivery(event, organization_id, address) for address, organization_id in recipients.values()
-    ]
-
-
-def _endpoint_delivery(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
-    channel = (
-        Delivery.Channel.WECOM if endpoint.kind == WebhookEndpoint.Kind.WECOM else Delivery.Channel.WEBHOOK
-    )
-    return Delivery(
-        event=event,
-        channel=channel,
-        organization_id=endpoint.organization_id,
-        endpoint=endpoint,
-        language=settings.LANGUAGE_CODE,
-        next_attempt_at=event.created_at,
-    )
-
-
-def _webhook_deliveries(*, event: Event, audience: list[Organization]) -> list[Delivery]:
-    if not audience:
-        return []
-    endpoints = WebhookEndpoint.objects.filter(organization__in=audience, is_active=True).order_by("pk")
-    return [
-        _endpoint_delivery(event=event, endpoint=endpoint)
-        for endpoint in endpoints
-        if endpoint.subscribes_to(event.type)
-    ]
 
 
 def deliveries_enqueue(delivery_ids: list[int], *, eta: datetime | None = None) -> None:
@@ -182,8 +110,7 @@ class _EnqueueOnCommit:
         deliveries_enqueue(self.ids)
 
 
-def _enqueue_after_commit(deliveries: list[Delivery]) -> None:
-    ids = [delivery.pk for delivery in deliveries]
+def _enqueue_after_commit(ids: list[int]) -> None:
     if not ids:
         return
     connection = transaction.get_connection()
@@ -212,21 +139,23 @@ def event_record(
         raise ValueError("An event needs a type.")
     actor = acting_user(actor)
     audience = _unique_organizations(audience)
-    # no savepoint: an error here must abort the caller's transaction anyway, and it saves two round trips
-    with transaction.atomic(savepoint=False):
-        event = Event(
-            type=type, organization=organization, actor=actor, payload=payload, **_subject_reference(subject)
+    event = Event(
+        type=type, organization=organization, actor=actor, payload=payload, **_subject_reference(subject)
+    )
+    if connection.vendor == "postgresql":
+        # one statement for the event, its audience and its deliveries (notifications.fanout)
+        event.pk, delivery_ids = fanout_sql(
+            event=event,
+            audience_ids=[member.pk for member in audience],
+            emails=explicit_emails(emails),
+            roles=EMAIL_ROLES,
+            type_=type,
         )
-        event.save()
-        if audience:
-            EventAudience.objects.bulk_create(
-                [EventAudience(event=event, organization=member) for member in audience]
-            )
-        deliveries = _email_deliveries(event=event, audience=audience, emails=emails)
-        deliveries += _webhook_deliveries(event=event, audience=audience)
-        if deliveries:
-            Delivery.objects.bulk_create(deliveries)
-            _enqueue_after_commit(deliveries)
+        event._state.adding = False
+        event._state.db = connection.alias
+    else:
+        delivery_ids = fanout_orm(event=event, audience=audience, emails=emails)
+    _enqueue_after_commit(delivery_ids)
     return event
 
 
@@ -482,7 +411,7 @@ def webhook_endpoint_ping(*, endpoint: WebhookEndpoint, by=None) -> Delivery:
         subject=endpoint,
         payload={"endpoint": endpoint.pk, "name": endpoint.name},
     )
-    delivery = _endpoint_delivery(event=event, endpoint=endpoint)
+    delivery = endpoint_delivery(event=event, endpoint=endpoint)
     delivery.save()
-    _enqueue_after_commit([delivery])
+    _enqueue_after_commit([delivery.pk])
     return delivery

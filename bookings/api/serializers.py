@@ -26,11 +26,13 @@ def _productions(organization):
 
 
 def _set_field():
-    return ScopedPrimaryKeyRelatedField(scope=_sets, queryset=Set.objects)
+    return ScopedPrimaryKeyRelatedField(scope=_sets, queryset=Set.objects, compiled=True)
 
 
 def _production_field(**kwargs):
-    return ScopedPrimaryKeyRelatedField(scope=_productions, queryset=Production.objects, **kwargs)
+    return ScopedPrimaryKeyRelatedField(
+        scope=_productions, queryset=Production.objects, compiled=True, **kwargs
+    )
 
 
 class WindowIn(InputSerializer):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bookings.errors import BookingConflict, HoldExpired
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
+from config.compiled import CompiledQuery
 from config.exceptions import ConflictError
 from config.localtime import local_text
 from locations.models import Set
@@ -28,16 +29,29 @@ def blocking_rows(
 
     The one read of "what is in the way" that booking writes and the availability answer share.
     """
+    if exclude is None:
+        found = _BLOCKING_ROWS.run(set_id=set_.pk, blocked_from=blocked_from, blocked_until=blocked_until)
+        if found is not None:
+            return found
+    return list(_blocking_rows(set_.pk, blocked_from, blocked_until, exclude))
+
+
+def _blocking_rows(set_id, blocked_from, blocked_until, exclude=None):
     clash = Booking.objects.filter(
-        set=set_, status__in=Booking.BLOCKING, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from
+        set_id=set_id,
+        status__in=Booking.BLOCKING,
+        blocked_from__lt=blocked_until,
+        blocked_until__gt=blocked_from,
     )
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
-    return list(
-        clash.order_by("blocked_from").values_list(
-            "pk", "status", "hold_expires_at", "blocked_from", "blocked_until"
-        )
+    return clash.order_by("blocked_from").values_list(
+        "pk", "status", "hold_expires_at", "blocked_from", "blocked_until"
     )
+
+
+#: ``blocking_rows`` without ``exclude`` (every create), compiled once per process
+_BLOCKING_ROWS = CompiledQuery(_blocking_rows, set_id=int, blocked_from=datetime, blocked_until=datetime)
 
 
 def is_lapsed_hold(status: str, hold_expires_at: datetime | None, now: datetime) -> bool:

@@ -11,7 +11,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from rest_framework.test import APIClient
 
 from bookings.errors import BookingConflict
@@ -71,7 +71,11 @@ def _statuses(responses) -> dict:
     return counts
 
 
-def test_200_concurrent_creates_for_one_slot_make_exactly_one_booking_in_every_round(pool):
+def test_200_concurrent_creates_for_one_slot_make_exactly_one_booking_in_every_round(pool, monkeypatch):
+    # prepared statements on (config/settings.py), here every statement prepared at its first run: the
+    # losers' rollbacks make psycopg deallocate them, and the next request prepares them again
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", 0)
+    prepared: list[int] = []
     world = make_world(companies=5, sets=2, max_active_holds_per_company=1000)
     Set.objects.filter(pk=world.sets[1].pk).update(instant_book=True)
     clients = [
@@ -91,7 +95,7 @@ def test_200_concurrent_creates_for_one_slot_make_exactly_one_booking_in_every_r
                 "starts_at": starts.isoformat(),
                 "ends_at": (starts + timedelta(hours=2 + rng.randrange(3))).isoformat(),
             }
-            calls.append(lambda c=clients[company], b=body: c.post("/api/v1/bookings/", b, format="json"))
+            calls.append(lambda c=clients[company], b=body: _post_counting_prepared(c, b, prepared))
         responses, errors = pool.run(calls)
         assert errors == [None] * REQUESTS, [e for e in errors if e][:3]
         counts = _statuses(responses)
@@ -102,6 +106,23 @@ def test_200_concurrent_creates_for_one_slot_make_exactly_one_booking_in_every_r
         assert not any(name in body["detail"] for body in refused for name in names)
         assert Booking.objects.filter(set=set_, starts_at__date=morning(days=day).date()).count() == 1
         assert overlapping_pairs() == 0
+    # the winners committed through prepared statements
+    assert len(prepared) == ROUNDS and min(prepared) > 0, prepared
+
+
+def _post_counting_prepared(client, body, prepared: list):
+    """POST the booking; after a win, count the statements this thread's connection holds prepared (a
+    409 rolls back, and psycopg deallocates a connection's prepared statements on every rollback)."""
+    response = client.post("/api/v1/bookings/", body, format="json")
+    if response.status_code == 201:
+        prepared.append(_prepared_statements())
+    return response
+
+
+def _prepared_statements() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
 
 
 def test_200_concurrent_reschedules_into_one_slot_move_exactly_one_booking(pool):

@@ -5,14 +5,15 @@ days, from the first day of the month five months back) shoots that day at one b
 same day plan every day of its run (a 10-hour day, two 5-hour stops, or a half day), so that its crew
 (crews.demo) gets shoot days with 10 hours' rest between them; about 150 crews a month, as in the real
 zone. Past days completed (a few no-shows and cancellations, and some requests the operator declined or
-let lapse); today, at every base, a booking in every state
-the hour allows (done, no-show, checked in, still to come, held, cancelled, declined, a lapsed hold);
-future days confirmed with some holds awaiting the operator and some cancellations with their fee, plus
-waitlist entries on busy windows. Crews book one to three sets a day, 14-hour days or half days.
+let lapse); today, at every base, a booking in every state the hour allows (done, no-show, checked in,
+still to come, held, cancelled, declined, a lapsed hold); future days confirmed with some holds awaiting
+the operator and some cancellations with their fee, plus waitlist entries on busy windows. Crews book one
+to three sets a day ahead, 14-hour days or half days.
 
 The rows obey the booking rules although they are bulk-inserted (the services would take minutes and
 send thousands of notifications): they are planned in memory against every blocking booking already
-there (turnover on both sides), so the insert never meets the exclusion constraint; prices and deposits
+there (turnover on both sides; a completed or missed booking kept its set too, so no set ever held two
+crews at once), so the insert never meets the exclusion constraint; prices and deposits
 come from ``bookings.pricing``; a company never has more live holds at a base than the base allows, and
 a hold lives no longer than the base's hold time; a production books only while it can shoot (not in
 development in the past, not after its wrap in the future). ``tests/test_seed_demo.py`` checks each rule

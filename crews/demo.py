@@ -6,8 +6,13 @@ Everything goes through the services, the bookings too: each day the crew reques
 base through ``booking_create`` (the base's rules, its holds cap, the free check) and the base's operator
 confirms them (``booking_confirm``). Each stop's scenes are written for the set it is shot on (a ward
 scene on a ward, indoors; a street scene outdoors), everyone in a scene is called, days run 12 hours with
-12 hours' rest between them: a scheduler opening any demo day sees no warning (``tests/test_seed_demo.py``
-runs ``shoot_day_warnings`` over all of them). Idempotent: a second run finds the crews and makes nothing.
+12 hours' rest between them: a scheduler opening any demo day of the week sees no warning
+(``tests/test_seed_demo.py`` runs ``shoot_day_warnings`` over all of them).
+
+The months behind them are made in bulk (thousands of rows, ``_seed_history``): every production with a
+completed booking of bookings.demo's history gets a crew with a small roster, and each day it shot a
+wrapped shoot day on those bookings with its roster called. Idempotent: a second run finds the crews and
+the past shoot days and makes nothing.
 """
 
 import random

@@ -1,14 +1,19 @@
-"""Demo bookings: three months of history and three weeks ahead across the Pingyuan zone (3–10 crews per
-base per day in the last two weeks and ahead, fewer before).
+"""Demo bookings: six months of history and three weeks ahead across the Pingyuan zone.
 
-Past days completed (a few no-shows and cancellations); today, at every base, a booking in every state
-the hour allows (done, no-show, checked in, still to come, held, cancelled, declined, a lapsed hold);
-future days confirmed with some holds awaiting the operator and some cancellations with their fee, plus
-waitlist entries on busy windows. Crews book one to three sets a day, 14-hour days or half days.
+The history is the zone's crews at work: every production that was shooting on a past day (its planned
+days, from the first day of the month five months back) shoots that day at one base of the zone, the
+same day plan every day of its run (a 10-hour day, two 5-hour stops, or a half day), so that its crew
+(crews.demo) gets shoot days with 10 hours' rest between them; about 150 crews a month, as in the real
+zone. Past days completed (a few no-shows and cancellations, and some requests the operator declined or
+let lapse); today, at every base, a booking in every state the hour allows (done, no-show, checked in,
+still to come, held, cancelled, declined, a lapsed hold); future days confirmed with some holds awaiting
+the operator and some cancellations with their fee, plus waitlist entries on busy windows. Crews book one
+to three sets a day ahead, 14-hour days or half days.
 
 The rows obey the booking rules although they are bulk-inserted (the services would take minutes and
 send thousands of notifications): they are planned in memory against every blocking booking already
-there (turnover on both sides), so the insert never meets the exclusion constraint; prices and deposits
+there (turnover on both sides; a completed or missed booking kept its set too, so no set ever held two
+crews at once), so the insert never meets the exclusion constraint; prices and deposits
 come from ``bookings.pricing``; a company never has more live holds at a base than the base allows, and
 a hold lives no longer than the base's hold time; a production books only while it can shoot (not in
 development in the past, not after its wrap in the future). ``tests/test_seed_demo.py`` checks each rule
@@ -16,7 +21,7 @@ over the seeded zone. Idempotent: once the zone has demo bookings, nothing more 
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -28,10 +33,19 @@ from studio.demo_progress import progress
 from studio.models import Organization, Production
 
 DEMO_NOTE = "演示数据"
-#: three months of history (the occupancy charts' range), three weeks ahead
-DAYS_BACK, DAYS_AHEAD = 91, 20
-#: crews per base per day: recent and coming days, older history (where each crew books one set)
-CREWS, OLD_CREWS = (3, 10), (3, 6)
+#: the history starts on the first day of the month this many months back (six months with this one)
+MONTHS_BACK = 5
+#: three weeks ahead
+DAYS_AHEAD = 20
+#: crews per base per day on the coming days
+CREWS = (3, 10)
+#: a crew's day in the history, the same every day of its run: (start hour, minute, hours) of each stop;
+#: from an hour before the first stop to the end of the last it stays under 14 hours (10 hours' rest)
+HISTORY_DAYS = [((9, 0, 10),), ((9, 0, 10),), ((8, 0, 5), (14, 0, 5)), ((8, 0, 6),)]
+#: the share of a crew's past days with another request that the operator declined or let lapse
+ASKED_ELSEWHERE = 0.08
+#: occupying statuses a past or present booking keeps on its set (no two crews on one set at once)
+OCCUPYING = (*Booking.BLOCKING, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 #: (start hour, minutes, length in hours): a full 14-hour day, a morning, an afternoon into the night
 SHIFTS = [(7, 0, 14), (7, 0, 14), (8, 0, 6), (14, 30, 8), (9, 0, 10)]
 #: today's crews at each base: mornings over by the afternoon, long days under way, evening and night shoots
@@ -73,6 +87,30 @@ def _zone_sets() -> dict[int, list[Set]]:
     for set_ in sets.select_related("base").order_by("base_id", "id"):
         by_base.setdefault(set_.base_id, []).append(set_)
     return by_base
+
+
+def history_start(today: date) -> date:
+    """The first day of the history: the first of the month ``MONTHS_BACK`` months before ``today``'s."""
+    month = today.year * 12 + today.month - 1 - MONTHS_BACK
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def _history_runs(productions, sets_by_base, *, first: date, today: date, rng) -> dict[date, list[tuple]]:
+    """Who shoots where on each past day: every production that could shoot, on each of its planned days
+    before today, at one base (the bigger bases draw more crews), with one day plan for its whole run."""
+    base_ids = list(sets_by_base)
+    weights = [len(sets_by_base[base_id]) for base_id in base_ids]
+    days: dict[date, list[tuple]] = {}
+    for production in productions:
+        base_id = rng.choices(base_ids, weights=weights)[0]
+        plan = rng.choice(HISTORY_DAYS)
+        if production.status not in SHOT_BEFORE:
+            continue
+        day = max(production.planned_start, first)
+        while day <= min(production.planned_end, today - timedelta(days=1)):
+            days.setdefault(day, []).append((production, base_id, plan))
+            day += timedelta(days=1)
+    return days
 
 
 def _status_for(day_offset: int, rng: random.Random) -> str:
@@ -170,14 +208,17 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
     ] or future_productions
     rng = random.Random("pingyuan-bookings")
     today = timezone.localdate(now)
+    first = history_start(today)
+    days_back = (today - first).days
+    runs = _history_runs(past_productions, sets_by_base, first=first, today=today, rng=rng)
     tz = timezone.get_current_timezone()
     all_sets = [set_.pk for sets in sets_by_base.values() for set_ in sets]
-    window_start = datetime.combine(today - timedelta(days=DAYS_BACK + 1), datetime.min.time(), tzinfo=tz)
-    window_end = window_start + timedelta(days=DAYS_BACK + DAYS_AHEAD + 3)
+    window_start = datetime.combine(first - timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    window_end = window_start + timedelta(days=days_back + DAYS_AHEAD + 3)
     taken: dict[int, list[tuple[datetime, datetime]]] = {}
     existing = Booking.objects.filter(
         set_id__in=all_sets,
-        status__in=Booking.BLOCKING,
+        status__in=OCCUPYING,
         blocked_from__lt=window_end,
         blocked_until__gt=window_start,
     ).values_list("set_id", "blocked_from", "blocked_until")
@@ -204,16 +245,39 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
         return True
 
     planned: list[Booking] = []
+
+    def add(booking: Booking) -> None:
+        if booking.status in OCCUPYING:
+            taken.setdefault(booking.set_id, []).append((booking.blocked_from, booking.blocked_until))
+        planned.append(booking)
+
     busy_windows: list[tuple[Set, datetime, datetime, int]] = []
-    days = range(-DAYS_BACK, DAYS_AHEAD)
+    days = range(-days_back, DAYS_AHEAD)
     for offset in progress(days, label="  demo months", stdout=stdout):
         day = today + timedelta(days=offset)
         midnight = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-        choices = past_productions if offset < 0 else today_productions if offset == 0 else future_productions
+        if offset < 0:
+            for production, base_id, plan in runs.get(day, []):
+                status, used = _status_for(offset, rng), set()
+                for hour, minute, length in plan:
+                    start = midnight.replace(hour=hour, minute=minute)
+                    end = start + timedelta(hours=length)
+                    sets = sets_by_base[base_id]
+                    candidates = [s for s in rng.sample(sets, k=min(len(sets), 8)) if s.pk not in used]
+                    set_ = next((s for s in candidates if free(s, start, end)), None)
+                    if set_ is None:
+                        continue
+                    used.add(set_.pk)
+                    if rng.random() < ASKED_ELSEWHERE and candidates[-1] != set_:
+                        # asked for another set first: the operator declined, or let the hold lapse
+                        refused = rng.choice([Status.DECLINED, Status.EXPIRED])
+                        add(_booking(candidates[-1], production, start, end, refused, now, rng))
+                    add(_booking(set_, production, start, end, status, now, rng))
+            continue
+        choices = today_productions if offset == 0 else future_productions
         for sets in sets_by_base.values():
             shown: set[str] = set()  # today's states at this base so far
-            # the last two weeks and what is ahead are busy; older history is lighter (it only feeds charts)
-            crews = len(TODAY_SHIFTS) if offset == 0 else rng.randint(*CREWS if offset >= -14 else OLD_CREWS)
+            crews = len(TODAY_SHIFTS) if offset == 0 else rng.randint(*CREWS)
             for crew in range(crews):
                 production = rng.choice(choices)
                 hour, minute, length = TODAY_SHIFTS[crew] if offset == 0 else rng.choice(SHIFTS)
@@ -228,7 +292,7 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
                         minutes=conf.no_show_grace_minutes()
                     ):
                         status = Status.COMPLETED
-                many = rng.randint(1, 3) if offset >= -14 else 1
+                many = rng.randint(1, 3)
                 for candidate in rng.sample(sets, k=min(len(sets), many)):
                     if not free(candidate, start, end):
                         continue
@@ -240,13 +304,9 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
                         state = Status.CONFIRMED
                     booking = _booking(candidate, production, start, end, state, now, rng)
                     shown.add(state)
-                    if booking.is_blocking:
-                        taken.setdefault(candidate.pk, []).append(
-                            (booking.blocked_from, booking.blocked_until)
-                        )
-                        if offset > 1:
-                            busy_windows.append((candidate, start, end, production.company_id))
-                    planned.append(booking)
+                    if booking.is_blocking and offset > 1:
+                        busy_windows.append((candidate, start, end, production.company_id))
+                    add(booking)
     Booking.objects.bulk_create(planned, batch_size=1000)
 
     waiters = []

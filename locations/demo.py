@@ -13,6 +13,7 @@ from decimal import Decimal
 from locations.catalogue_cache import catalogue_changed
 from locations.models import Base, OpeningHours, Place, Set, TravelTime, Zone, endpoint_key
 from locations.travel import travel_minutes
+from studio.demo import demo_organizations
 from studio.demo_progress import progress
 from studio.models import Organization
 
@@ -243,6 +244,19 @@ def _measure(owner, first, second) -> bool:
     return True
 
 
+def _link_zone(zone: Zone) -> None:
+    """The zone's management (zone1's organisation) and its own review centre (the demo's first)."""
+    links = {
+        "management": demo_organizations(Organization.Kind.ZONE_MANAGEMENT)[:1],
+        "review_centre": demo_organizations(Organization.Kind.REVIEW_CENTRE)[:1],
+    }
+    changed = {
+        field: orgs[0] for field, orgs in links.items() if orgs and getattr(zone, f"{field}_id") != orgs[0].pk
+    }
+    if changed:
+        Zone.objects.filter(pk=zone.pk).update(**changed)
+
+
 def _seed_zone(stdout) -> list[str]:
     zone, _ = Zone.objects.get_or_create(
         name=ZONE_NAME,
@@ -254,6 +268,7 @@ def _seed_zone(stdout) -> list[str]:
             "circle_minutes": 15,
         },
     )
+    _link_zone(zone)
     operators = _operators(3)
     bases, new_sets = [], 0
     for name, kind, operator_index, lat, lon, district, plan in ZONE_BASES:

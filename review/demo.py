@@ -19,9 +19,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from review import conf, services
+from review.calendar import WorkingDayCalendar
 from review.models import HolidayOverride, ReviewCentreProfile, ReviewSubmission, SubmissionDocument
-from review.tiers import tier_classify, tiers_reclassify_all
-from studio.demo import DEMO_PASSWORD, demo_organizations
+from review.tiers import tier_classify, tier_rule_on, tiers_reclassify_all
+from studio.demo import BATCH_SIZE, COMPANIES, DEMO_PASSWORD, demo_organizations
 from studio.models import Membership, Organization, Production
 
 Stage = ReviewSubmission.Stage
@@ -156,11 +157,16 @@ def _moment(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def _walk(production, centre, staff, *, kind, start: date, steps: list[str], rng, now) -> ReviewSubmission:
-    """Create a submission on ``start`` and apply ``steps``, each a working day or two after the last."""
+def _walk(
+    production, centre, staff, *, kind, start: date, steps: list[str], rng, now, calendar
+) -> ReviewSubmission:
+    """Create a submission on the first working day from ``start`` and apply ``steps``, each one to three
+    working days after the last (the centre's calendar: weekends, holidays and 调休 Saturdays)."""
     company_user = _coordinator(production.company)
     reviewer = staff[rng.choice(["reviewer1", "auditor1"])]
     day = start
+    if not calendar.is_working_day(day)[0]:
+        day = calendar.add_working_days(day, 1)[0]
     with _at(_moment(day, 9)):
         submission = services.submission_create(
             production=production, centre=centre, kind=kind, by=company_user
@@ -213,16 +219,18 @@ def _walk(production, centre, staff, *, kind, start: date, steps: list[str], rng
                 submission = services.submission_withdraw(
                     submission=submission, by=company_user, comment="项目暂缓"
                 )
-        day += timedelta(days=rng.choice([1, 1, 2, 3, 4, 6]))
+        day = calendar.add_working_days(day, rng.choice([1, 1, 1, 2, 2, 3]))[0]
     return submission
 
 
 #: (days ago the submission started, kind, steps): the last ones are the open queues of today.
+#: The first ones reach a filing number every two weeks or so over the last six months (the turnaround by
+#: month), a few of them after a revision.
 PLAN = [
-    *[(170 - 12 * i, "planning_dossier", ["submit", "assign", "pass", "approve"]) for i in range(8)],
+    *[(175 - 14 * i, "planning_dossier", ["submit", "assign", "pass", "approve"]) for i in range(12)],
     *[
         (
-            150 - 15 * i,
+            165 - 40 * i,
             "planning_dossier",
             ["submit", "assign", "return", "resubmit", "assign", "pass", "approve"],
         )
@@ -243,12 +251,27 @@ PLAN = [
 ]
 
 
+def _classify_new_productions(now) -> int:
+    """The first classification of the productions the seed just made, in bulk (a first classification
+    is not a crossing: no flag, no event; ``tiers_reclassify_all`` then finds nothing to change)."""
+    fresh = list(Production.objects.filter(tier="").only("pk", "total_investment", "special_subject"))
+    if not fresh:
+        return 0
+    rule = tier_rule_on(timezone.localdate(now))
+    for production in fresh:
+        production.tier = rule.classify(
+            total_investment=production.total_investment, special_subject=production.special_subject
+        )
+    Production.objects.bulk_update(fresh, ["tier"], batch_size=BATCH_SIZE)
+    return len(fresh)
+
+
 def seed(*, scale: str, stdout, now) -> list[str]:
     centres = demo_organizations(K.REVIEW_CENTRE, scale=scale)
     if not centres:
         return []
     centre = centres[0]
-    changed_tiers = tiers_reclassify_all()
+    changed_tiers = _classify_new_productions(now) + tiers_reclassify_all(on=timezone.localdate(now))
     ReviewCentreProfile.objects.get_or_create(centre=centre, defaults={"region": "豫"})
     for day, is_working_day, name in HOLIDAYS_2027:
         HolidayOverride.objects.get_or_create(
@@ -259,7 +282,8 @@ def seed(*, scale: str, stdout, now) -> list[str]:
         return [
             f"Review: {ReviewSubmission.objects.filter(centre=centre).count()} submissions (already seeded)"
         ]
-    companies = demo_organizations(K.PRODUCTION_COMPANY, scale="zone")
+    # the zone's resident companies send their dossiers here (the visiting ones only shoot in the zone)
+    companies = demo_organizations(K.PRODUCTION_COMPANY, scale="zone")[: len(COMPANIES)]
     productions = list(
         Production.objects.filter(company__in=companies)
         .select_related("company")
@@ -267,6 +291,7 @@ def seed(*, scale: str, stdout, now) -> list[str]:
     )
     rng = random.Random("review-demo")
     today = timezone.localdate(now)
+    calendar = WorkingDayCalendar.for_centre(centre)
     used = 0
     for days_ago, kind, steps in PLAN:
         if used >= len(productions):
@@ -284,6 +309,7 @@ def seed(*, scale: str, stdout, now) -> list[str]:
             steps=steps,
             rng=rng,
             now=now,
+            calendar=calendar,
         )
     # finished cuts of some approved dossiers
     for production in productions[:3]:
@@ -296,6 +322,7 @@ def seed(*, scale: str, stdout, now) -> list[str]:
             steps=["submit", "assign", "pass", "approve"][: 2 + productions.index(production)],
             rng=rng,
             now=now,
+            calendar=calendar,
         )
     submissions = ReviewSubmission.objects.filter(centre=centre)
     overdue = submissions.filter(stage__in=ReviewSubmission.CENTRE_STAGES, due_date__lt=today).count()

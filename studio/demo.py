@@ -38,9 +38,15 @@ class Scale:
 #: The zone is Pingyuan-like (DOMAIN.md: 3 bases, a review sub-centre, a dozen active companies); the
 #: province is the benchmark target (50 bases, 2,000 companies, one review centre per prefecture city).
 SCALES = {
-    "zone": Scale(review_centres=1, operators=3, companies=12, productions_per_company=(2, 4)),
+    "zone": Scale(review_centres=1, operators=3, companies=60, productions_per_company=(18, 26)),
     "province": Scale(review_centres=18, operators=50, companies=2000, productions_per_company=(3, 7)),
 }
+#: The zone's twelve resident companies (COMPANIES, 2–4 productions each, shooting around now) and the
+#: companies from across Henan that come to shoot there, many titles each over the last six months and
+#: the next two: the zone serves 200+ crews a month (DOMAIN.md). The generated companies start their
+#: productions up to this many days back (bookings.demo shoots them in the zone on their planned days).
+RESIDENT_PRODUCTIONS = (2, 4)
+HISTORY_DAYS = 185
 
 K = Organization.Kind
 R = Membership.Role
@@ -53,11 +59,22 @@ DEMO_USERS = [
     ("producer1", K.PRODUCTION_COMPANY, 0, R.OWNER, True, False),
     ("producer2", K.PRODUCTION_COMPANY, 1, R.COORDINATOR, False, False),
     ("reviewer1", K.REVIEW_CENTRE, 0, R.REVIEWER, True, False),
+    ("zone1", K.ZONE_MANAGEMENT, 0, R.MANAGER, False, False),
 ]
 #: Every other organisation gets one login too (``producer7``, ``operator3`` ...), so that any tenant
 #: can be tried; their prefix and role by kind.
-LOGIN_PREFIX = {K.PRODUCTION_COMPANY: "producer", K.BASE_OPERATOR: "operator", K.REVIEW_CENTRE: "reviewer"}
-LOGIN_ROLE = {K.PRODUCTION_COMPANY: R.COORDINATOR, K.BASE_OPERATOR: R.OWNER, K.REVIEW_CENTRE: R.REVIEWER}
+LOGIN_PREFIX = {
+    K.PRODUCTION_COMPANY: "producer",
+    K.BASE_OPERATOR: "operator",
+    K.REVIEW_CENTRE: "reviewer",
+    K.ZONE_MANAGEMENT: "zone",
+}
+LOGIN_ROLE = {
+    K.PRODUCTION_COMPANY: R.COORDINATOR,
+    K.BASE_OPERATOR: R.OWNER,
+    K.REVIEW_CENTRE: R.REVIEWER,
+    K.ZONE_MANAGEMENT: R.MANAGER,
+}
 
 CITIES = [
     "新乡", "郑州", "开封", "洛阳", "平顶山", "安阳", "鹤壁", "焦作", "濮阳",
@@ -65,6 +82,8 @@ CITIES = [
 ]  # fmt: skip
 
 REVIEW_CENTRES = [("平原示范区微短剧审查服务分中心", "平原审查分中心", "新乡")]
+#: the zone's management (its members see the zone's figures); one at every scale: the demo zone's
+ZONE_MANAGEMENTS = [("平原示范区微短剧产业发展服务中心", "平原示范区管理", "新乡")]
 
 OPERATORS = [
     ("平原示范区影视基地运营管理有限公司", "平原影视基地", "新乡"),
@@ -208,8 +227,11 @@ def organization_specs(kind: str, *, scale: str) -> list[OrgSpec]:
         K.REVIEW_CENTRE: SCALES[scale].review_centres,
         K.BASE_OPERATOR: SCALES[scale].operators,
         K.PRODUCTION_COMPANY: SCALES[scale].companies,
+        K.ZONE_MANAGEMENT: len(ZONE_MANAGEMENTS),
     }[kind]
-    if kind == K.REVIEW_CENTRE:
+    if kind == K.ZONE_MANAGEMENT:
+        named, others = ZONE_MANAGEMENTS, iter(())
+    elif kind == K.REVIEW_CENTRE:
         named = REVIEW_CENTRES
         others = (
             (f"{city}微短剧审查服务分中心", f"{city}审查分中心", city) for city in CITIES if city != "新乡"
@@ -231,7 +253,12 @@ def demo_organizations(kind: str, *, scale: str = "zone") -> list[Organization]:
 
 def _contact(rng: random.Random, index: int, kind: str) -> dict:
     name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN_NAMES, k=rng.choice([1, 2])))
-    prefix = {K.PRODUCTION_COMPANY: "company", K.BASE_OPERATOR: "base", K.REVIEW_CENTRE: "review"}[kind]
+    prefix = {
+        K.PRODUCTION_COMPANY: "company",
+        K.BASE_OPERATOR: "base",
+        K.REVIEW_CENTRE: "review",
+        K.ZONE_MANAGEMENT: "zone",
+    }[kind]
     fields = {
         "contact_name": name,
         "contact_phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
@@ -276,12 +303,16 @@ def _seed_organizations(kind: str, *, scale: str, stdout) -> tuple[list[Organiza
 def _production_rows(company_index: int, *, scale: str, today) -> list[dict]:
     """The productions of the ``company_index``-th company, the same on every run."""
     rng = random.Random(f"productions-{company_index}")
+    earliest = -90
     if company_index < len(COMPANIES):  # the named companies are the same at every scale
-        count = rng.randint(*SCALES["zone"].productions_per_company)
+        count = rng.randint(*RESIDENT_PRODUCTIONS)
         per = -(-len(TITLES) // len(COMPANIES))
         titles = TITLES[company_index * per : company_index * per + count]
     else:
-        count = rng.randint(*SCALES[scale].productions_per_company)
+        # the zone's visiting companies are the same at every scale (the province contains the zone)
+        zone = company_index < SCALES["zone"].companies
+        count = rng.randint(*SCALES["zone" if zone else scale].productions_per_company)
+        earliest = -HISTORY_DAYS if zone else earliest
         pairs = rng.sample([(hook, core) for hook in HOOKS for core in CORES], count)
         titles = [(hook + core, genre, False) for hook, (core, genre) in pairs]
         if rng.random() < 0.15:
@@ -289,7 +320,7 @@ def _production_rows(company_index: int, *, scale: str, today) -> list[dict]:
             titles[0] = (title, genre, special)
     rows = []
     for title, genre, special in titles:
-        start = today + timedelta(days=rng.randint(-90, 60))
+        start = today + timedelta(days=rng.randint(earliest, 60))
         end = start + timedelta(days=rng.choice([3, 4, 5, 6, 6, 7, 7, 7, 8, 10]) - 1)
         if company_index == 0 and not rows:
             # producer1's company is always shooting its first title this week and next (its crew's week)
@@ -411,7 +442,7 @@ def _seed_demo_users(organizations: dict[str, list[Organization]], *, password_h
 def seed(*, scale: str, stdout, now) -> list[str]:
     """Organisations of every kind, a login for each, the named demo users and the productions."""
     organizations, new_orgs = {}, 0
-    for kind in (K.REVIEW_CENTRE, K.BASE_OPERATOR, K.PRODUCTION_COMPANY):
+    for kind in (K.REVIEW_CENTRE, K.BASE_OPERATOR, K.PRODUCTION_COMPANY, K.ZONE_MANAGEMENT):
         organizations[kind], created = _seed_organizations(kind, scale=scale, stdout=stdout)
         new_orgs += created
     # Hashing is slow on purpose: hash once, only if a login needs it, and share the hash.
@@ -424,7 +455,8 @@ def seed(*, scale: str, stdout, now) -> list[str]:
     counts = {kind: len(orgs) for kind, orgs in organizations.items()}
     return [
         f"Organisations: {counts[K.REVIEW_CENTRE]} review centre(s), {counts[K.BASE_OPERATOR]} base "
-        f"operators, {counts[K.PRODUCTION_COMPANY]} production companies ({new_orgs} new)",
+        f"operators, {counts[K.PRODUCTION_COMPANY]} production companies, {counts[K.ZONE_MANAGEMENT]} zone "
+        f"management ({new_orgs} new)",
         f"Logins: one per organisation ({new_logins} new)",
         f"Productions: {productions} ({new_productions} new)",
         "Demo users:",

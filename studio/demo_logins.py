@@ -9,4 +9,5 @@ DEMO_LOGINS = (
     ("producer1", "production company"),
     ("producer2", "production company"),
     ("reviewer1", "review centre"),
+    ("zone1", "zone management"),
 )

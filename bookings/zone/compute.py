@@ -78,12 +78,8 @@ def zone_figures(*, zone: Zone, first: date, last: date) -> ZoneFigures:
             people_python(result)
         _requests(
             result,
-            Booking.objects.filter(  # through the (set, blocked_from) index
-                set__in=set_ids,
-                created_at__gte=start,
-                created_at__lt=end,
-                blocked_from__gte=start - MAX_TURNOVER,
-            ),
+            # through the (set, created_at) index: only the requests made in the window are read
+            Booking.objects.filter(set__in=set_ids, created_at__gte=start, created_at__lt=end),
         )
         _utilisation(result)
         _review(result, start, end)

@@ -94,6 +94,8 @@ class Booking(models.Model):
             models.Index(fields=["company", "starts_at"], name="booking_company_starts"),
             models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold"),
             models.Index(fields=["status", "starts_at"], name="booking_status_starts"),
+            # a zone's requests by the month they were made (bookings.zone)
+            models.Index(fields=["set", "created_at"], name="booking_set_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"),

@@ -24,7 +24,10 @@ and listed under the row's ``suppressed`` in JSON, "—" on the page and in CSV.
 booking or person is ever named.
 
 Every figure is an aggregate query (PostgreSQL): a constant number of queries but for the occupancy's
-sets and monthly statement per base of the zone (``base_usage_by_month``).
+sets and monthly statement per base of the zone (``base_usage_by_month``). Elsewhere (the embedded SQLite
+of ``make run``) the statements PostgreSQL alone runs (the bookings pass, people called, the median lead
+time) are worked out in Python with the same definitions (``bookings.zone.portable``), as the occupancy's
+utilisation is.
 """
 
 from bookings.zone.compute import ZoneFigures, zone_figures

@@ -12,6 +12,7 @@ from bookings.models import Booking
 from bookings.occupancy import BOOKED, Usage, base_usage_by_month
 from bookings.spend import CHARGED, SPENDING
 from bookings.zone.figures import CIRCLE_LIMITS, Median, last_day, month_bounds
+from bookings.zone.portable import bookings_python, median_leads, people_python
 from locations.models import Base, Place, Set, Zone
 from locations.travel import as_endpoint, estimate_minutes, measured_minutes
 from review.calendar import WorkingDayCalendar
@@ -61,23 +62,24 @@ def zone_figures(*, zone: Zone, first: date, last: date) -> ZoneFigures:
     a constant number of queries but for the occupancy's few per base of the zone."""
     result = ZoneFigures(zone=zone, first=first, last=last, months=months_between(first, last))
     start, end = month_bounds(first, last)
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if postgresql:
             with connection.cursor() as cursor:
                 # as for the occupancy: the planner's estimates pass jit_above_cost, and compiling alone
                 # took longer than the aggregates themselves (bench/zone.py)
                 cursor.execute("SET LOCAL jit = off")
         set_ids = list(Set.objects.filter(base__zone=zone).values_list("pk", flat=True))
-        _bookings(result, set_ids, start, end)
-        _people(result)
+        if postgresql:
+            _bookings(result, set_ids, start, end)
+            _people(result)
+        else:  # the embedded SQLite: the same definitions in Python (bookings.zone.portable)
+            bookings_python(result, set_ids, start, end, start - MAX_TURNOVER, SERVED)
+            people_python(result)
         _requests(
             result,
-            Booking.objects.filter(  # through the (set, blocked_from) index
-                set__in=set_ids,
-                created_at__gte=start,
-                created_at__lt=end,
-                blocked_from__gte=start - MAX_TURNOVER,
-            ),
+            # through the (set, created_at) index: only the requests made in the window are read
+            Booking.objects.filter(set__in=set_ids, created_at__gte=start, created_at__lt=end),
         )
         _utilisation(result)
         _review(result, start, end)
@@ -190,7 +192,10 @@ def _people(result: ZoneFigures) -> None:
 
 
 def _requests(result: ZoneFigures, requests) -> None:
-    """Requests by the month they were made: how many, how they were answered, how far ahead."""
+    """Requests by the month they were made: how many, how they were answered, how far ahead (the median
+    in SQL on PostgreSQL, in Python elsewhere)."""
+    postgresql = connection.vendor == "postgresql"
+    lead = {"lead": Median(F("starts_at") - F("created_at"), output_field=DurationField())}
     rows = (
         requests.annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
@@ -200,12 +205,14 @@ def _requests(result: ZoneFigures, requests) -> None:
             declined=Count("id", filter=Q(status=Status.DECLINED)),
             expired=Count("id", filter=Q(status=Status.EXPIRED)),
             companies=Count("company", distinct=True),
-            lead=Median(F("starts_at") - F("created_at"), output_field=DurationField()),
+            **(lead if postgresql else {}),
         )
         .order_by("month")
     )
+    leads = {} if postgresql else median_leads(requests)
     for row in rows:
-        result.requests[_local_month(row.pop("month"))] = row
+        month = _local_month(row.pop("month"))
+        result.requests[month] = row if postgresql else {**row, "lead": leads.get(month)}
 
 
 # Utilisation -------------------------------------------------------------------------------------

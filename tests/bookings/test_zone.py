@@ -12,8 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.zone import zone_data, zone_figures
+from bookings.models import Booking
+from bookings.zone import ZoneFigures, zone_data, zone_figures
+from bookings.zone.compute import MAX_TURNOVER, SERVED
+from bookings.zone.figures import month_bounds
+from bookings.zone.portable import bookings_python, median_leads, people_python
 from locations import catalogue_cache
+from locations.models import Set
 from tests.bookings.zone_world import WINDOW, build_zone_world
 from tests.factories import BookingFactory, CompanyFactory, ProductionFactory, SetFactory
 
@@ -163,6 +168,25 @@ def check(data, world):
 def test_hand_computed_figures(zone_world):
     data = zone_data(zone_figures(zone=zone_world.zone, first=SEP, last=OCT))
     check(json.loads(json.dumps(data)), zone_world)
+
+
+def test_the_python_figures_of_the_embedded_database_agree(zone_world):
+    """On PostgreSQL as well: ``bookings.zone.portable`` (the embedded SQLite's path) gives what the
+    statements give (CI also runs this file on SQLite, where the page and API go through it)."""
+    sql = zone_figures(zone=zone_world.zone, first=SEP, last=OCT)
+    python = ZoneFigures(zone=sql.zone, first=SEP, last=OCT, months=sql.months)
+    start, end = month_bounds(SEP, OCT)
+    set_ids = list(Set.objects.filter(base__zone=zone_world.zone).values_list("pk", flat=True))
+    bookings_python(python, set_ids, start, end, start - MAX_TURNOVER, SERVED)
+    people_python(python)
+    assert python.activity == sql.activity and python.activity
+    assert python.spend == sql.spend and python.spend
+    assert python.usage_companies == sql.usage_companies and python.usage_companies
+    assert python.people == sql.people and python.people
+    requests = Booking.objects.filter(set__in=set_ids, created_at__gte=start, created_at__lt=end)
+    leads = median_leads(requests)
+    assert leads.keys() == {month for month, row in sql.requests.items() if row["lead"] is not None}
+    assert all(abs(lead - sql.requests[month]["lead"]).total_seconds() < 1 for month, lead in leads.items())
 
 
 def stats_url(zone):

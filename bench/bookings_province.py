@@ -53,6 +53,7 @@ from bench.harness import (  # noqa: E402 - after the environment above
     gunicorn_stop,
     load_closed,
     load_paced,
+    results_write,
     run_threads,
     summary,
 )
@@ -485,10 +486,7 @@ def main() -> None:
         results["race"] = scenario_race(args.port, people, args.race)
     finally:
         gunicorn_stop(process)
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "bookings.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"results written to {out / 'bookings.json'}")
+    results_write("bookings", results)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 keep-alive clients, the closed- and open-loop load shapes, and the demo actors that make the requests.
 
 Used by ``bench/bookings_province.py``, ``bench/floor.py`` and ``bench/hot_paths.py`` (and its statistics by
-``bench/outbox.py``).
+``bench/outbox.py``); ``results_write`` saves the JSON of ``bench/bookings_province.py``,
+``bench/occupancy.py``, ``bench/scaling.py`` and ``bench/zone.py``.
 """
 
 import http.client
@@ -59,6 +60,17 @@ def summary(label: str, latencies_ms: list[float], elapsed: float) -> dict:
         f"{result['throughput_per_s']:8.1f}/s  (n={result['n']}, load {result['load_average_1m']})"
     )
     return result
+
+
+def results_write(name: str, results) -> Path:
+    """Write ``results`` as indented JSON to ``var/bench/<name>.json`` (dates and Decimals as text) and say
+    where."""
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.json"
+    path.write_text(json.dumps(results, indent=2, default=str))
+    print(f"results written to {path}")
+    return path
 
 
 # CPU from /proc ----------------------------------------------------------------------------------

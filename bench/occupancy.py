@@ -17,7 +17,6 @@ Prints p50 / p95 and the ratios, and writes them as JSON to ``var/bench/occupanc
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -38,6 +37,7 @@ from bench.harness import (  # noqa: E402 - after the environment above
     database_ensure,
     gunicorn_start,
     gunicorn_stop,
+    results_write,
     summary,
 )
 
@@ -184,10 +184,7 @@ def main() -> None:
         results["median"] = scenario(args.port, "b", median, first, last, args.requests)
     finally:
         gunicorn_stop(process)
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "occupancy.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"results written to {out / 'occupancy.json'}")
+    results_write("occupancy", results)
 
 
 if __name__ == "__main__":

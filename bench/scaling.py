@@ -44,7 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import database_ensure, percentile, proc_stat  # noqa: E402
+from bench.harness import database_ensure, percentile, proc_stat, results_write  # noqa: E402
 
 SETS, ZONES, HASHES = 10_000, 20, 8
 BLOCKING = "status IN ('held', 'confirmed', 'checked_in')"
@@ -403,10 +403,7 @@ def main() -> None:
                 conn.execute("DROP DATABASE IF EXISTS bench_sc_scaling WITH (FORCE)")
     results["seconds"] = round(time.monotonic() - started)
     print(report(results))
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scaling.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"results written to {out / 'scaling.json'}")
+    results_write("scaling", results)
 
 
 if __name__ == "__main__":

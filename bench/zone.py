@@ -15,7 +15,6 @@ Prints p50 / p95 and the query count, and writes them as JSON to ``var/bench/zon
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -29,7 +28,12 @@ os.environ["BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("THROTTLE_USER", "10000000/min")
 
-from bench.harness import cpu_calibration, database_ensure, summary  # noqa: E402 - after the environment
+from bench.harness import (  # noqa: E402 - after the environment
+    cpu_calibration,
+    database_ensure,
+    results_write,
+    summary,
+)
 
 
 def zone_ensure():
@@ -147,10 +151,7 @@ def main() -> None:
 
     results["api"], _latencies = measure("GET /zones/{id}/stats/ (test client)", request, args.runs)
     connection.close()
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "zone.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"results written to {out / 'zone.json'}")
+    results_write("zone", results)
 
 
 if __name__ == "__main__":

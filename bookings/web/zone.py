@@ -5,6 +5,8 @@ Everything comes from ``bookings.zone`` through ``zone_data``: the page's tables
 the one-page summary (``/app/zone/print/``). Cells of one or two companies are withheld everywhere.
 """
 
+from functools import wraps
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -141,33 +143,37 @@ def _context(data: dict) -> dict:
     }
 
 
-@require_GET
-@workspace_page(ZONE_FIGURES, "page")
-def zone(request):
+def _zone_page(view):
+    """A GET page of the acting zone management: ``view(request, zone, data)`` runs once the zone and its
+    figures are resolved; a bad query, another zone or no zone at all answers as ``_resolve`` says."""
+
+    @require_GET
+    @workspace_page(ZONE_FIGURES, "page")
+    @wraps(view)
+    def page(request):
+        zone, data, response = _resolve(request)
+        if response is not None:
+            return response
+        return view(request, zone, data)
+
+    return page
+
+
+@_zone_page
+def zone(request, _zone, data):
     """The zone's figures by month with one chart per block, a CSV link and a printable summary."""
-    _zone, data, response = _resolve(request)
-    if response is not None:
-        return response
     return render(request, "bookings/zone.html", _context(data))
 
 
-@require_GET
-@workspace_page(ZONE_FIGURES, "page")
-def zone_json(request):
+@_zone_page
+def zone_json(request, _zone, data):
     """The charts' numbers: the body of ``GET /api/v1/zones/{id}/stats/`` for the same months."""
-    _zone, data, response = _resolve(request)
-    if response is not None:
-        return response
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
-@workspace_page(ZONE_FIGURES, "page")
-def zone_csv(request):
+@_zone_page
+def zone_csv(request, zone, data):
     """The same numbers as CSV ("—" where withheld)."""
-    zone, data, response = _resolve(request)
-    if response is not None:
-        return response
     renderer = CSVRenderer()
     content_type = renderer.media_type + (f"; charset={renderer.charset}" if renderer.charset else "")
     response = HttpResponse(renderer.render(zone_rows(data)), content_type=content_type)
@@ -175,11 +181,7 @@ def zone_csv(request):
     return response
 
 
-@require_GET
-@workspace_page(ZONE_FIGURES, "page")
-def zone_print(request):
+@_zone_page
+def zone_print(request, _zone, data):
     """One printable page: every monthly figure and the circle, for a meeting."""
-    _zone, data, response = _resolve(request)
-    if response is not None:
-        return response
     return render(request, "bookings/zone_print.html", _context(data))

@@ -175,6 +175,23 @@ def _cell(row: dict, name: str, shown=None):
     return shown(value) if shown else value
 
 
+def _usage_rows(head: list, keys: tuple[str, ...], rows: list[dict]) -> list[list]:
+    """A utilisation block of the CSV: its header row, then a row per month (the ``keys`` columns first)."""
+    return [
+        [*head, _("Month"), _("Open hours"), _("Booked hours"), _("Utilisation (%)")],
+        *(
+            [
+                *(row[key] for key in keys),
+                row["month"],
+                row["open_hours"],
+                _cell(row, "booked_hours"),
+                _cell(row, "utilisation", _percent),
+            ]
+            for row in rows
+        ),
+    ]
+
+
 def zone_rows(data: dict) -> list[list]:
     """``zone_data`` as CSV rows: one block per figure, each with its header row, a blank row between."""
     note = _("— : withheld, fewer than %(n)d companies behind the figure.") % {"n": data["min_companies"]}
@@ -199,44 +216,9 @@ def zone_rows(data: dict) -> list[list]:
                 for row in data["activity"]
             ),
         ],
-        [
-            [_("Month"), _("Open hours"), _("Booked hours"), _("Utilisation (%)")],
-            *(
-                [
-                    row["month"],
-                    row["open_hours"],
-                    _cell(row, "booked_hours"),
-                    _cell(row, "utilisation", _percent),
-                ]
-                for row in data["utilisation"]["zone"]
-            ),
-        ],
-        [
-            [_("Base"), _("Month"), _("Open hours"), _("Booked hours"), _("Utilisation (%)")],
-            *(
-                [
-                    row["base_name"],
-                    row["month"],
-                    row["open_hours"],
-                    _cell(row, "booked_hours"),
-                    _cell(row, "utilisation", _percent),
-                ]
-                for row in data["utilisation"]["bases"]
-            ),
-        ],
-        [
-            [_("Kind of set"), _("Month"), _("Open hours"), _("Booked hours"), _("Utilisation (%)")],
-            *(
-                [
-                    row["kind_label"],
-                    row["month"],
-                    row["open_hours"],
-                    _cell(row, "booked_hours"),
-                    _cell(row, "utilisation", _percent),
-                ]
-                for row in data["utilisation"]["kinds"]
-            ),
-        ],
+        _usage_rows([], (), data["utilisation"]["zone"]),
+        _usage_rows([_("Base")], ("base_name",), data["utilisation"]["bases"]),
+        _usage_rows([_("Kind of set")], ("kind_label",), data["utilisation"]["kinds"]),
         [
             [
                 _("Month requested"),

@@ -29,35 +29,34 @@
     });
   };
 
-  charts["zone-utilisation"] = function (data, el) {
-    var kinds = [], labels = {};
-    data.utilisation.kinds.forEach(function (c) {
-      if (!(c.kind in labels)) { kinds.push(c.kind); labels[c.kind] = c.kind_label; }
+  // One utilisation series of the given type per distinct row[key] (in order of first appearance), named by
+  // its first row's `name` field.
+  function usageSeries(rows, key, name, type) {
+    var series = [], byKey = {};
+    rows.forEach(function (row) {
+      if (!(row[key] in byKey)) { byKey[row[key]] = { name: row[name], rows: [] }; series.push(byKey[row[key]]); }
+      byKey[row[key]].rows.push(row);
     });
+    return series.map(function (group) {
+      return { type: type, name: group.name, data: column(group.rows, "utilisation") };
+    });
+  }
+  function usageFrame(data, series) {
     return frame(data, {
       tooltip: { trigger: "axis", valueFormatter: percent },
       yAxis: { type: "value", min: 0, axisLabel: { formatter: percent } },
-      series: [{ type: "line", name: el.dataset.labelZone, data: column(data.utilisation.zone, "utilisation") }]
-        .concat(kinds.map(function (kind) {
-          return { type: "line", name: labels[kind],
-                   data: column(data.utilisation.kinds.filter(function (c) { return c.kind === kind; }), "utilisation") };
-        }))
+      series: series
     });
+  }
+
+  charts["zone-utilisation"] = function (data, el) {
+    return usageFrame(data,
+      [{ type: "line", name: el.dataset.labelZone, data: column(data.utilisation.zone, "utilisation") }]
+        .concat(usageSeries(data.utilisation.kinds, "kind", "kind_label", "line")));
   };
 
-  charts["zone-bases"] = function (data, el) {
-    var bases = [], names = {};
-    data.utilisation.bases.forEach(function (c) {
-      if (!(c.base in names)) { bases.push(c.base); names[c.base] = c.base_name; }
-    });
-    return frame(data, {
-      tooltip: { trigger: "axis", valueFormatter: percent },
-      yAxis: { type: "value", min: 0, axisLabel: { formatter: percent } },
-      series: bases.map(function (base) {
-        return { type: "bar", name: names[base],
-                 data: column(data.utilisation.bases.filter(function (c) { return c.base === base; }), "utilisation") };
-      })
-    });
+  charts["zone-bases"] = function (data) {
+    return usageFrame(data, usageSeries(data.utilisation.bases, "base", "base_name", "bar"));
   };
 
   charts["zone-requests"] = function (data, el) {

@@ -21,6 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def django_environment(default_db: str) -> None:
+    """Point Django at the benchmark's database (``BENCH_DATABASE_URL``, else ``default_db``), throttles out
+    of the way; call before ``django.setup()``."""
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", default_db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("THROTTLE_USER", "10000000/min")
+
+
 def database_ensure(url: str) -> None:
     import psycopg
 

@@ -26,20 +26,19 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_sc_book"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("THROTTLE_USER", "10000000/min")
 
-from bench.harness import (  # noqa: E402 - after the environment above
+from bench.harness import (  # noqa: E402 - after the path above
     Client,
     cpu_calibration,
     database_ensure,
+    django_environment,
     gunicorn_start,
     gunicorn_stop,
     results_write,
     summary,
 )
+
+django_environment("postgres://postgres@127.0.0.1:5432/bench_sc_book")
 
 HOURS_SQL = """
 INSERT INTO locations_openinghours (base_id, weekday, opens, closes)

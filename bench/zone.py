@@ -22,18 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_sc_zone"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-os.environ["BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("THROTTLE_USER", "10000000/min")
 
-from bench.harness import (  # noqa: E402 - after the environment
-    cpu_calibration,
-    database_ensure,
-    results_write,
-    summary,
-)
+from bench.harness import cpu_calibration, database_ensure, django_environment, results_write, summary  # noqa: E402
+
+django_environment("postgres://postgres@127.0.0.1:5432/bench_sc_zone")
+os.environ["BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"]
 
 
 def zone_ensure():

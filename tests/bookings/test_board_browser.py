@@ -60,6 +60,7 @@ def _no_horizontal_overflow(driver) -> bool:
 
 
 def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
 
@@ -91,11 +92,20 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
             f"#board [data-booking-id='{booking.pk}']",
         )
 
-    def open_block(driver, booking):
-        # one script call for the same reason: find and click the block of the board as it is now
-        driver.execute_script(
-            "document.querySelector(arguments[0]).click();", f"#board [data-booking-id='{booking.pk}']"
-        )
+    def open_block(driver, booking, action):
+        """Click the booking's block and return its detail's ``action`` button. The click is one script
+        call (find and click the block of the board as it is now), and it is made again if the detail
+        has not come within 5 s: a refresh that replaced the board as it was clicked drops the request."""
+        button = f"#booking-detail [data-booking-id='{booking.pk}'] [data-action={action}]"
+        for _attempt in range(3):
+            driver.execute_script(
+                "document.querySelector(arguments[0]).click();", f"#board [data-booking-id='{booking.pk}']"
+            )
+            try:
+                return wait(driver, 5).until(ec.element_to_be_clickable((By.CSS_SELECTOR, button)))
+            except TimeoutException:
+                continue
+        raise AssertionError(f"the detail of booking {booking.pk} did not open after three clicks")
 
     with pin_now(NOW):
         world, held, other_held = _seed()
@@ -123,10 +133,7 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
                 desk.execute_script("window.stillTheSamePage = true")
 
             # confirm a hold from the board: the block turns confirmed without a page load
-            open_block(desk_a, held)
-            confirm = wait(desk_a, 15).until(
-                ec.element_to_be_clickable((By.CSS_SELECTOR, "#booking-detail [data-action=confirm]"))
-            )
+            confirm = open_block(desk_a, held, "confirm")
             confirm.click()
             wait(desk_a, 15).until(lambda d: status_of(d, held) == "confirmed")
             assert desk_a.execute_script("return window.stillTheSamePage") is True
@@ -142,10 +149,7 @@ def test_an_operator_runs_the_day_from_the_board(live_server, tmp_path, settings
             assert desk_b.execute_script("return window.stillTheSamePage") is True
 
             # declining without a reason is refused in place
-            open_block(desk_a, other_held)
-            decline = wait(desk_a, 15).until(
-                ec.element_to_be_clickable((By.CSS_SELECTOR, "#booking-detail [data-action=decline]"))
-            )
+            decline = open_block(desk_a, other_held, "decline")
             decline.click()
             alert = wait(desk_a, 15).until(
                 ec.visibility_of_element_located((By.CSS_SELECTOR, "#booking-detail [role=alert]"))

@@ -26,7 +26,7 @@ definitions are computed in Python from the rows of the window (``_utilisation_p
 not meant for province scale; revenue is the same ORM aggregate on both.
 """
 
-from bookings.occupancy.compute import base_occupancy, base_usage_by_month, occupancy_sets
+from bookings.occupancy.compute import base_occupancy, occupancy_sets, usage_by_month
 from bookings.occupancy.figures import BOOKED, Occupancy, Usage, window_bounds
 from bookings.occupancy.output import occupancy_data, occupancy_rows
 
@@ -35,9 +35,9 @@ __all__ = [
     "Occupancy",
     "Usage",
     "base_occupancy",
-    "base_usage_by_month",
     "occupancy_data",
     "occupancy_rows",
     "occupancy_sets",
+    "usage_by_month",
     "window_bounds",
 ]

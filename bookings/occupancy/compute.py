@@ -18,15 +18,19 @@ from locations.models import Base, Blackout, OpeningHours, Set
 def occupancy_sets(*, base: Base, first: date, last: date) -> list[Set]:
     """The sets counted: active ones, and deactivated ones with booked time in the window."""
     start, end = window_bounds(first, last)
-    booked = Booking.objects.filter(
-        set=OuterRef("pk"), status__in=BOOKED, starts_at__lt=end, ends_at__gt=start
-    )
     return list(
-        Set.objects.filter(base=base)
-        .filter(Q(is_active=True) | Q(Exists(booked)))
+        _counted(Set.objects.filter(base=base), start, end)
         .only("id", "name", "kind", "base_id")
         .order_by("name", "id")
     )
+
+
+def _counted(sets, start, end):
+    """Of ``sets``, the counted ones: active, or with booked time between ``start`` and ``end``."""
+    booked = Booking.objects.filter(
+        set=OuterRef("pk"), status__in=BOOKED, starts_at__lt=end, ends_at__gt=start
+    )
+    return sets.filter(Q(is_active=True) | Q(Exists(booked)))
 
 
 def base_occupancy(*, base: Base, first: date, last: date) -> Occupancy:
@@ -48,24 +52,28 @@ def base_occupancy(*, base: Base, first: date, last: date) -> Occupancy:
 
 # PostgreSQL ---------------------------------------------------------------------------------------
 
-# One statement. Open time is the same for every set but for the set's own blackouts: the base's open
-# time (opening hours cut to the window, minus the base's blackouts) is split into days once, and each
-# set loses what its own blackouts take of it (``lost``). Booked time is each set's booked periods within
-# its open time. Every piece is split at local midnight (``bounds``: the window's day boundaries), summed
-# per set and day, and rolled up to every grain at once (``GROUPING SETS``); the booked pieces are also
-# split at clock hours and summed per local hour of the day (rows with ``hour`` set), in whole seconds of
-# local wall-clock time (a piece across a change of UTC offset would be off by the change; Shanghai has
-# none). ``opening`` unions the base's intervals of every local day from the day before the window (whose
-
-# overnight interval reaches into the first day) to its last.
-_CELLS_SQL = """
+# One statement. Open time is the same for every set of a base but for the set's own blackouts: the base's
+# open time (opening hours cut to the window, minus the base's blackouts) is split once, and each set
+# loses what its own blackouts take of it (``lost``). Booked time is each set's booked periods within its
+# open time. ``_SPANS_SQL`` makes these pieces for the counted sets of any number of bases (``base_open``
+# unions each base's intervals of every local day from the day before the window, whose overnight
+# interval reaches into the first day, to its last). The occupancy splits every piece at local midnight
+# (``bounds``: the window's day boundaries), sums it per set and day, and rolls it up to every grain at
+# once (``GROUPING SETS``); the booked pieces are also split at clock hours and summed per local hour of
+# the day (rows with ``hour`` set), in whole seconds of local wall-clock time (a piece across a change of
+# UTC offset would be off by the change; Shanghai has none). A zone's months split them at the local
+# months' boundaries instead (``_MONTHS_SQL``).
+_SPANS_SQL = """
 WITH
 whole AS (
     SELECT tstzmultirange(tstzrange(%(start)s, %(end)s)) AS span
 ),
-opening AS (
-    SELECT CASE
-        WHEN NOT EXISTS (SELECT 1 FROM locations_openinghours WHERE base_id = %(base)s)
+counted AS (
+    SELECT id AS set_id, base_id, kind FROM locations_set WHERE id = ANY(%(sets)s)
+),
+base_open AS (
+    SELECT b.id AS base_id, (CASE
+        WHEN NOT EXISTS (SELECT 1 FROM locations_openinghours WHERE base_id = b.id)
             THEN (SELECT span FROM whole)
         ELSE COALESCE((
             SELECT range_agg(tstzrange(
@@ -75,16 +83,14 @@ opening AS (
             FROM generate_series(-1, %(days)s - 1) i
             CROSS JOIN LATERAL (SELECT %(first)s::date + i AS day) d
             JOIN locations_openinghours oh
-              ON oh.base_id = %(base)s AND oh.weekday = extract(isodow FROM d.day)::int - 1
+              ON oh.base_id = b.id AND oh.weekday = extract(isodow FROM d.day)::int - 1
         ), '{}'::tstzmultirange) * (SELECT span FROM whole)
-    END AS open
-),
-base_open AS (
-    SELECT o.open - COALESCE((
+    END) - COALESCE((
         SELECT range_agg(tstzrange(starts_at, ends_at)) FROM locations_blackout
-        WHERE base_id = %(base)s AND starts_at < %(end)s AND ends_at > %(start)s
+        WHERE base_id = b.id AND starts_at < %(end)s AND ends_at > %(start)s
     ), '{}'::tstzmultirange) AS open
-    FROM opening o
+    FROM locations_base b
+    WHERE b.id = ANY(%(bases)s)
 ),
 set_out AS (
     SELECT set_id, range_agg(tstzrange(starts_at, ends_at)) AS out
@@ -100,20 +106,26 @@ booked AS (
     GROUP BY set_id
 ),
 pieces AS (
-    SELECT 'open' AS part, NULL::bigint AS set_id, r AS span FROM base_open b, unnest(b.open) r
+    SELECT 'open' AS part, b.base_id, NULL::bigint AS set_id, r AS span FROM base_open b, unnest(b.open) r
     UNION ALL
-    SELECT 'lost', s.set_id, r FROM base_open b, set_out s, unnest(b.open * s.out) r
+    SELECT 'lost', c.base_id, s.set_id, r
+    FROM set_out s JOIN counted c USING (set_id) JOIN base_open b USING (base_id), unnest(b.open * s.out) r
     UNION ALL
-    SELECT 'booked', k.set_id, r
-    FROM base_open b CROSS JOIN booked k LEFT JOIN set_out s ON s.set_id = k.set_id,
+    SELECT 'booked', c.base_id, k.set_id, r
+    FROM booked k JOIN counted c USING (set_id) JOIN base_open b USING (base_id)
+         LEFT JOIN set_out s ON s.set_id = k.set_id,
          unnest(b.open * k.busy - COALESCE(s.out, '{}'::tstzmultirange)) r
 ),
+"""
+_CELLS_SQL = (
+    _SPANS_SQL
+    + """
 bounds AS (
     SELECT array_agg((%(first)s::date + i)::timestamp AT TIME ZONE %(tz)s ORDER BY i) AS at
     FROM generate_series(0, %(days)s) i
 ),
 by_day AS (
-    SELECT p.part, p.set_id, j,
+    SELECT p.part, p.base_id, p.set_id, j,
            extract(epoch FROM sum(least(upper(p.span), b.at[j + 2]) - greatest(lower(p.span), b.at[j + 1])))
                ::bigint AS seconds
     FROM pieces p CROSS JOIN bounds b
@@ -121,19 +133,19 @@ by_day AS (
         (lower(p.span) AT TIME ZONE %(tz)s)::date - %(first)s::date,
         ((upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date - %(first)s::date
     ) j
-    GROUP BY p.part, p.set_id, j
+    GROUP BY p.part, p.base_id, p.set_id, j
 ),
 cells AS (
-    SELECT s.id AS set_id, s.kind, d.day, d.day - (extract(isodow FROM d.day)::int - 1) AS week,
+    SELECT s.set_id, s.kind, d.day, d.day - (extract(isodow FROM d.day)::int - 1) AS week,
            COALESCE(o.seconds, 0) - COALESCE(l.seconds, 0) AS opened, COALESCE(k.seconds, 0) AS booked
-    FROM locations_set s
+    FROM counted s
     CROSS JOIN LATERAL (SELECT j, %(first)s::date + j AS day FROM generate_series(0, %(days)s - 1) j) d
-    LEFT JOIN by_day o ON o.part = 'open' AND o.j = d.j
-    LEFT JOIN by_day l ON l.part = 'lost' AND l.set_id = s.id AND l.j = d.j
-    LEFT JOIN by_day k ON k.part = 'booked' AND k.set_id = s.id AND k.j = d.j
-    WHERE s.id = ANY(%(sets)s)
+    LEFT JOIN by_day o ON o.part = 'open' AND o.base_id = s.base_id AND o.j = d.j
+    LEFT JOIN by_day l ON l.part = 'lost' AND l.set_id = s.set_id AND l.j = d.j
+    LEFT JOIN by_day k ON k.part = 'booked' AND k.set_id = s.set_id AND k.j = d.j
 )
 """
+)
 _OCCUPANCY_SQL = (
     _CELLS_SQL
     + """
@@ -160,13 +172,42 @@ CROSS JOIN LATERAL generate_series(a / 3600, (b - 1) / 3600) k
 GROUP BY 1
 """
 )
-# The same cells summed by local month, per kind of set and for the whole base (a zone's figures).
+# The same pieces split at the local months' boundaries, per set and month, summed per base, per kind of
+# set and for all the bases (a zone's figures): no day grain, so no set × day cells.
 _MONTHS_SQL = (
-    _CELLS_SQL
+    _SPANS_SQL
     + """
-SELECT GROUPING(kind) AS by_month, kind, month, sum(opened)::bigint, sum(booked)::bigint
-FROM (SELECT kind, date_trunc('month', day)::date AS month, opened, booked FROM cells) monthly
-GROUP BY GROUPING SETS ((kind, month), (month))
+bounds AS (
+    SELECT array_agg((%(first)s::date + make_interval(months => i))::timestamp AT TIME ZONE %(tz)s ORDER BY i)
+           AS at
+    FROM generate_series(0, %(months)s) i
+),
+by_month AS (
+    SELECT p.part, p.base_id, p.set_id, j,
+           extract(epoch FROM sum(least(upper(p.span), b.at[j + 2]) - greatest(lower(p.span), b.at[j + 1])))
+               ::bigint AS seconds
+    FROM pieces p CROSS JOIN bounds b
+    CROSS JOIN LATERAL (SELECT lower(p.span) AT TIME ZONE %(tz)s AS a,
+                               (upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s AS z) local
+    CROSS JOIN LATERAL generate_series(
+        (extract(year FROM local.a) * 12 + extract(month FROM local.a))::int - %(first_month)s,
+        (extract(year FROM local.z) * 12 + extract(month FROM local.z))::int - %(first_month)s
+    ) j
+    GROUP BY p.part, p.base_id, p.set_id, j
+),
+cells AS (
+    SELECT s.base_id, s.kind, m.j,
+           COALESCE(o.seconds, 0) - COALESCE(l.seconds, 0) AS opened, COALESCE(k.seconds, 0) AS booked
+    FROM counted s
+    CROSS JOIN generate_series(0, %(months)s - 1) m(j)
+    LEFT JOIN by_month o ON o.part = 'open' AND o.base_id = s.base_id AND o.j = m.j
+    LEFT JOIN by_month l ON l.part = 'lost' AND l.set_id = s.set_id AND l.j = m.j
+    LEFT JOIN by_month k ON k.part = 'booked' AND k.set_id = s.set_id AND k.j = m.j
+)
+SELECT GROUPING(base_id) AS all_bases, GROUPING(kind) AS all_kinds, base_id, kind, j,
+       sum(opened)::bigint, sum(booked)::bigint
+FROM cells
+GROUP BY GROUPING SETS ((base_id, j), (kind, j), (j))
 """
 )
 
@@ -174,7 +215,7 @@ GROUP BY GROUPING SETS ((kind, month), (month))
 def _sql_params(result: Occupancy) -> dict:
     start, end = window_bounds(result.first, result.last)
     return {
-        "base": result.base.pk,
+        "bases": [result.base.pk],
         "sets": [set_.pk for set_ in result.sets],
         "booked": list(BOOKED),
         "start": start,
@@ -219,32 +260,56 @@ def _utilisation_sql(result: Occupancy) -> None:
                 result.total = usage
 
 
-def base_usage_by_month(*, base: Base, first: date, last: date) -> dict[tuple[str | None, date], Usage]:
-    """Open and booked time of ``base`` over the local days ``first``–``last`` summed by month: keyed
-    ``(kind, month)`` per kind of set and ``(None, month)`` for the whole base (months by their 1st day).
+def usage_by_month(*, bases: list[Base], first: date, last: date) -> dict[tuple, Usage]:
+    """Open and booked time of ``bases`` over the local days ``first`` (a month's 1st) – ``last`` summed by
+    month: keyed ``("base", base id, month)``, ``("kind", kind of set, month)`` and ``(None, None, month)``
+    for all of them (months by their 1st day); a cell is there for every month of a base with counted sets.
 
-    The occupancy's definitions and statement, without the day, week and hour grains nor revenue: on
-    PostgreSQL one statement (and the sets' query) whatever the number of sets and bookings."""
-    sets = occupancy_sets(base=base, first=first, last=last)
-    months: dict[tuple[str | None, date], Usage] = {}
+    The occupancy's definitions (``_SPANS_SQL``) without the day, week and hour grains nor revenue: on
+    PostgreSQL two queries (the counted sets, one statement) whatever the number of bases, sets and
+    bookings; elsewhere the occupancy of each base, summed."""
+    months: dict[tuple, Usage] = {}
+
+    def add(key, usage: Usage) -> None:
+        cell = months.setdefault(key, Usage())
+        cell.open_seconds += usage.open_seconds
+        cell.booked_seconds += usage.booked_seconds
+
+    if connection.vendor != "postgresql":
+        for base in bases:
+            result = base_occupancy(base=base, first=first, last=last)
+            kind_of = {set_.pk: set_.kind for set_ in result.sets}
+            for (set_id, day), usage in result.set_days.items():
+                month = day.replace(day=1)
+                for key in (("base", base.pk, month), ("kind", kind_of[set_id], month), (None, None, month)):
+                    add(key, usage)
+        return months
+    start, end = window_bounds(first, last)
+    sets = list(_counted(Set.objects.filter(base__in=bases), start, end).values_list("pk", flat=True))
     if not sets:
         return months
-    if connection.vendor != "postgresql":
-        result = base_occupancy(base=base, first=first, last=last)
-        kind_of = {set_.pk: set_.kind for set_ in sets}
-        for (set_id, day), usage in result.set_days.items():
-            for key in ((kind_of[set_id], day.replace(day=1)), (None, day.replace(day=1))):
-                cell = months.setdefault(key, Usage())
-                cell.open_seconds += usage.open_seconds
-                cell.booked_seconds += usage.booked_seconds
-        return months
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    result = Occupancy(base=base, first=first, last=last, sets=sets, days=days, weeks=[])
+    month_starts = [first]
+    while (following := (month_starts[-1] + timedelta(days=32)).replace(day=1)) <= last:
+        month_starts.append(following)
+    params = {
+        "bases": [base.pk for base in bases],
+        "sets": sets,
+        "booked": list(BOOKED),
+        "start": start,
+        "end": end,
+        "first": first,
+        "days": (last - first).days + 1,
+        "months": len(month_starts),
+        "first_month": first.year * 12 + first.month,
+        "tz": timezone.get_current_timezone_name(),
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")  # see _utilisation_sql
-        cursor.execute(_MONTHS_SQL, _sql_params(result))
-        for by_month, kind, month, opened, booked in cursor:
-            months[None if by_month else kind, month] = Usage(opened, booked)
+        cursor.execute(_MONTHS_SQL, params)
+        for all_bases, all_kinds, base_id, kind, j, opened, booked in cursor:
+            grain = "base" if not all_bases else "kind" if not all_kinds else None
+            key = {"base": base_id, "kind": kind, None: None}[grain]
+            months[grain, key, month_starts[j]] = Usage(opened, booked)
     return months
 
 

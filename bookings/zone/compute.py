@@ -9,7 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from bookings.models import Booking
-from bookings.occupancy import BOOKED, Usage, base_usage_by_month
+from bookings.occupancy import BOOKED, Usage, usage_by_month
 from bookings.spend import CHARGED, SPENDING
 from bookings.zone.figures import CIRCLE_LIMITS, Median, last_day, month_bounds
 from bookings.zone.portable import bookings_python, median_leads, people_python
@@ -218,27 +218,17 @@ def _requests(result: ZoneFigures, requests) -> None:
 # Utilisation -------------------------------------------------------------------------------------
 
 
-def _add(cells: dict, key, usage: Usage) -> None:
-    cell = cells.setdefault(key, Usage())
-    cell.open_seconds += usage.open_seconds
-    cell.booked_seconds += usage.booked_seconds
-
-
 def _utilisation(result: ZoneFigures) -> None:
-    """Each base's occupancy by month (``bookings.occupancy``: the same open and booked hours)."""
+    """The bases' occupancy by month (``bookings.occupancy``: the same open and booked hours)."""
     result.bases = list(Base.objects.filter(zone=result.zone).order_by("name", "id"))
-    kinds = set()
-    for base in result.bases:
-        for (kind, month), usage in base_usage_by_month(
-            base=base, first=result.first, last=last_day(result.last)
-        ).items():
-            if kind is None:
-                result.base_usage[base.pk, month] = usage
-                _add(result.zone_usage, month, usage)
-            else:
-                kinds.add(kind)
-                _add(result.kind_usage, (kind, month), usage)
-    result.kinds = sorted(kinds)
+    usage = usage_by_month(bases=result.bases, first=result.first, last=last_day(result.last))
+    cells = {"base": result.base_usage, "kind": result.kind_usage}
+    for (grain, key, month), cell in usage.items():
+        if grain is None:
+            result.zone_usage[month] = cell
+        else:
+            cells[grain][key, month] = cell
+    result.kinds = sorted({kind for kind, _month in result.kind_usage})
 
 
 # Review centre -----------------------------------------------------------------------------------

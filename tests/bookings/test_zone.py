@@ -4,7 +4,7 @@ suppression; nothing private in any zone member's response; permissions; constan
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.db import connection
@@ -13,14 +13,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings.models import Booking
+from bookings.occupancy import Usage, base_occupancy, usage_by_month
 from bookings.zone import ZoneFigures, zone_data, zone_figures
 from bookings.zone.compute import MAX_TURNOVER, SERVED
 from bookings.zone.figures import month_bounds
 from bookings.zone.portable import bookings_python, median_leads, people_python
 from locations import catalogue_cache
 from locations.models import Set
-from tests.bookings.zone_world import WINDOW, build_zone_world
-from tests.factories import BookingFactory, CompanyFactory, ProductionFactory, SetFactory
+from tests.bookings.zone_world import WINDOW, at, build_zone_world
+from tests.factories import (
+    BlackoutFactory,
+    BookingFactory,
+    CompanyFactory,
+    OpeningHoursFactory,
+    ProductionFactory,
+    SetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +195,42 @@ def test_the_python_figures_of_the_embedded_database_agree(zone_world):
     leads = median_leads(requests)
     assert leads.keys() == {month for month, row in sql.requests.items() if row["lead"] is not None}
     assert all(abs(lead - sql.requests[month]["lead"]).total_seconds() < 1 for month, lead in leads.items())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's statement; elsewhere this sum is its definition"
+)
+def test_the_monthly_statement_equals_the_occupancys_days_summed_by_month(zone_world):
+    """The zone's utilisation (one statement for all its bases, split at month boundaries) is the
+    occupancy's set-day cells summed by month: across local midnight at a month's end, overnight opening
+    hours, and base and set blackouts over the boundary."""
+    base1, base2 = zone_world.bases
+    for weekday in range(7):
+        OpeningHoursFactory(base=base2, weekday=weekday, opens=time(20), closes=time(4))
+    set1 = base1.sets.filter(is_active=True).order_by("id").first()
+    set3 = base2.sets.get()
+    BookingFactory(set=set1, starts_at=at(9, 30, 22), ends_at=at(10, 1, 3), status=Booking.Status.COMPLETED)
+    BookingFactory(set=set3, starts_at=at(9, 30, 21), ends_at=at(10, 1, 2), status=Booking.Status.COMPLETED)
+    BlackoutFactory(set=set1, starts_at=at(9, 30, 23), ends_at=at(10, 1, 1))
+    BlackoutFactory(set=None, base=base2, starts_at=at(10, 1, 1), ends_at=at(10, 1, 3))
+    last = date(2026, 10, 31)
+
+    expected: dict = {}
+    for base in (base1, base2):
+        occupancy = base_occupancy(base=base, first=SEP, last=last)
+        kind_of = {set_.pk: set_.kind for set_ in occupancy.sets}
+        for (set_id, day), usage in occupancy.set_days.items():
+            month = day.replace(day=1)
+            for key in (("base", base.pk, month), ("kind", kind_of[set_id], month), (None, None, month)):
+                cell = expected.setdefault(key, Usage())
+                cell.open_seconds += usage.open_seconds
+                cell.booked_seconds += usage.booked_seconds
+
+    with CaptureQueriesContext(connection) as captured:
+        months = usage_by_month(bases=[base1, base2], first=SEP, last=last)
+    assert months == expected
+    assert months[None, None, OCT].booked_seconds > 0 and len(months) == 2 * (2 + 2 + 1)
+    assert len([q for q in captured.captured_queries if "range_agg" in q["sql"]]) == 1
 
 
 def stats_url(zone):

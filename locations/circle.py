@@ -31,7 +31,14 @@ from locations.availability import opening_hours_table
 from locations.models import Base, Set
 from locations.search import free_sets
 from locations.selectors import sets_available
-from locations.travel import as_endpoint, estimate_minutes, measured_minutes, travel_minutes_to_bases
+from locations.travel import (
+    Endpoint,
+    as_endpoint,
+    base_endpoints_table,
+    estimate_minutes,
+    measured_minutes,
+    travel_minutes_to_bases,
+)
 from studio.models import Organization
 
 
@@ -90,10 +97,13 @@ def _describe(item: CircleItem) -> str:
     }
 
 
-def free_rows_reference(item: CircleItem, *, hours: dict):
-    """``(pk, base_id, name, kind, hourly_rate)`` of the bookable sets free for ``item``, by hourly rate
-    and id, through the ORM: the reference of ``locations.search.free_sets`` and its fallback."""
+def free_rows_reference(item: CircleItem, *, hours: dict, base_ids=None):
+    """``(pk, base_id, name, kind, hourly_rate)`` of the bookable sets free for ``item`` (in ``base_ids``
+    if given), by hourly rate and id, through the ORM: the reference of ``locations.search.free_sets``
+    and its fallback."""
     bookable = Set.objects.filter(is_active=True, base__is_active=True)
+    if base_ids is not None:
+        bookable = bookable.filter(base_id__in=base_ids)
     queryset = bookable.filter(pk=item.set.pk) if item.set is not None else bookable.filter(kind=item.kind)
     for tag in item.tags:
         queryset = queryset.filter(tags__has=tag)
@@ -103,29 +113,39 @@ def free_rows_reference(item: CircleItem, *, hours: dict):
     return queryset.order_by("hourly_rate", "id").values_list("pk", "base_id", "name", "kind", "hourly_rate")
 
 
-def _candidates(organization: Organization, items: list[CircleItem]) -> list[dict[int, list[Candidate]]]:
-    hours = opening_hours_table()
-    layers = []
-    for index, item in enumerate(items):
-        rows = free_sets(item, hours=hours)
-        if rows is None:
-            rows = free_rows_reference(item, hours=hours)
-        layer: dict[int, list[Candidate]] = {}
-        for row in rows:
-            candidate = Candidate(*row)
-            layer.setdefault(candidate.base_id, []).append(candidate)
-        if not layer:
-            field_name = "set" if item.set is not None else "kind"
-            _fail(index, _("nothing free: %(item)s.") % {"item": _describe(item)}, field_name)
-        layers.append(layer)
-    return layers
+def _layer(item: CircleItem, *, hours: dict, base_ids=None) -> dict[int, list[Candidate]]:
+    """The free candidates of ``item`` (in ``base_ids`` if given) by base, in hourly rate and id order."""
+    rows = free_sets(item, hours=hours, base_ids=base_ids)
+    if rows is None:
+        rows = free_rows_reference(item, hours=hours, base_ids=base_ids)
+    layer: dict[int, list[Candidate]] = {}
+    for row in rows:
+        candidate = Candidate(*row)
+        layer.setdefault(candidate.base_id, []).append(candidate)
+    return layer
+
+
+def _fail_unreachable(items: list[CircleItem], index: int, within_minutes: int, hours: dict):
+    """Item ``index`` has no free set within reach. As if every item's candidates had been read first
+    everywhere: an item from ``index`` on with nothing free at all is named before the unreachable one."""
+    for later in range(index, len(items)):
+        if not _layer(items[later], hours=hours):
+            field_name = "set" if items[later].set is not None else "kind"
+            _fail(later, _("nothing free: %(item)s.") % {"item": _describe(items[later])}, field_name)
+    if index == 0:
+        _fail(0, _("no free set within %(n)d minutes of the origin.") % {"n": within_minutes})
+    _fail(
+        index,
+        _("no free set within %(n)d minutes of any set possible for item %(prev)d.")
+        % {"n": within_minutes, "prev": index},
+    )
 
 
 class _Travel:
     """Base-to-base minutes, computed on demand from one read of the measured table."""
 
-    def __init__(self, bases: dict[int, Base]):
-        self.ends = {pk: as_endpoint(base) for pk, base in bases.items()}
+    def __init__(self, ends: dict[int, Endpoint]):
+        self.ends = ends
         keys = [end.key for end in self.ends.values()]
         self.measured = measured_minutes(keys, keys)
         self.memo: dict[tuple[int, int], int] = {}
@@ -160,36 +180,48 @@ def circle_plan(
     within_minutes: int,
     limit: int = 5,
 ) -> list[Plan]:
-    """The best ``limit`` combinations of free sets for ``items`` from ``origin``, by total travel."""
-    layers = _candidates(organization, items)
-    base_ids = {base_id for layer in layers for base_id in layer}
-    bases = {base.pk: base for base in Base.objects.select_related("zone").filter(pk__in=base_ids)}
-    travel = _Travel(bases)
+    """The best ``limit`` combinations of free sets for ``items`` from ``origin``, by total travel.
+
+    Item by item, the free candidates are read only at the bases within reach of the previous item's
+    reachable bases (the origin for the first; forward pruning), so a plan reads the sets of a few bases
+    rather than the province's."""
+    hours = opening_hours_table()
+    ends = {end.base_id: end for end, active, _operator, _zone in base_endpoints_table() if active}
+    travel = _Travel(ends)
     origin_end = as_endpoint(origin)
     origin_set_id = origin.pk if isinstance(origin, Set) else None
-    from_origin = travel_minutes_to_bases(origin_end, bases.values())
+    from_origin = travel_minutes_to_bases(origin_end, ends.values())
+    layers: list[dict[int, list[Candidate]]] = []
+    reachable: list[set[int]] = []
 
     def first_leg(base_id: int) -> int:
         if origin_set_id is not None and any(c.set_id == origin_set_id for c in layers[0][base_id]):
             return 0
         return from_origin[base_id]
 
-    # Forward pruning: keep only bases reachable within the limit from the previous layer.
-    reachable = [{b for b in layers[0] if first_leg(b) <= within_minutes}]
-    if not reachable[0]:
-        _fail(0, _("no free set within %(n)d minutes of the origin.") % {"n": within_minutes})
-    for i in range(1, len(layers)):
-        keep = {
-            b
-            for b in layers[i]
-            if any(_base_step(travel, layers, i - 1, p, b) <= within_minutes for p in reachable[i - 1])
-        }
+    for i, item in enumerate(items):
+        if i == 0:
+            # the origin set's own base: the set itself is 0 minutes away whatever the walk
+            allowed = {b for b, minutes in from_origin.items() if minutes <= within_minutes}
+            if origin_set_id is not None and origin_end.base_id in ends:
+                allowed.add(origin_end.base_id)
+        else:
+            previous = reachable[i - 1]
+            allowed = {
+                b for b in ends if any(b == p or travel.between(p, b) <= within_minutes for p in previous)
+            }
+        layers.append(_layer(item, hours=hours, base_ids=sorted(allowed)))
+        if i == 0:
+            keep = {b for b in layers[0] if first_leg(b) <= within_minutes}
+        else:
+            # forward pruning: only bases reachable within the limit from the previous layer
+            keep = {
+                b
+                for b in layers[i]
+                if any(_base_step(travel, layers, i - 1, p, b) <= within_minutes for p in reachable[i - 1])
+            }
         if not keep:
-            _fail(
-                i,
-                _("no free set within %(n)d minutes of any set possible for item %(prev)d.")
-                % {"n": within_minutes, "prev": i},
-            )
+            _fail_unreachable(items, i, within_minutes, hours)
         reachable.append(keep)
     # Backward pruning: drop bases from which the next layer cannot be reached.
     for i in range(len(layers) - 2, -1, -1):
@@ -198,6 +230,9 @@ def circle_plan(
             for b in reachable[i]
             if any(_base_step(travel, layers, i, b, n) <= within_minutes for n in reachable[i + 1])
         }
+
+    base_ids = set().union(*reachable)
+    bases = {base.pk: base for base in Base.objects.select_related("zone").filter(pk__in=base_ids)}
 
     # K-best DP over bases; K above ``limit`` leaves room for re-ranking after concrete assignment.
     keep_k = max(limit * 3, limit + 5)

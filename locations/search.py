@@ -188,10 +188,10 @@ def _row_out(row, photos: list) -> dict:
 assert list(_row_out((0,) * 23, [])) == SetOut.Meta.fields, "the rows must follow SetOut's fields"
 
 
-def free_sets(item, *, hours: dict) -> list[tuple] | None:
+def free_sets(item, *, hours: dict, base_ids=None) -> list[tuple] | None:
     """The circle plan's candidates for ``item`` (``locations.circle.CircleItem``): the bookable sets of
-    its kind (or its one set) free for its window, as ``(pk, base_id, name, kind, hourly_rate)`` by
-    hourly rate and id; the reference is ``sets_available`` over ``Set`` in ``circle._candidates``.
+    its kind (or its one set) free for its window, at ``base_ids`` if given, as ``(pk, base_id, name,
+    kind, hourly_rate)`` by hourly rate and id; the reference is ``circle.free_rows_reference``.
     None where only the reference answers."""
     blocking = [provider.blocking_sql() for provider in busy_providers()]
     if connection.vendor != "postgresql" or None in blocking:
@@ -210,6 +210,9 @@ def free_sets(item, *, hours: dict) -> list[tuple] | None:
     if item.max_hourly_rate is not None:
         where.append("s.hourly_rate <= %(max_hourly_rate)s")
         params["max_hourly_rate"] = item.max_hourly_rate
+    if base_ids is not None:
+        where.append("s.base_id = ANY(%(bases)s::bigint[])")
+        params["bases"] = list(base_ids)
     closed = closed_base_ids(item.starts_at, item.ends_at, hours=hours)
     if closed:
         where.append("s.base_id <> ALL(%(closed)s::bigint[])")

@@ -156,3 +156,69 @@ def test_items_out_of_order_or_inverted_are_400(client, town):
         "items": [{"kind": "icu", "set": 1, "from": window(8, 9)[0], "to": window(8, 9)[1]}],
     }
     assert post(client, body).status_code == 400
+
+
+def _plan_or_error(**kwargs):
+    from config.exceptions import DomainError
+    from locations.circle import circle_plan
+
+    try:
+        plans = circle_plan(**kwargs)
+    except DomainError as error:
+        return ("error", str(error), error.fields)
+    return [(plan.total_minutes, [_leg(leg) for leg in plan.legs]) for plan in plans]
+
+
+def _leg(leg):
+    return (leg.set.set_id, leg.base.pk, leg.travel_minutes, leg.alternatives)
+
+
+def test_reading_only_the_bases_within_reach_plans_exactly_as_reading_all(town, monkeypatch):
+    """Each item's candidates are read only at the bases within reach of the previous item's: over random
+    origins, kinds, windows and limits, the plans (and the error naming a failing item) are exactly those
+    of reading every base's candidates."""
+    import random
+
+    from locations import circle
+    from locations.circle import CircleItem
+
+    _zone, hotel, bases, sets = town
+    far = BaseFactory(zone=bases[0].zone, latitude=Decimal("35.400000"), longitude=Decimal("113.900000"))
+    SetFactory(base=far, kind="palace_hall")
+    SetFactory(base=far, kind="court")
+    BlackoutFactory(
+        set=sets[(bases[1].pk, "icu")], starts_at=DAY + timedelta(hours=9), ends_at=DAY + timedelta(hours=12)
+    )
+    organization = CompanyFactory()
+    kinds = ["hospital_ward", "icu", "court", "palace_hall", "villa"]  # no villa anywhere
+    origins = [hotel, sets[(bases[2].pk, "court")], sets[(bases[4].pk, "icu")]]
+    real_layer = circle._layer
+
+    def everywhere_layer(item, *, hours, base_ids=None):
+        return real_layer(item, hours=hours)
+
+    rng = random.Random(16)
+    answers = []
+    for _case in range(60):
+        start = rng.randrange(6, 14)
+        items = [
+            CircleItem(DAY + timedelta(hours=hour), DAY + timedelta(hours=hour + 1), kind=rng.choice(kinds))
+            for hour in range(start, start + rng.randint(1, 4))
+        ]
+        case = {
+            "organization": organization,
+            "origin": rng.choice(origins),
+            "items": items,
+            "within_minutes": rng.choice([3, 5, 8, 12, 20, 90]),
+            "limit": rng.choice([1, 3, 5]),
+        }
+        restricted = _plan_or_error(**case)
+        monkeypatch.setattr(circle, "_layer", everywhere_layer)
+        everywhere = _plan_or_error(**case)
+        monkeypatch.setattr(circle, "_layer", real_layer)
+        assert restricted == everywhere, case
+        answers.append(restricted)
+    errors = [answer[1] for answer in answers if answer[0] == "error"]
+    assert len(answers) - len(errors) >= 20
+    assert {"第 1 项", "第 2 项"} <= {text.split("：")[0] for text in errors}
+    assert any("分钟" in text for text in errors) and any("分钟" not in text for text in errors)

@@ -194,3 +194,8 @@ def test_circle_candidates_from_sql_are_those_of_the_orm_reference(catalogue):
     answers = [free_sets(item, hours=hours) for item in items]
     assert answers == [list(free_rows_reference(item, hours=hours)) for item in items]
     assert sum(1 for rows in answers if rows) >= 10 and [] in answers
+    some_bases = [sets[0].base_id]
+    at_some = [free_sets(item, hours=hours, base_ids=some_bases) for item in items]
+    assert at_some == [list(free_rows_reference(item, hours=hours, base_ids=some_bases)) for item in items]
+    assert at_some == [[row for row in rows if row[1] in some_bases] for rows in answers]
+    assert 0 < sum(1 for rows in at_some if rows) < sum(1 for rows in answers if rows)

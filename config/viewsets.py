@@ -2,18 +2,20 @@
 
 Subclasses declare ``scope`` (see ``studio.tenancy.Scope``) and ``policy`` (see ``studio.policy``: who
 may do each action), and take their queryset from a selector scoped to ``self.request.organization``
-in ``get_queryset``.
+as ``selector`` (or in ``get_queryset``).
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
 from config.renderers import JSONRenderer
+from config.uploads import upload_limit
 from studio.policy import Policy, PolicyPermission
 from studio.tenancy import ActingOrganization
 
@@ -61,6 +63,15 @@ class ScopedAPIView(ScopedViewMixin, APIView):
 
 class ScopedGenericViewSet(ScopedViewMixin, viewsets.GenericViewSet):
     """A viewset acting for an organisation; mix in the operations it offers."""
+
+    # Where the rows come from: a selector, called as ``selector(organization=<the acting organisation>)``.
+    # A viewset that narrows, orders or loads them further overrides ``get_queryset`` instead.
+    selector = None
+
+    def get_queryset(self):
+        if self.selector is None:
+            return super().get_queryset()
+        return type(self).selector(organization=self.organization)
 
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
@@ -120,3 +131,17 @@ class ServiceWritesMixin:
 def public_action(**kwargs):
     """A viewset ``@action`` anyone may call without signing in: the private link's token is the key."""
     return action(permission_classes=[AllowAny], authentication_classes=[], **kwargs)
+
+
+def upload_action(*, request, responses, max_bytes, field: str, description=None, **kwargs):
+    """A ``POST`` viewset ``@action`` taking a multipart form whose file ``field`` is ``max_bytes`` at
+    most (``config.uploads``); ``request`` is the form's serializer, which the schema shows as multipart."""
+
+    def decorate(func):
+        func = action(methods=["post"], parser_classes=[MultiPartParser, FormParser], **kwargs)(func)
+        func = upload_limit(max_bytes, field=field)(func)
+        return extend_schema(
+            request={"multipart/form-data": request}, responses=responses, description=description
+        )(func)
+
+    return decorate

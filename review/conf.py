@@ -1,16 +1,16 @@
-"""Settings of the review app, each overridable in Django settings (``REVIEW_<NAME>``).
-
-Read through functions (not module constants) so that tests may override them with the ``settings`` fixture.
+"""Settings of the review app: ``REVIEW_<NAME>`` in Django settings, else the environment
+(``config.appconf``; the tables of documents come from Django settings only).
 """
 
-from django.conf import settings
-
+from config.appconf import app_settings
 from review.models import ReviewSubmission, SubmissionDocument
 from studio.models import Production
 
 Doc = SubmissionDocument.Type
 Kind = ReviewSubmission.Kind
 Tier = Production.Tier
+
+_get = app_settings("REVIEW")
 
 #: Allowed extensions and, for each, the content types a browser may send and the leading bytes.
 DEFAULT_DOCUMENT_TYPES: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = {
@@ -63,10 +63,6 @@ DEFAULT_REQUIRED_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = {
     (Kind.FINISHED_CUT, Tier.ORDINARY): (Doc.SCRIPT, Doc.ACTOR_FEE_PLEDGE, Doc.LICENCE),
     (Kind.FINISHED_CUT, Tier.OTHER): (Doc.LICENCE,),
 }
-
-
-def _get(name: str, default):
-    return getattr(settings, f"REVIEW_{name}", default)
 
 
 def document_max_bytes() -> int:

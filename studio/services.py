@@ -12,16 +12,17 @@ from review.tiers import production_tier_refresh
 from studio.models import Organization, Production
 from studio.workflow import PRODUCTIONS
 
-PRODUCTION_FIELDS = (
+#: What the company declares about a production (its tier is classified from the investment and subject).
+PRODUCTION_PROFILE_FIELDS = (
     "title",
     "genre",
     "episode_count",
     "minutes_per_episode",
     "total_investment",
     "special_subject",
-    "planned_start",
-    "planned_end",
 )
+#: The fields the company writes: its profile and the planned dates.
+PRODUCTION_FIELDS = (*PRODUCTION_PROFILE_FIELDS, "planned_start", "planned_end")
 
 
 def _check_production(production: Production) -> None:

@@ -43,9 +43,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
     ordering = ["starts_at", "id"]
     search_fields = ["set__name", "production__title"]
     policy = policies.BOOKING
-
-    def get_queryset(self):
-        return bookings_visible_to(organization=self.organization)
+    selector = bookings_visible_to
 
     def _out(self, booking, code=status.HTTP_200_OK):
         booking = self.get_queryset().get(pk=booking.pk)
@@ -252,9 +250,7 @@ class WaitlistEntryViewSet(
     filterset_class = WaitlistFilterSet
     ordering_fields = ["created_at", "starts_at", "id"]
     ordering = ["created_at", "id"]
-
-    def get_queryset(self):
-        return waitlist_entries_visible_to(organization=self.organization)
+    selector = waitlist_entries_visible_to
 
     @extend_schema(request=serializers.WaitlistIn, responses={201: serializers.WaitlistOut})
     def create(self, request):

@@ -147,9 +147,7 @@ class ZoneStatsViewSet(ScopedGenericViewSet):
     policy = policies.ZONE_FIGURES
     serializer_class = ZoneStatsOut
     filter_backends: list = []
-
-    def get_queryset(self):
-        return zones_managed_by(organization=self.organization)
+    selector = zones_managed_by
 
     @extend_schema(
         parameters=[ZoneStatsIn, OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],

@@ -12,12 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.pagination import WindowCountPagination
-from config.uploads import upload_limit
-from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin, upload_action
 from locations import conf, policies, services
 from locations.api import serializers
 from locations.ics import busy_calendar
@@ -76,9 +74,7 @@ class ZoneViewSet(ScopedReadOnlyViewSet):
     policy = policies.ZONE
     serializer_class = serializers.ZoneOut
     filter_backends: list = []
-
-    def get_queryset(self):
-        return zones_visible_to(organization=self.organization)
+    selector = zones_visible_to
 
 
 class PlaceViewSet(
@@ -225,11 +221,13 @@ class SetViewSet(mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet
         services.sets_update_rates(organization=self.organization, sets=[set_], by=request.user, **data)
         return Response(self._out(set_))
 
-    @extend_schema(
-        request={"multipart/form-data": serializers.SetPhotoIn}, responses={201: serializers.SetPhotoOut}
+    @upload_action(
+        request=serializers.SetPhotoIn,
+        responses={201: serializers.SetPhotoOut},
+        max_bytes=conf.photo_max_bytes,
+        field="image",
+        detail=True,
     )
-    @upload_limit(conf.photo_max_bytes, field="image")
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
         set_ = self.get_object()
         data = self.validated(serializers.SetPhotoIn, request.data)
@@ -238,13 +236,15 @@ class SetViewSet(mixins.RetrieveModelMixin, ServiceWritesMixin, CatalogueViewSet
             serializers.SetPhotoOut(photo, context=self.get_serializer_context()).data, status=201
         )
 
-    @extend_schema(
-        request={"multipart/form-data": serializers.ImportIn},
+    @upload_action(
+        request=serializers.ImportIn,
         responses=serializers.ImportResultOut,
         description=_("Import the operator's set catalogue from CSV; a bad row rejects the whole file."),
+        max_bytes=conf.import_max_bytes,
+        field="file",
+        detail=False,
+        url_path="import",
     )
-    @upload_limit(conf.import_max_bytes, field="file")
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
         data = self.validated(serializers.ImportIn, request.data)
         result = set_catalogue_import(operator=self.organization, data=data["file"].read(), by=request.user)
@@ -352,9 +352,7 @@ class BlackoutViewSet(OperatorRecordsViewSet):
 
     serializer_class = serializers.BlackoutOut
     policy = policies.BLACKOUT
-
-    def get_queryset(self):
-        return blackouts_owned_by(organization=self.organization)
+    selector = blackouts_owned_by
 
     @extend_schema(request=serializers.BlackoutIn, responses={201: serializers.BlackoutOut})
     def create(self, request):
@@ -388,9 +386,7 @@ class TravelTimeViewSet(OperatorRecordsViewSet):
 
     serializer_class = serializers.TravelTimeOut
     policy = policies.TRAVEL_TIME
-
-    def get_queryset(self):
-        return travel_times_owned_by(organization=self.organization)
+    selector = travel_times_owned_by
 
     @extend_schema(request=serializers.TravelTimeIn, responses={201: serializers.TravelTimeOut})
     def create(self, request):

@@ -34,9 +34,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
     filterset_class = EventFilterSet
     ordering_fields = ["created_at", "id", "type"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return events_visible_to(organization=self.organization)
+    selector = events_visible_to
 
 
 class DeliveryViewSet(ScopedReadOnlyViewSet):
@@ -48,9 +46,7 @@ class DeliveryViewSet(ScopedReadOnlyViewSet):
     filterset_class = DeliveryFilterSet
     ordering_fields = ["created_at", "id", "next_attempt_at", "sent_at"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return deliveries_visible_to(organization=self.organization)
+    selector = deliveries_visible_to
 
     @extend_schema(request=None, responses=DeliveryOut)
     @action(detail=True, methods=["post"])
@@ -75,9 +71,7 @@ class WebhookEndpointViewSet(
     ordering_fields = ["name", "created_at", "id"]
     ordering = ["name", "id"]
     filterset_fields = ["kind", "is_active"]
-
-    def get_queryset(self):
-        return webhook_endpoints_of(organization=self.organization)
+    selector = webhook_endpoints_of
 
     def get_serializer_class(self):
         return (

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from config.renderers import JSONRenderer
 from config.spreadsheets import CSVRenderer
 from config.uploads import upload_limit
-from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, upload_action
 from review import conf as review_conf
 from review import documents as document_services
 from review import policies, services
@@ -70,9 +70,13 @@ class ReviewSubmissionViewSet(ScopedReadOnlyViewSet):
         submission = services.submission_create(by=request.user, **data)
         return self._render(submission, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut})
-    @upload_limit(review_conf.document_max_bytes, field="file")
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @upload_action(
+        request=DocumentIn,
+        responses={201: DocumentOut},
+        max_bytes=review_conf.document_max_bytes,
+        field="file",
+        detail=True,
+    )
     def documents(self, request, pk=None):
         submission = self.get_object()  # an outsider gets 404 before the body is looked at
         data = self.validated(DocumentIn, request.data)
@@ -138,9 +142,7 @@ class ReviewCentreViewSet(mixins.RetrieveModelMixin, ScopedGenericViewSet):
     scope = Scope.ORGANIZATION
     policy = policies.CENTRE
     serializer_class = ReviewCentreOut
-
-    def get_queryset(self):
-        return review_centres_visible_to(organization=self.organization)
+    selector = review_centres_visible_to
 
     @extend_schema(
         parameters=[

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from config.serializers import ChoiceField, InputSerializer, ModelInputSerializer, OutputModelSerializer
 from studio.models import Membership, Organization, Production
-from studio.services import PRODUCTION_FIELDS
+from studio.services import PRODUCTION_FIELDS, PRODUCTION_PROFILE_FIELDS
 
 
 class OrganizationOut(OutputModelSerializer):
@@ -53,12 +53,7 @@ class ProductionOut(OutputModelSerializer):
         fields = [
             "id",
             "company",
-            "title",
-            "genre",
-            "episode_count",
-            "minutes_per_episode",
-            "total_investment",
-            "special_subject",
+            *PRODUCTION_PROFILE_FIELDS,
             "tier",
             "tier_flagged_at",
             "planned_start",

@@ -74,9 +74,7 @@ class OrganizationViewSet(ScopedReadOnlyViewSet):
     serializer_class = OrganizationOut
     filterset_fields = ["kind"]
     ordering_fields = ["name", "id"]
-
-    def get_queryset(self):
-        return organizations_visible_to(organization=self.organization)
+    selector = organizations_visible_to
 
 
 class ProductionViewSet(EditableMixin, ScopedGenericViewSet):
@@ -88,9 +86,7 @@ class ProductionViewSet(EditableMixin, ScopedGenericViewSet):
     ordering_fields = ["title", "created_at", "planned_start", "total_investment", "id"]
     ordering = ["-created_at", "-id"]
     search_fields = ["title"]
-
-    def get_queryset(self):
-        return productions_visible_to(organization=self.organization)
+    selector = productions_visible_to
 
     def get_serializer_class(self):
         return ProductionIn if self.action in {"create", "update", "partial_update"} else ProductionOut

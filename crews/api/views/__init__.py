@@ -1,4 +1,4 @@
-"""The crews API's viewsets, one module per resource group (``routes.py`` registers them)."""
+"""The crews API's viewsets, one module per resource group (``config.api`` registers them)."""
 
 from crews.api.views.base import TOKEN, CompanyViewSet, CompanyWritesViewSet
 from crews.api.views.callsheets import CallSheetViewSet

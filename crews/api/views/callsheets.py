@@ -38,9 +38,7 @@ class CallSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Company
     policy = policies.CALL_SHEET
     serializer_class = serializers.CallSheetOut
     filterset_fields = ["shoot_day", "version"]
-
-    def get_queryset(self):
-        return call_sheets_visible_to(organization=self.organization)
+    selector = call_sheets_visible_to
 
     def get_serializer_class(self):
         return serializers.CallSheetListOut if self.action == "list" else serializers.CallSheetOut

@@ -81,9 +81,7 @@ class CrewViewSet(CompanyWritesViewSet):
     create_serializer, update_serializer = serializers.CrewIn, serializers.CrewUpdateIn
     filterset_fields = ["production"]
     ordering_fields = ["name", "id"]
-
-    def get_queryset(self):
-        return crews_visible_to(organization=self.organization)
+    selector = crews_visible_to
 
     def add(self, **data):
         return services.crew_create(**data)
@@ -125,9 +123,7 @@ class CrewMemberViewSet(mixins.DestroyModelMixin, CompanyWritesViewSet):
     serializer_class = serializers.CrewMemberOut
     create_serializer, update_serializer = serializers.CrewMemberIn, serializers.CrewMemberUpdateIn
     filterset_fields = ["crew", "person", "role"]
-
-    def get_queryset(self):
-        return crew_members_visible_to(organization=self.organization)
+    selector = crew_members_visible_to
 
     def add(self, **data):
         return services.crew_member_add(**data)

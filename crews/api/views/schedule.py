@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.uploads import upload_limit
+from config.viewsets import upload_action
 from crews import conf, policies, services
 from crews.api import serializers
 from crews.api.views.base import CompanyWritesViewSet
@@ -49,13 +48,15 @@ class SceneViewSet(CompanyWritesViewSet):
         scene = services.scene_drop(scene=self.get_object(), by=request.user)
         return Response(serializers.SceneOut(scene).data)
 
-    @extend_schema(
-        request={"multipart/form-data": serializers.SceneImportIn},
+    @upload_action(
+        request=serializers.SceneImportIn,
         responses=serializers.SceneImportOut,
         description=_("Import a scene breakdown from CSV; a bad row rejects the whole file."),
+        max_bytes=conf.scene_import_max_bytes,
+        field="file",
+        detail=False,
+        url_path="import",
     )
-    @upload_limit(conf.scene_import_max_bytes, field="file")
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
         data = self.validated(serializers.SceneImportIn, request.data)
         result = services.scenes_import(
@@ -189,9 +190,7 @@ class CallViewSet(ShootDayPartViewSet):
     serializer_class = serializers.CallOut
     create_serializer, update_serializer = serializers.CallIn, serializers.CallUpdateIn
     filterset_fields = ["shoot_day", "person"]
-
-    def get_queryset(self):
-        return calls_visible_to(organization=self.organization)
+    selector = calls_visible_to
 
     def add(self, **data):
         return services.call_add(**data)

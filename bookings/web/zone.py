@@ -7,7 +7,7 @@ the one-page summary (``/app/zone/print/``). Cells of one or two companies are w
 
 from functools import wraps
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from bookings import conf
 from bookings.occupancy.output import _percent
 from bookings.policies import ZONE_FIGURES
+from bookings.web.downloads import spreadsheet_response
 from bookings.zone import SUPPRESSED, ZoneStatsIn, zone_data, zone_figures, zone_rows
 from config.spreadsheets import CSVRenderer
 from locations.selectors import zones_managed_by
@@ -174,11 +175,8 @@ def zone_json(request, _zone, data):
 @_zone_page
 def zone_csv(request, zone, data):
     """The same numbers as CSV ("—" where withheld)."""
-    renderer = CSVRenderer()
-    content_type = renderer.media_type + (f"; charset={renderer.charset}" if renderer.charset else "")
-    response = HttpResponse(renderer.render(zone_rows(data)), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="zone-{zone.pk}-{data["from"]}-{data["to"]}.csv"'
-    return response
+    name = f"zone-{zone.pk}-{data['from']}-{data['to']}.csv"
+    return spreadsheet_response(CSVRenderer(), zone_rows(data), name)
 
 
 @_zone_page

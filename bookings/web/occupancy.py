@@ -92,7 +92,13 @@ def _resolve(request) -> tuple[OccupancyWindow | None, HttpResponse | None]:
     ``(None, response)``."""
     params = OccupancyParams(request.GET)
     if not params.is_valid():
-        return None, render(request, "bookings/occupancy_invalid.html", {"form": params}, status=400)
+        context = {
+            "title": _("Occupancy"),
+            "errors": [(field.name, field.label, message) for field in params for message in field.errors],
+            "back_url": reverse("bookings:occupancy"),
+            "back_label": _("The last four weeks"),
+        }
+        return None, render(request, "bookings/figures_invalid.html", context, status=400)
     bases = list(
         bases_owned_by(organization=request.organization).prefetch_related(None).order_by("name", "id")
     )

@@ -27,7 +27,13 @@ MAX_ID = 2**63 - 1
 
 
 def _invalid(request, errors: dict):
-    return render(request, "bookings/zone_invalid.html", {"errors": errors}, status=400)
+    context = {
+        "title": _("Zone figures"),
+        "errors": [("", field, message) for field, messages in errors.items() for message in messages],
+        "back_url": reverse("bookings:zone"),
+        "back_label": _("The last six months"),
+    }
+    return render(request, "bookings/figures_invalid.html", context, status=400)
 
 
 def _resolve(request):
@@ -109,6 +115,43 @@ def summary_rows(data: dict) -> list[dict]:
     ]
 
 
+def _chart(chart_id: str, **labels: str) -> dict:
+    return {"id": chart_id, "labels": list(labels.items())}
+
+
+def _charts() -> dict:
+    """The page's charts (``bookings/_chart.html``): the name ``zone.js`` draws each by, its series' names."""
+    return {
+        "activity": _chart(
+            "zone-activity",
+            crews=_("Crews served"),
+            productions=_("Productions active"),
+            companies=_("Companies active"),
+            people=_("People called"),
+        ),
+        "utilisation": _chart("zone-utilisation", zone=_("Whole zone")),
+        "bases": _chart("zone-bases"),
+        "requests": _chart(
+            "zone-requests",
+            confirmed=_("Confirmed"),
+            declined=_("Declined"),
+            expired=_("Expired"),
+            lead=_("Median lead time (days)"),
+        ),
+        "spend": _chart("zone-spend", bookings=_("Bookings"), fees=_("Fees")),
+        "review": _chart(
+            "zone-review",
+            intake=_("Submissions received"),
+            approvals=_("Approvals"),
+            median=_("Median (working days)"),
+            p90=_("90th percentile (working days)"),
+            target=_("Target"),
+        ),
+        # the script puts the number of minutes in
+        "circle": _chart("zone-circle", within=_("within %(n)s minutes")),
+    }
+
+
 def _context(data: dict) -> dict:
     withheld = any(
         row["suppressed"]
@@ -138,6 +181,7 @@ def _context(data: dict) -> dict:
         "withheld": withheld,
         "suppressed_mark": SUPPRESSED,
         "max_months": conf.zone_max_months(),
+        "charts": _charts(),
         "data_url": _url("bookings:zone-data", data),
         "csv_url": _url("bookings:zone-csv", data),
         "print_url": _url("bookings:zone-print", data),

@@ -5,6 +5,7 @@ Everything comes from ``bookings.zone`` through ``zone_data``: the page's tables
 the one-page summary (``/app/zone/print/``). Cells of one or two companies are withheld everywhere.
 """
 
+from collections import defaultdict
 from functools import wraps
 
 from django.http import Http404, JsonResponse
@@ -12,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from bookings import conf
@@ -115,41 +117,34 @@ def summary_rows(data: dict) -> list[dict]:
     ]
 
 
-def _chart(chart_id: str, **labels: str) -> dict:
-    return {"id": chart_id, "labels": list(labels.items())}
+#: the series' names the page's charts show: ``(chart, series, name)``; ``zone.js`` reads a series' name from
+#: its chart's ``data-label-<series>`` (``bookings/_chart.html``)
+CHART_LABELS = [
+    ("activity", "crews", gettext_noop("Crews served")),
+    ("activity", "productions", gettext_noop("Productions active")),
+    ("activity", "companies", gettext_noop("Companies active")),
+    ("activity", "people", gettext_noop("People called")),
+    ("utilisation", "zone", gettext_noop("Whole zone")),
+    ("requests", "confirmed", gettext_noop("Confirmed")),
+    ("requests", "declined", gettext_noop("Declined")),
+    ("requests", "expired", gettext_noop("Expired")),
+    ("requests", "lead", gettext_noop("Median lead time (days)")),
+    ("spend", "bookings", gettext_noop("Bookings")),
+    ("spend", "fees", gettext_noop("Fees")),
+    ("review", "intake", gettext_noop("Submissions received")),
+    ("review", "approvals", gettext_noop("Approvals")),
+    ("review", "median", gettext_noop("Median (working days)")),
+    ("review", "p90", gettext_noop("90th percentile (working days)")),
+    ("review", "target", gettext_noop("Target")),
+    ("circle", "within", gettext_noop("within %(n)s minutes")),  # the script puts the minutes in
+]
 
 
-def _charts() -> dict:
-    """The page's charts (``bookings/_chart.html``): the name ``zone.js`` draws each by, its series' names."""
-    return {
-        "activity": _chart(
-            "zone-activity",
-            crews=_("Crews served"),
-            productions=_("Productions active"),
-            companies=_("Companies active"),
-            people=_("People called"),
-        ),
-        "utilisation": _chart("zone-utilisation", zone=_("Whole zone")),
-        "bases": _chart("zone-bases"),
-        "requests": _chart(
-            "zone-requests",
-            confirmed=_("Confirmed"),
-            declined=_("Declined"),
-            expired=_("Expired"),
-            lead=_("Median lead time (days)"),
-        ),
-        "spend": _chart("zone-spend", bookings=_("Bookings"), fees=_("Fees")),
-        "review": _chart(
-            "zone-review",
-            intake=_("Submissions received"),
-            approvals=_("Approvals"),
-            median=_("Median (working days)"),
-            p90=_("90th percentile (working days)"),
-            target=_("Target"),
-        ),
-        # the script puts the number of minutes in
-        "circle": _chart("zone-circle", within=_("within %(n)s minutes")),
-    }
+def _chart_labels() -> dict[str, list[tuple[str, str]]]:
+    labels = defaultdict(list)
+    for chart, series, name in CHART_LABELS:
+        labels[chart].append((series, _(name)))
+    return dict(labels)
 
 
 def _context(data: dict) -> dict:
@@ -181,7 +176,7 @@ def _context(data: dict) -> dict:
         "withheld": withheld,
         "suppressed_mark": SUPPRESSED,
         "max_months": conf.zone_max_months(),
-        "charts": _charts(),
+        "chart_labels": _chart_labels(),
         "data_url": _url("bookings:zone-data", data),
         "csv_url": _url("bookings:zone-csv", data),
         "print_url": _url("bookings:zone-print", data),

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from bookings import conf, pricing
 from bookings.models import Booking, WaitlistEntry
+from bookings.services.guards import booking_window
 from locations.models import Set
 from studio.demo import demo_organizations
 from studio.demo_progress import progress
@@ -136,22 +137,13 @@ def _today_states(start: datetime, end: datetime, now: datetime) -> list[str]:
 
 
 def _booking(set_, production, starts_at, ends_at, status, now, rng) -> Booking:
-    quote = pricing.quote(set_, starts_at, ends_at)
-    turnover = set_.effective_turnover_minutes
     booking = Booking(
         set=set_,
         production=production,
         company_id=production.company_id,
         status=status,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        turnover_minutes=turnover,
-        blocked_from=starts_at - timedelta(minutes=turnover),
-        blocked_until=ends_at + timedelta(minutes=turnover),
         note=DEMO_NOTE,
-        price_breakdown=quote.breakdown,
-        total_price=quote.total,
-        deposit=quote.deposit,
+        **booking_window(set_, starts_at, ends_at),
     )
     ttl = set_.base.hold_ttl_minutes
     if status == Status.HELD:
@@ -174,7 +166,7 @@ def _booking(set_, production, starts_at, ends_at, status, now, rng) -> Booking:
         # never in the future (a crew that left a few minutes ago did not stay late)
         booking.checked_out_at = min(ends_at + timedelta(minutes=late), now)
         booking.overtime_minutes, booking.overtime_fee = pricing.overtime(
-            breakdown=quote.breakdown, ends_at=ends_at, checked_out_at=booking.checked_out_at
+            breakdown=booking.price_breakdown, ends_at=ends_at, checked_out_at=booking.checked_out_at
         )
         booking.closed_at = booking.checked_out_at
     if status in (Status.CANCELLED, Status.NO_SHOW):
@@ -182,7 +174,10 @@ def _booking(set_, production, starts_at, ends_at, status, now, rng) -> Booking:
         if status == Status.CANCELLED:
             cancelled_at = min(now, starts_at - timedelta(hours=rng.choice([2, 30, 100])))
         fee, _percent, _hours = pricing.cancellation_fee(
-            policy=set_.base.cancellation_policy, total=quote.total, starts_at=starts_at, now=cancelled_at
+            policy=set_.base.cancellation_policy,
+            total=booking.total_price,
+            starts_at=starts_at,
+            now=cancelled_at,
         )
         booking.cancellation_fee = fee
         booking.cancellation_reason = rng.choice(["演员档期调整", "剧本修改", "转场至其他基地"])

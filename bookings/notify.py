@@ -38,17 +38,24 @@ def contact_payload(organization) -> dict:
     }
 
 
-def booking_payload(booking: Booking) -> dict:
-    set_ = booking.set
+def set_payload(set_) -> dict:
+    """The set and its base, as payloads carry them."""
     base = set_.base
     return {
-        "booking": booking.pk,
-        "status": booking.status,
         "set": set_.pk,
         "set_name": set_.name,
         "base": base.pk,
         "base_name": base.name,
         "base_address": base.address,
+    }
+
+
+def booking_payload(booking: Booking) -> dict:
+    base = booking.set.base
+    return {
+        "booking": booking.pk,
+        "status": booking.status,
+        **set_payload(booking.set),
         "company": booking.company_id,
         "company_name": booking.company.name,
         "production": booking.production_id,
@@ -97,11 +104,7 @@ def waitlist_offer_event(entry: WaitlistEntry) -> None:
             "production": entry.production_id,
             "production_title": entry.production.title if entry.production_id else "",
             "company_name": entry.company.name,
-            "set": set_.pk,
-            "set_name": set_.name,
-            "base": base.pk,
-            "base_name": base.name,
-            "base_address": base.address,
+            **set_payload(set_),
             "starts_at": local_iso(entry.starts_at),
             "ends_at": local_iso(entry.ends_at),
             "offer_expires_at": local_iso(entry.offer_expires_at),

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from review import conf
 from review.calendar import WorkingDayCalendar
-from review.models import ReviewSubmission, SubmissionHistory
-from review.reports import month_start, percentile
+from review.models import ReviewSubmission
+from review.reports import month_start, percentile, stage_days_by_month
 from studio.models import Organization
 
 Stage = ReviewSubmission.Stage
@@ -177,16 +177,7 @@ def centre_dashboard(*, centre: Organization, since: date, until: date, today: d
     intake_by_week = {timezone.localdate(week): count for week, count in intake.items()}
     intake_weeks = [{"week": week, "count": intake_by_week.get(week, 0)} for week in _weeks(since, until)]
 
-    spent: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    history = SubmissionHistory.objects.filter(
-        submission__centre=centre,
-        from_stage__in=OPEN_STAGES,
-        working_days_in_stage__isnull=False,
-        at__date__gte=since,
-        at__date__lte=until,
-    ).values_list("at", "from_stage", "working_days_in_stage")
-    for at, stage, days in history:
-        spent[month_start(timezone.localdate(at))][stage].append(days)
+    spent = stage_days_by_month(centre=centre, stages=OPEN_STAGES, since=since, until=until)
     for month, approvals in end_to_end_by_month(
         centre=centre, since=since, until=until, calendar=calendar
     ).items():

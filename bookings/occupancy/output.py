@@ -97,12 +97,25 @@ def _percent(ratio: str | None) -> str:
     return f"{basis_points // 100}.{basis_points % 100:02d}"
 
 
+def _usage_row(scope: str, name: str, kind: str, period: str, date: str, cell: dict) -> list:
+    """One utilisation row: what it covers, then the cell's open and booked hours and utilisation."""
+    return [
+        scope,
+        name,
+        kind,
+        period,
+        date,
+        cell["open_hours"],
+        cell["booked_hours"],
+        _percent(cell["utilisation"]),
+    ]
+
+
 def occupancy_rows(data: dict) -> list[list]:
     """``occupancy_data`` as spreadsheet rows (header rows in words): utilisation at every grain, revenue
     by week, booked hours by clock hour, separated by blank rows."""
     names = {s["id"]: (s["name"], s["kind_label"]) for s in data["sets"]}
     window = f"{data['from']} – {data['to']}"
-    usage = ["open_hours", "booked_hours"]
     rows = [
         [
             _("Scope"),
@@ -117,65 +130,17 @@ def occupancy_rows(data: dict) -> list[list]:
     ]
     for cell in data["set_days"]:
         name, kind = names[cell["set"]]
-        rows.append(
-            [
-                _("Set"),
-                name,
-                kind,
-                _("Day"),
-                cell["day"],
-                *(cell[k] for k in usage),
-                _percent(cell["utilisation"]),
-            ]
-        )
+        rows.append(_usage_row(_("Set"), name, kind, _("Day"), cell["day"], cell))
     for cell in data["kind_weeks"]:
         rows.append(
-            [
-                _("Kind"),
-                cell["kind_label"],
-                cell["kind_label"],
-                _("Week from"),
-                cell["week"],
-                *(cell[k] for k in usage),
-                _percent(cell["utilisation"]),
-            ]
+            _usage_row(_("Kind"), cell["kind_label"], cell["kind_label"], _("Week from"), cell["week"], cell)
         )
-    for cell in data["base_days"]:
-        rows.append(
-            [
-                _("Base"),
-                data["base_name"],
-                "",
-                _("Day"),
-                cell["day"],
-                *(cell[k] for k in usage),
-                _percent(cell["utilisation"]),
-            ]
-        )
-    for cell in data["base_weeks"]:
-        rows.append(
-            [
-                _("Base"),
-                data["base_name"],
-                "",
-                _("Week from"),
-                cell["week"],
-                *(cell[k] for k in usage),
-                _percent(cell["utilisation"]),
-            ]
-        )
-    total = data["total"]
-    rows.append(
-        [
-            _("Base"),
-            data["base_name"],
-            "",
-            _("Whole window"),
-            window,
-            *(total[k] for k in usage),
-            _percent(total["utilisation"]),
-        ]
-    )
+    base = data["base_name"]
+    rows += [_usage_row(_("Base"), base, "", _("Day"), cell["day"], cell) for cell in data["base_days"]]
+    rows += [
+        _usage_row(_("Base"), base, "", _("Week from"), cell["week"], cell) for cell in data["base_weeks"]
+    ]
+    rows.append(_usage_row(_("Base"), base, "", _("Whole window"), window, data["total"]))
     money = [
         "booking_revenue",
         "cancellation_fees",

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from bookings import pricing
 from bookings.errors import BookingConflict, HoldExpired
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
 from config.compiled import CompiledQuery
@@ -19,6 +20,23 @@ from locations.models import Set
 def blocked_period(set_: Set, starts_at: datetime, ends_at: datetime) -> tuple[int, datetime, datetime]:
     turnover = set_.effective_turnover_minutes
     return turnover, starts_at - timedelta(minutes=turnover), ends_at + timedelta(minutes=turnover)
+
+
+def booking_window(set_: Set, starts_at: datetime, ends_at: datetime) -> dict:
+    """A booking's fields that follow from its window on ``set_``: the times, the blocked period around
+    them and the price quoted for them."""
+    turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+    quote = pricing.quote(set_, starts_at, ends_at)
+    return {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "turnover_minutes": turnover,
+        "blocked_from": blocked_from,
+        "blocked_until": blocked_until,
+        "price_breakdown": quote.breakdown,
+        "total_price": quote.total,
+        "deposit": quote.deposit,
+    }
 
 
 def blocking_rows(

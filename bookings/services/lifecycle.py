@@ -22,6 +22,7 @@ from bookings.notify import booking_event
 from bookings.services import waitlist
 from bookings.services.guards import (
     blocked_period,
+    booking_window,
     check_free,
     hold_expired_error,
     hold_lapsed,
@@ -106,7 +107,7 @@ def create_locked(
 ) -> Booking:
     """Create a booking on an already locked set; lapsed holds in the way are expired first."""
     rules.check_window(set_, starts_at, ends_at, now=now)
-    turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+    _turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
     lapsed = check_free(set_, blocked_from, blocked_until, now=now)
     if lapsed:
         release_lapsed_holds([set_.pk], now, pks=lapsed)
@@ -115,7 +116,6 @@ def create_locked(
         review_gate(production, set_.base)
     else:
         _check_holds_cap(production.company, set_, now)
-    quote = pricing.quote(set_, starts_at, ends_at)
     booking = Booking(
         set=set_,
         production=production,
@@ -123,17 +123,10 @@ def create_locked(
         requested_by=by if getattr(by, "pk", None) else None,
         batch=batch,
         status=Status.CONFIRMED if instant else Status.HELD,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        turnover_minutes=turnover,
-        blocked_from=blocked_from,
-        blocked_until=blocked_until,
         hold_expires_at=None if instant else now + timedelta(minutes=set_.base.hold_ttl_minutes),
         confirmed_at=now if instant else None,
         note=note,
-        price_breakdown=quote.breakdown,
-        total_price=quote.total,
-        deposit=quote.deposit,
+        **booking_window(set_, starts_at, ends_at),
     )
     save_blocking(booking)
     waitlist.fulfil(booking)
@@ -268,21 +261,11 @@ def booking_reschedule(
         if booking.starts_at <= now:
             raise InvalidTransition(_("A booking that has started cannot be moved."), code="already_started")
         rules.check_window(set_, starts_at, ends_at, now=now)
-        turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
+        _turnover, blocked_from, blocked_until = blocked_period(set_, starts_at, ends_at)
         check_free(set_, blocked_from, blocked_until, exclude=booking.pk)
         old = (booking.starts_at, booking.ends_at, booking.blocked_from, booking.blocked_until)
-        quote = pricing.quote(set_, starts_at, ends_at)
-        booking.starts_at, booking.ends_at = starts_at, ends_at
-        booking.turnover_minutes, booking.blocked_from, booking.blocked_until = (
-            turnover,
-            blocked_from,
-            blocked_until,
-        )
-        booking.price_breakdown, booking.total_price, booking.deposit = (
-            quote.breakdown,
-            quote.total,
-            quote.deposit,
-        )
+        for name, value in booking_window(set_, starts_at, ends_at).items():
+            setattr(booking, name, value)
         booking.reminder_sent_at = None
         waitlist.on_window_freed(set_, old[2], old[3], now=now)
         return {

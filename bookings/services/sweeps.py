@@ -9,7 +9,7 @@ from django.utils import timezone
 from bookings import conf
 from bookings.errors import BookingBusy
 from bookings.models import Booking
-from bookings.notify import contact_payload
+from bookings.notify import contact_payload, set_payload
 from bookings.services.lifecycle import booking_expire, booking_mark_no_show
 from bookings.services.waitlist import waitlist_offers_lapse
 from config.exceptions import ConflictError
@@ -37,20 +37,14 @@ def bookings_expire_due(*, now: datetime | None = None) -> int:
 
 
 def _reminder_line(booking: Booking) -> dict:
-    set_ = booking.set
-    base = set_.base
     return {
         "booking": booking.pk,
-        "set": set_.pk,
-        "set_name": set_.name,
-        "base": base.pk,
-        "base_name": base.name,
-        "base_address": base.address,
+        **set_payload(booking.set),
         "production": booking.production_id,
         "production_title": booking.production.title,
         "starts_at": local_iso(booking.starts_at),
         "ends_at": local_iso(booking.ends_at),
-        "operator_contact": contact_payload(base.operator),
+        "operator_contact": contact_payload(booking.set.base.operator),
     }
 
 

@@ -32,7 +32,7 @@ from bookings import conf, pricing, rules
 from bookings.errors import BookingRuleViolation
 from bookings.models import Booking, WaitlistEntry
 from bookings.notify import booking_event, waitlist_offer_event
-from bookings.services.guards import blocked_period, review_gate, save_blocking
+from bookings.services.guards import booking_window, review_gate, save_blocking
 from bookings.services.locks import booking_transaction, defer_offer, lock_sets
 from bookings.workflow import WAITLIST
 from config.exceptions import DomainError
@@ -69,24 +69,15 @@ def _hold_window(entry: WaitlistEntry, set_: Set, now: datetime, expires_at: dat
         rules.check_window(set_, entry.starts_at, entry.ends_at, now=now)
     except BookingRuleViolation:
         return None
-    turnover, blocked_from, blocked_until = blocked_period(set_, entry.starts_at, entry.ends_at)
-    quote = pricing.quote(set_, entry.starts_at, entry.ends_at)
     hold = Booking(
         set=set_,
         production=entry.production,
         company=entry.company,
         requested_by=entry.created_by,
         status=Booking.Status.HELD,
-        starts_at=entry.starts_at,
-        ends_at=entry.ends_at,
-        turnover_minutes=turnover,
-        blocked_from=blocked_from,
-        blocked_until=blocked_until,
         hold_expires_at=expires_at,
         waitlist_offer=True,
-        price_breakdown=quote.breakdown,
-        total_price=quote.total,
-        deposit=quote.deposit,
+        **booking_window(set_, entry.starts_at, entry.ends_at),
     )
     save_blocking(hold)
     return hold

@@ -8,6 +8,8 @@ formula-safe renderer).
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import wraps
+from typing import NamedTuple
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
@@ -22,8 +24,10 @@ from django.views.decorators.http import require_GET
 from bookings import conf
 from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.policies import BASE_BOARD
+from bookings.web.downloads import spreadsheet_response
 from config.dates import validate_in_range
 from config.spreadsheets import CSVRenderer, XLSXRenderer
+from locations.models import Base
 from locations.selectors import bases_owned_by
 from studio.web.acting import workspace_page
 
@@ -69,55 +73,73 @@ class OccupancyParams(forms.Form):
         return data
 
 
+class OccupancyWindow(NamedTuple):
+    """The base and the days a request asks about, and the acting operator's bases (for the switcher)."""
+
+    base: Base
+    first: date
+    last: date
+    bases: list[Base]
+
+
 def _url(name: str, base_id: int, first: date, last: date) -> str:
     query = urlencode({"base": base_id, "from": first.isoformat(), "to": last.isoformat()})
     return f"{reverse(name)}?{query}"
 
 
-def _resolve(request):
-    """The base (scoped to the acting operator), the window, the operator's bases; or a response."""
+def _resolve(request) -> tuple[OccupancyWindow | None, HttpResponse | None]:
+    """``(window, None)`` for the acting operator's base (scoped) and the days asked about, or
+    ``(None, response)``."""
     params = OccupancyParams(request.GET)
     if not params.is_valid():
-        return (
-            None,
-            None,
-            None,
-            None,
-            render(request, "bookings/occupancy_invalid.html", {"form": params}, status=400),
-        )
+        context = {
+            "title": _("Occupancy"),
+            "errors": [(field.name, field.label, message) for field in params for message in field.errors],
+            "back_url": reverse("bookings:occupancy"),
+            "back_label": _("The last four weeks"),
+        }
+        return None, render(request, "bookings/figures_invalid.html", context, status=400)
     bases = list(
         bases_owned_by(organization=request.organization).prefetch_related(None).order_by("name", "id")
     )
     first, last, base_id = params.cleaned_data["from"], params.cleaned_data["to"], params.cleaned_data["base"]
     if base_id is None:
         if not bases:
-            return None, None, None, None, render(request, "bookings/board_empty.html", status=200)
-        return (
-            None,
-            None,
-            None,
-            None,
-            redirect(_url(request.resolver_match.view_name, bases[0].pk, first, last)),
-        )
+            return None, render(request, "bookings/board_empty.html", status=200)
+        return None, redirect(_url(request.resolver_match.view_name, bases[0].pk, first, last))
     base = next((b for b in bases if b.pk == base_id), None)
     if base is None:  # another operator's base reads exactly like one that does not exist
         raise Http404(_("No such base."))
-    return base, first, last, bases, None
+    return OccupancyWindow(base, first, last, bases), None
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "occupancy")
-def occupancy(request):
+def _occupancy_page(view):
+    """A GET page of the acting operator's base: ``view(request, window, data)`` runs once the base, the
+    days (an ``OccupancyWindow``) and their figures are resolved; a bad query, another operator's base or
+    no base at all answers as ``_resolve`` says."""
+
+    @require_GET
+    @workspace_page(BASE_BOARD, "occupancy")
+    @wraps(view)
+    def page(request):
+        window, response = _resolve(request)
+        if response is not None:
+            return response
+        data = occupancy_data(base_occupancy(base=window.base, first=window.first, last=window.last))
+        return view(request, window, data)  # data: OccupancyOut's form
+
+    return page
+
+
+@_occupancy_page
+def occupancy(request, window, data):
     """Utilisation, revenue, cancellations, no-shows, lead time and busiest hours, with three charts."""
-    base, first, last, bases, response = _resolve(request)
-    if response is not None:
-        return response
-    data = occupancy_data(base_occupancy(base=base, first=first, last=last))
+    base, first, last = window.base, window.first, window.last
     busiest = max(data["hours"], key=lambda row: Decimal(row["booked_hours"]))
     weeks = (last - first).days // 7 + 1
     context = {
         "base": base,
-        "bases": bases,
+        "bases": window.bases,
         "first": first,
         "last": last,
         "data": data,
@@ -136,38 +158,24 @@ def occupancy(request):
     return render(request, "bookings/occupancy.html", context)
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "occupancy")
-def occupancy_json(request):
+@_occupancy_page
+def occupancy_json(request, _window, data):
     """The charts' numbers: the body of ``GET /api/v1/bases/{id}/occupancy/`` for the same window."""
-    base, first, last, _bases, response = _resolve(request)
-    if response is not None:
-        return response
-    body = occupancy_data(base_occupancy(base=base, first=first, last=last))  # OccupancyOut's form
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def _spreadsheet(request, renderer):
-    base, first, last, _bases, response = _resolve(request)
-    if response is not None:
-        return response
-    rows = occupancy_rows(occupancy_data(base_occupancy(base=base, first=first, last=last)))
-    content_type = renderer.media_type + (f"; charset={renderer.charset}" if renderer.charset else "")
-    response = HttpResponse(renderer.render(rows), content_type=content_type)
-    name = f"occupancy-{base.pk}-{first:%Y%m%d}-{last:%Y%m%d}.{renderer.format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _spreadsheet(renderer, window, data):
+    name = f"occupancy-{window.base.pk}-{window.first:%Y%m%d}-{window.last:%Y%m%d}.{renderer.format}"
+    return spreadsheet_response(renderer, occupancy_rows(data), name)
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "occupancy")
-def occupancy_csv(request):
+@_occupancy_page
+def occupancy_csv(request, window, data):
     """The same numbers as a spreadsheet (text cells that could be formulas start with ``'``)."""
-    return _spreadsheet(request, CSVRenderer())
+    return _spreadsheet(CSVRenderer(), window, data)
 
 
-@require_GET
-@workspace_page(BASE_BOARD, "occupancy")
-def occupancy_xlsx(request):
+@_occupancy_page
+def occupancy_xlsx(request, window, data):
     """The same numbers as an Excel workbook (text cells stored as text, never as formulas)."""
-    return _spreadsheet(request, XLSXRenderer())
+    return _spreadsheet(XLSXRenderer(), window, data)

@@ -5,18 +5,21 @@ Everything comes from ``bookings.zone`` through ``zone_data``: the page's tables
 the one-page summary (``/app/zone/print/``). Cells of one or two companies are withheld everywhere.
 """
 
+from collections import defaultdict
 from functools import wraps
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from bookings import conf
 from bookings.occupancy.output import _percent
 from bookings.policies import ZONE_FIGURES
+from bookings.web.downloads import spreadsheet_response
 from bookings.zone import SUPPRESSED, ZoneStatsIn, zone_data, zone_figures, zone_rows
 from config.spreadsheets import CSVRenderer
 from locations.selectors import zones_managed_by
@@ -26,7 +29,13 @@ MAX_ID = 2**63 - 1
 
 
 def _invalid(request, errors: dict):
-    return render(request, "bookings/zone_invalid.html", {"errors": errors}, status=400)
+    context = {
+        "title": _("Zone figures"),
+        "errors": [("", field, message) for field, messages in errors.items() for message in messages],
+        "back_url": reverse("bookings:zone"),
+        "back_label": _("The last six months"),
+    }
+    return render(request, "bookings/figures_invalid.html", context, status=400)
 
 
 def _resolve(request):
@@ -108,6 +117,36 @@ def summary_rows(data: dict) -> list[dict]:
     ]
 
 
+#: the series' names the page's charts show: ``(chart, series, name)``; ``zone.js`` reads a series' name from
+#: its chart's ``data-label-<series>`` (``bookings/_chart.html``)
+CHART_LABELS = [
+    ("activity", "crews", gettext_noop("Crews served")),
+    ("activity", "productions", gettext_noop("Productions active")),
+    ("activity", "companies", gettext_noop("Companies active")),
+    ("activity", "people", gettext_noop("People called")),
+    ("utilisation", "zone", gettext_noop("Whole zone")),
+    ("requests", "confirmed", gettext_noop("Confirmed")),
+    ("requests", "declined", gettext_noop("Declined")),
+    ("requests", "expired", gettext_noop("Expired")),
+    ("requests", "lead", gettext_noop("Median lead time (days)")),
+    ("spend", "bookings", gettext_noop("Bookings")),
+    ("spend", "fees", gettext_noop("Fees")),
+    ("review", "intake", gettext_noop("Submissions received")),
+    ("review", "approvals", gettext_noop("Approvals")),
+    ("review", "median", gettext_noop("Median (working days)")),
+    ("review", "p90", gettext_noop("90th percentile (working days)")),
+    ("review", "target", gettext_noop("Target")),
+    ("circle", "within", gettext_noop("within %(n)s minutes")),  # the script puts the minutes in
+]
+
+
+def _chart_labels() -> dict[str, list[tuple[str, str]]]:
+    labels = defaultdict(list)
+    for chart, series, name in CHART_LABELS:
+        labels[chart].append((series, _(name)))
+    return dict(labels)
+
+
 def _context(data: dict) -> dict:
     withheld = any(
         row["suppressed"]
@@ -137,6 +176,7 @@ def _context(data: dict) -> dict:
         "withheld": withheld,
         "suppressed_mark": SUPPRESSED,
         "max_months": conf.zone_max_months(),
+        "chart_labels": _chart_labels(),
         "data_url": _url("bookings:zone-data", data),
         "csv_url": _url("bookings:zone-csv", data),
         "print_url": _url("bookings:zone-print", data),
@@ -174,11 +214,8 @@ def zone_json(request, _zone, data):
 @_zone_page
 def zone_csv(request, zone, data):
     """The same numbers as CSV ("—" where withheld)."""
-    renderer = CSVRenderer()
-    content_type = renderer.media_type + (f"; charset={renderer.charset}" if renderer.charset else "")
-    response = HttpResponse(renderer.render(zone_rows(data)), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="zone-{zone.pk}-{data["from"]}-{data["to"]}.csv"'
-    return response
+    name = f"zone-{zone.pk}-{data['from']}-{data['to']}.csv"
+    return spreadsheet_response(CSVRenderer(), zone_rows(data), name)
 
 
 @_zone_page

@@ -17,6 +17,7 @@ from bookings.occupancy import BOOKED
 from bookings.occupancy.figures import ZERO
 from bookings.spend import CHARGED, SPENDING
 from bookings.zone.figures import last_day, month_bounds
+from config.stats import percentile_cont
 from crews.models import Call, Stop
 
 
@@ -105,12 +106,7 @@ def median_leads(requests) -> dict[date, timedelta]:
     for month, created_at, starts_at in rows.values_list("month", "created_at", "starts_at"):
         leads[_local_month(month)].append((starts_at - created_at) // timedelta(microseconds=1))
     return {
-        month: timedelta(microseconds=round(_median(values))) for month, values in leads.items() if values
+        month: timedelta(microseconds=round(percentile_cont(values, 0.5)))
+        for month, values in leads.items()
+        if values
     }
-
-
-def _median(values: list[int]) -> float:
-    ordered = sorted(values)
-    middle = (len(ordered) - 1) / 2
-    low, high = ordered[int(middle)], ordered[min(int(middle) + 1, len(ordered) - 1)]
-    return low + (high - low) * (middle - int(middle))

@@ -6,6 +6,7 @@ sees the first and gets the friendly 409; the exclusion constraints make the rul
 their ``IntegrityError`` becomes the same 409.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
@@ -119,6 +120,16 @@ def shoot_day_delete(*, shoot_day: ShootDay, by=None) -> None:
 # --- stops --------------------------------------------------------------------------------------------
 
 
+def _check_order(stop: Stop) -> None:
+    """The stop's number is its own on its day."""
+    if Stop.objects.filter(shoot_day_id=stop.shoot_day_id, order=stop.order).exclude(pk=stop.pk).exists():
+        raise DomainError(
+            _("This day already has a stop number %(order)d.") % {"order": stop.order},
+            code="duplicate_order",
+            fields={"order": [_("Already used.")]},
+        )
+
+
 def _check_stop(stop: Stop, day: ShootDay) -> None:
     if stop.ends_at <= stop.starts_at:
         raise DomainError(
@@ -190,14 +201,22 @@ def _check_scenes(scenes, day: ShootDay) -> list[Scene]:
     return scenes
 
 
-def _save_stop(stop: Stop) -> None:
+def _save(instance: Stop | Call, constraint: str, error: Callable[[], Exception]) -> None:
+    """Save ``instance``; losing to the exclusion ``constraint`` (a concurrent write the checks could not
+    see yet) raises ``error()``, the same 409 as the checks."""
     try:
         with transaction.atomic():
-            stop.save()
+            instance.save()
     except IntegrityError as exc:
-        if STOP_NO_OVERLAP in str(exc):
-            raise CrewDoubleStop(_("The crew is already at another stop at that time.")) from exc
+        if constraint in str(exc):
+            raise error() from exc
         raise
+
+
+def _save_stop(stop: Stop) -> None:
+    _save(
+        stop, STOP_NO_OVERLAP, lambda: CrewDoubleStop(_("The crew is already at another stop at that time."))
+    )
 
 
 def _scenes_set(stop: Stop, scenes: list[Scene]) -> None:
@@ -237,15 +256,10 @@ def stop_add(
     """Add a stop on a booking of the production; 409 if the crew is elsewhere or the booking does not fit."""
     lock(Crew, shoot_day.crew_id)
     day = _lock_day(shoot_day)
-    if order is None:
+    numbered = order is not None
+    if not numbered:
         last = Stop.objects.filter(shoot_day=day).order_by("-order").values_list("order", flat=True).first()
         order = (last or 0) + 1
-    elif Stop.objects.filter(shoot_day=day, order=order).exists():
-        raise DomainError(
-            _("This day already has a stop number %(order)d.") % {"order": order},
-            code="duplicate_order",
-            fields={"order": [_("Already used.")]},
-        )
     stop = Stop(
         shoot_day=day,
         crew_id=day.crew_id,
@@ -255,6 +269,8 @@ def stop_add(
         ends_at=ends_at,
         note=note,
     )
+    if numbered:
+        _check_order(stop)
     _check_stop(stop, day)
     scenes = _check_scenes(scenes, day)
     _save_stop(stop)
@@ -270,12 +286,7 @@ def stop_update(*, stop: Stop, by=None, **data) -> Stop:
     for field in ("booking", "starts_at", "ends_at", "note", "order"):
         if field in data:
             setattr(stop, field, data[field])
-    if Stop.objects.filter(shoot_day=day, order=stop.order).exclude(pk=stop.pk).exists():
-        raise DomainError(
-            _("This day already has a stop number %(order)d.") % {"order": stop.order},
-            code="duplicate_order",
-            fields={"order": [_("Already used.")]},
-        )
+    _check_order(stop)
     _check_stop(stop, day)
     _save_stop(stop)
     if "scenes" in data:
@@ -342,15 +353,13 @@ def _check_call(call: Call, day: ShootDay) -> None:
 
 
 def _save_call(call: Call) -> None:
-    try:
-        with transaction.atomic():
-            call.save()
-    except IntegrityError as exc:
-        if CALL_NO_OVERLAP in str(exc):
-            raise PersonDoubleCalled(
-                _("%(person)s is already called elsewhere at that time.") % {"person": call.person.name}
-            ) from exc
-        raise
+    _save(
+        call,
+        CALL_NO_OVERLAP,
+        lambda: PersonDoubleCalled(
+            _("%(person)s is already called elsewhere at that time.") % {"person": call.person.name}
+        ),
+    )
 
 
 @locked_transaction()

@@ -51,26 +51,24 @@ def _words(text: str) -> list[str]:
     return [word for word in re.split(r"[\s,，、]+", text or "") if word]
 
 
+def _coordinate(label, *, degrees: int, max_digits: int) -> forms.DecimalField:
+    """An optional latitude or longitude: up to ``degrees`` either way, to six decimal places."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=max_digits,
+        decimal_places=6,
+        min_value=-degrees,
+        max_value=degrees,
+    )
+
+
 class PlaceForm(forms.Form):
     """Where the crew starts, the day and the circle: shared by the planner and the search tab."""
 
     origin = forms.CharField(label=gettext_lazy("Start from"), max_length=40)
-    lat = forms.DecimalField(
-        label=gettext_lazy("Latitude"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-    )
-    lon = forms.DecimalField(
-        label=gettext_lazy("Longitude"),
-        required=False,
-        max_digits=10,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-    )
+    lat = _coordinate(gettext_lazy("Latitude"), degrees=90, max_digits=9)
+    lon = _coordinate(gettext_lazy("Longitude"), degrees=180, max_digits=10)
     date = forms.DateField(label=gettext_lazy("Date"), input_formats=["%Y-%m-%d"])
     within = forms.IntegerField(
         label=gettext_lazy("Circle (minutes)"), required=False, min_value=1, max_value=600, initial=15

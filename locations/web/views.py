@@ -37,6 +37,15 @@ def _initial(request) -> dict:
     return {"date": (timezone.localdate() + timedelta(days=1)).isoformat(), "within": 15}
 
 
+def _tab(request, form_class, tab: str) -> tuple:
+    """The tab's form (bound once the request names a date) and the context both tabs start from."""
+    bound = "date" in request.GET
+    form = form_class(
+        request.GET if bound else None, organization=request.organization, initial=_initial(request)
+    )
+    return form, {"form": form, "origins": origin_choices(request.organization), "tab": tab}
+
+
 def _query_items(request) -> list[tuple[str, str]]:
     """The planner's inputs, to repeat as hidden fields of each plan's booking form."""
     return [(name, value) for name, value in request.GET.items() if name != "plan"]
@@ -57,15 +66,11 @@ def _planned(request, form):
 @workspace_page(CIRCLE_PLAN, "plan_page")
 def planner(request):
     """Where the crew starts, the day's needs → the ranked plans, each bookable in one click."""
-    bound = "date" in request.GET
-    form = PlannerForm(
-        request.GET if bound else None, organization=request.organization, initial=_initial(request)
-    )
-    context = {"form": form, "origins": origin_choices(request.organization), "tab": "plan"}
+    form, context = _tab(request, PlannerForm, "plan")
     status = 200
-    if bound and not form.is_valid():
+    if form.is_bound and not form.is_valid():
         status = 400
-    elif bound:
+    elif form.is_bound:
         try:
             day, cards = _planned(request, form)
         except DomainError as error:
@@ -174,21 +179,14 @@ def book_plan(request):
 @workspace_page(CIRCLE_PLAN, "plan_page")
 def search(request):
     """Free sets of a kind in a window within N minutes of the start, nearest or cheapest first."""
-    bound = "date" in request.GET
-    form = SearchForm(
-        request.GET if bound else None, organization=request.organization, initial=_initial(request)
+    form, context = _tab(request, SearchForm, "search")
+    context["productions"] = list(
+        productions_visible_to(organization=request.organization).order_by("title", "id")
     )
-    productions = list(productions_visible_to(organization=request.organization).order_by("title", "id"))
-    context = {
-        "form": form,
-        "origins": origin_choices(request.organization),
-        "tab": "search",
-        "productions": productions,
-    }
     status = 200
-    if bound and not form.is_valid():
+    if form.is_bound and not form.is_valid():
         status = 400
-    elif bound:
+    elif form.is_bound:
         data = form.cleaned_data
         starts_at, ends_at = form.at(data["start"]), form.at(data["end"])
         criteria = SetSearch(

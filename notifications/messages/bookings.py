@@ -137,21 +137,35 @@ def reminder(p: dict, event, to) -> Message:
     return note
 
 
+def _on_set(title: str, lead: str, p: dict, to, *, label: str, at: str) -> Message:
+    """The crew arrived or left: for the record, with no price, and the time (``p[at]``) as ``label``."""
+    note = _booking(title, lead, p, to, price=False, tone="comment")
+    note.add(label, when(p.get(at)))
+    return note
+
+
 @message("booking.checked_in")
 def checked_in(p: dict, event, to) -> Message:
-    note = _booking(
-        _("Checked in: %(set)s"), _("The crew checked in on the set."), p, to, price=False, tone="comment"
+    return _on_set(
+        _("Checked in: %(set)s"),
+        _("The crew checked in on the set."),
+        p,
+        to,
+        label=_("Checked in at"),
+        at="checked_in_at",
     )
-    note.add(_("Checked in at"), when(p.get("checked_in_at")))
-    return note
 
 
 @message("booking.checked_out")
 def checked_out(p: dict, event, to) -> Message:
-    note = _booking(
-        _("Checked out: %(set)s"), _("The crew left the set."), p, to, price=False, tone="comment"
+    note = _on_set(
+        _("Checked out: %(set)s"),
+        _("The crew left the set."),
+        p,
+        to,
+        label=_("Checked out at"),
+        at="checked_out_at",
     )
-    note.add(_("Checked out at"), when(p.get("checked_out_at")))
     if p.get("overtime_minutes"):
         note.add(_("Overtime"), _("%(minutes)s minutes") % {"minutes": p["overtime_minutes"]})
         note.add(_("Overtime fee"), money(p.get("overtime_fee")))

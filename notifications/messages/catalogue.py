@@ -1,54 +1,40 @@
 """Messages about bases, sets, blackouts and webhook tests (payloads: ``locations.services``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from notifications.links import admin_change_url, occupancy_url
 from notifications.messages import Message, message, money
 
+#: the title of the message about each of a base's own events
+BASE_TITLES = {
+    "base.created": gettext_noop("Base added"),
+    "base.updated": gettext_noop("Base details changed"),
+    "base.activated": gettext_noop("Base listed again"),
+    "base.deactivated": gettext_noop("Base taken off the list"),
+}
+#: the title of the message about each of a set's own events
+SET_TITLES = {
+    "set.created": gettext_noop("Set added to the catalogue"),
+    "set.updated": gettext_noop("Set details changed"),
+}
 
-def _base(p: dict, title: str) -> Message:
-    note = Message(title=title, tone="comment")
+
+@message(*BASE_TITLES)
+def base_changed(p: dict, event, to) -> Message:
+    note = Message(title=_(BASE_TITLES[event.type]), tone="comment")
+    if event.type == "base.deactivated":
+        note.lead = _("Its sets are no longer listed.")
     note.link(_("View the base"), admin_change_url("locations", "base", p.get("base")))
     note.link(_("Open the occupancy"), occupancy_url(base=p.get("base")))
     return note
 
 
-@message("base.created")
-def base_created(p: dict, event, to) -> Message:
-    return _base(p, _("Base added"))
-
-
-@message("base.updated")
-def base_updated(p: dict, event, to) -> Message:
-    return _base(p, _("Base details changed"))
-
-
-@message("base.activated")
-def base_activated(p: dict, event, to) -> Message:
-    return _base(p, _("Base listed again"))
-
-
-@message("base.deactivated")
-def base_deactivated(p: dict, event, to) -> Message:
-    note = _base(p, _("Base taken off the list"))
-    note.lead = _("Its sets are no longer listed.")
-    return note
-
-
-def _set(p: dict, title: str) -> Message:
-    note = Message(title=title, tone="comment")
+@message(*SET_TITLES)
+def set_changed(p: dict, event, to) -> Message:
+    note = Message(title=_(SET_TITLES[event.type]), tone="comment")
     note.link(_("View the set"), admin_change_url("locations", "set", p.get("set")))
     return note
-
-
-@message("set.created")
-def set_created(p: dict, event, to) -> Message:
-    return _set(p, _("Set added to the catalogue"))
-
-
-@message("set.updated")
-def set_updated(p: dict, event, to) -> Message:
-    return _set(p, _("Set details changed"))
 
 
 @message("set.activated", "set.deactivated")

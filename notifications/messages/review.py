@@ -78,11 +78,19 @@ def stage_changed(p: dict, event, to) -> Message:
     return _submission(title, lead, p)
 
 
+def _decision(title: str, lead: str, p: dict, *, tone: str = "info") -> Message:
+    """The centre's decision: ``title`` names the production (``%(title)s``), ``lead`` the centre
+    (``%(centre)s``)."""
+    return _submission(
+        title % {"title": p.get("title", "")}, lead % {"centre": p.get("centre", "")}, p, tone=tone
+    )
+
+
 @message("review.revision_requested")
 def revision_requested(p: dict, event, to) -> Message:
-    note = _submission(
-        _("Returned for revision: %(title)s") % {"title": p.get("title", "")},
-        _("%(centre)s returned the submission for revision.") % {"centre": p.get("centre", "")},
+    note = _decision(
+        _("Returned for revision: %(title)s"),
+        _("%(centre)s returned the submission for revision."),
         p,
         tone="warning",
     )
@@ -92,11 +100,7 @@ def revision_requested(p: dict, event, to) -> Message:
 
 @message("review.approved")
 def approved(p: dict, event, to) -> Message:
-    note = _submission(
-        _("Approved: %(title)s") % {"title": p.get("title", "")},
-        _("%(centre)s approved the submission.") % {"centre": p.get("centre", "")},
-        p,
-    )
+    note = _decision(_("Approved: %(title)s"), _("%(centre)s approved the submission."), p)
     if p.get("filing_number"):
         note.fields.insert(0, (_("Filing number"), str(p["filing_number"])))
     return note
@@ -104,9 +108,9 @@ def approved(p: dict, event, to) -> Message:
 
 @message("review.rejected")
 def rejected(p: dict, event, to) -> Message:
-    note = _submission(
-        _("Rejected: %(title)s") % {"title": p.get("title", "")},
-        _("%(centre)s rejected the submission; the decision is final.") % {"centre": p.get("centre", "")},
+    note = _decision(
+        _("Rejected: %(title)s"),
+        _("%(centre)s rejected the submission; the decision is final."),
         p,
         tone="warning",
     )

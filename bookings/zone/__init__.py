@@ -9,7 +9,8 @@ calendar month, the window whole months ``from``–``to``:
   and their companies. **People called**: distinct people with a call on a shoot day of the month that
   stops at a set of the zone.
 - **Utilisation**: the occupancy's open and booked hours (``bookings.occupancy``, the same definitions and
-  statement, for all the bases of the zone at once) summed by month for the zone, each base and each kind of set.
+  statement, for all the bases of the zone at once) summed by month for the zone, each base and each
+  kind of set.
 - **Requests** by the month they were made: how many, the share accepted (confirmed, whatever became of
   it later), declined and expired, and the median lead time (request to start, in days).
 - **Spend** by the month bookings start: booking totals and fees (``bookings.spend``'s definitions).
@@ -24,10 +25,10 @@ and listed under the row's ``suppressed`` in JSON, "—" on the page and in CSV.
 booking or person is ever named.
 
 Every figure is an aggregate query (PostgreSQL): a constant number of queries whatever the number of
-bases, sets, bookings and months (the utilisation: ``bookings.occupancy.usage_by_month``). Elsewhere (the embedded SQLite
-of ``make run``) the statements PostgreSQL alone runs (the bookings pass, people called, the median lead
-time) are worked out in Python with the same definitions (``bookings.zone.portable``), as the occupancy's
-utilisation is.
+bases, sets, bookings and months (the utilisation: ``bookings.occupancy.usage_by_month``). Elsewhere
+(the embedded SQLite of ``make run``) the statements PostgreSQL alone runs (the bookings pass, people
+called, the median lead time) are worked out in Python with the same definitions
+(``bookings.zone.portable``), as the occupancy's utilisation is.
 """
 
 from bookings.zone.compute import ZoneFigures, zone_figures

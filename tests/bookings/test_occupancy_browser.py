@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 
 from tests.bookings.test_occupancy import MON, THU, fixture  # noqa: F401 - the fixture
 from tests.browser import open_browser, wait
-from tests.factories import PASSWORD, token_for
+from tests.factories import token_for
+from tests.workspace_browser import no_horizontal_overflow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,6 @@ SERIES = (
 
 def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
 
     user = fixture.operator_user
     user.username = "operator1"
@@ -29,11 +29,7 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
     api = client.get(f"/api/v1/bases/{fixture.base.pk}/occupancy/", {"from": THU, "to": MON}).json()
 
     with open_browser(tmp_path / "desk", width=1366, height=900) as driver:
-        driver.get(f"{live_server.url}/accounts/login/")
-        driver.find_element(By.NAME, "username").send_keys("operator1")
-        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main")))
+        sign_in(driver, live_server, "operator1")
         driver.get(f"{live_server.url}/app/occupancy/?base={fixture.base.pk}&from={THU}&to={MON}")
         for name in CHARTS:
             wait(driver, 20).until(
@@ -69,13 +65,9 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
         )
         revenue = driver.execute_script(SERIES, "occupancy-revenue")
         assert [s["data"] for s in revenue] == [[6300.0, 2100.0], [0.0, 600.0], [0.0, 1200.0]]
-        assert driver.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.set_window_size(375, 812)
-        assert driver.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.save_screenshot(str(tmp_path / "occupancy-zh-375.png"))
 
         # English through the language switch: the same numbers under English labels
@@ -92,14 +84,10 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
             ("bar", [0.1163, 0.5455]),
             ("hospital ward", [0.3902, 0.0]),
         ]
-        assert driver.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.save_screenshot(str(tmp_path / "occupancy-en-375.png"))
         driver.set_window_size(1366, 900)
-        assert driver.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.save_screenshot(str(tmp_path / "occupancy-en-1366.png"))
     for name in ("occupancy-zh", "occupancy-zh-375", "occupancy-en-375", "occupancy-en-1366"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -5,7 +5,7 @@ import pytest
 
 from tests.bookings.zone_world import WINDOW, build_zone_world
 from tests.browser import open_browser, wait
-from tests.factories import PASSWORD
+from tests.workspace_browser import no_horizontal_overflow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,15 +71,8 @@ def _wait_for_charts(driver):
         )
 
 
-def _no_horizontal_scroll(driver) -> bool:
-    return driver.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
-
-
 def test_each_chart_draws_the_apis_numbers(live_server, tmp_path, settings, api):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
 
     settings.REVIEW_TARGET_WORKING_DAYS = 4
     world = build_zone_world()
@@ -92,11 +85,7 @@ def test_each_chart_draws_the_apis_numbers(live_server, tmp_path, settings, api)
     assert want["zone-review"][1] == [None, 3.0]
 
     with open_browser(tmp_path / "zone", width=1366, height=900) as driver:
-        driver.get(f"{live_server.url}/accounts/login/")
-        driver.find_element(By.NAME, "username").send_keys("zone1")
-        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "main")))
+        sign_in(driver, live_server, "zone1")
         driver.get(f"{live_server.url}/app/zone/?zone={world.zone.pk}&from=2026-09&to=2026-10")
         _wait_for_charts(driver)
         driver.save_screenshot(str(tmp_path / "zone-zh-1366.png"))
@@ -106,9 +95,9 @@ def test_each_chart_draws_the_apis_numbers(live_server, tmp_path, settings, api)
         assert activity == ["服务剧组", "在拍剧目", "活跃公司", "通告人数"]
         circle = [s["name"] for s in driver.execute_script(SERIES, "zone-circle")]
         assert circle == ["5 分钟内", "10 分钟内", "15 分钟内"]
-        assert _no_horizontal_scroll(driver)
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.set_window_size(375, 812)
-        assert _no_horizontal_scroll(driver)
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.save_screenshot(str(tmp_path / "zone-zh-375.png"))
 
         driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
@@ -120,10 +109,10 @@ def test_each_chart_draws_the_apis_numbers(live_server, tmp_path, settings, api)
         assert activity == ["Crews served", "Productions active", "Companies active", "People called"]
         kinds = [s["name"] for s in driver.execute_script(SERIES, "zone-utilisation")]
         assert kinds == ["Whole zone", "bar", "hospital ward"]
-        assert _no_horizontal_scroll(driver)
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.save_screenshot(str(tmp_path / "zone-en-375.png"))
         driver.set_window_size(1366, 900)
-        assert _no_horizontal_scroll(driver)
+        wait(driver, 5).until(no_horizontal_overflow)
         driver.save_screenshot(str(tmp_path / "zone-en-1366.png"))
     for name in ("zone-zh-1366", "zone-zh-375", "zone-en-375", "zone-en-1366"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

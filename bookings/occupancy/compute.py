@@ -117,32 +117,41 @@ pieces AS (
          unnest(b.open * k.busy - COALESCE(s.out, '{}'::tstzmultirange)) r
 ),
 """
-_CELLS_SQL = (
-    _SPANS_SQL
-    + """
+
+
+def _split_sql(*, step: str, count: str, index: str) -> str:
+    """Two CTEs: ``bounds``, the local boundaries ``%(first)s + step × i`` for i = 0 … ``count``, and
+    ``split``, every piece cut at them: its seconds per part, base, set and interval ``j`` between two
+    bounds. ``index`` gives the interval of a local timestamp ``{t}``."""
+    first = index.format(t="lower(p.span) AT TIME ZONE %(tz)s")
+    last = index.format(t="(upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s")
+    return f"""
 bounds AS (
-    SELECT array_agg((%(first)s::date + i)::timestamp AT TIME ZONE %(tz)s ORDER BY i) AS at
-    FROM generate_series(0, %(days)s) i
+    SELECT array_agg((%(first)s::date + {step})::timestamp AT TIME ZONE %(tz)s ORDER BY i) AS at
+    FROM generate_series(0, {count}) i
 ),
-by_day AS (
+split AS (
     SELECT p.part, p.base_id, p.set_id, j,
            extract(epoch FROM sum(least(upper(p.span), b.at[j + 2]) - greatest(lower(p.span), b.at[j + 1])))
                ::bigint AS seconds
     FROM pieces p CROSS JOIN bounds b
-    CROSS JOIN LATERAL generate_series(
-        (lower(p.span) AT TIME ZONE %(tz)s)::date - %(first)s::date,
-        ((upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date - %(first)s::date
-    ) j
+    CROSS JOIN LATERAL generate_series({first}, {last}) j
     GROUP BY p.part, p.base_id, p.set_id, j
-),
+),"""
+
+
+_CELLS_SQL = (
+    _SPANS_SQL
+    + _split_sql(step="i", count="%(days)s", index="({t})::date - %(first)s::date")
+    + """
 cells AS (
     SELECT s.set_id, s.kind, d.day, d.day - (extract(isodow FROM d.day)::int - 1) AS week,
            COALESCE(o.seconds, 0) - COALESCE(l.seconds, 0) AS opened, COALESCE(k.seconds, 0) AS booked
     FROM counted s
     CROSS JOIN LATERAL (SELECT j, %(first)s::date + j AS day FROM generate_series(0, %(days)s - 1) j) d
-    LEFT JOIN by_day o ON o.part = 'open' AND o.base_id = s.base_id AND o.j = d.j
-    LEFT JOIN by_day l ON l.part = 'lost' AND l.set_id = s.set_id AND l.j = d.j
-    LEFT JOIN by_day k ON k.part = 'booked' AND k.set_id = s.set_id AND k.j = d.j
+    LEFT JOIN split o ON o.part = 'open' AND o.base_id = s.base_id AND o.j = d.j
+    LEFT JOIN split l ON l.part = 'lost' AND l.set_id = s.set_id AND l.j = d.j
+    LEFT JOIN split k ON k.part = 'booked' AND k.set_id = s.set_id AND k.j = d.j
 )
 """
 )
@@ -176,33 +185,20 @@ GROUP BY 1
 # set and for all the bases (a zone's figures): no day grain, so no set × day cells.
 _MONTHS_SQL = (
     _SPANS_SQL
+    + _split_sql(
+        step="make_interval(months => i)",
+        count="%(months)s",
+        index="(extract(year FROM {t}) * 12 + extract(month FROM {t}))::int - %(first_month)s",
+    )
     + """
-bounds AS (
-    SELECT array_agg((%(first)s::date + make_interval(months => i))::timestamp AT TIME ZONE %(tz)s ORDER BY i)
-           AS at
-    FROM generate_series(0, %(months)s) i
-),
-by_month AS (
-    SELECT p.part, p.base_id, p.set_id, j,
-           extract(epoch FROM sum(least(upper(p.span), b.at[j + 2]) - greatest(lower(p.span), b.at[j + 1])))
-               ::bigint AS seconds
-    FROM pieces p CROSS JOIN bounds b
-    CROSS JOIN LATERAL (SELECT lower(p.span) AT TIME ZONE %(tz)s AS a,
-                               (upper(p.span) - interval '1 microsecond') AT TIME ZONE %(tz)s AS z) local
-    CROSS JOIN LATERAL generate_series(
-        (extract(year FROM local.a) * 12 + extract(month FROM local.a))::int - %(first_month)s,
-        (extract(year FROM local.z) * 12 + extract(month FROM local.z))::int - %(first_month)s
-    ) j
-    GROUP BY p.part, p.base_id, p.set_id, j
-),
 cells AS (
     SELECT s.base_id, s.kind, m.j,
            COALESCE(o.seconds, 0) - COALESCE(l.seconds, 0) AS opened, COALESCE(k.seconds, 0) AS booked
     FROM counted s
     CROSS JOIN generate_series(0, %(months)s - 1) m(j)
-    LEFT JOIN by_month o ON o.part = 'open' AND o.base_id = s.base_id AND o.j = m.j
-    LEFT JOIN by_month l ON l.part = 'lost' AND l.set_id = s.set_id AND l.j = m.j
-    LEFT JOIN by_month k ON k.part = 'booked' AND k.set_id = s.set_id AND k.j = m.j
+    LEFT JOIN split o ON o.part = 'open' AND o.base_id = s.base_id AND o.j = m.j
+    LEFT JOIN split l ON l.part = 'lost' AND l.set_id = s.set_id AND l.j = m.j
+    LEFT JOIN split k ON k.part = 'booked' AND k.set_id = s.set_id AND k.j = m.j
 )
 SELECT GROUPING(base_id) AS all_bases, GROUPING(kind) AS all_kinds, base_id, kind, j,
        sum(opened)::bigint, sum(booked)::bigint

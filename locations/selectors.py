@@ -21,6 +21,7 @@ from locations.availability import (
     merge,
     open_intervals,
 )
+from locations.catalogue_cache import catalogue_copy
 from locations.models import (
     Base,
     Blackout,
@@ -91,6 +92,28 @@ def blackouts_owned_by(*, organization: Organization) -> QuerySet[Blackout]:
 @scope(Place)
 def places_visible_to(*, organization: Organization) -> QuerySet[Place]:
     return Place.objects.select_related("zone")
+
+
+#: at most this many places are kept in a process's copy (``place_from_copy``)
+PLACES_KEPT = 10_000
+
+
+def place_from_copy(pk: int) -> Place | None:
+    """Place ``pk`` as ``places_visible_to`` reads it (zone loaded), if this process's copy holds it.
+
+    Places are a public catalogue (``places_visible_to`` is the same for every organisation), so a place
+    read once is kept per process for the current catalogue version (``locations.catalogue_cache``: every
+    save or delete of a place or a zone replaces it); ``place_keep`` adds one. None: read it from the
+    database. The instance is shared by every later caller: read-only.
+    """
+    return catalogue_copy("places", dict).get(pk)
+
+
+def place_keep(place: Place) -> None:
+    """Keep ``place``, just read through ``places_visible_to``, in this process's copy (see above)."""
+    kept = catalogue_copy("places", dict)
+    if len(kept) < PLACES_KEPT:
+        kept[place.pk] = place
 
 
 def places_owned_by(*, organization: Organization) -> QuerySet[Place]:

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from locations import catalogue_cache, services
 from locations.availability import closed_base_ids, opening_hours_table
-from locations.models import Zone
-from locations.travel import measured_minutes
+from locations.models import Base, Place, Zone
+from locations.travel import measured_minutes, travel_minutes
 from tests.factories import (
     BaseFactory,
     CompanyFactory,
@@ -63,7 +63,7 @@ def test_a_warm_search_reads_no_table_again_and_each_change_is_seen_at_once(town
     catalogue_cache.clear()
     cold = _queries(client, town)
     warm = _queries(client, town)
-    assert cold - warm == 2  # the bases' travel ends and the measured table, read once
+    assert cold - warm == 3  # the bases' travel ends, the measured table and the place, read once
 
     # a measured travel time (service), then a correction, then its deletion
     entry = services.travel_time_record(organization=operator, by=None, first=place, second=base, minutes=9)
@@ -99,6 +99,62 @@ def test_a_warm_search_reads_no_table_again_and_each_change_is_seen_at_once(town
         base=base, by=None, opening_hours=[{"weekday": 0, "opens": time(8), "closes": time(23)}]
     )
     assert _search(client, town, **window) == [(town["set"].pk, 14)]
+
+
+def _search_answer(client, query: str):
+    response = client.get(f"/api/v1/sets/?{query}")
+    return response.status_code, response.content
+
+
+def test_the_place_searched_from_is_kept_and_each_change_of_it_is_seen(town, member, api):
+    company = CompanyFactory()
+    client = api(member(company), company)
+    place, set_ = town["place"], town["set"]
+
+    def expected():  # from the tables as they are now
+        fresh = Place.objects.select_related("zone").get(pk=place.pk)
+        return [(set_.pk, travel_minutes(fresh, Base.objects.select_related("zone").get(pk=town["base"].pk)))]
+
+    first = expected()
+    assert _search(client, town, within_minutes=30) == first
+    with CaptureQueriesContext(connection) as queries:
+        assert _search(client, town, within_minutes=30) == first
+    assert not [q for q in queries if '"locations_place"' in q["sql"]]  # kept from the first search
+
+    # moved by the service (a save): ~4 km from the base now
+    services.place_update(organization=town["operator"], place=place, by=None, latitude=Decimal("35.225000"))
+    moved = expected()
+    assert moved != first
+    assert _search(client, town, within_minutes=30) == moved
+    # its zone's settings (an admin edit: a plain save) are the place's too
+    zone = Zone.objects.get(pk=town["zone"].pk)
+    zone.average_speed_kmh *= 2
+    zone.save()
+    faster = expected()
+    assert faster != moved
+    assert _search(client, town, within_minutes=30) == faster
+
+    # deleted: the next search answers exactly as for a place that never existed
+    missing = PlaceFactory(zone=town["zone"])
+    missing_pk = missing.pk
+    missing.delete()
+    never = _search_answer(client, f"near_place={missing_pk}")
+    place_pk = place.pk
+    services.place_delete(organization=town["operator"], place=place, by=None)
+    gone = _search_answer(client, f"near_place={place_pk}")
+    assert gone[0] == never[0] == 400
+    assert gone[1] == never[1].replace(str(missing_pk).encode(), str(place_pk).encode())
+
+
+@pytest.mark.parametrize("spelling", ["{pk}", "0{pk}", " {pk}", "{pk}.0", "{pk}x", "", "-{pk}", "1" * 30])
+def test_a_kept_place_does_not_change_how_any_spelling_of_its_id_answers(town, member, api, spelling):
+    company = CompanyFactory()
+    client = api(member(company), company)
+    query = "near_place=" + spelling.format(pk=town["place"].pk).replace(" ", "%20")
+    catalogue_cache.clear()
+    cold = _search_answer(client, query)  # the place read from the database (if the spelling names it)
+    _search(client, town)  # kept now
+    assert _search_answer(client, query) == cold
 
 
 def test_another_process_change_moves_the_shared_version_and_the_copy_is_rebuilt(town):

@@ -11,6 +11,7 @@ from config.serializers import (
     CappedListField,
     CappedListSerializer,
     ChoiceField,
+    ClonedFieldsMixin,
     InputSerializer,
     ModelInputSerializer,
     OutputModelSerializer,
@@ -411,7 +412,7 @@ class CataloguePlaceField(ScopedPrimaryKeyRelatedField):
         return place
 
 
-class SetSearchIn(serializers.Serializer):
+class SetSearchIn(ClonedFieldsMixin, serializers.Serializer):
     kind = QueryListField(child=ChoiceField(choices=Set.Kind.choices), required=False)
     tag = QueryListField(child=serializers.CharField(max_length=50), required=False)
     base = QueryListField(child=serializers.IntegerField(min_value=1), required=False)

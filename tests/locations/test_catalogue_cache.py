@@ -202,3 +202,35 @@ def test_without_a_shared_cache_a_copy_lasts_one_read(town, settings):
     assert closed_base_ids(MONDAY + timedelta(hours=9), MONDAY + timedelta(hours=10)) == set()
     base.opening_hours.all().update(closes=time(9, 30))  # another process's write: no signal here
     assert closed_base_ids(MONDAY + timedelta(hours=9), MONDAY + timedelta(hours=10)) == {base.pk}
+
+
+def test_minutes_from_a_place_come_from_the_copy_keyed_by_what_the_estimate_reads(town):
+    from locations.selectors import SetSearch, travel_within
+    from locations.travel import base_endpoints_table, travel_minutes_to_bases
+
+    operator, place = town["operator"], town["place"]
+    near = BaseFactory(operator=operator, zone=town["zone"], latitude=Decimal("35.200000"))
+    travel_time_for(owner=operator, first=place, second=near, minutes=3)
+
+    def direct(origin, limit):
+        ends = [end for end, active, *_rest in base_endpoints_table() if active]
+        minutes = travel_minutes_to_bases(origin, ends)
+        by_minutes = {}
+        for base_id, value in minutes.items():
+            if value <= limit:
+                by_minutes.setdefault(value, []).append(base_id)
+        return by_minutes, None
+
+    place = Place.objects.select_related("zone").get(pk=place.pk)
+    for limit in (2, 3, 30, 600):
+        criteria = SetSearch(origin=place, within_minutes=limit)
+        assert travel_within(organization=operator, criteria=criteria) == direct(place, limit)
+    # the same place as an unsaved instance elsewhere, or with other zone settings: its own minutes
+    moved = Place.objects.select_related("zone").get(pk=place.pk)
+    moved.latitude = Decimal("35.255000")
+    slower = Place.objects.select_related("zone").get(pk=place.pk)
+    slower.zone.average_speed_kmh /= 3
+    for origin in (moved, slower, place):
+        criteria = SetSearch(origin=origin, within_minutes=600)
+        assert travel_within(organization=operator, criteria=criteria) == direct(origin, 600)
+    assert direct(moved, 600) != direct(place, 600) != direct(slower, 600)

@@ -18,22 +18,19 @@ from datetime import UTC, datetime, timedelta
 from django.db import connections
 from django.db.models import QuerySet
 
-#: sentinel parameter values: integers no real id takes, instants long before any booking (and text
-#: made from the integer)
+#: sentinel parameter values: integers no real id takes, instants long before any booking
 _SENTINEL = -7_340_000_000_000_000_000
 _SENTINEL_AT = datetime(1901, 1, 1, tzinfo=UTC)
 
 
 def _sentinel(kind: type, index: int):
-    if kind is str:
-        return f"compiled-sentinel-{-_SENTINEL}-{index}"
     return _SENTINEL - index if kind is int else _SENTINEL_AT + timedelta(seconds=index)
 
 
 class CompiledQuery:
     """``build(**values)`` compiled once; ``run(**values)`` is its result list (None: not compilable).
 
-    ``kinds`` names each value and its type: ``int``, ``str`` or ``datetime`` (an aware one).
+    ``kinds`` names each value and its type: ``int`` or ``datetime`` (an aware one).
     """
 
     def __init__(self, build: Callable[..., QuerySet], **kinds: type):

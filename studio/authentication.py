@@ -11,22 +11,8 @@ so every answer (401, 404, 400) stays what it was.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from config.compiled import CompiledQuery
 from studio.models import Membership
 from studio.tenancy import act_through, requested_organization_id
-
-
-def _membership(*, key: str, organization_id: int):
-    """The token's user's active membership in the organisation, with the user, token and organisation."""
-    return (
-        Membership.objects.select_related("user__auth_token", "organization")
-        .filter(user__auth_token__key=key, organization_id=organization_id, is_active=True)
-        .order_by()[:1]  # one membership per user and organisation: no ordering (and its joins)
-    )
-
-
-# built and compiled once per process (``config.compiled``): ~0.35 ms of every API request otherwise
-_MEMBERSHIP = CompiledQuery(_membership, key=str, organization_id=int)
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -41,9 +27,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
             organization_id = None  # reported by ActingOrganization, once the user is known
         if organization_id is None:
             return super().authenticate_credentials(key)
-        found = _MEMBERSHIP.run(key=key, organization_id=organization_id)
-        if found is None:  # not compiled (another database than PostgreSQL): the queryset itself
-            found = list(_membership(key=key, organization_id=organization_id))
+        found = (
+            Membership.objects.select_related("user__auth_token", "organization")
+            .filter(user__auth_token__key=key, organization_id=organization_id, is_active=True)
+            .order_by()[:1]  # one membership per user and organisation: no ordering (and its joins)
+        )
         if not found:
             return super().authenticate_credentials(key)
         (membership,) = found

@@ -95,32 +95,3 @@ def test_compiled_reads_agree_on_datetimes():
     assert _BLOCKING_ROWS.run(
         set_id=booking.set_id, blocked_from=start, blocked_until=start + timedelta(hours=1)
     )
-
-
-def test_compiled_reads_take_text_the_token_look_up(member, django_assert_num_queries):
-    """Authentication's membership look-up (``studio.authentication``), keyed by the token's text."""
-    require_postgresql()
-    from rest_framework.authtoken.models import Token
-
-    from studio.authentication import _MEMBERSHIP, _membership
-    from studio.models import Membership
-
-    company, other = CompanyFactory(), CompanyFactory()
-    user = member(company)
-    key = Token.objects.get_or_create(user=user)[0].key
-    stranger = Token.objects.get_or_create(user=member(other))[0].key
-    for token, organization in [
-        (key, company),
-        (key, other),
-        (stranger, company),
-        (key.upper(), company),
-        ("", company),
-        ("x" * 200, company),
-    ]:
-        expected = list(_membership(key=token, organization_id=organization.pk))
-        assert _MEMBERSHIP.run(key=token, organization_id=organization.pk) == expected
-    with django_assert_num_queries(1):  # the user, token and organisation come along
-        (found,) = _MEMBERSHIP.run(key=key, organization_id=company.pk)
-        assert (found.user, found.user.auth_token.key, found.organization.name) == (user, key, company.name)
-    Membership.objects.filter(user=user).update(is_active=False)
-    assert _MEMBERSHIP.run(key=key, organization_id=company.pk) == []

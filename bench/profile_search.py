@@ -2,7 +2,7 @@
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_sc_search \\
     REDIS_URL=redis://127.0.0.1:6379/15 .venv/bin/python bench/profile_search.py
-    # options: --searches 300 --plans 60 --profile --bodies FILE
+    # options: --searches 300 --plans 60 --profile [--profile-out FILE] [--profile-plans] --bodies FILE
 
 On a copy of the province dataset of ``bench/bookings_province.py`` (never built here: copy it with
 ``createdb -T bench_sc_book``), with ``DEBUG=0`` and persistent connections, in this one process:
@@ -112,6 +112,8 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=60)
     parser.add_argument("--profile", action="store_true", help="cProfile the searches (slower)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--profile-out", help="with --profile: also write the pstats data to this file")
+    parser.add_argument("--profile-plans", action="store_true", help="with --profile: the plans instead")
     parser.add_argument(
         "--bodies",
         help="a JSON file: written with the searches' and plans' responses if missing, else compared",
@@ -250,8 +252,13 @@ def main() -> None:
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        timed(app, "GET", paths, headers)
+        if args.profile_plans:
+            timed(app, "POST", plans, headers, path="/api/v1/circle-plans/")
+        else:
+            timed(app, "GET", paths, headers)
         profiler.disable()
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
         for key in ("tottime", "cumulative"):
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)

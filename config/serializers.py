@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils import html
+from rest_framework.utils.formatting import lazy_format
 
 from config.compiled import CompiledQuery
 from config.dates import DateField, InRangeMixin
@@ -182,6 +183,60 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if organization is None:
             return self.queryset
         return self.scope(organization=organization)
+
+
+class _Evaluated(Exception):
+    pass
+
+
+def _fresh_message(validator):
+    """``validator``, or a copy with a new ``lazy_format`` message where DRF gave it one.
+
+    DRF builds its range and length messages as ``lazy_format``, which keeps its first rendering (in
+    the language of that moment): each field copy needs its own, never-rendered one."""
+    message = getattr(validator, "message", None)
+    if not isinstance(message, lazy_format):
+        return validator
+    if message.result is not None:  # rendered already (its arguments are gone): cannot be copied
+        raise _Evaluated
+    validator = copy.copy(validator)
+    validator.message = lazy_format(message.format_string, *message.args, **message.kwargs)
+    return validator
+
+
+def _clone_field(field: serializers.Field) -> serializers.Field:
+    """An unbound copy of a declared field sharing its settings (see ``ClonedFieldsMixin``)."""
+    if isinstance(field, serializers.BaseSerializer):  # its own fields and state: DRF's deep copy
+        return copy.deepcopy(field)
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    validators = field.__dict__.get("_validators")
+    if validators:
+        try:
+            clone._validators = [_fresh_message(validator) for validator in validators]
+        except _Evaluated:
+            return copy.deepcopy(field)
+    child = field.__dict__.get("child")  # ``ListField``, ``DictField``: a child bound to its list
+    if child is not None:
+        clone.child = _clone_field(child)
+        clone.child.parent = clone  # what ``bind`` set, but the parent; a second ``bind`` would refuse
+    return clone
+
+
+class ClonedFieldsMixin:
+    # A comment, not a docstring: the OpenAPI schema would show it as every subclass's description.
+    #
+    # A serializer of declared fields whose instances get shallow copies of them instead of DRF's deep
+    # copy (``Field.__deepcopy__`` builds every field again from its arguments: error messages merged
+    # along the class hierarchy, validators made again). Each instance still has field objects of its
+    # own to bind, so the ``parent``, ``field_name``, ``label`` and ``source`` it sets stay its own, and
+    # a list of validators of its own whose DRF-built messages are new (``_fresh_message``); what the
+    # copies share is what ``__init__`` fixed (arguments, choices, error messages), which validation only
+    # reads. Only for fields that keep no other state once built: none that changes its own attributes
+    # while validating; nested serializers still get DRF's deep copy.
+
+    def get_fields(self):
+        return {name: _clone_field(field) for name, field in self._declared_fields.items()}
 
 
 class OutputModelSerializer(serializers.ModelSerializer):

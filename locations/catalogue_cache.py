@@ -1,14 +1,15 @@
 """Per-process copies of the small catalogue tables that every search and circle plan reads.
 
-Opening hours, the bases' travel ends and the measured travel times change a few times a day and are
-read by every search (three statements, and more Python building them than PostgreSQL answering).
-Each process keeps a copy, tagged with the **catalogue version**: a token in the shared cache
-(Redis) that ``catalogue_changed`` replaces whenever one of those tables changes. A copy whose tag is
-not the current token is rebuilt on its next read, so a change made by any process is seen by every
-other one from its next request on.
+Opening hours, the bases' travel ends, the measured travel times and the places searched from change a
+few times a day and are read by every search (four statements, and more Python building them than
+PostgreSQL answering; places are kept one by one as searches name them, ``place_from_copy``). Each
+process keeps a copy, tagged with the **catalogue version**: a token in the shared cache (Redis) that
+``catalogue_changed`` replaces whenever one of those tables changes. A copy whose tag is not the
+current token is rebuilt on its next read, so a change made by any process is seen by every other one
+from its next request on.
 
-Who bumps: saves and deletes of ``Zone``, ``Base``, ``OpeningHours`` and ``TravelTime`` (signals,
-connected in ``LocationsConfig.ready``: the services, the admin and the importer alike) and the
+Who bumps: saves and deletes of ``Zone``, ``Base``, ``OpeningHours``, ``TravelTime`` and ``Place``
+(signals, connected in ``LocationsConfig.ready``: the services, the admin and the importer alike) and the
 services' bulk writes that send no signal (``base_set_active``'s ``update``, the opening hours'
 ``bulk_create``). A write that bypasses the ORM (raw SQL) must call ``catalogue_changed()`` itself.
 The token is replaced at once and again when the transaction commits: a process that read the old
@@ -98,9 +99,9 @@ def connect() -> None:
     """Bump on every save or delete of the cached models; read the version once per request."""
     from django.db.models.signals import post_delete, post_save
 
-    from locations.models import Base, OpeningHours, TravelTime, Zone
+    from locations.models import Base, OpeningHours, Place, TravelTime, Zone
 
-    for model in (Zone, Base, OpeningHours, TravelTime):
+    for model in (Zone, Base, OpeningHours, TravelTime, Place):
         post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
         post_delete.connect(
             catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete"

@@ -21,6 +21,7 @@ from locations.availability import (
     merge,
     open_intervals,
 )
+from locations.catalogue_cache import catalogue_copy
 from locations.models import (
     Base,
     Blackout,
@@ -31,7 +32,7 @@ from locations.models import (
     TravelTime,
     Zone,
 )
-from locations.travel import base_endpoints_table, travel_minutes_to_bases
+from locations.travel import as_endpoint, base_endpoints_table, travel_minutes_to_bases
 from studio.models import Organization
 
 
@@ -91,6 +92,28 @@ def blackouts_owned_by(*, organization: Organization) -> QuerySet[Blackout]:
 @scope(Place)
 def places_visible_to(*, organization: Organization) -> QuerySet[Place]:
     return Place.objects.select_related("zone")
+
+
+#: at most this many places are kept in a process's copy (``place_from_copy``)
+PLACES_KEPT = 10_000
+
+
+def place_from_copy(pk: int) -> Place | None:
+    """Place ``pk`` as ``places_visible_to`` reads it (zone loaded), if this process's copy holds it.
+
+    Places are a public catalogue (``places_visible_to`` is the same for every organisation), so a place
+    read once is kept per process for the current catalogue version (``locations.catalogue_cache``: every
+    save or delete of a place or a zone replaces it); ``place_keep`` adds one. None: read it from the
+    database. The instance is shared by every later caller: read-only.
+    """
+    return catalogue_copy("places", dict).get(pk)
+
+
+def place_keep(place: Place) -> None:
+    """Keep ``place``, just read through ``places_visible_to``, in this process's copy (see above)."""
+    kept = catalogue_copy("places", dict)
+    if len(kept) < PLACES_KEPT:
+        kept[place.pk] = place
 
 
 def places_owned_by(*, organization: Organization) -> QuerySet[Place]:
@@ -247,13 +270,40 @@ def travel_within(
         and (not only_bases or end.base_id in only_bases)
         and (not only_zones or zone_id in only_zones)
     ]
-    minutes = travel_minutes_to_bases(criteria.origin, ends)
+    minutes = _minutes_to_bases(criteria.origin, ends)
     limit = criteria.within_minutes
     by_minutes: dict[int, list[int]] = {}
     for base_id, value in minutes.items():
         if value <= limit:
             by_minutes.setdefault(value, []).append(base_id)
     return by_minutes, criteria.origin.pk if isinstance(criteria.origin, Set) else None
+
+
+#: at most this many places' minutes to every base are kept per process (``_minutes_to_bases``)
+PLACE_MINUTES_KEPT = 1_000
+
+
+def _minutes_to_bases(origin, ends: list) -> dict[int, int]:
+    """``travel_minutes_to_bases(origin, ends)``; from a place, out of this process's copy of its minutes
+    to every base, kept for the catalogue version (``locations.catalogue_cache``) under what the
+    estimate reads of the place (its key, coordinates and zone settings)."""
+    if not isinstance(origin, Place):
+        return travel_minutes_to_bases(origin, ends)
+    start = as_endpoint(origin)
+    zone = start.zone
+    if zone is None:
+        return travel_minutes_to_bases(start, ends)
+    key = (start.key, start.lat, start.lon, zone.pk, zone.detour_factor, zone.average_speed_kmh)
+    kept = catalogue_copy("place_minutes", dict)
+    every = kept.get(key)
+    if every is None:
+        every = travel_minutes_to_bases(start, [end for end, *_columns in base_endpoints_table()])
+        if len(kept) < PLACE_MINUTES_KEPT:
+            kept[key] = every
+    try:
+        return {end.base_id: every[end.base_id] for end in ends}
+    except KeyError:  # ``ends`` read before a change between the two copies' reads (outside a request)
+        return travel_minutes_to_bases(start, ends)
 
 
 def _annotate_travel(

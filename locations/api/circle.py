@@ -16,16 +16,16 @@ from config.serializers import (
 )
 from config.viewsets import ScopedGenericViewSet
 from locations import conf, policies
-from locations.api.serializers import LatitudeField, LongitudeField, WordListInField
+from locations.api.serializers import CataloguePlaceField, LatitudeField, LongitudeField, WordListInField
 from locations.circle import CircleItem, circle_plan, validate_items
-from locations.models import Place, Set
-from locations.selectors import places_visible_to, sets_visible_to
+from locations.models import Set
+from locations.selectors import sets_visible_to
 from locations.travel import circle_minutes
 from studio.tenancy import Scope
 
 
 class OriginIn(InputSerializer):
-    place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
+    place = CataloguePlaceField(required=False)
     set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
     lat = LatitudeField(required=False)
     lon = LongitudeField(required=False)

@@ -11,6 +11,7 @@ from config.serializers import (
     CappedListField,
     CappedListSerializer,
     ChoiceField,
+    ClonedFieldsMixin,
     InputSerializer,
     ModelInputSerializer,
     OutputModelSerializer,
@@ -28,7 +29,15 @@ from locations.models import (
     TravelTime,
     Zone,
 )
-from locations.selectors import ORDERINGS, bases_owned_by, places_visible_to, sets_owned_by, sets_visible_to
+from locations.selectors import (
+    ORDERINGS,
+    bases_owned_by,
+    place_from_copy,
+    place_keep,
+    places_visible_to,
+    sets_owned_by,
+    sets_visible_to,
+)
 from locations.services import BASE_FIELDS, SET_FIELDS
 from notifications.api.feeds import feed_url
 from notifications.models import FeedToken
@@ -374,7 +383,36 @@ class LongitudeField(serializers.DecimalField):
         super().__init__(max_digits=10, decimal_places=6, min_value=-180, max_value=180, **kwargs)
 
 
-class SetSearchIn(serializers.Serializer):
+_PLAIN_PK = re.compile(r"[0-9]{1,18}")
+
+
+class CataloguePlaceField(ScopedPrimaryKeyRelatedField):
+    """A place to search or plan from (``places_visible_to``: any place of the public catalogue), read from
+    this process's copy where it holds it (``place_from_copy``).
+
+    Only a plain id (a JSON integer, or digits in a query string) naming a kept place takes the copy;
+    anything else, a place not kept yet and a missing one included, goes DRF's way through the
+    database, so that every 400 reads as before; a place found there is kept for the next request.
+    The place is shared with later requests: for reading only.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(scope=places_visible_to, queryset=Place.objects, **kwargs)
+
+    def to_internal_value(self, data):
+        organization = getattr(self.context.get("request"), "organization", None)
+        if organization is None:  # DRF's way: nothing is in scope
+            return super().to_internal_value(data)
+        if type(data) is int or (type(data) is str and _PLAIN_PK.fullmatch(data)):
+            place = place_from_copy(int(data))
+            if place is not None:
+                return place
+        place = super().to_internal_value(data)
+        place_keep(place)
+        return place
+
+
+class SetSearchIn(ClonedFieldsMixin, serializers.Serializer):
     kind = QueryListField(child=ChoiceField(choices=Set.Kind.choices), required=False)
     tag = QueryListField(child=serializers.CharField(max_length=50), required=False)
     base = QueryListField(child=serializers.IntegerField(min_value=1), required=False)
@@ -385,7 +423,7 @@ class SetSearchIn(serializers.Serializer):
     max_day_rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
     available_from = QueryDateTimeField(required=False)
     available_to = QueryDateTimeField(required=False)
-    near_place = ScopedPrimaryKeyRelatedField(scope=places_visible_to, queryset=Place.objects, required=False)
+    near_place = CataloguePlaceField(required=False)
     near_set = ScopedPrimaryKeyRelatedField(scope=sets_visible_to, queryset=Set.objects, required=False)
     near_lat = LatitudeField(required=False)
     near_lon = LongitudeField(required=False)

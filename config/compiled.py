@@ -12,6 +12,7 @@ None (the caller takes the ordinary path).
 
 import copy
 import threading
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +39,7 @@ class CompiledQuery:
         self.kinds = kinds
         self._lock = threading.Lock()
         self._compiled = None  # (queryset, compiler, sql, params, slots) or False when not compilable
+        self._shapes = weakref.WeakKeyDictionary()  # connection -> (converters, composite) of the select
 
     def _compile(self):
         sentinels = {name: _sentinel(kind, index) for index, (name, kind) in enumerate(self.kinds.items())}
@@ -65,8 +67,19 @@ class CompiledQuery:
         for index, name in slots.items():
             bound[index] = values[name]
         mine = copy.copy(compiler)  # the compiled select and its row layout, shared read-only
-        mine.connection = connections[queryset.db]  # this thread's connection, not the compiling one's
+        connection = connections[queryset.db]
+        mine.connection = connection  # this thread's connection, not the compiling one's
         mine.as_sql = lambda *args, **kwargs: (sql, tuple(bound))
+        # What the row iterables ask of the select's columns on every run, answered once per connection
+        # (the select is always the same): their converters, and whether any is a composite key.
+        shape = self._shapes.get(connection)
+        if shape is None:
+            columns = [column for column, *_rest in compiler.select[: compiler.col_count]]
+            shape = (mine.get_converters(columns), mine.has_composite_fields(columns))
+            self._shapes[connection] = shape
+        converters, composite = shape
+        mine.get_converters = lambda expressions: converters
+        mine.has_composite_fields = lambda expressions: composite
         chained = queryset._chain()  # its own query, asking for this compiler
         chained.query.get_compiler = lambda *args, **kwargs: mine
         return list(chained)

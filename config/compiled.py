@@ -95,7 +95,7 @@ class CompiledInsert:
     ``_state`` and its related fields' ids as ``Model.save`` does. Anything outside that case takes
     ``instance.save()`` itself: an instance already saved or with deferred fields, a value that is an
     expression (a database default), ``pre_save``/``post_save`` receivers for the model, a model with
-    parents, and any backend but PostgreSQL.
+    parents or ``order_with_respect_to``, and any backend but PostgreSQL.
     """
 
     def __init__(self, model: type):
@@ -116,6 +116,7 @@ class CompiledInsert:
         if (
             connection.vendor != "postgresql"
             or meta.parents
+            or meta.order_with_respect_to
             or meta.auto_field is None
             or returning != [meta.auto_field]
             or any(field.has_db_default() or hasattr(field, "get_placeholder") for field in fields)

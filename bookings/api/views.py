@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from bookings import policies, pricing, services
 from bookings.api import serializers
 from bookings.api.filters import BookingFilterSet, WaitlistFilterSet
+from bookings.api.output import booking_out
 from bookings.ics import bookings_calendar
 from bookings.occupancy import base_occupancy, occupancy_data, occupancy_rows
 from bookings.selectors import (
@@ -62,7 +63,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGen
             by=request.user,
             organization=self.organization,
         )
-        return Response(serializers.BookingOut(booking).data, status=status.HTTP_201_CREATED)
+        return Response(booking_out(booking), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.QuoteIn, responses=serializers.QuoteOut)
     @action(detail=False, methods=["post"])

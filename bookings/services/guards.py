@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bookings import pricing
 from bookings.errors import BookingConflict, HoldExpired
 from bookings.models import NO_OVERLAP_CONSTRAINT, Booking
-from config.compiled import CompiledQuery
+from config.compiled import CompiledInsert, CompiledQuery
 from config.exceptions import ConflictError
 from config.localtime import local_text
 from locations.models import Set
@@ -72,6 +72,10 @@ def _blocking_rows(set_id, blocked_from, blocked_until, exclude=None):
 _BLOCKING_ROWS = CompiledQuery(_blocking_rows, set_id=int, blocked_from=datetime, blocked_until=datetime)
 
 
+#: a new booking's ``INSERT``, compiled once per process
+_INSERT_BOOKING = CompiledInsert(Booking)
+
+
 def is_lapsed_hold(status: str, hold_expires_at: datetime | None, now: datetime) -> bool:
     """A hold whose time ran out by ``now`` no longer blocks, whether or not a sweep has marked it yet."""
     return status == Booking.Status.HELD and hold_expires_at <= now
@@ -118,7 +122,10 @@ def save_blocking(booking: Booking, **kwargs) -> None:
     """
     try:
         with transaction.atomic(savepoint=False):
-            booking.save(**kwargs)
+            if kwargs:
+                booking.save(**kwargs)
+            else:  # a new booking by the INSERT compiled once (an existing one by ``save()`` itself)
+                _INSERT_BOOKING.save(booking)
     except IntegrityError as exc:
         if NO_OVERLAP_CONSTRAINT in str(exc):
             raise BookingConflict(

@@ -95,3 +95,20 @@ def test_compiled_reads_agree_on_datetimes():
     assert _BLOCKING_ROWS.run(
         set_id=booking.set_id, blocked_from=start, blocked_until=start + timedelta(hours=1)
     )
+
+
+def test_converters_remembered_per_connection_convert_every_run(django_assert_num_queries):
+    """JSON, decimals and datetimes come back converted on the runs after the first (the converters
+    are looked up once per connection)."""
+    require_postgresql()
+    from locations.models import Set
+
+    sets = [SetFactory(tags=["a", "b"]), SetFactory(tags=[])]
+    lookup = CompiledQuery(lambda pk: Set.objects.select_related("base").filter(pk=pk), pk=int)
+    for _round in range(3):
+        for set_ in sets:
+            with django_assert_num_queries(1):
+                (found,) = lookup.run(pk=set_.pk)
+            orm = Set.objects.select_related("base").get(pk=set_.pk)
+            assert _fields(found) == _fields(orm) and _fields(found.base) == _fields(orm.base)
+    assert len(lookup._shapes) == 1

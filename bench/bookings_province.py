@@ -224,7 +224,7 @@ def scenario_search(port: int, searcher, count: int, rng: random.Random, meter=N
 
     connection.close()
     raw_all = replay("(a) search, same SQL raw (all statements)", lambda sql: True)
-    # the ORM's page, count and photos statements, or the hand-written ones of locations/search.py
+    # the ORM's page, count and photos statements, or the hand-written ones of locations/api/search.py
     page_statements = ('SELECT "locations_set".', 'SELECT "locations_setphoto".', "SELECT COUNT", "SELECT s.")
 
     def is_page(sql: str) -> bool:

@@ -59,7 +59,7 @@ class BookingBusyProvider(BusyProvider):
         return Q(Exists(bookings))
 
     def blocking_sql(self) -> str:
-        # ``blocking`` on PostgreSQL, by hand (the search's page statement, ``locations.search``). The
+        # ``blocking`` on PostgreSQL, by hand (the search's page statement, ``locations.api.search``). The
         # statuses are written out, not bound: the exclusion constraint's GiST index is partial on them.
         statuses = ", ".join(f"'{status.value}'" for status in Booking.BLOCKING)
         turnover = "COALESCE(s.turnover_minutes, b.default_turnover_minutes) * interval '1 minute'"

@@ -4,7 +4,7 @@
 longer to build than to run): it reads the total from the page query itself instead of compiling and
 running the filter a second time for the count. A list that is not a queryset takes part by offering
 ``window_page(offset, limit) -> (rows, total or None when no row)`` and ``count()`` (e.g. the search's
-hand-written statement, ``locations.search.SearchRows``).
+hand-written statement, ``locations.api.search.SearchRows``).
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator

@@ -6,9 +6,10 @@ A **busy provider** is a ``BusyProvider`` with
   any moment of ``[starts_at, ends_at)`` (typically ``Q(Exists(...OuterRef("pk")...))``), so that the
   availability filter stays one SQL query whatever the number of sets;
 * ``blocking_sql() -> str | None``: the same condition as hand-written SQL for the search's page statement
-  (``locations.search``), over the set ``s`` and its base ``b`` with the window as ``%(starts_at)s`` and
-  ``%(ends_at)s``; ``""`` for a provider that never blocks a search, ``None`` (the default) for one
-  without an SQL form, which sends searches through ``blocking`` and the ORM;
+  and the circle plan's candidates (``locations.api.search``, ``locations.circle.free_sets``), over the
+  set ``s`` and its base ``b`` with the window as ``%(starts_at)s`` and ``%(ends_at)s``; ``""`` for a
+  provider that never blocks a search, ``None`` (the default) for one without an SQL form, which sends
+  searches through ``blocking`` and the ORM;
 * ``intervals(set_, starts_at, ends_at, *, viewer, now) -> list[BusyInterval]``: the intervals of the
   range in which a booking of the set, requested at ``now``, may not lie (its availability and
   calendar). ``viewer`` is the acting organisation (or None): a provider must never say *who* made a

@@ -18,18 +18,19 @@ How it stays fast at province scale (50 bases, 5,000 sets):
 """
 
 import heapq
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
 from config.localtime import local_text
 from locations import conf
-from locations.availability import opening_hours_table
+from locations.availability import busy_providers, closed_base_ids, opening_hours_table
 from locations.models import Base, Set
-from locations.search import free_sets
 from locations.selectors import sets_available
 from locations.travel import (
     Endpoint,
@@ -97,9 +98,49 @@ def _describe(item: CircleItem) -> str:
     }
 
 
+def free_sets(item, *, hours: dict, base_ids=None) -> list[tuple] | None:
+    """The circle plan's candidates for ``item`` (``locations.circle.CircleItem``): the bookable sets of
+    its kind (or its one set) free for its window, at ``base_ids`` if given, as ``(pk, base_id, name,
+    kind, hourly_rate)`` by hourly rate and id; the reference is ``free_rows_reference``.
+    None where only the reference answers."""
+    blocking = [provider.blocking_sql() for provider in busy_providers()]
+    if connection.vendor != "postgresql" or None in blocking:
+        return None
+    where = ["s.is_active", "b.is_active"]
+    params: dict = {"starts_at": item.starts_at, "ends_at": item.ends_at}
+    if item.set is not None:
+        where.append("s.id = %(set)s")
+        params["set"] = item.set.pk
+    else:
+        where.append("s.kind = %(kind)s")
+        params["kind"] = item.kind
+    for index, tag in enumerate(item.tags):
+        where.append(f"s.tags @> %(tag{index})s::jsonb")
+        params[f"tag{index}"] = json.dumps([str(tag)], ensure_ascii=False)
+    if item.max_hourly_rate is not None:
+        where.append("s.hourly_rate <= %(max_hourly_rate)s")
+        params["max_hourly_rate"] = item.max_hourly_rate
+    if base_ids is not None:
+        where.append("s.base_id = ANY(%(bases)s::bigint[])")
+        params["bases"] = list(base_ids)
+    closed = closed_base_ids(item.starts_at, item.ends_at, hours=hours)
+    if closed:
+        where.append("s.base_id <> ALL(%(closed)s::bigint[])")
+        params["closed"] = sorted(closed)
+    where += [f"NOT ({condition})" for condition in blocking if condition]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.id, s.base_id, s.name, s.kind, s.hourly_rate "
+            "FROM locations_set s JOIN locations_base b ON b.id = s.base_id "
+            f"WHERE {' AND '.join(where)} ORDER BY s.hourly_rate ASC, s.id ASC",
+            params,
+        )
+        return cursor.fetchall()
+
+
 def free_rows_reference(item: CircleItem, *, hours: dict, base_ids=None):
     """``(pk, base_id, name, kind, hourly_rate)`` of the bookable sets free for ``item`` (in ``base_ids``
-    if given), by hourly rate and id, through the ORM: the reference of ``locations.search.free_sets``
+    if given), by hourly rate and id, through the ORM: the reference of ``free_sets``
     and its fallback."""
     bookable = Set.objects.filter(is_active=True, base__is_active=True)
     if base_ids is not None:

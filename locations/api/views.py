@@ -18,9 +18,9 @@ from config.pagination import WindowCountPagination
 from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin, upload_action
 from locations import conf, policies, services
 from locations.api import serializers
+from locations.api.search import search_rows
 from locations.ics import busy_calendar
 from locations.importing import set_catalogue_import
-from locations.search import search_rows
 from locations.selectors import (
     SetSearch,
     bases_owned_by,

@@ -1,4 +1,4 @@
-"""The search's hand-written page (``locations.search``) answers byte for byte what the ORM reference
+"""The search's hand-written page (``locations.api.search``) answers byte for byte what the ORM reference
 (``sets_search`` + ``WindowCountPagination`` + ``SetOut``) answers, over 32 variants of a search."""
 
 import itertools
@@ -176,8 +176,7 @@ def test_a_search_is_a_constant_number_of_queries(catalogue, member, api):
 
 def test_circle_candidates_from_sql_are_those_of_the_orm_reference(catalogue):
     from locations.availability import opening_hours_table
-    from locations.circle import CircleItem, free_rows_reference
-    from locations.search import free_sets
+    from locations.circle import CircleItem, free_rows_reference, free_sets
 
     sets = catalogue["sets"]
     hours = opening_hours_table()

@@ -188,46 +188,6 @@ def _row_out(row, photos: list) -> dict:
 assert list(_row_out((0,) * 23, [])) == SetOut.Meta.fields, "the rows must follow SetOut's fields"
 
 
-def free_sets(item, *, hours: dict, base_ids=None) -> list[tuple] | None:
-    """The circle plan's candidates for ``item`` (``locations.circle.CircleItem``): the bookable sets of
-    its kind (or its one set) free for its window, at ``base_ids`` if given, as ``(pk, base_id, name,
-    kind, hourly_rate)`` by hourly rate and id; the reference is ``circle.free_rows_reference``.
-    None where only the reference answers."""
-    blocking = [provider.blocking_sql() for provider in busy_providers()]
-    if connection.vendor != "postgresql" or None in blocking:
-        return None
-    where = ["s.is_active", "b.is_active"]
-    params: dict = {"starts_at": item.starts_at, "ends_at": item.ends_at}
-    if item.set is not None:
-        where.append("s.id = %(set)s")
-        params["set"] = item.set.pk
-    else:
-        where.append("s.kind = %(kind)s")
-        params["kind"] = item.kind
-    for index, tag in enumerate(item.tags):
-        where.append(f"s.tags @> %(tag{index})s::jsonb")
-        params[f"tag{index}"] = json.dumps([str(tag)], ensure_ascii=False)
-    if item.max_hourly_rate is not None:
-        where.append("s.hourly_rate <= %(max_hourly_rate)s")
-        params["max_hourly_rate"] = item.max_hourly_rate
-    if base_ids is not None:
-        where.append("s.base_id = ANY(%(bases)s::bigint[])")
-        params["bases"] = list(base_ids)
-    closed = closed_base_ids(item.starts_at, item.ends_at, hours=hours)
-    if closed:
-        where.append("s.base_id <> ALL(%(closed)s::bigint[])")
-        params["closed"] = sorted(closed)
-    where += [f"NOT ({condition})" for condition in blocking if condition]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT s.id, s.base_id, s.name, s.kind, s.hourly_rate "
-            "FROM locations_set s JOIN locations_base b ON b.id = s.base_id "
-            f"WHERE {' AND '.join(where)} ORDER BY s.hourly_rate ASC, s.id ASC",
-            params,
-        )
-        return cursor.fetchall()
-
-
 def search_rows(*, organization, criteria: SetSearch, context: dict) -> SearchRows | None:
     """The search as ``SearchRows``, or None where only the reference answers (see the module docstring)."""
     blocking = [provider.blocking_sql() for provider in busy_providers()]

@@ -2,7 +2,7 @@
 
 import uuid
 import zoneinfo
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,8 @@ from tests.factories import BookingFactory
 pytestmark = pytest.mark.django_db
 
 Status = Booking.Status
+#: the moment the optional times are set from (pinned: nothing here depends on the hour)
+AT = datetime(2026, 12, 7, 23, 50, 15, 123456, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
 def _same(booking: Booking) -> None:
@@ -59,7 +61,7 @@ def test_every_status_with_and_without_the_optional_fields(world, status):
     booking = BookingFactory(set=world.set, production=world.production, status=status)
     _same(booking)
     _same(_fresh(booking))
-    _everything(booking, timezone.now())
+    _everything(booking, AT)
     _same(booking)
     _same(_fresh(booking))
 
@@ -87,7 +89,7 @@ def test_a_booking_just_created_as_the_create_answers_it(world):
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/St_Johns", "Asia/Kathmandu"])
 def test_times_in_any_current_time_zone(world, zone):
     booking = BookingFactory(set=world.set, production=world.production, status=Status.HELD)
-    _everything(booking, timezone.now().replace(tzinfo=UTC))
+    _everything(booking, AT.astimezone(UTC))
     with timezone.override(zoneinfo.ZoneInfo(zone)):
         _same(booking)
         _same(_fresh(booking))

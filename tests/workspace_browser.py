@@ -25,8 +25,9 @@ def sign_in(driver, live_server, username: str) -> None:
 
 
 def check_fits(driver, path, name: str) -> None:
-    """The page as it is fits the window; its screenshot is ``path/name.png``."""
-    assert no_horizontal_overflow(driver), name
+    """The page fits the window (waited for: charts redraw on the resize event after a resize); its
+    screenshot is ``path/name.png``."""
+    wait(driver, 5).until(no_horizontal_overflow, name)
     driver.save_screenshot(str(path / f"{name}.png"))
     assert (path / f"{name}.png").stat().st_size > 10_000
 

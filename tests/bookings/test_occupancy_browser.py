@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from tests.bookings.test_occupancy import MON, THU, fixture  # noqa: F401 - the fixture
 from tests.browser import open_browser, wait
 from tests.factories import token_for
-from tests.workspace_browser import no_horizontal_overflow, sign_in
+from tests.workspace_browser import LAPTOP, PHONE, check_fits, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,6 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
                     == "1"
                 )
             )
-        driver.save_screenshot(str(tmp_path / "occupancy-zh.png"))
 
         (heat,) = driver.execute_script(SERIES, "occupancy-heatmap")
         sets = [s["id"] for s in api["sets"]]
@@ -65,10 +64,9 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
         )
         revenue = driver.execute_script(SERIES, "occupancy-revenue")
         assert [s["data"] for s in revenue] == [[6300.0, 2100.0], [0.0, 600.0], [0.0, 1200.0]]
-        wait(driver, 5).until(no_horizontal_overflow)
-        driver.set_window_size(375, 812)
-        wait(driver, 5).until(no_horizontal_overflow)
-        driver.save_screenshot(str(tmp_path / "occupancy-zh-375.png"))
+        check_fits(driver, tmp_path, "occupancy-zh")
+        driver.set_window_size(*PHONE)
+        check_fits(driver, tmp_path, "occupancy-zh-375")
 
         # English through the language switch: the same numbers under English labels
         driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
@@ -84,10 +82,6 @@ def test_the_charts_draw_the_apis_numbers(fixture, live_server, tmp_path):  # no
             ("bar", [0.1163, 0.5455]),
             ("hospital ward", [0.3902, 0.0]),
         ]
-        wait(driver, 5).until(no_horizontal_overflow)
-        driver.save_screenshot(str(tmp_path / "occupancy-en-375.png"))
-        driver.set_window_size(1366, 900)
-        wait(driver, 5).until(no_horizontal_overflow)
-        driver.save_screenshot(str(tmp_path / "occupancy-en-1366.png"))
-    for name in ("occupancy-zh", "occupancy-zh-375", "occupancy-en-375", "occupancy-en-1366"):
-        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+        check_fits(driver, tmp_path, "occupancy-en-375")
+        driver.set_window_size(*LAPTOP)
+        check_fits(driver, tmp_path, "occupancy-en-1366")

@@ -74,6 +74,21 @@ def is_formula(cell: str) -> bool:
 
 
 @pytest.mark.parametrize("text", MALICIOUS)
+def same_csv_without_formulas(responses) -> list[list[list[str]]]:
+    """The non-empty rows of each CSV response, after checking that the responses are one and the same
+    CSV file (200, ``text/csv``) and that no cell could run as a formula."""
+    assert responses[0].content == responses[1].content
+    answers = []
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = [row for row in read_csv(response.content) if row]
+        for row in rows:
+            assert not any(is_formula(cell) for cell in row), row
+        answers.append(rows)
+    return answers
+
+
 def test_a_cell_that_would_be_a_formula_gets_a_quote(text):
     assert safe_cell(text) == "'" + text
     assert unescape_cell(safe_cell(text)) == text
@@ -215,13 +230,7 @@ def test_occupancy_csv_neutralises_formulas_and_keeps_numbers(api):
         ),
         page.get("/app/occupancy/export.csv", {"base": base.pk, **query}),
     ]
-    assert responses[0].content == responses[1].content
-    for response in responses:
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/csv")
-        rows = [row for row in read_csv(response.content) if row]
-        for row in rows:
-            assert not any(is_formula(cell) for cell in row), row
+    for rows in same_csv_without_formulas(responses):
         set_rows = [row for row in rows if row[0] in ("Set", "场景")]
         assert sorted({row[1] for row in set_rows}) == sorted("'" + name for name in MALICIOUS)
         # a base without opening hours is open round the clock: 24 hours a set a day
@@ -289,13 +298,7 @@ def test_review_dashboard_csv_neutralises_formulas_and_keeps_numbers(api):
         api(reviewer, centre).get(f"/api/v1/review-centres/{centre.pk}/dashboard/", {"format": "csv"}),
         page.get(reverse("admin:review_reviewsubmission_dashboard_csv", args=[centre.pk])),
     ]
-    assert responses[0].content == responses[1].content
-    for response in responses:
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/csv")
-        rows = [row for row in read_csv(response.content) if row]
-        for row in rows:
-            assert not any(is_formula(cell) for cell in row), row
+    for rows in same_csv_without_formulas(responses):
         assert rows[1][0] == "'" + MALICIOUS[2]
         open_rows = [row for row in rows if row[1] == "'" + MALICIOUS[0]]
         assert sorted(row[0] for row in open_rows) == sorted(f"'{title} · v1" for title in MALICIOUS)
@@ -321,13 +324,7 @@ def test_zone_csv_neutralises_formulas_and_keeps_numbers(api):
         api(user).get(f"/api/v1/zones/{zone.pk}/stats/", {**window, "format": "csv"}),
         page.get(reverse("bookings:zone-csv"), {"zone": zone.pk, **window}),
     ]
-    assert responses[0].content == responses[1].content
-    for response in responses:
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/csv")
-        rows = [row for row in read_csv(response.content) if row]
-        for row in rows:
-            assert not any(is_formula(cell) for cell in row), row
+    for rows in same_csv_without_formulas(responses):
         assert rows[1][0] == "'" + MALICIOUS[0]
         assert ["'" + MALICIOUS[1], "2026-09", "720.00", "0.00", "0.00"] in rows  # open round the clock
         assert ["'" + MALICIOUS[2], "1", "1", "1"] in rows

@@ -71,6 +71,17 @@ def _wait_for_charts(driver):
         )
 
 
+def _check_charts(driver, want: dict) -> None:
+    """Once every chart is drawn, each one's series hold the API's numbers."""
+    _wait_for_charts(driver)
+    for name in CHARTS:
+        assert [s["data"] for s in driver.execute_script(SERIES, name)] == want[name], name
+
+
+def _names(driver, chart: str) -> list[str]:
+    return [s["name"] for s in driver.execute_script(SERIES, chart)]
+
+
 def test_each_chart_draws_the_apis_numbers(live_server, tmp_path, settings, api):
     from selenium.webdriver.common.by import By
 
@@ -87,26 +98,20 @@ def test_each_chart_draws_the_apis_numbers(live_server, tmp_path, settings, api)
     with open_browser(tmp_path / "zone", width=1366, height=900) as driver:
         sign_in(driver, live_server, "zone1")
         driver.get(f"{live_server.url}/app/zone/?zone={world.zone.pk}&from=2026-09&to=2026-10")
-        _wait_for_charts(driver)
-        for name in CHARTS:
-            assert [s["data"] for s in driver.execute_script(SERIES, name)] == want[name], name
-        activity = [s["name"] for s in driver.execute_script(SERIES, "zone-activity")]
-        assert activity == ["服务剧组", "在拍剧目", "活跃公司", "通告人数"]
-        circle = [s["name"] for s in driver.execute_script(SERIES, "zone-circle")]
-        assert circle == ["5 分钟内", "10 分钟内", "15 分钟内"]
+        _check_charts(driver, want)
+        assert _names(driver, "zone-activity") == ["服务剧组", "在拍剧目", "活跃公司", "通告人数"]
+        assert _names(driver, "zone-circle") == ["5 分钟内", "10 分钟内", "15 分钟内"]
         check_fits(driver, tmp_path, "zone-zh-1366")
         driver.set_window_size(*PHONE)
         check_fits(driver, tmp_path, "zone-zh-375")
 
         driver.find_element(By.CSS_SELECTOR, "form.language button[value=en]").click()
         wait(driver, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
-        _wait_for_charts(driver)
-        for name in CHARTS:
-            assert [s["data"] for s in driver.execute_script(SERIES, name)] == want[name], name
-        activity = [s["name"] for s in driver.execute_script(SERIES, "zone-activity")]
-        assert activity == ["Crews served", "Productions active", "Companies active", "People called"]
-        kinds = [s["name"] for s in driver.execute_script(SERIES, "zone-utilisation")]
-        assert kinds == ["Whole zone", "bar", "hospital ward"]
+        _check_charts(driver, want)
+        assert _names(driver, "zone-activity") == [
+            "Crews served", "Productions active", "Companies active", "People called"
+        ]  # fmt: skip
+        assert _names(driver, "zone-utilisation") == ["Whole zone", "bar", "hospital ward"]
         check_fits(driver, tmp_path, "zone-en-375")
         driver.set_window_size(*LAPTOP)
         check_fits(driver, tmp_path, "zone-en-1366")

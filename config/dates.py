@@ -69,3 +69,12 @@ class InRangeMixin:
 
 class DateField(InRangeMixin, serializers.DateField):
     """A calendar date within the range above."""
+
+
+def months_between(since: date, until: date) -> list[date]:
+    """The 1st of every month from ``since``'s to ``until``'s, both included."""
+    months, current = [], since.replace(day=1)
+    while current <= until:
+        months.append(current)
+        current = (current + timedelta(days=32)).replace(day=1)
+    return months

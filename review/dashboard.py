@@ -22,6 +22,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.dates import months_between
 from review import conf
 from review.calendar import WorkingDayCalendar
 from review.models import ReviewSubmission
@@ -31,14 +32,6 @@ from studio.models import Organization
 Stage = ReviewSubmission.Stage
 OPEN_STAGES = ReviewSubmission.CENTRE_STAGES
 END_TO_END = "end_to_end"
-
-
-def months_between(since: date, until: date) -> list[date]:
-    months, current = [], month_start(since)
-    while current <= until:
-        months.append(current)
-        current = (current + timedelta(days=32)).replace(day=1)
-    return months
 
 
 def _weeks(since: date, until: date) -> list[date]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.occupancy.figures import BOOKED, ZERO, Money, Occupancy, Usage, week_of, window_bounds
+from config.dates import months_between
 from locations.availability import complement, merge, open_intervals
 from locations.models import Base, Blackout, OpeningHours, Set
 
@@ -284,9 +285,7 @@ def usage_by_month(*, bases: list[Base], first: date, last: date) -> dict[tuple,
     sets = list(_counted(Set.objects.filter(base__in=bases), start, end).values_list("pk", flat=True))
     if not sets:
         return months
-    month_starts = [first]
-    while (following := (month_starts[-1] + timedelta(days=32)).replace(day=1)) <= last:
-        month_starts.append(following)
+    month_starts = months_between(first, last)
     params = {
         "bases": [base.pk for base in bases],
         "sets": sets,

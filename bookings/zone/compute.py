@@ -13,10 +13,11 @@ from bookings.occupancy import BOOKED, Usage, usage_by_month
 from bookings.spend import CHARGED, SPENDING
 from bookings.zone.figures import CIRCLE_LIMITS, Median, last_day, month_bounds
 from bookings.zone.portable import bookings_python, median_leads, people_python
+from config.dates import months_between
 from locations.models import Base, Place, Set, Zone
 from locations.travel import as_endpoint, estimate_minutes, measured_minutes
 from review.calendar import WorkingDayCalendar
-from review.dashboard import end_to_end_by_month, months_between
+from review.dashboard import end_to_end_by_month
 from review.models import ReviewSubmission
 
 Status = Booking.Status

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from bookings import conf
-from config.dates import in_range
+from config.dates import in_range, months_between
 from config.serializers import InputSerializer
-from review.dashboard import months_between
 
 #: a cell built from fewer companies than this (but at least one) is suppressed
 MIN_COMPANIES = 3

@@ -15,7 +15,6 @@ filter drops unknown fields silently, so a typo returned a differently ordered p
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
-from django_filters.utils import get_model_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
@@ -35,35 +34,6 @@ class DjangoFilterBackend(django_filters.DjangoFilterBackend):
                     organizations = [organization] if organization is not None else []
                     field.queryset = scoping.narrow(field.queryset, organizations)
         return filterset
-
-
-def model_choice_filters(viewset) -> list[tuple[str, type]]:
-    """``(parameter, model)`` for each filter of ``viewset``'s list that names an object of ``model``."""
-    if not any(
-        issubclass(backend, django_filters.DjangoFilterBackend) for backend in viewset.filter_backends
-    ):
-        return []
-    view = viewset(action="list", format_kwarg=None)
-    model = getattr(getattr(getattr(viewset, "filterset_class", None), "_meta", None), "model", None)
-    if model is None:  # filterset_fields: the model the list renders
-        try:
-            model = getattr(getattr(view.get_serializer_class(), "Meta", None), "model", None)
-        except AssertionError:  # no serializer: nothing listed to filter
-            return []
-    if model is None:
-        return []
-    filterset_class = DjangoFilterBackend().get_filterset_class(view, model._default_manager.all())
-    if filterset_class is None:
-        return []
-    found = []
-    for name, filter_ in filterset_class.base_filters.items():
-        if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
-            queryset = filter_.queryset
-            target = getattr(queryset, "model", None)
-            if target is None:  # a callable queryset: the model is the relation's
-                target = get_model_field(filterset_class._meta.model, filter_.field_name).related_model
-            found.append((name, target))
-    return found
 
 
 class OrderingFilter(filters.OrderingFilter):

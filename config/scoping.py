@@ -23,6 +23,10 @@ from collections.abc import Callable, Iterable
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.urls import URLResolver, get_resolver
+from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import get_model_field
 
 Selector = Callable[..., QuerySet]
 
@@ -80,19 +84,59 @@ def narrow(queryset: QuerySet, organizations: Iterable) -> QuerySet:
     return queryset.filter(visible_q(queryset.model, list(organizations)))
 
 
+def model_choice_filters(viewset) -> list[tuple[str, type[Model]]]:
+    """``(parameter, model)`` for each filter of ``viewset``'s list that names an object of ``model``."""
+    if not any(issubclass(backend, DjangoFilterBackend) for backend in viewset.filter_backends):
+        return []
+    view = viewset(action="list", format_kwarg=None)
+    model = getattr(getattr(getattr(viewset, "filterset_class", None), "_meta", None), "model", None)
+    if model is None:  # filterset_fields: the model the list renders
+        try:
+            model = getattr(getattr(view.get_serializer_class(), "Meta", None), "model", None)
+        except AssertionError:  # no serializer: nothing listed to filter
+            return []
+    if model is None:
+        return []
+    filterset_class = DjangoFilterBackend().get_filterset_class(view, model._default_manager.all())
+    if filterset_class is None:
+        return []
+    found = []
+    for name, filter_ in filterset_class.base_filters.items():
+        if isinstance(filter_, ModelChoiceFilter | ModelMultipleChoiceFilter):
+            target = getattr(filter_.queryset, "model", None)
+            if target is None:  # a callable queryset: the model is the relation's
+                target = get_model_field(filterset_class._meta.model, filter_.field_name).related_model
+            found.append((name, target))
+    return found
+
+
+def _listed_viewsets(patterns=None, prefix: str = "/") -> dict[type, str]:
+    """Every viewset the URL conf serves a list for, with the list's path (``/api/v1/bookings/``)."""
+    found: dict[type, str] = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
+        if isinstance(pattern, URLResolver):
+            for viewset, path in _listed_viewsets(pattern.url_patterns, route).items():
+                found.setdefault(viewset, path)
+        elif "list" in (getattr(pattern.callback, "actions", None) or {}).values():
+            found.setdefault(pattern.callback.cls, route)
+    return found
+
+
 @checks.register("scoping")
 def check_api_filters(app_configs=None, **kwargs):
-    """Every API filter that takes an object names a model with a registered scope."""
-    from config.api import router
-    from config.filters import model_choice_filters
+    """Every API filter that takes an object names a model with a registered scope.
 
+    The viewsets come from the URL conf, as Django's own URL checks find them: the check sees what is
+    served, and this module (which every app's selectors import) imports no view.
+    """
     errors = []
-    for prefix, viewset, _basename in router.registry:
+    for viewset, path in _listed_viewsets().items():
         for name, model in model_choice_filters(viewset):
             if not is_registered(model):
                 errors.append(
                     checks.Error(
-                        f"/{prefix}/?{name}= names {model._meta.label}, which has no registered scope.",
+                        f"{path}?{name}= names {model._meta.label}, which has no registered scope.",
                         hint=f"@config.scoping.scope({model.__name__}) on its selector in its selectors.py.",
                         obj=viewset,
                         id="scoping.E001",

@@ -445,8 +445,8 @@ def test_a_filter_over_a_model_with_no_registered_scope_fails_loudly(monkeypatch
     errors = scoping.check_api_filters()
     assert {error.id for error in errors} == {"scoping.E001"}
     assert {error.msg for error in errors} == {
-        "/crew-members/?crew= names crews.Crew, which has no registered scope.",
-        "/shoot-days/?crew= names crews.Crew, which has no registered scope.",
+        "/api/v1/crew-members/?crew= names crews.Crew, which has no registered scope.",
+        "/api/v1/shoot-days/?crew= names crews.Crew, which has no registered scope.",
     }
     case = next(case for case in ID_PARAMETERS if case[0].basename == "crew-member" and case[1] == "person")
     actors = Actors(case[0].viewset)
@@ -456,3 +456,16 @@ def test_a_filter_over_a_model_with_no_registered_scope_fails_loudly(monkeypatch
     client.raise_request_exception = True
     with pytest.raises(scoping.Unscoped, match="crews.Crew"):
         client.get(reverse("crew-member-list"))
+
+
+def test_the_filter_check_walks_every_listed_viewset_of_the_api():
+    """The check finds the viewsets in the URL conf: each router viewset with a list, at its path."""
+    from config import scoping
+    from config.api import router
+
+    expected = {
+        viewset: f"/api/v1/{prefix}/"
+        for prefix, viewset, _basename in router.registry
+        if hasattr(viewset, "list")
+    }
+    assert scoping._listed_viewsets() == expected

@@ -89,17 +89,19 @@ class ServiceWritesMixin:
 
     ``create`` validates ``create_serializer`` and calls ``add(by=, **data)``; ``update`` (PUT, or PATCH
     with only the fields sent) validates ``update_serializer`` and calls ``change(instance, by=, **data)``.
-    Both answer with ``output_serializer`` (by default ``serializer_class``), and the schema says so.
+    Both answer with ``output_serializer`` (by default ``serializer_class``), a create with
+    ``created_serializer`` where it shows more (a secret shown once), and the schema says so.
     """
 
-    create_serializer = update_serializer = output_serializer = None
+    create_serializer = update_serializer = output_serializer = created_serializer = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.create_serializer is not None:
             output = cls.output_serializer or cls.serializer_class
+            created = cls.created_serializer or output
             extend_schema_view(
-                create=extend_schema(request=cls.create_serializer, responses={201: output}),
+                create=extend_schema(request=cls.create_serializer, responses={201: created}),
                 update=extend_schema(request=cls.update_serializer, responses=output),
                 partial_update=extend_schema(request=cls.update_serializer, responses=output),
             )(cls)
@@ -116,12 +118,16 @@ class ServiceWritesMixin:
 
     def create(self, request, *args, **kwargs):
         data = self.validated(self.create_serializer, request.data)
-        return self.answer(self.add(by=request.user, **data), status.HTTP_201_CREATED)
+        instance = self.add(by=request.user, **data)
+        if self.created_serializer is not None:
+            return Response(self.created_serializer(instance).data, status=status.HTTP_201_CREATED)
+        return self.answer(instance, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         kwargs.pop("partial", None)
         instance = self.get_object()
-        data = self.validated(self.update_serializer, request.data)
+        # with the instance, a partial input can check what it sends against what is stored
+        data = self.validated(self.update_serializer, request.data, instance=instance)
         return self.answer(self.change(instance, by=request.user, **data))
 
     def partial_update(self, request, *args, **kwargs):

@@ -165,6 +165,37 @@ def test_every_patch_request_schema_is_partial(document):
         assert "required" not in schema, path
 
 
+def test_every_patch_and_put_answers_what_get_reads(document):
+    """An update answers with the object as it is read, never documented as its own input."""
+    checked = []
+    for path, operations in document["paths"].items():
+        if "get" not in operations or not {"put", "patch"} & set(operations):
+            continue
+        read = operations["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        for method in ("put", "patch"):
+            if method in operations:
+                answer = operations[method]["responses"]["200"]["content"]["application/json"]["schema"]
+                assert answer == read, (method, path)
+                checked.append(path)
+    assert "/api/v1/productions/{id}/" in checked
+    assert "/api/v1/webhook-endpoints/{id}/" in checked
+
+
+def test_a_patched_production_and_endpoint_conform(document, api, settings):
+    settings.NOTIFICATIONS_ALLOW_PRIVATE_WEBHOOKS = True  # the endpoint is a loopback address
+    company, client = _owner_client(api)
+    production = ProductionFactory(company=company)
+    endpoint = WebhookEndpointFactory(organization=company, url="http://127.0.0.1:9/hook")
+    for path, pk, body in [
+        ("/api/v1/productions/{id}/", production.pk, {"episode_count": 80}),
+        ("/api/v1/webhook-endpoints/{id}/", endpoint.pk, {"is_active": False}),
+    ]:
+        response = client.patch(path.format(id=pk), body, format="json")
+        assert response.status_code == 200, (path, response.content)
+        assert response.json()["id"] == pk
+        conforms(document, path, "patch", 200, response.json())
+
+
 def test_empty_patch_changes_nothing_and_answers_200(plan, document):  # noqa: F811
     member = CrewMemberFactory(crew=plan.crew)
     scene = SceneFactory(production=plan.production)

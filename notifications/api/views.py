@@ -3,7 +3,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin
 from notifications import policies
 from notifications.api.filters import DeliveryFilterSet, EventFilterSet
 from notifications.api.serializers import (
@@ -59,37 +59,27 @@ class DeliveryViewSet(ScopedReadOnlyViewSet):
 class WebhookEndpointViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
+    ServiceWritesMixin,
     ScopedGenericViewSet,
 ):
     """The acting organisation's webhook endpoints, for owners and managers (URLs may carry credentials)."""
 
     scope = Scope.ORGANIZATION
     policy = policies.WEBHOOK_ENDPOINT
+    serializer_class = WebhookEndpointOut
+    create_serializer = update_serializer = WebhookEndpointIn
+    created_serializer = WebhookEndpointWithSecretOut  # the signing secret, shown once
     ordering_fields = ["name", "created_at", "id"]
     ordering = ["name", "id"]
     filterset_fields = ["kind", "is_active"]
     selector = webhook_endpoints_of
 
-    def get_serializer_class(self):
-        return (
-            WebhookEndpointIn if self.action in {"create", "update", "partial_update"} else WebhookEndpointOut
-        )
+    def add(self, **data):
+        return webhook_endpoint_create(organization=self.organization, **data)
 
-    @extend_schema(request=WebhookEndpointIn, responses={201: WebhookEndpointWithSecretOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(WebhookEndpointIn, request.data)
-        endpoint = webhook_endpoint_create(organization=self.organization, by=request.user, **data)
-        return Response(WebhookEndpointWithSecretOut(endpoint).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=WebhookEndpointIn, responses=WebhookEndpointOut)
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        data = self.validated(WebhookEndpointIn, request.data, instance=instance)  # partial on PATCH
-        endpoint = webhook_endpoint_update(endpoint=instance, by=request.user, **data)
-        return Response(WebhookEndpointOut(endpoint).data)
+    def change(self, endpoint, **data):
+        return webhook_endpoint_update(endpoint=endpoint, **data)
 
     def destroy(self, request, *args, **kwargs):
         webhook_endpoint_delete(endpoint=self.get_object(), by=request.user)

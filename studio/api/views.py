@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from config.idempotency import IdempotentMixin
 from config.throttling import ScopedRateThrottle
-from config.viewsets import EditableMixin, ScopedGenericViewSet, ScopedReadOnlyViewSet
+from config.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet, ServiceWritesMixin
 from studio import policies
 from studio.api.filters import ProductionFilterSet
 from studio.api.serializers import (
@@ -77,32 +77,26 @@ class OrganizationViewSet(ScopedReadOnlyViewSet):
     selector = organizations_visible_to
 
 
-class ProductionViewSet(EditableMixin, ScopedGenericViewSet):
+class ProductionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceWritesMixin, ScopedGenericViewSet
+):
     """A production company's productions."""
 
     scope = Scope.ORGANIZATION
     policy = policies.PRODUCTION
+    serializer_class = ProductionOut
+    create_serializer = update_serializer = ProductionIn
     filterset_class = ProductionFilterSet
     ordering_fields = ["title", "created_at", "planned_start", "total_investment", "id"]
     ordering = ["-created_at", "-id"]
     search_fields = ["title"]
     selector = productions_visible_to
 
-    def get_serializer_class(self):
-        return ProductionIn if self.action in {"create", "update", "partial_update"} else ProductionOut
+    def add(self, **data):
+        return production_create(company=self.organization, **data)
 
-    @extend_schema(request=ProductionIn, responses={201: ProductionOut})
-    def create(self, request, *args, **kwargs):
-        data = self.validated(ProductionIn, request.data)
-        production = production_create(company=self.organization, by=request.user, **data)
-        return Response(ProductionOut(production).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ProductionIn, responses=ProductionOut)
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        data = self.validated(ProductionIn, request.data, instance=instance)  # partial on PATCH
-        production = production_update(production=instance, by=request.user, **data)
-        return Response(ProductionOut(production).data)
+    def change(self, production, **data):
+        return production_update(production=production, **data)
 
     @extend_schema(request=ProductionStatusIn, responses=ProductionOut)
     @action(detail=True, methods=["post"])

@@ -10,18 +10,25 @@ A request (``booking_create``) starts a booking as ``held``, or ``confirmed`` on
 Every action that frees or takes the set's time locks the set before the booking (the lock order of
 ``bookings.services.locks``). A hold whose time ran out is expired first, whatever was asked, and the
 request is answered 409 "hold expired" once the expiry is committed.
+
+The steps lock, check and save through ``bookings.services.locks`` and ``bookings.services.guards``,
+imported where they run: importing the ``bookings.services`` package loads the services that run
+these tables.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.utils.translation import gettext as _
 
-from bookings.errors import BOOKING_ACTIONS, HoldExpired, InvalidTransition
+from bookings import conf, pricing, rules
+from bookings.errors import BOOKING_ACTIONS, BookingRuleViolation, HoldExpired, InvalidTransition
 from bookings.models import Booking, WaitlistEntry
-from bookings.notify import booking_event
+from bookings.notify import booking_event, waitlist_offer_event
 from config.localtime import local_text
 from config.locking import lock
 from config.workflow import Transition, Workflow, transitions
+from locations.models import Set
 
 Status = Booking.Status
 
@@ -85,10 +92,8 @@ class BookingWorkflow(Workflow):
         self.after_expiry(booking, now)
 
     def after_expiry(self, booking: Booking, now: datetime) -> None:
-        from bookings.services import waitlist
-
         self.record(booking, self.table["expire"], by=None, now=now, source=Status.HELD, details={})
-        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+        WAITLIST.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
 
     def refuse(self, booking: Booking, row: Transition) -> Exception:
         return InvalidTransition(
@@ -130,6 +135,38 @@ BOOKINGS = BookingWorkflow()
 Waiting = WaitlistEntry.Status
 
 
+def release_hold(entry: WaitlistEntry, status: str, now: datetime, reason: str = "") -> None:
+    """The offer ended without being taken up: its hold (if still held) stops blocking, quietly."""
+    if entry.offer_hold_id is None:
+        return
+    changes = {"status": status, "closed_at": now, "updated_at": now}
+    if status == Booking.Status.CANCELLED:
+        changes.update(cancellation_fee=pricing.money(0), cancellation_reason=reason)
+    Booking.objects.filter(pk=entry.offer_hold_id, status=Booking.Status.HELD).update(**changes)
+
+
+def _hold_window(entry: WaitlistEntry, set_: Set, now: datetime, expires_at: datetime) -> Booking | None:
+    """Hold the entry's (free) window for its production until ``expires_at``; None if a rule refuses it."""
+    from bookings.services.guards import booking_window, save_blocking
+
+    try:
+        rules.check_window(set_, entry.starts_at, entry.ends_at, now=now)
+    except BookingRuleViolation:
+        return None
+    hold = Booking(
+        set=set_,
+        production=entry.production,
+        company=entry.company,
+        requested_by=entry.created_by,
+        status=Booking.Status.HELD,
+        hold_expires_at=expires_at,
+        waitlist_offer=True,
+        **booking_window(set_, entry.starts_at, entry.ends_at),
+    )
+    save_blocking(hold)
+    return hold
+
+
 class WaitlistWorkflow(Workflow):
     """A waitlist entry (see ``bookings.services.waitlist``)::
 
@@ -141,6 +178,8 @@ class WaitlistWorkflow(Workflow):
     Every action locks the set before the entry. Accepting an offer whose time ran out lapses it
     first (its window goes to the next waiter) and answers 409 once that is committed. An offer that
     ends untaken (declined, withdrawn) releases its hold and the window goes to the next waiter.
+
+    The system's ``offer`` is made here (``on_window_freed``), for a window any booking write frees.
     """
 
     name = "waitlist entry"
@@ -173,7 +212,6 @@ class WaitlistWorkflow(Workflow):
         if row.action != "accept" or entry.status not in row.sources:
             return None
         from bookings.services.locks import lock_booking
-        from bookings.services.waitlist import on_window_freed
 
         if entry.offer_hold_id is None:
             raise InvalidTransition(
@@ -185,7 +223,7 @@ class WaitlistWorkflow(Workflow):
             entry.offer_hold = hold
             return None
         self.lapse_locked(entry, now)
-        on_window_freed(entry.set, hold.blocked_from, hold.blocked_until, now=now)
+        self.on_window_freed(entry.set, hold.blocked_from, hold.blocked_until, now=now)
         return HoldExpired(
             _("The offer lapsed at %(at)s; the window is no longer held for you.")
             % {"at": local_text(entry.offer_expires_at)},
@@ -194,11 +232,58 @@ class WaitlistWorkflow(Workflow):
 
     def lapse_locked(self, entry: WaitlistEntry, now: datetime) -> None:
         """``lapse`` an offer whose set and row are locked already; its hold (if still held) expires."""
-        from bookings.services.waitlist import release_hold
-
         entry.status = self.table["lapse"].target
         entry.save(update_fields=["status"])
         release_hold(entry, Status.EXPIRED, now)
+
+    def on_window_freed(
+        self, set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime
+    ) -> None:
+        """Offer ``[freed_from, freed_until)`` of the (locked) set to the first waiter it now suits.
+
+        Inside a booking write the offer waits for the end of the write (``locks.booking_transaction``).
+        """
+        from bookings.services.locks import defer_offer
+
+        offer = partial(self.offer_freed_window, set_, freed_from, freed_until, now=now)
+        if not defer_offer(offer):
+            offer()
+
+    def offer_freed_window(
+        self, set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime
+    ) -> WaitlistEntry | None:
+        """``offer``: hold the freed window of the (locked) set for the first waiter whose window is free."""
+        from bookings.services.guards import window_is_free
+
+        overlapping = WaitlistEntry.objects.filter(
+            set=set_, starts_at__lt=freed_until, ends_at__gt=freed_from
+        )
+        offered = overlapping.filter(status=Waiting.OFFERED)
+        for stale in offered.filter(offer_expires_at__lte=now).select_for_update():
+            self.lapse_locked(stale, now)
+        if offered.exists():
+            return None
+        offer = self.transition("offer")
+        candidates = overlapping.filter(status__in=offer.sources, starts_at__gt=now).select_related(
+            "company", "production", "created_by", "set__base__operator"
+        )
+        for entry in candidates.order_by("created_at", "id"):
+            if not window_is_free(set_, entry.starts_at, entry.ends_at):
+                continue
+            expires_at = min(now + timedelta(minutes=conf.waitlist_offer_minutes()), entry.starts_at)
+            hold = None
+            if entry.production_id is not None:
+                hold = _hold_window(entry, set_, now, expires_at)
+                if hold is None:
+                    continue
+            entry.status = offer.target
+            entry.offered_at = now
+            entry.offer_expires_at = expires_at
+            entry.offer_hold = hold
+            entry.save(update_fields=["status", "offered_at", "offer_expires_at", "offer_hold"])
+            waitlist_offer_event(entry)
+            return entry
+        return None
 
     def refuse(self, entry: WaitlistEntry, row: Transition) -> Exception:
         return InvalidTransition(
@@ -208,14 +293,12 @@ class WaitlistWorkflow(Workflow):
 
     def record(self, entry: WaitlistEntry, row: Transition, *, by, now, source, details) -> None:
         """An offer that ends untaken frees its window for the next waiter; ``accept``'s ``apply`` tells."""
-        from bookings.services.waitlist import on_window_freed, release_hold
-
         if row.action == "accept":
             details["record"]()
         elif source == Waiting.OFFERED:
             reason = _("Waitlist offer declined.") if row.action == "decline" else _("Left the waitlist.")
             release_hold(entry, Status.CANCELLED, now, reason)
-            on_window_freed(entry.set, entry.starts_at, entry.ends_at, now=now)
+            self.on_window_freed(entry.set, entry.starts_at, entry.ends_at, now=now)
 
 
 WAITLIST = WaitlistWorkflow()

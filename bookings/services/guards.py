@@ -1,6 +1,7 @@
 """The checks every booking write makes under its locks (``bookings.services.locks``): the blocked
 period and what is in the way of it (lapsed holds told apart), the insert guarded by the exclusion
-constraint, the status an action needs, an expired hold, the preliminary-review gate.
+constraint, the status an action needs, an expired hold, the preliminary-review gate, and whether a
+waiter's window is free.
 """
 
 from datetime import datetime, timedelta
@@ -74,6 +75,17 @@ _BLOCKING_ROWS = CompiledQuery(_blocking_rows, set_id=int, blocked_from=datetime
 
 #: a new booking's ``INSERT``, compiled once per process
 _INSERT_BOOKING = CompiledInsert(Booking)
+
+
+def window_is_free(set_: Set, starts_at: datetime, ends_at: datetime) -> bool:
+    """No blocking booking (a lapsed hold not yet released included) is in the way of the window."""
+    turnover = timedelta(minutes=set_.effective_turnover_minutes)
+    return not Booking.objects.filter(
+        set=set_,
+        status__in=Booking.BLOCKING,
+        blocked_from__lt=ends_at + turnover,
+        blocked_until__gt=starts_at - turnover,
+    ).exists()
 
 
 def is_lapsed_hold(status: str, hold_expires_at: datetime | None, now: datetime) -> bool:

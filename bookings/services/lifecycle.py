@@ -30,7 +30,7 @@ from bookings.services.guards import (
     save_blocking,
 )
 from bookings.services.locks import booking_transaction, lock_company, lock_sets
-from bookings.workflow import BOOKINGS, NotDue
+from bookings.workflow import BOOKINGS, WAITLIST, NotDue
 from config.exceptions import DomainError
 from config.localtime import local_iso, local_text
 from locations.models import Set
@@ -194,7 +194,7 @@ def booking_decline(*, booking: Booking, by, reason: str, now: datetime | None =
     def decline(booking):
         booking.decline_reason = reason
         booking.closed_at = now
-        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+        WAITLIST.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
         return {"reason": reason}
 
     return BOOKINGS.run(
@@ -236,7 +236,7 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", now: datetime | No
         booking.cancellation_fee = terms.fee
         booking.cancellation_reason = reason
         booking.closed_at = now
-        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+        WAITLIST.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
         return {"reason": reason, "fee": str(terms.fee), "fee_percent": str(terms.fee_percent)}
 
     return BOOKINGS.run(
@@ -267,7 +267,7 @@ def booking_reschedule(
         for name, value in booking_window(set_, starts_at, ends_at).items():
             setattr(booking, name, value)
         booking.reminder_sent_at = None
-        waitlist.on_window_freed(set_, old[2], old[3], now=now)
+        WAITLIST.on_window_freed(set_, old[2], old[3], now=now)
         return {
             "previous_starts_at": local_iso(old[0]),
             "previous_ends_at": local_iso(old[1]),
@@ -365,7 +365,7 @@ def booking_expire(*, booking: Booking, now: datetime | None = None) -> bool:
 
     def expire(booking):
         booking.closed_at = now
-        waitlist.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
+        WAITLIST.on_window_freed(booking.set, booking.blocked_from, booking.blocked_until, now=now)
 
     try:
         BOOKINGS.run("expire", booking, by=None, now=now, apply=expire, fields=["closed_at"])

@@ -6,14 +6,15 @@ writer that waits longer than ``BOOKINGS_LOCK_TIMEOUT_MS`` gets 409 "busy, retry
 
 A window a write frees (a hold released on the way, a cancellation, the old place of a moved
 booking) is passed to the waitlist at the end of the write, still under its locks: the offer, which
-holds the window for the waiter, never takes a window from under the write that freed it.
+holds the window for the waiter, never takes a window from under the write that freed it. The waitlist
+workflow (``bookings.workflow``) hands its offer over (``defer_offer``); this module runs it.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, time
+from datetime import time
 
 from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
@@ -26,35 +27,32 @@ from config.rows import RowLoader
 from locations.models import Base, OpeningHours, Set
 from studio.models import Organization
 
-#: the windows freed by the booking write in progress, offered to the waitlist when it is done
-_freed_windows: ContextVar[list | None] = ContextVar("freed_windows", default=None)
+#: the offers of the windows freed by the booking write in progress, made when it is done
+_pending_offers: ContextVar[list[Callable[[], object]] | None] = ContextVar("pending_offers", default=None)
 
 
-def defer_offer(set_: Set, freed_from: datetime, freed_until: datetime, now: datetime) -> bool:
-    """Keep a freed window for the end of the booking write in progress; False outside one."""
-    pending = _freed_windows.get()
+def defer_offer(offer: Callable[[], object]) -> bool:
+    """Keep the offer of a freed window for the end of the booking write in progress; False outside one."""
+    pending = _pending_offers.get()
     if pending is None:
         return False
-    pending.append((set_, freed_from, freed_until, now))
+    pending.append(offer)
     return True
 
 
 @contextmanager
 def _offers_after_write():
-    if _freed_windows.get() is not None:  # an inner transaction: the outermost one offers
+    if _pending_offers.get() is not None:  # an inner transaction: the outermost one offers
         yield
         return
-    pending: list = []
-    token = _freed_windows.set(pending)
+    pending: list[Callable[[], object]] = []
+    token = _pending_offers.set(pending)
     try:
         yield
     finally:
-        _freed_windows.reset(token)
-    if pending:
-        from bookings.services.waitlist import offer_freed_window
-
-        for set_, freed_from, freed_until, now in pending:
-            offer_freed_window(set_, freed_from, freed_until, now=now)
+        _pending_offers.reset(token)
+    for offer in pending:
+        offer()
 
 
 @contextmanager

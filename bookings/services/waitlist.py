@@ -15,10 +15,11 @@ count towards the company's cap of active holds. The waiter either
 * lets the offer **lapse**: the hold expires with it and the next waiter gets the offer (the sweep, or
   the first write that meets the lapsed hold).
 
-The offer is made at the end of the write that freed the window (see ``bookings.services.locks``), so
-it never takes a window from under that write. Entries made before waiting needed a production have
-none to hold the window for: theirs is a plain offer, first come, first served. Booking an overlapping
-window of the set fulfils the company's entries.
+The offer is the waitlist workflow's own move (``WAITLIST.on_window_freed``, ``bookings.workflow``),
+made at the end of the write that freed the window (see ``bookings.services.locks``), so it never
+takes a window from under that write. Entries made before waiting needed a production have none to
+hold the window for: theirs is a plain offer, first come, first served. Booking an overlapping window
+of the set fulfils the company's entries.
 
 Everything that changes a set's entries runs under that set's row lock.
 """
@@ -30,100 +31,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import conf, pricing, rules
-from bookings.errors import BookingRuleViolation
+from bookings import pricing, rules
 from bookings.models import Booking, WaitlistEntry
-from bookings.notify import booking_event, waitlist_offer_event
-from bookings.services.guards import booking_window, review_gate, save_blocking
-from bookings.services.locks import booking_transaction, defer_offer, lock_sets
+from bookings.notify import booking_event
+from bookings.services.guards import review_gate, window_is_free
+from bookings.services.locks import booking_transaction, lock_sets
 from bookings.workflow import WAITLIST
 from config.exceptions import DomainError
 from locations.models import Set
 from studio.models import Organization, Production
 
 Status = WaitlistEntry.Status
-
-
-def _is_free(set_: Set, starts_at: datetime, ends_at: datetime) -> bool:
-    """No blocking booking (a lapsed hold not yet released included) is in the way of the window."""
-    turnover = timedelta(minutes=set_.effective_turnover_minutes)
-    return not Booking.objects.filter(
-        set=set_,
-        status__in=Booking.BLOCKING,
-        blocked_from__lt=ends_at + turnover,
-        blocked_until__gt=starts_at - turnover,
-    ).exists()
-
-
-def release_hold(entry: WaitlistEntry, status: str, now: datetime, reason: str = "") -> None:
-    """The offer ended without being taken up: its hold (if still held) stops blocking, quietly."""
-    if entry.offer_hold_id is None:
-        return
-    changes = {"status": status, "closed_at": now, "updated_at": now}
-    if status == Booking.Status.CANCELLED:
-        changes.update(cancellation_fee=pricing.money(0), cancellation_reason=reason)
-    Booking.objects.filter(pk=entry.offer_hold_id, status=Booking.Status.HELD).update(**changes)
-
-
-def _hold_window(entry: WaitlistEntry, set_: Set, now: datetime, expires_at: datetime) -> Booking | None:
-    """Hold the entry's (free) window for its production until ``expires_at``; None if a rule refuses it."""
-    try:
-        rules.check_window(set_, entry.starts_at, entry.ends_at, now=now)
-    except BookingRuleViolation:
-        return None
-    hold = Booking(
-        set=set_,
-        production=entry.production,
-        company=entry.company,
-        requested_by=entry.created_by,
-        status=Booking.Status.HELD,
-        hold_expires_at=expires_at,
-        waitlist_offer=True,
-        **booking_window(set_, entry.starts_at, entry.ends_at),
-    )
-    save_blocking(hold)
-    return hold
-
-
-def on_window_freed(set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime) -> None:
-    """Offer ``[freed_from, freed_until)`` of the (locked) set to the first waiter it now suits.
-
-    Inside a booking write the offer waits for the end of the write (``locks.booking_transaction``).
-    """
-    if not defer_offer(set_, freed_from, freed_until, now):
-        offer_freed_window(set_, freed_from, freed_until, now=now)
-
-
-def offer_freed_window(
-    set_: Set, freed_from: datetime, freed_until: datetime, *, now: datetime
-) -> WaitlistEntry | None:
-    """Offer, and hold, the freed window of the (locked) set to the first waiter whose window is free."""
-    overlapping = WaitlistEntry.objects.filter(set=set_, starts_at__lt=freed_until, ends_at__gt=freed_from)
-    for stale in overlapping.filter(status=Status.OFFERED, offer_expires_at__lte=now).select_for_update():
-        WAITLIST.lapse_locked(stale, now)
-    if overlapping.filter(status=Status.OFFERED).exists():
-        return None
-    offer = WAITLIST.transition("offer")
-    candidates = overlapping.filter(status__in=offer.sources, starts_at__gt=now).select_related(
-        "company", "production", "created_by", "set__base__operator"
-    )
-    for entry in candidates.order_by("created_at", "id"):
-        if not _is_free(set_, entry.starts_at, entry.ends_at):
-            continue
-        expires_at = min(now + timedelta(minutes=conf.waitlist_offer_minutes()), entry.starts_at)
-        hold = None
-        if entry.production_id is not None:
-            hold = _hold_window(entry, set_, now, expires_at)
-            if hold is None:
-                continue
-        entry.status = offer.target
-        entry.offered_at = now
-        entry.offer_expires_at = expires_at
-        entry.offer_hold = hold
-        entry.save(update_fields=["status", "offered_at", "offer_expires_at", "offer_hold"])
-        waitlist_offer_event(entry)
-        return entry
-    return None
 
 
 def fulfil(booking: Booking) -> int:
@@ -214,7 +132,7 @@ def waitlist_join(
     set_ = Set.objects.select_related("base").get(pk=set_.pk)
     # a window the rules refuse could never be offered: say so now, not never
     rules.check_window(set_, starts_at, ends_at, now=now)
-    if _is_free(set_, starts_at, ends_at):
+    if window_is_free(set_, starts_at, ends_at):
         raise DomainError(
             _("The set is free for this window: book it instead."),
             code="window_available",
@@ -295,5 +213,5 @@ def waitlist_offers_lapse(*, now: datetime | None = None) -> int:
                 continue
             WAITLIST.lapse_locked(entry, now)
             lapsed += 1
-            on_window_freed(set_, entry.starts_at, entry.ends_at, now=now)
+            WAITLIST.on_window_freed(set_, entry.starts_at, entry.ends_at, now=now)
     return lapsed

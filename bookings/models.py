@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookings.constraints import no_overlap
 from config.fields import optional_user
@@ -44,7 +45,10 @@ class Booking(models.Model):
     )
     # Always the production's company (set by the services); stored for scoping and the holds cap.
     company = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("company")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=pgettext_lazy("party to a booking", "company"),
     )
     requested_by = optional_user(_("requested by"))
     batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
@@ -141,7 +145,10 @@ class WaitlistEntry(models.Model):
 
     set = models.ForeignKey(Set, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("set"))
     company = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("company")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="waitlist_entries",
+        verbose_name=pgettext_lazy("party to a booking", "company"),
     )
     production = models.ForeignKey(
         Production,

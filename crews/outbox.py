@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Delivery, Event
-from notifications.services import acting_user, deliveries_enqueue, email_delivery, valid_email
+from notifications.services import acting_user, email_delivery, valid_email
+from notifications.tasks import deliveries_enqueue
 from studio.models import Organization
 
 

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from config.localtime import CLOCK, local_text
 from crews import conf
+from crews.changes import change_text
 from crews.conflicts import conflicts_rendered
 from crews.models import CallSheet, CallSheetRecipient, Role, Scene
 from locations.models import Set
@@ -111,8 +112,6 @@ def call_sheet_html(
     language: str = "",
 ) -> str:
     """The page in ``language`` (by default the company's, see ``call_sheet_language``)."""
-    from crews.services.callsheets import change_text
-
     with translation.override(language or call_sheet_language(sheet)):
         context = call_sheet_context(sheet, recipient)
         context["for_image"] = for_image

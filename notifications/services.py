@@ -2,18 +2,13 @@
 
 ``event_record`` runs inside the caller's transaction: the event, its audience and one ``Delivery`` per
 recipient and channel are written together, and the delivery tasks are queued only after commit. A
-rolled-back transaction leaves nothing behind and sends nothing. ``delivery_attempt`` counts the
-attempt and leases the row before sending it, so that duplicate task messages are harmless and a worker
-killed mid-send still counts its attempt; ``deliveries_relay`` re-queues rows whose message was lost
-(broker flushed, worker killed).
+rolled-back transaction leaves nothing behind and sends nothing. The way out is the workers':
+``notifications.tasks`` queues deliveries and runs their attempts (``notifications.attempts``), and its
+relay re-queues rows whose message was lost (broker flushed, worker killed).
 """
 
-import logging
-import random
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -22,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError, DomainError
 from config.locking import lock, locked_transaction
-from config.redaction import redact_text, redact_url, url_secrets
+from config.redaction import redact_url
 from config.services import model_update
-from notifications import conf
 from notifications.fanout import (  # noqa: F401 - email_delivery and valid_email are imported from here
     EMAIL_ROLES,
     email_delivery,
@@ -35,20 +29,13 @@ from notifications.fanout import (  # noqa: F401 - email_delivery and valid_emai
     valid_email,
 )
 from notifications.models import Delivery, Event, WebhookEndpoint
-from notifications.sending import DeliveryAbandoned, delivery_send
-from notifications.webhooks import UNRESOLVABLE, UnsafeWebhookUrl, secret_generate, webhook_url_check
+from notifications.tasks import deliveries_enqueue_on_commit
+from notifications.webhooks import secret_generate, webhook_url_check
 from notifications.workflow import DELIVERIES
 from studio.models import Organization
 
-logger = logging.getLogger(__name__)
-
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$")
 MAX_SUBSCRIBED_TYPES = 50
-#: a message may come back from the broker's timer a hair before the row's next_attempt_at
-DUE_TOLERANCE = timedelta(milliseconds=500)
-ERROR_MAX_LENGTH = 2000
-#: the error a delivery keeps when an attempt never reported back (its worker was killed while sending)
-INTERRUPTED = "Attempt %(attempt)d did not finish: the worker stopped while sending."
 
 
 def _subject_reference(subject) -> dict:
@@ -68,60 +55,6 @@ def acting_user(actor):
 
 def _unique_organizations(organizations: Iterable[Organization]) -> list[Organization]:
     return list({organization.pk: organization for organization in organizations}.values())
-
-
-def deliveries_enqueue(delivery_ids: list[int], *, eta: datetime | None = None) -> None:
-    """Queue the deliveries' tasks, ``conf.task_batch()`` ids a task, so that a transaction that made
-    hundreds of deliveries costs tens of task messages, not hundreds. Never raises: a row whose message
-    is not queued is sent by the relay."""
-    if not delivery_ids:
-        return
-    from config.celery import app
-    from notifications.tasks import deliveries_attempt, delivery_attempt
-
-    size = conf.task_batch()
-    try:
-        with app.producer_or_acquire() as producer:
-            for start in range(0, len(delivery_ids), size):
-                chunk = list(delivery_ids[start : start + size])
-                if len(chunk) == 1:
-                    delivery_attempt.apply_async((chunk[0],), eta=eta, producer=producer)
-                else:
-                    deliveries_attempt.apply_async((chunk,), eta=eta, producer=producer)
-    except Exception:
-        logger.warning(
-            "could not queue %d deliveries; the relay will send them", len(delivery_ids), exc_info=True
-        )
-
-
-class _EnqueueOnCommit:
-    """The delivery ids one transaction created, queued together once it commits.
-
-    Ids added from inside a savepoint that later rolls back stay in the list; their task finds no row
-    and does nothing, which is cheaper than tracking savepoints here.
-    """
-
-    def __init__(self):
-        self.ids: list[int] = []
-        self.done = False
-
-    def __call__(self):
-        self.done = True
-        deliveries_enqueue(self.ids)
-
-
-def _enqueue_after_commit(ids: list[int]) -> None:
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        for _savepoints, callback, _robust in reversed(connection.run_on_commit):
-            if isinstance(callback, _EnqueueOnCommit) and not callback.done:
-                callback.ids.extend(ids)
-                return
-    pending = _EnqueueOnCommit()
-    pending.ids.extend(ids)
-    transaction.on_commit(pending)
 
 
 def event_record(
@@ -155,7 +88,7 @@ def event_record(
         event._state.db = connection.alias
     else:
         delivery_ids = fanout_orm(event=event, audience=audience, emails=emails)
-    _enqueue_after_commit(delivery_ids)
+    deliveries_enqueue_on_commit(delivery_ids)
     return event
 
 
@@ -168,116 +101,6 @@ def event_record_update(*, type: str, subject, organization: Organization, actor
         subject=subject,
         payload={subject._meta.model_name: subject.pk, "changed": changed},
     )
-
-
-def retry_delay_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
-    """Wait after the ``attempts``-th failure: exponential, capped, stretched by up to ``JITTER``."""
-    base = conf.retry_base_seconds() * conf.retry_factor() ** max(attempts - 1, 0)
-    delay = min(base, conf.retry_max_seconds())
-    return delay * (1 + conf.retry_jitter() * (rng or random).random())
-
-
-def _failure_text(exc: BaseException, delivery: Delivery) -> str:
-    """The error as stored and shown to every member: no URL's query or user-info, no robot key."""
-    endpoint = delivery.endpoint if delivery.endpoint_id else None
-    known = url_secrets(endpoint.url) if endpoint is not None else []
-    return redact_text(f"{type(exc).__name__}: {exc}", also=known)[:ERROR_MAX_LENGTH]
-
-
-def _claim(delivery_id: int) -> Delivery | None:
-    """Count the attempt and lease the row, committed before anything is sent (None: not due or held).
-
-    A row whose previous attempt never reported back (``sending_since`` still set: its worker was killed
-    mid-send) has already had that attempt counted; at the cap it ends ``dead`` here without another send.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        # emails and robot messages are worded for the recipient organisation (webhooks do not need it)
-        found = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event", "endpoint", "organization")
-            .filter(
-                pk=delivery_id, status__in=Delivery.OPEN_STATUSES, next_attempt_at__lte=now + DUE_TOLERANCE
-            )
-            .order_by()[:1]
-        )
-        if not found:
-            return None
-        (delivery,) = found
-        if delivery.sending_since is not None:
-            delivery.last_error = INTERRUPTED % {"attempt": delivery.attempts}
-            logger.info("delivery %s attempt %s did not finish", delivery.pk, delivery.attempts)
-            if delivery.attempts >= conf.max_attempts():
-                delivery.status = Delivery.Status.DEAD
-                delivery.sending_since = None
-                delivery.save(update_fields=["status", "last_error", "sending_since"])
-                return delivery
-        delivery.attempts += 1
-        delivery.sending_since = now
-        # the lease: neither a duplicate message nor the relay picks the row up while it is being sent
-        delivery.next_attempt_at = now + timedelta(seconds=conf.send_lease_seconds())
-        delivery.save(update_fields=["attempts", "sending_since", "next_attempt_at", "last_error"])
-    return delivery
-
-
-def delivery_attempt(*, delivery_id: int) -> str | None:
-    """Send one delivery if it is due and nobody else holds it; return its new status (None: nothing done).
-
-    The attempt is counted and the row leased in a transaction of its own before the send, so that a
-    worker killed while sending still leaves the attempt counted and the cap true (the relay picks the
-    row up once the lease has run out). The outcome is written by one conditional UPDATE: a row ends
-    ``sent`` once; a failure schedules the next attempt, or ends ``dead`` at the cap.
-    """
-    delivery = _claim(delivery_id)
-    if delivery is None or delivery.status == Delivery.Status.DEAD:
-        return None if delivery is None else delivery.status
-    try:
-        delivery_send(delivery)
-    except Exception as exc:  # noqa: BLE001 - whatever the transport raised, the row records it
-        last_error = _failure_text(exc, delivery)
-        permanent = isinstance(exc, DeliveryAbandoned) or (
-            isinstance(exc, UnsafeWebhookUrl) and exc.code != UNRESOLVABLE
-        )
-        if permanent or delivery.attempts >= conf.max_attempts():
-            status, next_attempt_at = Delivery.Status.DEAD, delivery.next_attempt_at
-        else:
-            status = Delivery.Status.RETRYING
-            next_attempt_at = timezone.now() + timedelta(seconds=retry_delay_seconds(delivery.attempts))
-        # only the attempt that still holds the row reports (not one whose row was retried or closed since)
-        written = Delivery.objects.filter(
-            pk=delivery.pk, status__in=Delivery.OPEN_STATUSES, attempts=delivery.attempts
-        ).update(status=status, next_attempt_at=next_attempt_at, last_error=last_error, sending_since=None)
-        if written and status == Delivery.Status.RETRYING:
-            transaction.on_commit(partial(deliveries_enqueue, [delivery.pk], eta=next_attempt_at))
-        logger.info(
-            "delivery %s attempt %s failed (%s): %s", delivery.pk, delivery.attempts, status, last_error
-        )
-    else:
-        # sent is sent, whatever happened to the row meanwhile (a retry asked for, the endpoint deleted)
-        status = Delivery.Status.SENT
-        written = (
-            Delivery.objects.filter(pk=delivery.pk)
-            .exclude(status=Delivery.Status.SENT)
-            .update(status=status, sent_at=timezone.now(), last_error="", sending_since=None)
-        )
-    if not written:
-        return Delivery.objects.filter(pk=delivery.pk).values_list("status", flat=True).first()
-    return status
-
-
-def deliveries_relay(*, now: datetime | None = None) -> int:
-    """Re-queue open deliveries overdue by more than the grace period: their message was lost."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=conf.relay_grace_seconds())
-    ids = list(
-        Delivery.objects.filter(status__in=Delivery.OPEN_STATUSES, next_attempt_at__lte=cutoff)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[: conf.relay_batch()]
-    )
-    if ids:
-        logger.info("relay: re-queueing %d overdue deliveries", len(ids))
-        deliveries_enqueue(ids)
-    return len(ids)
 
 
 def delivery_retry_now(*, delivery: Delivery, by=None) -> Delivery:
@@ -413,5 +236,5 @@ def webhook_endpoint_ping(*, endpoint: WebhookEndpoint, by=None) -> Delivery:
     )
     delivery = endpoint_delivery(event=event, endpoint=endpoint)
     delivery.save()
-    _enqueue_after_commit([delivery.pk])
+    deliveries_enqueue_on_commit([delivery.pk])
     return delivery

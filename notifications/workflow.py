@@ -2,7 +2,7 @@
 
     pending | retrying | dead ─retry→ retrying (due now; a dead one gets one more attempt)
 
-The sending itself (``delivery_attempt``) is the worker's: it leases a row, sends, and writes the
+The sending itself (``notifications.attempts``) is the worker's: it leases a row, sends, and writes the
 outcome (``sent``; ``retrying`` after a failure; ``dead`` at the cap) with one conditional UPDATE, so
 that a late attempt never overwrites a newer one. Those outcomes are the transport's, not actions taken
 on the row, and they stay there.
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import ConflictError
 from config.workflow import Transition, Workflow, transitions
+from notifications import tasks
 from notifications.models import Delivery
 
 Status = Delivery.Status
@@ -32,9 +33,7 @@ class DeliveryWorkflow(Workflow):
 
     def record(self, delivery: Delivery, row: Transition, *, by, now, source, details) -> None:
         """No event: the delivery is queued again once the transaction commits."""
-        from notifications.services import deliveries_enqueue
-
-        transaction.on_commit(partial(deliveries_enqueue, [delivery.pk]))
+        transaction.on_commit(partial(tasks.deliveries_enqueue, [delivery.pk]))
 
 
 DELIVERIES = DeliveryWorkflow()

@@ -526,8 +526,8 @@ def test_a_row_being_sent_stays_leased_until_its_task_is_surely_dead():
 
 def test_a_send_cut_short_by_the_soft_limit_is_a_counted_attempt_and_retried():
     delivery = DeliveryFactory()
-    with mock.patch("notifications.services.delivery_send", side_effect=SoftTimeLimitExceeded()):
-        tasks.delivery_attempt.run(delivery.pk)
+    with mock.patch("notifications.attempts.delivery_send", side_effect=SoftTimeLimitExceeded()):
+        tasks.delivery_attempt_task.run(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.RETRYING
     assert delivery.attempts == 1
@@ -537,8 +537,8 @@ def test_a_send_cut_short_by_the_soft_limit_is_a_counted_attempt_and_retried():
 def test_a_send_cut_short_at_the_attempt_cap_ends_dead(settings):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
     delivery = DeliveryFactory(attempts=1, status=Delivery.Status.RETRYING)
-    with mock.patch("notifications.services.delivery_send", side_effect=SoftTimeLimitExceeded()):
-        tasks.delivery_attempt.run(delivery.pk)
+    with mock.patch("notifications.attempts.delivery_send", side_effect=SoftTimeLimitExceeded()):
+        tasks.delivery_attempt_task.run(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Delivery.Status.DEAD, 2)
 
@@ -554,10 +554,10 @@ def test_a_batch_stopped_by_its_soft_limit_queues_what_it_did_not_reach():
         return "sent"
 
     with (
-        mock.patch("notifications.services.delivery_attempt", side_effect=attempt),
-        mock.patch("notifications.services.deliveries_enqueue") as enqueue,
+        mock.patch("notifications.tasks.delivery_attempt", side_effect=attempt),
+        mock.patch("notifications.tasks.deliveries_enqueue") as enqueue,
     ):
-        assert tasks.deliveries_attempt.run(ids) == 2
+        assert tasks.deliveries_attempt_task.run(ids) == 2
     assert done == [11, 12]
     enqueue.assert_called_once_with([13, 14])
 
@@ -565,20 +565,20 @@ def test_a_batch_stopped_by_its_soft_limit_queues_what_it_did_not_reach():
 def test_a_batch_past_its_budget_queues_the_rest_instead_of_starting_them(monkeypatch):
     monkeypatch.setattr(tasks, "BATCH_BUDGET_SECONDS", 0)
     with (
-        mock.patch("notifications.services.delivery_attempt", return_value="retrying") as attempt,
-        mock.patch("notifications.services.deliveries_enqueue") as enqueue,
+        mock.patch("notifications.tasks.delivery_attempt", return_value="retrying") as attempt,
+        mock.patch("notifications.tasks.deliveries_enqueue") as enqueue,
     ):
-        assert tasks.deliveries_attempt.run([21, 22, 23]) == 1
+        assert tasks.deliveries_attempt_task.run([21, 22, 23]) == 1
     attempt.assert_called_once_with(delivery_id=21)
     enqueue.assert_called_once_with([22, 23])
 
 
 def test_a_soft_limit_outside_the_send_queues_the_delivery_again():
     with (
-        mock.patch("notifications.services.delivery_attempt", side_effect=SoftTimeLimitExceeded()),
-        mock.patch("notifications.services.deliveries_enqueue") as enqueue,
+        mock.patch("notifications.tasks.delivery_attempt", side_effect=SoftTimeLimitExceeded()),
+        mock.patch("notifications.tasks.deliveries_enqueue") as enqueue,
     ):
-        assert tasks.delivery_attempt.run(31) is None
+        assert tasks.delivery_attempt_task.run(31) is None
     enqueue.assert_called_once_with([31])
 
 

@@ -15,26 +15,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from config.exceptions import ConflictError
 from config.localtime import local_iso
 from crews import conf
+from crews.changes import change_text, line_changes
 from crews.conflicts import shoot_day_warnings, stop_moves
-from crews.models import ACTOR_ROLES, CONTACT_ROLES, CallSheet, CallSheetRecipient, Person, Role, ShootDay
+from crews.models import ACTOR_ROLES, CONTACT_ROLES, CallSheet, CallSheetRecipient, Person, ShootDay
 from crews.outbox import person_events_record
 from crews.selectors import shoot_day_loaded
 from crews.workflow import SHOOT_DAYS
 from notifications.services import event_record
-
-#: the fields of a person's line that, when changed, make them be notified again
-LINE_FIELDS = ("role", "call_at", "makeup_ready_at", "on_set_at", "released_at", "note", "scenes")
-
-
-def _hm(value: str | None) -> str:
-    if not value:
-        return "—"
-    return value[11:16]
 
 
 def call_sheet_url(token: str, base_url: str = "") -> str:
@@ -143,54 +134,6 @@ def snapshot_build(day: ShootDay, version: int) -> dict:
         "bases": list(bases.values()),
         "notes": day.notes,
         "warnings": shoot_day_warnings(day),
-    }
-
-
-def _value_text(field: str, value) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if field.endswith("_at"):
-        return _hm(value)
-    if field == "scenes":
-        return "、".join(value)
-    if field == "role":
-        return str(dict(Role.choices).get(value, value))
-    return str(value)
-
-
-def line_changes(old: dict | None, new: dict | None) -> list[dict]:
-    """What changed in a person's line between two versions (``added`` / ``removed`` when one is missing)."""
-    if old is None and new is None:
-        return []
-    if old is None:
-        return [{"field": "added"}]
-    if new is None:
-        return [{"field": "removed"}]
-    return [
-        {"field": field, "old": _value_text(field, old.get(field)), "new": _value_text(field, new.get(field))}
-        for field in LINE_FIELDS
-        if old.get(field) != new.get(field)
-    ]
-
-
-def change_text(change: dict) -> str:
-    labels = {
-        "role": pgettext("crew", "role"),
-        "call_at": _("call time"),
-        "makeup_ready_at": _("makeup ready"),
-        "on_set_at": _("on set"),
-        "released_at": _("release time"),
-        "note": _("note"),
-        "scenes": _("scenes"),
-    }
-    if change["field"] == "added":
-        return _("newly called")
-    if change["field"] == "removed":
-        return _("no longer called")
-    return _("%(field)s: %(old)s → %(new)s") % {
-        "field": labels.get(change["field"], change["field"]),
-        "old": change["old"],
-        "new": change["new"],
     }
 
 

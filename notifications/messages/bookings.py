@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from notifications.links import admin_change_url, board_url
-from notifications.messages import Message, contact, day_of, day_text, message, money, span, when
+from notifications.messages.base import Message, contact, day_of, day_text, message, money, span, when
 
 
 def _is_operator(to) -> bool:

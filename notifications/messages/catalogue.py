@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from notifications.links import admin_change_url, occupancy_url
-from notifications.messages import Message, message, money
+from notifications.messages.base import Message, message, money
 
 #: the title of the message about each of a base's own events
 BASE_TITLES = {

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from notifications.links import absolute, admin_change_url
-from notifications.messages import Message, clock, day_text, message, names, span, when
+from notifications.messages.base import Message, clock, day_text, message, names, span, when
 
 
 def _snapshot(p: dict) -> dict:
@@ -19,8 +19,8 @@ def _snapshot(p: dict) -> dict:
 def _changes_in_words(p: dict, *, person: bool) -> list[str]:
     """What changed, worded in the reader's language from the sheet's structured record; the payload's
     wording (the publisher's language) when the sheet is gone."""
+    from crews.changes import change_text
     from crews.models import CallSheet, CallSheetRecipient
-    from crews.services.callsheets import change_text
 
     if int(p.get("version") or 1) <= 1 or not p.get("call_sheet"):
         return [str(change) for change in p.get("changes") or []]

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from notifications.links import admin_change_url
-from notifications.messages import Message, choice_label, day_text, message, money
+from notifications.messages.base import Message, choice_label, day_text, message, money
 
 
 def _stage(code) -> str:

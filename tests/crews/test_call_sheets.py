@@ -11,7 +11,7 @@ from crews.models import CallSheet, CallSheetRecipient, Role, ShootDay
 from notifications.messages import WECOM_MAX_BYTES
 from notifications.models import Delivery, WebhookEndpoint
 from notifications.sending import wecom_body
-from notifications.services import delivery_attempt
+from notifications.tasks import delivery_attempt
 from tests.crews.factories import CallFactory, PersonFactory, SceneFactory, booking_for, local
 from tests.factories import WebhookEndpointFactory
 

@@ -13,7 +13,7 @@ def queued(monkeypatch):
     def fake(delivery_ids, *, eta=None):
         calls.append((list(delivery_ids), eta))
 
-    monkeypatch.setattr("notifications.services.deliveries_enqueue", fake)
+    monkeypatch.setattr("notifications.tasks.deliveries_enqueue", fake)
     return calls
 
 

@@ -8,15 +8,11 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from notifications import services
+from notifications import tasks
+from notifications.attempts import retry_delay_seconds
 from notifications.models import Delivery, WebhookEndpoint
-from notifications.services import (
-    deliveries_relay,
-    delivery_attempt,
-    delivery_retry_now,
-    event_record,
-    retry_delay_seconds,
-)
+from notifications.services import delivery_retry_now, event_record
+from notifications.tasks import deliveries_relay, delivery_attempt
 from notifications.webhooks import signature_verify
 from studio.models import Membership
 from tests.conftest import require_postgresql
@@ -228,25 +224,23 @@ def test_retry_now_refuses_a_sent_delivery(queued):
 
 
 def test_enqueue_batches_ids_into_tasks_and_never_raises(monkeypatch, settings):
-    from notifications import tasks
-
     settings.NOTIFICATIONS_TASK_BATCH = 2
     single, batch = [], []
     monkeypatch.setattr(
-        tasks.delivery_attempt, "apply_async", lambda args, **kw: single.append((args, kw["eta"]))
+        tasks.delivery_attempt_task, "apply_async", lambda args, **kw: single.append((args, kw["eta"]))
     )
     monkeypatch.setattr(
-        tasks.deliveries_attempt, "apply_async", lambda args, **kw: batch.append((args, kw["eta"]))
+        tasks.deliveries_attempt_task, "apply_async", lambda args, **kw: batch.append((args, kw["eta"]))
     )
-    services.deliveries_enqueue([3, 4, 5])
+    tasks.deliveries_enqueue([3, 4, 5])
     assert batch == [(([3, 4],), None)]
     assert single == [((5,), None)]
 
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.delivery_attempt, "apply_async", down)
-    services.deliveries_enqueue([5])  # logged; the relay sends it later
+    monkeypatch.setattr(tasks.delivery_attempt_task, "apply_async", down)
+    tasks.deliveries_enqueue([5])  # logged; the relay sends it later
 
 
 @pytest.mark.django_db(transaction=True)

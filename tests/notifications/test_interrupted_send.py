@@ -8,9 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from config.exceptions import ConflictError
-from notifications import services
+from notifications import tasks
 from notifications.models import Delivery
-from notifications.services import deliveries_relay, delivery_attempt, delivery_retry_now
+from notifications.services import delivery_retry_now
+from notifications.tasks import deliveries_relay, delivery_attempt
 from tests.factories import DeliveryFactory, WebhookEndpointFactory
 
 LEASE, GRACE = 120, 60
@@ -27,7 +28,7 @@ def lease(settings):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """``timezone.now`` pinned for the services; ``clock[0] += ...`` moves it."""
+    """``timezone.now`` pinned for the services and the attempts; ``clock[0] += ...`` moves it."""
     now = [timezone.now().replace(microsecond=0)]
     monkeypatch.setattr("django.utils.timezone.now", lambda: now[0])
     return now
@@ -155,7 +156,7 @@ def test_retry_now_refuses_a_delivery_being_sent(lease, clock, queued, monkeypat
         with pytest.raises(ConflictError) as caught:
             delivery_retry_now(delivery=Delivery.objects.get(pk=delivery.pk))
         refused.append(caught.value.code)
-        assert services.delivery_attempt(delivery_id=delivery.pk) is None  # the duplicate message
+        assert tasks.delivery_attempt(delivery_id=delivery.pk) is None  # the duplicate message
         return b""
 
     monkeypatch.setattr("notifications.sending.http_post", send)

@@ -20,7 +20,8 @@ from django.utils.log import log_response
 
 from config.redaction import redact_log_message, redact_text, redact_url
 from notifications.models import Delivery, Event
-from notifications.services import delivery_attempt, webhook_endpoint_create
+from notifications.services import webhook_endpoint_create
+from notifications.tasks import delivery_attempt
 from studio.models import Membership
 from tests.factories import (
     CompanyFactory,

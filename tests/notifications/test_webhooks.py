@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from config.exceptions import DomainError
 from notifications.models import Delivery
-from notifications.services import delivery_attempt, webhook_endpoint_create
+from notifications.services import webhook_endpoint_create
+from notifications.tasks import delivery_attempt
 from notifications.webhooks import (
     UnsafeWebhookUrl,
     http_post,

@@ -160,6 +160,7 @@ class FilingCounter(models.Model):
         Organization,
         on_delete=models.CASCADE,
         related_name="filing_counters",
+        limit_choices_to={"kind": Organization.Kind.REVIEW_CENTRE},
         verbose_name=_("review centre"),
     )
     year = models.PositiveSmallIntegerField(_("year"))

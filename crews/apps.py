@@ -8,4 +8,7 @@ class CrewsConfig(AppConfig):
     verbose_name = _("Crews and shooting")
 
     def ready(self):
-        from crews import selectors  # noqa: F401  (registers what organisations may see: @scope)
+        from crews import (
+            messages,  # noqa: F401  (registers the builders of its events' messages: @message)
+            selectors,  # noqa: F401  (registers what organisations may see: @scope)
+        )

@@ -1,8 +1,8 @@
 """What changed in a person's line between two versions of a call sheet, and how a change reads.
 
 Publishing (``crews.services.callsheets``) stores each person's changes as data; the call sheet page
-(``crews.render``) and the notifications about it (``notifications.messages.crews``) word them in the
-reader's language. Plain text helpers: nothing here sends or writes.
+(``crews.render``) and the notifications about it (``crews.messages``) word them in the reader's language.
+Plain text helpers: nothing here sends or writes.
 """
 
 from django.utils.translation import gettext as _

@@ -1,7 +1,8 @@
 """How one delivery leaves: an email, a Standard Webhooks POST or a WeCom robot message.
 
 Emails and robot messages say in words what happened (``notifications.messages``: one builder per event
-type, one layout per channel), in the recipient's language first and the other one below.
+type, in the app whose event it is, and one layout per channel), in the recipient's language first and the
+other one below.
 """
 
 import json

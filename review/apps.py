@@ -8,4 +8,7 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Script review")
 
     def ready(self):
-        from review import selectors  # noqa: F401  (registers what organisations may see: @scope)
+        from review import (
+            messages,  # noqa: F401  (registers the builders of its events' messages: @message)
+            selectors,  # noqa: F401  (registers what organisations may see: @scope)
+        )

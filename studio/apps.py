@@ -8,4 +8,7 @@ class StudioConfig(AppConfig):
     verbose_name = _("Companies and productions")
 
     def ready(self):
-        from studio import selectors  # noqa: F401  (registers what organisations may see: @scope)
+        from studio import (
+            messages,  # noqa: F401  (registers the builders of its events' messages: @message)
+            selectors,  # noqa: F401  (registers what organisations may see: @scope)
+        )

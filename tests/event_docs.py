@@ -27,12 +27,12 @@ def _strings(node) -> list[str]:
     return []
 
 
-def emitted_types() -> set[str]:
-    """Every event type the application code records: ``event_record(type=…)``, ``booking_event(x, "…")``,
-    the review centre's ``_emit("…", …)``, the crews outbox's ``{"type": "…", "payload": …}`` items and
-    the events of the workflows' tables (``config.workflow``)."""
+def emitted_types(apps: tuple[str, ...] = APPS) -> set[str]:
+    """Every event type the application code (of ``apps``) records: ``event_record(type=…)``,
+    ``booking_event(x, "…")``, the review centre's ``_emit("…", …)``, the crews outbox's
+    ``{"type": "…", "payload": …}`` items and the events of the workflows' tables (``config.workflow``)."""
     types: set[str] = set()
-    for app in APPS:
+    for app in apps:
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
@@ -53,7 +53,8 @@ def emitted_types() -> set[str]:
                         types.update(_strings(node.values[keys.index("type")]))
     from config.workflow import all_workflows
 
-    types |= {row.event for workflow in all_workflows() for row in workflow.table.values() if row.event}
+    workflows = [workflow for workflow in all_workflows() if type(workflow).__module__.split(".")[0] in apps]
+    types |= {row.event for workflow in workflows for row in workflow.table.values() if row.event}
     return {t for t in types if re.fullmatch(r"[a-z_]+\.[a-z_]+", t)}
 
 

@@ -7,9 +7,12 @@ codes), optional list items, what to do by when, and links to pages (never API p
 inside ``translation.override`` once per language, so every string they use is an ordinary ``gettext``.
 The layout of each channel is one template (``notifications/message.txt``, ``.html``, ``.md``).
 
-``Message``, the registry and the words for values are in ``notifications.messages.base``, which the
-builders (``bookings``, ``catalogue``, ``crews``, ``review``) import; this module imports the builders
-and renders what they build.
+``Message``, the registry and the words for values are in ``notifications.messages.base``. The builders
+live in the app whose events they describe (``bookings.messages``, ``locations.messages``,
+``crews.messages``, ``review.messages``, ``studio.messages``) and register themselves when their app's
+``AppConfig.ready`` imports them, as every process that runs ``django.setup()`` does (the web server,
+the Celery worker, the tests). This module holds only the builders of notifications' own events and
+renders what the builders build; it imports no builder.
 """
 
 import re
@@ -20,9 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-# the builders register themselves in BUILDERS when their module is imported
-from notifications.messages import bookings, catalogue, crews, review  # noqa: F401
-from notifications.messages.base import BUILDERS, Message, when
+from notifications.messages.base import BUILDERS, Message, message, when
 
 #: WeCom group robot, markdown message: "content … 最长不超过4096个字节，必须是utf8编码" (群机器人配置说明,
 #: https://developer.work.weixin.qq.com/document/path/91770). The markdown type understands headers
@@ -37,6 +38,19 @@ def generic(payload: dict, event, to=None) -> Message:
     note = Message(title=_("Something changed in your organisation"), tone="comment")
     note.add(_("Organisation"), getattr(event.organization, "name", ""))
     note.add(_("Time"), when(event.created_at))
+    return note
+
+
+@message("webhook.ping")
+def ping(p: dict, event, to) -> Message:
+    """The test an organisation sends to one of its endpoints (``webhook_endpoint_ping``)."""
+    note = Message(
+        title=_("Webhook test"),
+        lead=_("This is a test message: the endpoint “%(name)s” receives your organisation's notifications.")
+        % {"name": p.get("name", "")},
+        tone="comment",
+    )
+    note.add(_("Organisation"), getattr(event.organization, "name", ""))
     return note
 
 

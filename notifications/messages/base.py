@@ -1,8 +1,9 @@
 """What every builder uses: ``Message`` (one event as words), the ``@message`` registry of builders and the
 words for values (local times, dates, CNY, choice labels, names).
 
-The builders (``bookings``, ``catalogue``, ``crews``, ``review``) import from here; the package
-(``notifications.messages``) imports the builders and renders what they build.
+The builders import from here: each app's ``messages`` module (``bookings.messages``,
+``locations.messages``, ``crews.messages``, ``review.messages``, ``studio.messages``), imported by its
+``AppConfig.ready``. The package (``notifications.messages``) renders what they build.
 """
 
 from collections.abc import Callable

@@ -1,26 +1,28 @@
-"""Messages about review submissions and productions (payloads: ``review.workflow``, ``review.tiers``)."""
+"""Messages about review submissions and a production's review tier (payloads: ``review.workflow``,
+``review.tiers``).
+
+The builders register themselves with ``notifications.messages.base.message`` when this module is imported
+(``ReviewConfig.ready``); ``notifications.messages`` renders what they build.
+"""
 
 from django.utils.translation import gettext as _
 
 from notifications.links import admin_change_url
 from notifications.messages.base import Message, choice_label, day_text, message, money
+from review.models import Finding, ReviewSubmission
+from studio.messages import production_link
+from studio.models import Production
 
 
 def _stage(code) -> str:
-    from review.models import ReviewSubmission
-
     return choice_label(ReviewSubmission.Stage, code)
 
 
 def _kind(code) -> str:
-    from review.models import ReviewSubmission
-
     return choice_label(ReviewSubmission.Kind, code)
 
 
 def _finding(finding: dict) -> str:
-    from review.models import Finding
-
     where = []
     if finding.get("episode"):
         where.append(_("episode %(episode)s") % {"episode": finding["episode"]})
@@ -143,40 +145,8 @@ def overdue(p: dict, event, to) -> Message:
     return note
 
 
-def _production_link(note: Message, p: dict) -> Message:
-    note.link(_("Open the production"), admin_change_url("studio", "production", p.get("production")))
-    return note
-
-
-@message("production.created")
-def production_created(p: dict, event, to) -> Message:
-    return _production_link(
-        Message(title=_("Production created: %(title)s") % {"title": p.get("title", "")}, tone="comment"), p
-    )
-
-
-@message("production.updated")
-def production_updated(p: dict, event, to) -> Message:
-    return _production_link(Message(title=_("Production details changed"), tone="comment"), p)
-
-
-@message("production.status_changed")
-def production_status_changed(p: dict, event, to) -> Message:
-    from studio.models import Production
-
-    note = Message(
-        title=_("Production is now %(status)s") % {"status": choice_label(Production.Status, p.get("to"))},
-        lead=_("It was %(status)s before.") % {"status": choice_label(Production.Status, p.get("from"))},
-        tone="comment",
-    )
-    note.add(_("Comment"), p.get("comment"))
-    return _production_link(note, p)
-
-
 @message("production.tier_changed")
 def production_tier_changed(p: dict, event, to) -> Message:
-    from studio.models import Production
-
     note = Message(
         title=_("Review tier changed: %(title)s") % {"title": p.get("title", "")},
         lead=_("Under the tier rules in force since %(date)s, the production's review tier changed.")
@@ -188,4 +158,4 @@ def production_tier_changed(p: dict, event, to) -> Message:
     note.add(_("Total investment"), money(p.get("total_investment")))
     if p.get("special_subject"):
         note.add(_("Special subject"), _("yes"))
-    return _production_link(note, p)
+    return production_link(note, p)

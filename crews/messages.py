@@ -1,16 +1,20 @@
-"""Messages about call sheets, crews, people and shoot days (payloads: ``crews.services``)."""
+"""Messages about call sheets, crews, people and shoot days (payloads: ``crews.services``).
+
+The builders register themselves with ``notifications.messages.base.message`` when this module is imported
+(``CrewsConfig.ready``); ``notifications.messages`` renders what they build.
+"""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from crews.changes import change_text
+from crews.models import CallSheet, CallSheetRecipient
 from notifications.links import absolute, admin_change_url
 from notifications.messages.base import Message, clock, day_text, message, names, span, when
 
 
 def _snapshot(p: dict) -> dict:
     """The published sheet (sets, addresses, times), read when the message is rendered; {} when gone."""
-    from crews.models import CallSheet
-
     if not p.get("call_sheet"):
         return {}
     return CallSheet.objects.filter(pk=p["call_sheet"]).values_list("snapshot", flat=True).first() or {}
@@ -19,9 +23,6 @@ def _snapshot(p: dict) -> dict:
 def _changes_in_words(p: dict, *, person: bool) -> list[str]:
     """What changed, worded in the reader's language from the sheet's structured record; the payload's
     wording (the publisher's language) when the sheet is gone."""
-    from crews.changes import change_text
-    from crews.models import CallSheet, CallSheetRecipient
-
     if int(p.get("version") or 1) <= 1 or not p.get("call_sheet"):
         return [str(change) for change in p.get("changes") or []]
     if person:
@@ -66,8 +67,8 @@ def published(p: dict, event, to) -> Message:
         lead=_("The call sheet is published; %(people)s people are on it.") % {"people": p.get("people", 0)},
     )
     note.add(_("Shoot date"), day_text(p.get("date")))
-    note.add(_("Crew call"), when(snapshot.get("call_at")))
-    note.add(_("Departure"), when(snapshot.get("departure_at")))
+    note.add(pgettext("call sheet message", "Crew call"), when(snapshot.get("call_at")))
+    note.add(pgettext("call sheet message", "Departure"), when(snapshot.get("departure_at")))
     _locations(note, snapshot)
     note.add(_("Planned wrap"), clock(snapshot.get("planned_wrap_at")))
     note.add(_("Notified"), names(p.get("notified")))
@@ -94,10 +95,10 @@ def line_published(p: dict, event, to) -> Message:
         % {"name": p.get("name", ""), "version": p.get("version")},
         tone="warning" if changed else "info",
     )
-    note.add(_("Call"), when(p.get("call_at")))
-    note.add(_("Makeup ready"), clock(p.get("makeup_ready_at")))
-    note.add(_("On set"), clock(p.get("on_set_at")))
-    note.add(_("Release"), clock(p.get("released_at")))
+    note.add(pgettext("call sheet message", "Call"), when(p.get("call_at")))
+    note.add(pgettext("call sheet message", "Makeup ready"), clock(p.get("makeup_ready_at")))
+    note.add(pgettext("call sheet message", "On set"), clock(p.get("on_set_at")))
+    note.add(pgettext("call sheet message", "Release"), clock(p.get("released_at")))
     _locations(note, snapshot)
     changes = _changes_in_words(p, person=True)
     if changes:

@@ -1,14 +1,18 @@
-"""Messages about bookings and waitlist offers (payloads: ``bookings.notify``)."""
+"""Messages about bookings and waitlist offers (payloads: ``bookings.notify``).
+
+The builders register themselves with ``notifications.messages.base.message`` when this module is imported
+(``BookingsConfig.ready``); ``notifications.messages`` renders what they build.
+"""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from notifications.links import admin_change_url, board_url
 from notifications.messages.base import Message, contact, day_of, day_text, message, money, span, when
+from studio.models import Organization
 
 
 def _is_operator(to) -> bool:
-    from studio.models import Organization
-
     return to is not None and getattr(to, "kind", "") == Organization.Kind.BASE_OPERATOR
 
 
@@ -126,7 +130,7 @@ def reminder(p: dict, event, to) -> Message:
     note = Message(
         title=_("Tomorrow's bookings: %(date)s") % {"date": day},
         lead=_("Your company has %(count)d booking(s) tomorrow.") % {"count": len(bookings)},
-        items_title=_("Bookings"),
+        items_title=pgettext("booking message", "Bookings"),  # not the app's name (场景预订)
     )
     for booking in bookings:
         parts = [span(booking.get("starts_at"), booking.get("ends_at")), _where(booking)]

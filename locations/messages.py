@@ -1,4 +1,8 @@
-"""Messages about bases, sets, blackouts and webhook tests (payloads: ``locations.services``)."""
+"""Messages about bases, sets and blackouts (payloads: ``locations.services``).
+
+The builders register themselves with ``notifications.messages.base.message`` when this module is imported
+(``LocationsConfig.ready``); ``notifications.messages`` renders what they build.
+"""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -70,16 +74,4 @@ def blackout_created(p: dict, event, to) -> Message:
     title = _("A set was blocked") if p.get("set") else _("A base was blocked")
     note = Message(title=title, lead=_("It cannot be booked during the blocked time."), tone="warning")
     note.link(_("View the blocked time"), admin_change_url("locations", "blackout", p.get("blackout")))
-    return note
-
-
-@message("webhook.ping")
-def ping(p: dict, event, to) -> Message:
-    note = Message(
-        title=_("Webhook test"),
-        lead=_("This is a test message: the endpoint “%(name)s” receives your organisation's notifications.")
-        % {"name": p.get("name", "")},
-        tone="comment",
-    )
-    note.add(_("Organisation"), getattr(event.organization, "name", ""))
     return note

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.utils import translation
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
@@ -242,6 +243,18 @@ def _no_slow_requests(request):
             f"requests over {limit:g} s of CPU (or {RequestClock.WALL_FACTOR * limit:g} s of wall clock) "
             f"on the test database: {listed}"
         )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language, whatever the test before it asked for.
+
+    ``LocaleMiddleware`` activates a request's language for the rest of its thread, so a test's request
+    in English left English active for the next test's direct service calls and their messages.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

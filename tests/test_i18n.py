@@ -101,3 +101,18 @@ def test_the_actor_role_is_a_performer_not_whoever_acted():
 
     with translation.override("zh-hans"):
         assert str(Role.ACTOR.label) == "演员"
+
+
+def test_a_request_in_english_leaves_english_active_in_its_thread(client):
+    """What the next test would inherit without the suite's ``_default_language`` fixture."""
+    from django.utils import translation
+
+    client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert translation.get_language() == "en"
+
+
+def test_the_next_test_starts_in_chinese_again():
+    """Runs right after the test above (same module, same worker): the language did not leak."""
+    from django.utils import translation
+
+    assert translation.get_language() == "zh-hans"

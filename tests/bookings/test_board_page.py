@@ -248,6 +248,17 @@ def test_the_week_view_sums_booked_hours_per_set_and_day(world, operator):
     assert set(re.findall(r'data-hours="([\d.]+)"', row)) == {"0.0"}
 
 
+def test_the_week_view_says_hours_in_the_readers_language(world, operator):
+    _book(world, 0, hour=8, hours=4)
+    with pin_now(NOW):
+        chinese = operator.get("/app/board/week/", {"base": world.base.pk, "date": DAY}).content.decode()
+        english = operator.get(
+            "/app/board/week/", {"base": world.base.pk, "date": DAY}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert 'data-hours="4.0">4.0 小时</td>' in chinese
+    assert 'data-hours="4.0">4.0 h</td>' in english
+
+
 def test_the_print_view_lists_the_days_bookings_for_the_gate(world, operator):
     booking = _book(world, 0, hour=8)
     with pin_now(NOW):

@@ -248,10 +248,16 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
 
     def _owner_id(self, obj):
         value = obj
-        for part in self.organization_field.split("__"):
+        *path, last = self.organization_field.split("__")
+        for part in path:
             value = getattr(value, part, None)
             if value is None:
                 return None
+        # the owner's id as the row holds it: a page asks this for every row it links (no query each)
+        owner_id = getattr(value, f"{last}_id", None)
+        if owner_id is not None:
+            return owner_id
+        value = getattr(value, last, None)
         return value.pk if isinstance(value, Organization) else value
 
     def has_module_permission(self, request):

@@ -83,6 +83,20 @@ def test_a_booking_links_only_the_related_pages_its_reader_may_open(client, worl
     }
 
 
+def test_the_booking_page_says_the_price_breakdown_in_words_not_json(client, world):
+    hourly = {"hours": "4.00", "rate": "300.00", "amount": "1200.00"}
+    booking = BookingFactory(
+        production=world.production,
+        set=world.set,
+        status=Booking.Status.CONFIRMED,
+        price_breakdown={"method": "hourly", "hourly": hourly, "total": "1200.00", "currency": "CNY"},
+    )
+    client.force_login(_staff(world, world.operator))
+    html = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content.decode()
+    assert "&quot;method&quot;" not in html
+    assert "4.00 小时 × 每小时 ¥300.00" in html
+
+
 def test_company_sees_its_own_bookings_only(client, world):
     mine = BookingFactory(production=world.production, set=world.set)
     BookingFactory(production=world.productions[1], set=world.sets[1])

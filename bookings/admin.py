@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, When
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -244,7 +245,11 @@ class BookingAdmin(ParticipantsScopedAdmin):
     list_per_page = 50
     actions = [confirm, decline, reschedule, cancel, check_in, check_out, no_show]
     policy = policies.BOOKING
-    readonly_fields = [field.name for field in Booking._meta.fields]
+    # the price breakdown in words (as on the day board), not its JSON
+    readonly_fields = [
+        "price_in_words" if field.name == "price_breakdown" else field.name for field in Booking._meta.fields
+    ]
+    exclude = ["price_breakdown"]
 
     def get_ordering(self, request):
         """Upcoming and ongoing bookings by start (soonest first), then ended ones by start (latest first)."""
@@ -267,6 +272,10 @@ class BookingAdmin(ParticipantsScopedAdmin):
     @admin.display(description=_("base"), ordering="set__base__name")
     def base(self, obj):
         return obj.set.base
+
+    @admin.display(description=Booking._meta.get_field("price_breakdown").verbose_name)
+    def price_in_words(self, obj):
+        return render_to_string("bookings/_price_breakdown.html", {"booking": obj}) or "-"
 
 
 @admin.register(WaitlistEntry)

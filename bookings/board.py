@@ -15,6 +15,7 @@ from itertools import groupby
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from bookings import conf
 from bookings.models import Booking
 from bookings.selectors import base_board, day_bounds
 from bookings.workflow import BOOKINGS
@@ -197,12 +198,17 @@ def week_board(*, base: Base, first: date) -> tuple[list[date], list[WeekRow]]:
     return days, [WeekRow(set=s, hours=[round(h, 1) for h in hours[s.pk]]) for s in sets]
 
 
-def allowed_actions(booking: Booking) -> list[str]:
-    """The operator's actions the booking's state allows, in the board's order."""
+def allowed_actions(booking: Booking, *, now: datetime) -> list[str]:
+    """The operator's actions the booking's state allows, in the board's order; check-in and no-show only
+    from when the services take them (the base's check-in lead before the start, the grace after it)."""
+    opens = {
+        "check_in": booking.starts_at - timedelta(minutes=booking.set.base.check_in_lead_minutes),
+        "no_show": booking.starts_at + timedelta(minutes=conf.no_show_grace_minutes()),
+    }
     return [
         action
         for action in ("confirm", "decline", "check_in", "check_out", "no_show")
-        if booking.status in BOOKINGS.transition(action).sources
+        if booking.status in BOOKINGS.transition(action).sources and now >= opens.get(action, now)
     ]
 
 

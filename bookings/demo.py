@@ -182,6 +182,11 @@ def _booking(set_, production, starts_at, ends_at, status, now, rng) -> Booking:
         booking.cancellation_fee = fee
         booking.cancellation_reason = rng.choice(["演员档期调整", "剧本修改", "转场至其他基地"])
         booking.closed_at = cancelled_at
+        # confirmed before it was called off
+        booking.confirmed_at = min(booking.confirmed_at, cancelled_at - timedelta(hours=1))
+    # asked for when its hold began, or when it was confirmed (bulk_create stamps created_at with the
+    # wall clock: ``seed`` writes this back, so that lead times and the history read as they happened)
+    booking.asked_at = booking.confirmed_at or booking.hold_expires_at - timedelta(minutes=ttl)
     return booking
 
 
@@ -303,6 +308,9 @@ def seed(*, scale: str, stdout, now: datetime) -> list[str]:
                         busy_windows.append((candidate, start, end, production.company_id))
                     add(booking)
     Booking.objects.bulk_create(planned, batch_size=1000)
+    for booking in planned:
+        booking.created_at = booking.asked_at
+    Booking.objects.bulk_update(planned, ["created_at"], batch_size=1000)
 
     waiters = []
     for set_, start, _end, company_id in rng.sample(busy_windows, k=min(12, len(busy_windows))):

@@ -59,6 +59,9 @@ class CrewMemberInline(OrganizationScopedInline, admin.TabularInline):
     readonly_fields = ["person"]  # a member is one person's place on the crew: remove it to change who
     saves_through_services = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -20,9 +20,11 @@ form (or on the inline row that caused it), never as a 500.
 """
 
 import copy
+from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
 from django.contrib.messages import ERROR, SUCCESS
@@ -191,6 +193,25 @@ class ScopedRelatedFieldListFilter(admin.RelatedOnlyFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
 
 
+#: the request whose change form is being rendered (read-only relations link only what it may open)
+_viewing = ContextVar("admin_viewing", default=None)
+_linked = helpers.AdminReadonlyField.get_admin_url
+
+
+def _admin_url_if_viewable(self, remote_field, remote_obj):
+    """A read-only relation links to the related object's page only if the viewer may open it; otherwise
+    its name alone (Django links it regardless, to a 403 for another organisation's object)."""
+    request = _viewing.get()
+    if request is not None and not request.user.is_superuser:
+        related_admin = self.model_admin.admin_site._registry.get(remote_field.model)
+        if related_admin is None or not related_admin.has_view_permission(request, remote_obj):
+            return str(remote_obj)
+    return _linked(self, remote_field, remote_obj)
+
+
+helpers.AdminReadonlyField.get_admin_url = _admin_url_if_viewable
+
+
 class OrganizationScopedAdmin(admin.ModelAdmin):
     organization_field = "organization"
     policy: Policy  # whose admin_view / admin_change rules say which memberships see and change the rows
@@ -227,10 +248,16 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
 
     def _owner_id(self, obj):
         value = obj
-        for part in self.organization_field.split("__"):
+        *path, last = self.organization_field.split("__")
+        for part in path:
             value = getattr(value, part, None)
             if value is None:
                 return None
+        # the owner's id as the row holds it: a page asks this for every row it links (no query each)
+        owner_id = getattr(value, f"{last}_id", None)
+        if owner_id is not None:
+            return owner_id
+        value = getattr(value, last, None)
         return value.pk if isinstance(value, Organization) else value
 
     def has_module_permission(self, request):
@@ -348,6 +375,16 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
     # -- a service's refusal is a form error ------------------------------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        viewing = _viewing.set(request)
+        try:
+            response = self._changeform_showing_refusals(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # while the viewer is known: the read-only relations' links ask it
+            return response
+        finally:
+            _viewing.reset(viewing)
+
+    def _changeform_showing_refusals(self, request, object_id, form_url, extra_context):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (AdminRefusal, DomainError) as exc:

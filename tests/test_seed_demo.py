@@ -443,6 +443,20 @@ def test_each_of_the_last_six_months_has_spend_and_refused_lapsed_and_cancelled_
         assert spend[month] > Decimal(1_000_000), (month, spend[month])  # hundreds of crews at ¥3,000+ a day
 
 
+def test_every_request_was_made_before_it_was_answered_and_before_its_start():
+    """created_at is when the crew asked: the zone's requests and lead times, and a booking's history on the
+    board, read as they happened rather than all on the day of the seed."""
+    made = Counter()
+    rows = Booking.objects.values_list("pk", "created_at", "starts_at", "confirmed_at", "closed_at")
+    for pk, created_at, starts_at, confirmed_at, closed_at in rows:
+        assert created_at <= min(SEEDED_AT, starts_at), pk
+        assert confirmed_at is None or created_at <= confirmed_at, pk
+        assert closed_at is None or created_at <= closed_at, pk
+        made[month_of(created_at)] += 1
+    months = last_six_months()
+    assert all(made[month] > 500 for month in months[:-1]) and made[months[-1]] > 0, made
+
+
 def test_no_set_ever_holds_two_crews_at_once():
     """Completed and missed bookings kept their set too: no two overlap on a set, turnover included."""
     occupying = [*Booking.BLOCKING, Booking.Status.COMPLETED, Booking.Status.NO_SHOW]

@@ -156,7 +156,7 @@ def _booking(request, pk: int) -> Booking:
 def _detail(request, booking: Booking, *, error=None, form=None, status: int = 200, done: str = ""):
     context = {
         "booking": booking,
-        "actions": allowed_actions(booking),
+        "actions": allowed_actions(booking, now=timezone.now()),
         "error": error,
         "checkout_form": form or CheckOutForm(),
         "done": done,

@@ -106,7 +106,14 @@ def shoot_week(request):
     if crew_id is None:
         if not crews:
             return render(request, "crews/shoot_week_empty.html")
-        return redirect(week_url(crews[0].pk, monday))
+        # open on a crew that shoots this week, if any: an empty week hides the one that does
+        shooting = set(
+            shoot_days_visible_to(organization=request.organization)
+            .filter(date__range=(monday, monday + timedelta(days=6)))
+            .values_list("crew_id", flat=True)
+        )
+        first = next((crew for crew in crews if crew.pk in shooting), crews[0])
+        return redirect(week_url(first.pk, monday))
     crew = next((crew for crew in crews if crew.pk == crew_id), None)
     if crew is None:  # another company's crew reads exactly like one that does not exist
         raise Http404(_("No such crew."))

@@ -155,7 +155,7 @@ class PlannerForm(PlaceForm):
                 self.add_error(from_name if starts is None else to_name, _("Give the row's times."))
                 continue
             if ends <= starts:
-                self.add_error(to_name, _("Must be after from."))
+                self.add_error(to_name, _("Must be after the start."))
                 continue
             set_ = None
             if set_id is not None:
@@ -201,5 +201,5 @@ class SearchForm(PlaceForm):
     def clean(self):
         data = super().clean()
         if data.get("start") is not None and data.get("end") is not None and data["end"] <= data["start"]:
-            self.add_error("end", _("Must be after from."))
+            self.add_error("end", _("Must be after the start."))
         return data

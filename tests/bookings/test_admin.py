@@ -57,6 +57,46 @@ def test_operator_confirms_from_the_admin_and_a_refusal_is_a_message(client, wor
     assert (response.status_code, response["Location"]) == (302, "/admin/")  # as if missing
 
 
+def test_a_booking_links_only_the_related_pages_its_reader_may_open(client, world):
+    """The operator may open the set's page but not the company's production: its name is plain text
+    (Django would link it to a 403); the company sees the reverse; a superuser gets both links."""
+    booking = BookingFactory(production=world.production, set=world.set, status=Booking.Status.CONFIRMED)
+    page = reverse("admin:bookings_booking_change", args=[booking.pk])
+    set_url = reverse("admin:locations_set_change", args=[world.set.pk])
+    production_url = reverse("admin:studio_production_change", args=[world.production.pk])
+    readers = {
+        "operator": _staff(world, world.operator),
+        "company": _staff(world, world.company),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+    links = {}
+    for name, user in readers.items():
+        client.force_login(user)
+        html = client.get(page).content.decode()
+        links[name] = {url for url in (set_url, production_url) if f'href="{url}"' in html}
+        for url in links[name]:
+            assert client.get(url).status_code == 200, (name, url)
+    assert links == {
+        "operator": {set_url},
+        "company": {production_url},
+        "superuser": {set_url, production_url},
+    }
+
+
+def test_the_booking_page_says_the_price_breakdown_in_words_not_json(client, world):
+    hourly = {"hours": "4.00", "rate": "300.00", "amount": "1200.00"}
+    booking = BookingFactory(
+        production=world.production,
+        set=world.set,
+        status=Booking.Status.CONFIRMED,
+        price_breakdown={"method": "hourly", "hourly": hourly, "total": "1200.00", "currency": "CNY"},
+    )
+    client.force_login(_staff(world, world.operator))
+    html = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content.decode()
+    assert "&quot;method&quot;" not in html
+    assert "4.00 小时 × 每小时 ¥300.00" in html
+
+
 def test_company_sees_its_own_bookings_only(client, world):
     mine = BookingFactory(production=world.production, set=world.set)
     BookingFactory(production=world.productions[1], set=world.sets[1])

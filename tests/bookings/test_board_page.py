@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings import services
+from bookings import conf, services
 from bookings.models import Booking
 from locations.models import Blackout, OpeningHours
 from notifications.models import Delivery, Event
@@ -183,8 +183,23 @@ def test_the_detail_offers_only_the_actions_the_state_allows(world, operator):
     html = operator.get(f"/app/board/bookings/{hold.pk}/").content.decode()
     assert set(re.findall(r'data-action="(\w+)"', html)) == {"confirm", "decline"}
     confirmed = _book(world, 1)
-    html = operator.get(f"/app/board/bookings/{confirmed.pk}/").content.decode()
+    with pin_now(confirmed.starts_at + timedelta(minutes=conf.no_show_grace_minutes())):
+        html = operator.get(f"/app/board/bookings/{confirmed.pk}/").content.decode()
     assert set(re.findall(r'data-action="(\w+)"', html)) == {"check_in", "no_show"}
+
+
+def test_check_in_and_no_show_are_offered_only_once_their_time_has_come(world, operator):
+    """The services refuse a check-in before the base's lead and a no-show before the grace: the detail
+    does not offer a button that can only fail."""
+    confirmed = _book(world, 1)
+    lead = timedelta(minutes=world.base.check_in_lead_minutes)
+    grace = timedelta(minutes=conf.no_show_grace_minutes())
+    offered = {}
+    for moment in (NOW, confirmed.starts_at - lead, confirmed.starts_at + grace - timedelta(minutes=1)):
+        with pin_now(moment):
+            html = operator.get(f"/app/board/bookings/{confirmed.pk}/").content.decode()
+        offered[moment] = set(re.findall(r'data-action="(\w+)"', html))
+    assert list(offered.values()) == [set(), {"check_in"}, {"check_in"}]
 
 
 def test_an_unchanged_board_answers_304_and_a_change_gives_a_new_etag(world, operator):
@@ -246,6 +261,17 @@ def test_the_week_view_sums_booked_hours_per_set_and_day(world, operator):
     assert re.findall(r'data-hours="([\d.]+)"', row) == ["6.0", "4.0", "0.0", "0.0", "0.0", "0.0", "0.0"]
     row = html.split(f'<tr data-set-id="{world.sets[1].pk}">')[1].split("</tr>")[0]
     assert set(re.findall(r'data-hours="([\d.]+)"', row)) == {"0.0"}
+
+
+def test_the_week_view_says_hours_in_the_readers_language(world, operator):
+    _book(world, 0, hour=8, hours=4)
+    with pin_now(NOW):
+        chinese = operator.get("/app/board/week/", {"base": world.base.pk, "date": DAY}).content.decode()
+        english = operator.get(
+            "/app/board/week/", {"base": world.base.pk, "date": DAY}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert 'data-hours="4.0">4.0 小时</td>' in chinese
+    assert 'data-hours="4.0">4.0 h</td>' in english
 
 
 def test_the_print_view_lists_the_days_bookings_for_the_gate(world, operator):

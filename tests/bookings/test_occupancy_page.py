@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -69,6 +69,14 @@ def test_the_charts_numbers_are_the_apis_and_the_fixtures(fixture, operator, api
     assert 'data-total="no_shows">1' in html
     assert 'data-total="busiest">13:00' in html
     assert "data-definitions" in html
+
+
+def test_the_revenue_table_names_each_week_it_counts(fixture, operator):  # noqa: F811
+    html = _page(operator, fixture).content.decode()
+    table = html[html.index('data-table="revenue"') :]
+    weeks = re.findall(r'<tr data-week="([^"]*)"><td>([^<]*)</td>', table)
+    mondays = [(THU - timedelta(days=3)).isoformat(), MON.isoformat()]  # each week by its Monday
+    assert weeks == [(monday, monday) for monday in mondays]
 
 
 def test_the_page_speaks_chinese_by_default_and_english_when_asked(fixture, operator):  # noqa: F811

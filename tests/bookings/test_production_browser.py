@@ -11,8 +11,8 @@ from django.utils import timezone
 from bookings.models import Booking
 from tests.bookings.conftest import make_world, pin_now
 from tests.browser import open_browser, wait
-from tests.factories import BookingFactory
-from tests.workspace_browser import LAPTOP, check_fits, check_phone_and_english, sign_in
+from tests.factories import BookingFactory, ReviewCentreFactory, ReviewSubmissionFactory
+from tests.workspace_browser import LAPTOP, PHONE, check_fits, check_phone_and_english, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Status = Booking.Status
@@ -86,3 +86,27 @@ def test_a_producer_cancels_a_booking_from_the_production_page(live_server, tmp_
             assert kept.status == Status.CONFIRMED
 
             check_phone_and_english(driver, tmp_path, "production", "Spend on sets")
+
+
+def test_at_375_px_the_tables_headings_stay_on_one_line_and_scroll_in_their_frame(live_server, tmp_path):
+    """Chinese wraps between any two characters: without a floor, the review table's ten columns shrank to
+    one character each at phone width (审/查/中/心 stacked); its headings now set the columns' width."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    with pin_now(NOW):
+        world = make_world()
+        centre = ReviewCentreFactory(name="平原示范区微短剧审查服务分中心")
+        ReviewSubmissionFactory(production=world.production, centre=centre, created_by=world.company_user)
+        with open_browser(tmp_path / "phone", width=PHONE[0], height=PHONE[1]) as driver:
+            sign_in(driver, live_server, world.company_user.username)
+            driver.get(f"{live_server.url}/app/productions/{world.production.pk}/")
+            wait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-submissions]")))
+            lines = driver.execute_script(
+                """return [...document.querySelectorAll('table.grid th')].map(th => {
+                     const range = document.createRange(); range.selectNodeContents(th);
+                     const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                     return [th.innerText, tops.size]; });"""
+            )
+            assert lines and all(count <= 1 for _text, count in lines), lines
+            check_fits(driver, tmp_path, "production-tables-zh-375")

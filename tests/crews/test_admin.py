@@ -134,3 +134,22 @@ def test_crew_members_are_changed_and_removed_through_the_roster_services(compan
     response = client.post(reverse("admin:crews_crew_change", args=[crew.pk]), data)
     assert response.status_code == 302
     assert list(crew.members.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_the_crew_page_takes_the_same_number_of_queries_whatever_its_members(company_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, company = company_admin
+    crew = CrewFactory(production=ProductionFactory(company=company))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("admin:crews_crew_change", args=[crew.pk])).status_code == 200
+        return len(captured)
+
+    CrewMemberFactory(crew=crew)
+    one = queries()
+    for _ in range(4):
+        CrewMemberFactory(crew=crew)
+    assert queries() == one

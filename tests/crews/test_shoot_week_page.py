@@ -182,6 +182,18 @@ def test_the_page_picks_a_crew_and_this_week_and_refuses_a_bad_week_in_words(wee
     assert _page(week, params={"crew": "abc"}).status_code == 400
 
 
+def test_without_a_crew_the_page_opens_on_one_that_shoots_this_week(week):
+    """A production in post-production sorts first but shoots nothing: the page skips its empty week."""
+    with pin_now(NOW):
+        wrapped = ProductionFactory(company=week["company"], title="一部已杀青的剧")
+        CrewFactory(production=wrapped, name="A组")
+        first = week["client"].get("/app/shoot-days/")
+    assert first["Location"] == f"/app/shoot-days/?crew={week['crew'].pk}&week={WEEK}"
+    with pin_now(NOW):
+        quiet = week["client"].get("/app/shoot-days/", {"week": "2027-W10"})
+    assert quiet["Location"].endswith("week=2027-W10")  # nobody shoots then: the first crew, as before
+
+
 def test_the_week_takes_the_same_number_of_queries_whatever_its_size(week):
     def count():
         with CaptureQueriesContext(connection) as captured:

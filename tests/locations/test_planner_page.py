@@ -350,6 +350,20 @@ def test_the_page_reads_in_english(town):
     assert "圈" not in html.split("<main")[1].split("平原大酒店")[0]
 
 
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [("locations:planner", {"from_0": "10:00", "to_0": "08:00"}), ("locations:search", {"end": "09:00"})],
+)
+def test_an_end_before_the_start_is_said_in_the_readers_words(town, page, params):
+    query = (_query if page == "locations:planner" else _search)(town, **params)
+    with pin_now(NOW):
+        response = _client(town["user"]).get(reverse(page), query)
+    assert response.status_code == 400
+    errors = re.findall(r'<li class="error" data-error-field="[^"]+">([^<]*)</li>', response.content.decode())
+    assert errors and all("from" not in error for error in errors)
+    assert any("必须晚于开始时间" in error for error in errors)
+
+
 def test_nothing_free_is_said_in_words(town):
     with pin_now(NOW):
         response = _client(town["user"]).get(reverse("locations:planner"), _query(town, kind_0="villa"))

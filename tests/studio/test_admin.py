@@ -150,3 +150,12 @@ def test_a_member_without_a_planning_role_is_offered_no_status_action(companies)
     _move(client, "prepare", [production])
     production.refresh_from_db()
     assert production.status == Production.Status.DEVELOPMENT
+
+
+def test_whose_a_row_is_is_read_without_loading_its_organisation(companies, django_assert_num_queries):
+    """Asked for every read-only relation a change page links (one per inline row): no query each."""
+    from django.contrib import admin
+
+    production = Production.objects.get(pk=ProductionFactory(company=companies[0]).pk)
+    with django_assert_num_queries(0):
+        assert admin.site._registry[Production]._owner_id(production) == companies[0].pk

@@ -1,7 +1,7 @@
 """Reads for the studio app, always scoped to the acting organisation."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from config.scoping import scope
 from studio.models import Membership, Organization, Production
@@ -10,6 +10,15 @@ from studio.models import Membership, Organization, Production
 @scope(Production)
 def productions_visible_to(*, organization: Organization) -> QuerySet[Production]:
     return Production.objects.filter(company=organization).select_related("company")
+
+
+def productions_to_plan(*, organization: Organization) -> QuerySet[Production]:
+    """The company's productions for a picker: those in pre-production or shooting first (the ones a day
+    is planned for), then the others, each group by title."""
+    planning = [Production.Status.PRE_PRODUCTION, Production.Status.SHOOTING]
+    return productions_visible_to(organization=organization).order_by(
+        Case(When(status__in=planning, then=0), default=1), "title", "id"
+    )
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:

@@ -14,7 +14,7 @@ from locations.circle import CircleItem
 from locations.models import Set
 from locations.selectors import bases_visible_to, places_visible_to, sets_visible_to
 from studio.models import Production
-from studio.selectors import productions_visible_to
+from studio.selectors import productions_to_plan
 
 #: need rows the planner shows (the circle plan takes at most ``conf.circle_plan_max_items``)
 ROWS = 5
@@ -116,9 +116,7 @@ class PlannerForm(PlaceForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)
-        self.fields["production"].queryset = productions_visible_to(organization=organization).order_by(
-            "title", "id"
-        )
+        self.fields["production"].queryset = productions_to_plan(organization=organization)
         self.rows, self.named_sets = [], {}
         for index in range(min(ROWS, conf.circle_plan_max_items())):
             names = (f"kind_{index}", f"set_{index}", f"from_{index}", f"to_{index}")

@@ -26,7 +26,7 @@ from locations.policies import CIRCLE_PLAN
 from locations.selectors import SetSearch, sets_search
 from locations.travel import circle_minutes
 from locations.web.forms import PlannerForm, SearchForm, origin_choices
-from studio.selectors import productions_visible_to
+from studio.selectors import productions_to_plan, productions_visible_to
 from studio.web.acting import workspace_page
 
 MAX_ID = 2**63 - 1
@@ -180,9 +180,7 @@ def book_plan(request):
 def search(request):
     """Free sets of a kind in a window within N minutes of the start, nearest or cheapest first."""
     form, context = _tab(request, SearchForm, "search")
-    context["productions"] = list(
-        productions_visible_to(organization=request.organization).order_by("title", "id")
-    )
+    context["productions"] = list(productions_to_plan(organization=request.organization))
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400

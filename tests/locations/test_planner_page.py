@@ -292,6 +292,21 @@ def test_a_company_lands_on_the_planner(town):
     assert response.status_code == 302 and response["Location"] == reverse("locations:planner")
 
 
+def test_the_production_pickers_offer_the_productions_being_shot_first(town):
+    """A production in post-production sorts first by title, but the picker opens on one being planned."""
+    from studio.models import Production
+
+    town["production"].status = Production.Status.SHOOTING
+    town["production"].save(update_fields=["status"])
+    wrapped = Production.Status.POST_PRODUCTION
+    ProductionFactory(company=town["company"], title="一部已杀青的剧", status=wrapped)
+    client = _client(town["user"])
+    for page in ("locations:planner", "locations:search"):
+        html = client.get(reverse(page)).content.decode()
+        picker = re.search(r'<select name="production"[^>]*>(.*?)</select>', html, re.S).group(1)
+        assert re.findall(r"<option[^>]*>([^<]+)</option>", picker) == ["闪婚总裁", "一部已杀青的剧"], page
+
+
 def test_the_map_data_is_the_page_plans(town):
     photo = SetPhotoFactory(set=town["sets"][(town["bases"][0].pk, "hospital_ward")])
     with pin_now(NOW):

@@ -8,6 +8,9 @@ or generated from ``filterset_fields``) accepts only what the acting organisatio
 (``config.scoping``): another organisation's id is the same 400 "Select a valid choice" naming the
 parameter as an id that does not exist. A filter over a model with no registered scope fails loudly.
 
+A parameter that takes a plain id (``IdFilter``) takes a whole number in the id range: ``?base=1.5`` is a
+400 naming it, where a number filter let the column round it to base 1.
+
 ``?ordering=`` with a field the view does not offer is a 400 naming the allowed fields: DRF's own
 filter drops unknown fields silently, so a typo returned a differently ordered page without a word.
 """
@@ -15,11 +18,28 @@ filter drops unknown fields silently, so a typo returned a differently ordered p
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from config import scoping
 from config.dates import validate_in_range
+
+#: the largest id a bigint column holds
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A plain id as a filter parameter: a whole number from 1 to ``ID_MAX``, an integer in the schema."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class DjangoFilterBackend(django_filters.DjangoFilterBackend):

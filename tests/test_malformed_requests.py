@@ -407,3 +407,24 @@ def test_ids_beyond_any_column_are_a_400(client, company):
         assert response.json()["results"] == []
     else:
         assert_envelope(response, 400)
+
+
+#: the filter parameters that take a plain id (not a choice among the caller's objects)
+ID_FILTERS = [("/bookings/", "base"), ("/deliveries/", "event"), ("/deliveries/", "endpoint")]
+
+
+@pytest.mark.parametrize(("path", "parameter"), ID_FILTERS)
+@pytest.mark.parametrize("value", ["1.5", "1e3", "0", "-1", "9" * 25])
+def test_an_id_filter_takes_a_whole_id_or_answers_400_naming_it(company, member, path, parameter, value):
+    # ?base=1.5 was read as base 1 (the column rounds it) and answered that base's bookings
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    data = assert_envelope(client.get(f"/api/v1{path}", {parameter: value}), 400, parameter)
+    assert len(data["fields"][parameter]) == 1, data
+
+
+@pytest.mark.parametrize(("path", "parameter"), ID_FILTERS)
+def test_an_id_filter_is_an_integer_in_the_schema(path, parameter):
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    parameters = {item["name"]: item for item in schema["paths"][f"/api/v1{path}"]["get"]["parameters"]}
+    assert parameters[parameter]["schema"]["type"] == "integer", parameters[parameter]

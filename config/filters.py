@@ -8,6 +8,9 @@ or generated from ``filterset_fields``) accepts only what the acting organisatio
 (``config.scoping``): another organisation's id is the same 400 "Select a valid choice" naming the
 parameter as an id that does not exist. A filter over a model with no registered scope fails loudly.
 
+A yes/no parameter takes ``true``/``false`` (``1``/``0``) or nothing: ``?special_subject=maybe`` is a 400
+naming it, where django-filter read any other value as no filter and answered every row.
+
 A parameter that takes a plain id (``IdFilter``) takes a whole number in the id range: ``?base=1.5`` is a
 400 naming it, where a number filter let the column round it to base 1.
 
@@ -16,8 +19,10 @@ filter drops unknown fields silently, so a typo returned a differently ordered p
 """
 
 from django import forms
+from django.core.exceptions import ValidationError as FormValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
+from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
@@ -42,13 +47,34 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _StrictBooleanWidget(BooleanWidget):
+    """django-filter's yes/no widget, passing on a value it does not know instead of dropping it."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = _StrictBooleanWidget
+
+    def to_python(self, value):
+        if isinstance(value, str) and value:  # what the widget could not read
+            raise FormValidationError(_("Enter true or false."), code="invalid")
+        return super().to_python(value)
+
+
 class DjangoFilterBackend(django_filters.DjangoFilterBackend):
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             organization = getattr(request, "organization", None)
-            for field in filterset.form.fields.values():
-                if isinstance(field, forms.DateField | forms.DateTimeField):
+            fields = filterset.form.fields
+            for name, field in list(fields.items()):
+                if isinstance(field, forms.NullBooleanField):
+                    fields[name] = _StrictNullBooleanField(required=False, label=field.label)
+                elif isinstance(field, forms.DateField | forms.DateTimeField):
                     field.validators.append(validate_in_range)
                 elif isinstance(field, forms.ModelChoiceField):  # the multiple-choice field is one too
                     organizations = [organization] if organization is not None else []

@@ -428,3 +428,31 @@ def test_an_id_filter_is_an_integer_in_the_schema(path, parameter):
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     parameters = {item["name"]: item for item in schema["paths"][f"/api/v1{path}"]["get"]["parameters"]}
     assert parameters[parameter]["schema"]["type"] == "integer", parameters[parameter]
+
+
+#: the yes/no filter parameters (declared or generated from a boolean column)
+BOOLEAN_FILTERS = [("/productions/", "special_subject"), ("/webhook-endpoints/", "is_active")]
+
+
+@pytest.mark.parametrize(("path", "parameter"), BOOLEAN_FILTERS)
+@pytest.mark.parametrize("value", ["maybe", "yes", "2", "-1.5e308"])
+def test_a_yes_no_filter_refuses_anything_but_true_or_false(company, member, path, parameter, value):
+    # ?special_subject=maybe answered every production, as if the parameter had not been given
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    assert_envelope(client.get(f"/api/v1{path}", {parameter: value}), 400, parameter)
+
+
+@pytest.mark.parametrize(("path", "parameter"), BOOLEAN_FILTERS)
+@pytest.mark.parametrize("value", ["true", "false", "True", "1", "0", ""])
+def test_a_yes_no_filter_takes_true_false_1_0_or_nothing(company, member, path, parameter, value):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    assert client.get(f"/api/v1{path}", {parameter: value}).status_code == 200
+
+
+def test_a_refused_yes_no_value_is_explained_in_chinese(company, member):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    data = client.get("/api/v1/productions/", {"special_subject": "maybe"}).json()
+    assert data["fields"]["special_subject"] == ["请填写 true 或 false。"]

@@ -13,9 +13,11 @@ Decisions recorded here:
 import json
 
 import pytest
-from rest_framework import serializers
+from rest_framework import parsers, serializers
 from rest_framework.test import APIClient
 
+from config.api import extra_urlpatterns, router
+from config.parsers import JSONParser
 from config.serializers import AwareDateTimeField, InputSerializer
 from studio.models import Membership, Production
 from tests.factories import CompanyFactory, ProductionFactory, token_for
@@ -456,3 +458,33 @@ def test_a_refused_yes_no_value_is_explained_in_chinese(company, member):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
     data = client.get("/api/v1/productions/", {"special_subject": "maybe"}).json()
     assert data["fields"]["special_subject"] == ["请填写 true 或 false。"]
+
+
+def test_a_deeply_nested_body_to_the_review_api_is_a_400_in_the_readers_language(client):
+    # the review viewset named DRF's JSONParser: RecursionError (500) and English parse errors
+    response = client.post("/api/v1/review-submissions/", "[" * 100_000, content_type="application/json")
+    assert_envelope(response, 400)
+    response = client.post("/api/v1/review-submissions/", "\x00", content_type="application/json")
+    assert_envelope(response, 400)
+    assert response.json()["detail"] == "请求正文不是有效的 JSON（第 1 行，第 1 列）。"
+
+
+def _parser_classes(view) -> list:
+    """The parsers of a viewset and of each of its ``@action`` routes."""
+    actions = [getattr(view, name) for name in dir(view) if hasattr(getattr(view, name), "mapping")]
+    found = list(getattr(view, "parser_classes", []))
+    for handler in actions:
+        found += handler.kwargs.get("parser_classes", [])
+    return found
+
+
+def test_every_view_parses_json_with_the_hardened_parser():
+    views = [viewset for _prefix, viewset, _basename in router.registry]
+    views += [pattern.callback.cls for pattern in extra_urlpatterns if hasattr(pattern.callback, "cls")]
+    plain = [
+        (view.__name__, parser)
+        for view in views
+        for parser in _parser_classes(view)
+        if issubclass(parser, parsers.JSONParser) and not issubclass(parser, JSONParser)
+    ]
+    assert plain == []

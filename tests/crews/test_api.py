@@ -285,3 +285,12 @@ def test_scene_choice_filters_refuse_unknown_values_and_ignore_blank_ones(plan):
         assert refused.status_code == 400
         assert list(refused.json()["fields"]) == [parameter]
         assert client.get(f"/api/v1/scenes/?{parameter}=").status_code == 200
+
+
+def test_deleting_a_published_shoot_day_is_a_409_and_keeps_it(plan):
+    # the day's state refuses the delete: a conflict, like editing a wrapped day, not a 400 naming no field
+    services.shoot_day_publish(shoot_day=plan.day, by=plan.user)
+    response = plan.client.delete(f"/api/v1/shoot-days/{plan.day.pk}/")
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "shoot_day_published"
+    assert plan.client.get(f"/api/v1/shoot-days/{plan.day.pk}/").status_code == 200

@@ -212,7 +212,8 @@ def _check_rows(dataset: tablib.Dataset) -> None:
             fields={"file": [_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}]},
         )
     if len(dataset) > MAX_ROWS:
-        raise DomainError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS}, code="invalid_file")
+        message = _("At most %(n)d rows per file.") % {"n": MAX_ROWS}
+        raise DomainError(message, code="invalid_file", fields={"file": [message]})
     seen = {}
     for number, row in enumerate(dataset.dict, start=2):
         key = (str(row.get("base") or "").strip(), str(row.get("name") or "").strip())

@@ -226,7 +226,7 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by=None) -> None:
 def webhook_endpoint_ping(*, endpoint: WebhookEndpoint, by=None) -> Delivery:
     """Send a ``webhook.ping`` event to this endpoint only, through the outbox like any other."""
     if not endpoint.is_active:
-        raise DomainError(_("The endpoint is switched off."), code="endpoint_inactive")
+        raise ConflictError(_("The endpoint is switched off."), code="endpoint_inactive")
     event = event_record(
         type="webhook.ping",
         organization=endpoint.organization,

@@ -13,9 +13,11 @@ Decisions recorded here:
 import json
 
 import pytest
-from rest_framework import serializers
+from rest_framework import parsers, serializers
 from rest_framework.test import APIClient
 
+from config.api import extra_urlpatterns, router
+from config.parsers import JSONParser
 from config.serializers import AwareDateTimeField, InputSerializer
 from studio.models import Membership, Production
 from tests.factories import CompanyFactory, ProductionFactory, token_for
@@ -407,3 +409,82 @@ def test_ids_beyond_any_column_are_a_400(client, company):
         assert response.json()["results"] == []
     else:
         assert_envelope(response, 400)
+
+
+#: the filter parameters that take a plain id (not a choice among the caller's objects)
+ID_FILTERS = [("/bookings/", "base"), ("/deliveries/", "event"), ("/deliveries/", "endpoint")]
+
+
+@pytest.mark.parametrize(("path", "parameter"), ID_FILTERS)
+@pytest.mark.parametrize("value", ["1.5", "1e3", "0", "-1", "9" * 25])
+def test_an_id_filter_takes_a_whole_id_or_answers_400_naming_it(company, member, path, parameter, value):
+    # ?base=1.5 was read as base 1 (the column rounds it) and answered that base's bookings
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    data = assert_envelope(client.get(f"/api/v1{path}", {parameter: value}), 400, parameter)
+    assert len(data["fields"][parameter]) == 1, data
+
+
+@pytest.mark.parametrize(("path", "parameter"), ID_FILTERS)
+def test_an_id_filter_is_an_integer_in_the_schema(path, parameter):
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    parameters = {item["name"]: item for item in schema["paths"][f"/api/v1{path}"]["get"]["parameters"]}
+    assert parameters[parameter]["schema"]["type"] == "integer", parameters[parameter]
+
+
+#: the yes/no filter parameters (declared or generated from a boolean column)
+BOOLEAN_FILTERS = [("/productions/", "special_subject"), ("/webhook-endpoints/", "is_active")]
+
+
+@pytest.mark.parametrize(("path", "parameter"), BOOLEAN_FILTERS)
+@pytest.mark.parametrize("value", ["maybe", "yes", "2", "-1.5e308"])
+def test_a_yes_no_filter_refuses_anything_but_true_or_false(company, member, path, parameter, value):
+    # ?special_subject=maybe answered every production, as if the parameter had not been given
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    assert_envelope(client.get(f"/api/v1{path}", {parameter: value}), 400, parameter)
+
+
+@pytest.mark.parametrize(("path", "parameter"), BOOLEAN_FILTERS)
+@pytest.mark.parametrize("value", ["true", "false", "True", "1", "0", ""])
+def test_a_yes_no_filter_takes_true_false_1_0_or_nothing(company, member, path, parameter, value):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    assert client.get(f"/api/v1{path}", {parameter: value}).status_code == 200
+
+
+def test_a_refused_yes_no_value_is_explained_in_chinese(company, member):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member(company, role=Membership.Role.OWNER))}")
+    data = client.get("/api/v1/productions/", {"special_subject": "maybe"}).json()
+    assert data["fields"]["special_subject"] == ["请填写 true 或 false。"]
+
+
+def test_a_deeply_nested_body_to_the_review_api_is_a_400_in_the_readers_language(client):
+    # the review viewset named DRF's JSONParser: RecursionError (500) and English parse errors
+    response = client.post("/api/v1/review-submissions/", "[" * 100_000, content_type="application/json")
+    assert_envelope(response, 400)
+    response = client.post("/api/v1/review-submissions/", "\x00", content_type="application/json")
+    assert_envelope(response, 400)
+    assert response.json()["detail"] == "请求正文不是有效的 JSON（第 1 行，第 1 列）。"
+
+
+def _parser_classes(view) -> list:
+    """The parsers of a viewset and of each of its ``@action`` routes."""
+    actions = [getattr(view, name) for name in dir(view) if hasattr(getattr(view, name), "mapping")]
+    found = list(getattr(view, "parser_classes", []))
+    for handler in actions:
+        found += handler.kwargs.get("parser_classes", [])
+    return found
+
+
+def test_every_view_parses_json_with_the_hardened_parser():
+    views = [viewset for _prefix, viewset, _basename in router.registry]
+    views += [pattern.callback.cls for pattern in extra_urlpatterns if hasattr(pattern.callback, "cls")]
+    plain = [
+        (view.__name__, parser)
+        for view in views
+        for parser in _parser_classes(view)
+        if issubclass(parser, parsers.JSONParser) and not issubclass(parser, JSONParser)
+    ]
+    assert plain == []

@@ -8,6 +8,7 @@ so on. openapi-spec-validator checks the document itself.
 import json
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from openapi_schema_validator import OAS30ReadValidator
@@ -100,6 +101,19 @@ def test_deliveries_with_no_endpoint_or_no_address_conform(document, api):
     assert {row["endpoint"] for row in response.json()["results"]} == {None, endpoint.pk}
     assert {row["to_address"] == "" for row in response.json()["results"]} == {True, False}
     conforms(document, "/api/v1/deliveries/", "get", 200, response.json())
+
+
+def test_an_event_without_an_actor_conforms(document, api):
+    # events a task records (a lapsed hold, a delivery given up) have no acting user
+    company, client = _owner_client(api)
+    production = ProductionFactory(company=company)
+    kind = ContentType.objects.get_for_model(production)
+    event = EventFactory(organization=company, actor=None, subject_type=kind, subject_id=production.pk)
+    response = client.get(f"/api/v1/events/{event.pk}/")
+    assert response.status_code == 200
+    assert response.json()["actor"] is None
+    conforms(document, "/api/v1/events/{id}/", "get", 200, response.json())
+    conforms(document, "/api/v1/events/", "get", 200, client.get("/api/v1/events/").json())
 
 
 def test_first_review_submission_has_no_previous_version_and_conforms(document, api):

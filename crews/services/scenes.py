@@ -122,7 +122,8 @@ def _parse_rows(text: str, production: Production) -> list[dict]:
     rows, errors, seen = [], [], {}
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            raise DomainError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS}, code="invalid_file")
+            message = _("At most %(n)d rows per file.") % {"n": MAX_ROWS}
+            raise DomainError(message, code="invalid_file", fields={"file": [message]})
         row = {key: (value or "").strip() for key, value in raw.items() if key}
         if not any(row.values()):
             continue

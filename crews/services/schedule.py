@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
-from config.exceptions import DomainError
+from config.exceptions import ConflictError, DomainError
 from config.localtime import CLOCK, local_text
 from config.locking import lock, locked_transaction
 from crews.conflicts import error_detail, shoot_day_warnings
@@ -108,7 +108,7 @@ def shoot_day_update(*, shoot_day: ShootDay, by=None, **data) -> ShootDay:
 def shoot_day_delete(*, shoot_day: ShootDay, by=None) -> None:
     day = lock(ShootDay, shoot_day.pk)
     if day.status != ShootDay.Status.DRAFT:
-        raise DomainError(
+        raise ConflictError(
             _("Only a draft shoot day can be deleted; this one has been published."),
             code="shoot_day_published",
         )

@@ -1,8 +1,7 @@
 import django_filters
 
+from config.filters import IdFilter
 from notifications.models import Delivery, Event
-
-ID_MAX = 2**63 - 1
 
 
 class EventFilterSet(django_filters.FilterSet):
@@ -18,12 +17,8 @@ class EventFilterSet(django_filters.FilterSet):
 
 class DeliveryFilterSet(django_filters.FilterSet):
     # plain numbers: a choice filter would tell whether another organisation's event or endpoint exists
-    event = django_filters.NumberFilter(
-        field_name="event_id", min_value=1, max_value=ID_MAX, decimal_places=0
-    )
-    endpoint = django_filters.NumberFilter(
-        field_name="endpoint_id", min_value=1, max_value=ID_MAX, decimal_places=0
-    )
+    event = IdFilter(field_name="event_id")
+    endpoint = IdFilter(field_name="endpoint_id")
     event_type = django_filters.CharFilter(field_name="event__type")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")

@@ -15,7 +15,7 @@ class SubjectOut(serializers.Serializer):
 
 class EventOut(OutputModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
-    actor = serializers.PrimaryKeyRelatedField(read_only=True)
+    actor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # null: recorded by a task
     subject = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,11 +4,13 @@ import os
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crews import services
 from crews.models import Scene
+from crews.services.scenes import MAX_ROWS
 from studio.models import Membership
 from tests.bookings.conftest import pin_now
 from tests.conftest import IN_CI
@@ -155,7 +157,6 @@ def test_phone_is_masked_in_lists_and_full_on_detail_for_planners(plan, api):
 
 
 def test_scene_csv_import_is_all_or_nothing_with_row_and_reason(plan):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     PersonFactory(company=plan.company, name="林晚")
     good = (
@@ -285,3 +286,23 @@ def test_scene_choice_filters_refuse_unknown_values_and_ignore_blank_ones(plan):
         assert refused.status_code == 400
         assert list(refused.json()["fields"]) == [parameter]
         assert client.get(f"/api/v1/scenes/?{parameter}=").status_code == 200
+
+
+def test_deleting_a_published_shoot_day_is_a_409_and_keeps_it(plan):
+    # the day's state refuses the delete: a conflict, like editing a wrapped day, not a 400 naming no field
+    services.shoot_day_publish(shoot_day=plan.day, by=plan.user)
+    response = plan.client.delete(f"/api/v1/shoot-days/{plan.day.pk}/")
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "shoot_day_published"
+    assert plan.client.get(f"/api/v1/shoot-days/{plan.day.pk}/").status_code == 200
+
+
+def test_a_scene_file_over_the_row_limit_is_a_400_naming_the_file(plan):
+    rows = "".join(f"1,{number}\n" for number in range(1, MAX_ROWS + 2))
+    upload = SimpleUploadedFile("s.csv", ("episode,number\n" + rows).encode())
+    response = plan.client.post(
+        "/api/v1/scenes/import/", {"production": plan.production.pk, "file": upload}, format="multipart"
+    )
+    assert response.status_code == 400, response.json()
+    assert set(response.json()["fields"]) == {"file"}
+    assert not Scene.objects.exists()

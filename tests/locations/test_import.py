@@ -6,7 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.exceptions import DomainError
-from locations.importing import COLUMNS, set_catalogue_export, set_catalogue_import
+from locations.importing import (
+    COLUMNS,
+    MAX_ROWS,
+    REQUIRED_COLUMNS,
+    set_catalogue_export,
+    set_catalogue_import,
+)
 from locations.models import Set
 from studio.models import Membership
 from tests.factories import BaseFactory, OperatorFactory, SetFactory
@@ -171,3 +177,15 @@ def test_management_command_imports_and_rejects(tmp_path):
     with pytest.raises(CommandError, match="7"):
         call_command("import_sets", operator.name, str(bad))
     assert Set.objects.count() == 4
+
+
+def test_a_catalogue_file_over_the_row_limit_is_a_400_naming_the_file(member, api):
+    operator = OperatorFactory()
+    client = api(member(operator, role=Membership.Role.MANAGER), operator)
+    header = ",".join(REQUIRED_COLUMNS) + "\n"
+    rows = "".join(f"一号基地,病房{number},icu,100,1000,100,0\n" for number in range(MAX_ROWS + 1))
+    upload = SimpleUploadedFile("sets.csv", (header + rows).encode(), content_type="text/csv")
+    response = client.post("/api/v1/sets/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 400, response.json()
+    assert set(response.json()["fields"]) == {"file"}
+    assert not Set.objects.exists()

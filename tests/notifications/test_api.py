@@ -361,3 +361,12 @@ def test_filtering_by_another_organisations_event_looks_like_no_match(member, ap
     response = api(member(operator), operator).get("/api/v1/deliveries/", {"event": theirs.event_id})
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_pinging_a_switched_off_endpoint_is_a_409_and_sends_nothing(manager_client):
+    organization, client = manager_client()
+    endpoint = WebhookEndpointFactory(organization=organization, is_active=False)
+    response = client.post(f"/api/v1/webhook-endpoints/{endpoint.pk}/ping/")
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "endpoint_inactive"
+    assert not Delivery.objects.exists()

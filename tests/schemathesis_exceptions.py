@@ -51,16 +51,16 @@ EXCEPTIONS = [
         "positive_data_acceptance",
         None,
         409,
-        "Schema-valid input that conflicts with the current state (an overlapping booking, a duplicate "
-        "name, a transition the object's status does not allow) is a documented 409.",
+        "Schema-valid input that conflicts with the current state (an overlapping booking, a transition "
+        "the object's status does not allow) is a documented 409.",
     ),
     Excused(
         "positive_data_acceptance",
         None,
         400,
         "Rules across fields or against stored rows (ends after starts, within the booking horizon, "
-        "available_from with available_to, an id of a row the caller may use) are not expressible in "
-        "OpenAPI; the 400 names the field.",
+        "available_from with available_to, an id of a row the caller may use, a name already used) are "
+        "not expressible in OpenAPI; the 400 names the field.",
     ),
     Excused(
         "positive_data_acceptance",

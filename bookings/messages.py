@@ -5,7 +5,7 @@ The builders register themselves with ``notifications.messages.base.message`` wh
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from notifications.links import admin_change_url, board_url
 from notifications.messages.base import Message, contact, day_of, day_text, message, money, span, when
@@ -60,7 +60,7 @@ def _called_off(title: str, lead: str, p: dict, to) -> Message:
     return _booking(title, lead, p, to, tone="warning", price=False)
 
 
-@message("booking.requested")
+@message("booking.requested", label=gettext_lazy("Booking requested"))
 def requested(p: dict, event, to) -> Message:
     note = _booking(
         _("Booking request: %(set)s"),
@@ -75,7 +75,7 @@ def requested(p: dict, event, to) -> Message:
     return note
 
 
-@message("booking.confirmed")
+@message("booking.confirmed", label=gettext_lazy("Booking confirmed"))
 def confirmed(p: dict, event, to) -> Message:
     lead = _("Your booking is confirmed.")
     if p.get("instant"):
@@ -83,7 +83,7 @@ def confirmed(p: dict, event, to) -> Message:
     return _booking(_("Booking confirmed: %(set)s"), lead, p, to)
 
 
-@message("booking.declined")
+@message("booking.declined", label=gettext_lazy("Booking declined"))
 def declined(p: dict, event, to) -> Message:
     note = _called_off(_("Booking declined: %(set)s"), _("The base declined your booking request."), p, to)
     if p.get("reason"):
@@ -91,7 +91,7 @@ def declined(p: dict, event, to) -> Message:
     return note
 
 
-@message("booking.expired")
+@message("booking.expired", label=gettext_lazy("Booking request lapsed"))
 def expired(p: dict, event, to) -> Message:
     return _called_off(
         _("Booking request lapsed: %(set)s"),
@@ -101,7 +101,7 @@ def expired(p: dict, event, to) -> Message:
     )
 
 
-@message("booking.cancelled")
+@message("booking.cancelled", label=gettext_lazy("Booking cancelled"))
 def cancelled(p: dict, event, to) -> Message:
     note = _called_off(
         _("Booking cancelled: %(set)s"),
@@ -115,14 +115,14 @@ def cancelled(p: dict, event, to) -> Message:
     return note
 
 
-@message("booking.rescheduled")
+@message("booking.rescheduled", label=gettext_lazy("Booking moved"))
 def rescheduled(p: dict, event, to) -> Message:
     note = _booking(_("Booking moved: %(set)s"), _("The booking was moved to a new time."), p, to)
     note.add(_("Previous time"), span(p.get("previous_starts_at"), p.get("previous_ends_at")))
     return note
 
 
-@message("booking.reminder")
+@message("booking.reminder", label=gettext_lazy("Reminder of tomorrow's bookings"))
 def reminder(p: dict, event, to) -> Message:
     """The daily digest of a company's bookings of one day (the day after the message is sent)."""
     bookings = p.get("bookings") or []
@@ -148,7 +148,7 @@ def _on_set(title: str, lead: str, p: dict, to, *, label: str, at: str) -> Messa
     return note
 
 
-@message("booking.checked_in")
+@message("booking.checked_in", label=gettext_lazy("Crew checked in"))
 def checked_in(p: dict, event, to) -> Message:
     return _on_set(
         _("Checked in: %(set)s"),
@@ -160,7 +160,7 @@ def checked_in(p: dict, event, to) -> Message:
     )
 
 
-@message("booking.checked_out")
+@message("booking.checked_out", label=gettext_lazy("Crew checked out"))
 def checked_out(p: dict, event, to) -> Message:
     note = _on_set(
         _("Checked out: %(set)s"),
@@ -176,7 +176,7 @@ def checked_out(p: dict, event, to) -> Message:
     return note
 
 
-@message("booking.no_show")
+@message("booking.no_show", label=gettext_lazy("No-show recorded"))
 def no_show(p: dict, event, to) -> Message:
     note = _called_off(
         _("Missed booking: %(set)s"),
@@ -189,7 +189,7 @@ def no_show(p: dict, event, to) -> Message:
     return note
 
 
-@message("booking.waitlist_offered")
+@message("booking.waitlist_offered", label=gettext_lazy("Waitlisted time free"))
 def waitlist_offered(p: dict, event, to) -> Message:
     lead = _("A time you are waiting for is free.")
     if p.get("held"):

@@ -5,7 +5,7 @@ The builders register themselves with ``notifications.messages.base.message`` wh
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from crews.changes import change_text
 from crews.models import CallSheet, CallSheetRecipient
@@ -58,7 +58,7 @@ def _sheet_title(p: dict) -> str:
     return " · ".join(str(p[key]) for key in ("production", "crew") if p.get(key))
 
 
-@message("call_sheet.published")
+@message("call_sheet.published", label=gettext_lazy("Call sheet published"))
 def published(p: dict, event, to) -> Message:
     snapshot = _snapshot(p)
     note = Message(
@@ -81,7 +81,7 @@ def published(p: dict, event, to) -> Message:
     return note
 
 
-@message("call_sheet.line_published")
+@message("call_sheet.line_published", label=gettext_lazy("Personal call sent"))
 def line_published(p: dict, event, to) -> Message:
     snapshot = _snapshot(p)
     changed = int(p.get("version") or 1) > 1
@@ -110,7 +110,7 @@ def line_published(p: dict, event, to) -> Message:
     return note
 
 
-@message("call_sheet.line_withdrawn")
+@message("call_sheet.line_withdrawn", label=gettext_lazy("Call withdrawn"))
 def line_withdrawn(p: dict, event, to) -> Message:
     values = {"date": day_text(p.get("date")), "sheet": _sheet_title(p)}
     return Message(
@@ -121,7 +121,7 @@ def line_withdrawn(p: dict, event, to) -> Message:
     )
 
 
-@message("call_sheet.acknowledged")
+@message("call_sheet.acknowledged", label=gettext_lazy("Call confirmed"))
 def acknowledged(p: dict, event, to) -> Message:
     note = Message(
         title=_("A call was confirmed (call sheet version %(version)s)") % {"version": p.get("version")},
@@ -132,7 +132,7 @@ def acknowledged(p: dict, event, to) -> Message:
     return note
 
 
-@message("shoot_day.wrapped")
+@message("shoot_day.wrapped", label=gettext_lazy("Shoot day wrapped"))
 def wrapped(p: dict, event, to) -> Message:
     note = Message(
         title=_("Shoot day wrapped: %(date)s") % {"date": day_text(p.get("date"))},
@@ -147,14 +147,19 @@ def wrapped(p: dict, event, to) -> Message:
     return note
 
 
-@message("crew.created")
+@message("crew.created", label=gettext_lazy("Crew created"))
 def crew_created(p: dict, event, to) -> Message:
     note = Message(title=_("Crew created: %(name)s") % {"name": p.get("name", "")}, tone="comment")
     note.link(_("View the crew"), admin_change_url("crews", "crew", p.get("crew")))
     return note
 
 
-@message("person.created", "person.updated")
+@message(
+    labels={
+        "person.created": gettext_lazy("Person added to the roster"),
+        "person.updated": gettext_lazy("Roster entry updated"),
+    }
+)
 def person_changed(p: dict, event, to) -> Message:
     title = _("Person added to the roster") if event.type == "person.created" else _("Roster entry updated")
     note = Message(title=title, tone="comment")
@@ -162,7 +167,7 @@ def person_changed(p: dict, event, to) -> Message:
     return note
 
 
-@message("scenes.imported")
+@message("scenes.imported", label=gettext_lazy("Scenes imported"))
 def scenes_imported(p: dict, event, to) -> Message:
     return Message(
         title=_("Scenes imported"),

@@ -5,28 +5,28 @@ The builders register themselves with ``notifications.messages.base.message`` wh
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from notifications.links import admin_change_url, occupancy_url
 from notifications.messages.base import Message, message, money
 
-#: the title of the message about each of a base's own events
+#: the name of each of a base's own events, also the title of the message about it
 BASE_TITLES = {
-    "base.created": gettext_noop("Base added"),
-    "base.updated": gettext_noop("Base details changed"),
-    "base.activated": gettext_noop("Base listed again"),
-    "base.deactivated": gettext_noop("Base taken off the list"),
+    "base.created": gettext_lazy("Base added"),
+    "base.updated": gettext_lazy("Base details changed"),
+    "base.activated": gettext_lazy("Base listed again"),
+    "base.deactivated": gettext_lazy("Base taken off the list"),
 }
-#: the title of the message about each of a set's own events
+#: the name of each of a set's own events, also the title of the message about it
 SET_TITLES = {
-    "set.created": gettext_noop("Set added to the catalogue"),
-    "set.updated": gettext_noop("Set details changed"),
+    "set.created": gettext_lazy("Set added to the catalogue"),
+    "set.updated": gettext_lazy("Set details changed"),
 }
 
 
-@message(*BASE_TITLES)
+@message(labels=BASE_TITLES)
 def base_changed(p: dict, event, to) -> Message:
-    note = Message(title=_(BASE_TITLES[event.type]), tone="comment")
+    note = Message(title=str(BASE_TITLES[event.type]), tone="comment")
     if event.type == "base.deactivated":
         note.lead = _("Its sets are no longer listed.")
     note.link(_("View the base"), admin_change_url("locations", "base", p.get("base")))
@@ -34,14 +34,19 @@ def base_changed(p: dict, event, to) -> Message:
     return note
 
 
-@message(*SET_TITLES)
+@message(labels=SET_TITLES)
 def set_changed(p: dict, event, to) -> Message:
-    note = Message(title=_(SET_TITLES[event.type]), tone="comment")
+    note = Message(title=str(SET_TITLES[event.type]), tone="comment")
     note.link(_("View the set"), admin_change_url("locations", "set", p.get("set")))
     return note
 
 
-@message("set.activated", "set.deactivated")
+@message(
+    labels={
+        "set.activated": gettext_lazy("Sets listed again"),
+        "set.deactivated": gettext_lazy("Sets taken off the list"),
+    }
+)
 def sets_switched(p: dict, event, to) -> Message:
     values = {"count": p.get("changed", 0)}
     if event.type == "set.activated":
@@ -49,7 +54,7 @@ def sets_switched(p: dict, event, to) -> Message:
     return Message(title=_("%(count)s set(s) taken off the list") % values, tone="comment")
 
 
-@message("set.rates_updated")
+@message("set.rates_updated", label=gettext_lazy("Set rates changed"))
 def rates_updated(p: dict, event, to) -> Message:
     rates = p.get("rates") or {}
     note = Message(
@@ -60,7 +65,7 @@ def rates_updated(p: dict, event, to) -> Message:
     return note
 
 
-@message("set.catalogue_imported")
+@message("set.catalogue_imported", label=gettext_lazy("Set catalogue imported"))
 def catalogue_imported(p: dict, event, to) -> Message:
     note = Message(title=_("Set catalogue imported"), tone="comment")
     note.add(_("New sets"), p.get("created"))
@@ -69,7 +74,7 @@ def catalogue_imported(p: dict, event, to) -> Message:
     return note
 
 
-@message("blackout.created")
+@message("blackout.created", label=gettext_lazy("Blackout added"))
 def blackout_created(p: dict, event, to) -> Message:
     title = _("A set was blocked") if p.get("set") else _("A base was blocked")
     note = Message(title=title, lead=_("It cannot be booked during the blocked time."), tone="warning")

@@ -3,12 +3,14 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.exceptions import DomainError
 from config.redaction import redact_text, redact_url, redact_value
 from notifications import policies
+from notifications.messages.base import event_type_label
 from notifications.models import Delivery, Event, WebhookEndpoint
 from notifications.services import (
     clean_event_types,
@@ -33,16 +35,30 @@ class ReadOnlyAdmin(OrganizationScopedAdmin):
         return False
 
 
+class EventTypeFilter(admin.SimpleListFilter):
+    """The types of the events one may see, by name; the choice still filters by the code (``?type=…``)."""
+
+    title = _("type")
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        types = model_admin.get_queryset(request).order_by("type").values_list("type", flat=True).distinct()
+        return [(event_type, event_type_label(event_type)) for event_type in types]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(type=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     policy = policies.EVENT
-    list_display = ["created_at", "type", "organization", "actor", "subject_type", "subject_id"]
-    list_filter = ["type", "created_at"]
+    list_display = ["created_at", "type_label", "organization", "actor", "subject_type", "subject_id"]
+    list_filter = [EventTypeFilter, "created_at"]
     search_fields = ["type", "subject_id"]
     date_hierarchy = "created_at"
     list_select_related = ["organization", "actor", "subject_type"]
     readonly_fields = [
-        "type",
+        "type_shown",
         "organization",
         "actor",
         "subject_type",
@@ -51,6 +67,15 @@ class EventAdmin(ReadOnlyAdmin):
         "created_at",
     ]
     fields = readonly_fields
+
+    @admin.display(description=_("type"), ordering="type")
+    def type_label(self, event):
+        return event_type_label(event.type)
+
+    @admin.display(description=_("type"))
+    def type_shown(self, event):
+        # the name, and in small print the code that support, the API and the webhooks know the event by
+        return format_html('{}<br><small class="quiet">{}</small>', event_type_label(event.type), event.type)
 
     @admin.display(description=_("payload"))
     def payload_shown(self, event):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from notifications.messages.base import event_type_label
 from studio.models import Organization
 
 
@@ -82,7 +83,8 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.type} #{self.pk}"
+        # people read the type's name (the admin's delivery list); the code stays in the API and webhooks
+        return f"{event_type_label(self.type)} #{self.pk}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -6,6 +6,7 @@ The builders register themselves with ``notifications.messages.base.message`` wh
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.links import admin_change_url
 from notifications.messages.base import Message, choice_label, day_text, message, money
@@ -59,7 +60,7 @@ def _submission(title: str, lead: str, p: dict, *, tone: str = "info") -> Messag
     return note
 
 
-@message("review.submitted")
+@message("review.submitted", label=gettext_lazy("Submitted for review"))
 def submitted(p: dict, event, to) -> Message:
     lead = _("%(company)s submitted a dossier for review.") % {"company": p.get("company", "")}
     return _submission(
@@ -67,7 +68,7 @@ def submitted(p: dict, event, to) -> Message:
     )
 
 
-@message("review.stage_changed")
+@message("review.stage_changed", label=gettext_lazy("Review stage changed"))
 def stage_changed(p: dict, event, to) -> Message:
     lead = _("The submission moved from %(old)s to %(new)s.") % {
         "old": _stage(p.get("from_stage")),
@@ -88,7 +89,7 @@ def _decision(title: str, lead: str, p: dict, *, tone: str = "info") -> Message:
     )
 
 
-@message("review.revision_requested")
+@message("review.revision_requested", label=gettext_lazy("Returned for revision"))
 def revision_requested(p: dict, event, to) -> Message:
     note = _decision(
         _("Returned for revision: %(title)s"),
@@ -100,7 +101,7 @@ def revision_requested(p: dict, event, to) -> Message:
     return note
 
 
-@message("review.approved")
+@message("review.approved", label=gettext_lazy("Review approved"))
 def approved(p: dict, event, to) -> Message:
     note = _decision(_("Approved: %(title)s"), _("%(centre)s approved the submission."), p)
     if p.get("filing_number"):
@@ -108,7 +109,7 @@ def approved(p: dict, event, to) -> Message:
     return note
 
 
-@message("review.rejected")
+@message("review.rejected", label=gettext_lazy("Review rejected"))
 def rejected(p: dict, event, to) -> Message:
     note = _decision(
         _("Rejected: %(title)s"),
@@ -121,7 +122,7 @@ def rejected(p: dict, event, to) -> Message:
     return note
 
 
-@message("review.overdue")
+@message("review.overdue", label=gettext_lazy("Overdue reviews"))
 def overdue(p: dict, event, to) -> Message:
     rows = p.get("submissions") or []
     note = Message(
@@ -145,7 +146,7 @@ def overdue(p: dict, event, to) -> Message:
     return note
 
 
-@message("production.tier_changed")
+@message("production.tier_changed", label=gettext_lazy("Review tier changed"))
 def production_tier_changed(p: dict, event, to) -> Message:
     note = Message(
         title=_("Review tier changed: %(title)s") % {"title": p.get("title", "")},

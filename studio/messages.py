@@ -5,6 +5,7 @@ The builders register themselves with ``notifications.messages.base.message`` wh
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.links import admin_change_url
 from notifications.messages.base import Message, choice_label, message
@@ -17,19 +18,19 @@ def production_link(note: Message, p: dict) -> Message:
     return note
 
 
-@message("production.created")
+@message("production.created", label=gettext_lazy("Production created"))
 def production_created(p: dict, event, to) -> Message:
     return production_link(
         Message(title=_("Production created: %(title)s") % {"title": p.get("title", "")}, tone="comment"), p
     )
 
 
-@message("production.updated")
+@message("production.updated", label=gettext_lazy("Production details changed"))
 def production_updated(p: dict, event, to) -> Message:
     return production_link(Message(title=_("Production details changed"), tone="comment"), p)
 
 
-@message("production.status_changed")
+@message("production.status_changed", label=gettext_lazy("Production status changed"))
 def production_status_changed(p: dict, event, to) -> Message:
     note = Message(
         title=_("Production is now %(status)s") % {"status": choice_label(Production.Status, p.get("to"))},

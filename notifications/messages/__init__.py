@@ -1,8 +1,9 @@
 """What a person reads about an event: one ``Message`` per event type, shown as email (text and HTML) and as
 a WeCom group-robot markdown message, in the recipient's language first and the other language below.
 
-Each event type has a builder (``@message("booking.confirmed")``) that turns the event's payload into a
-``Message`` of words: a title, a sentence, labelled fields (local times, CNY, choice labels instead of
+Each event type has a short name that people read instead of its code (``@message("booking.confirmed",
+label=gettext_lazy("Booking confirmed"))``, shown by the admin) and a builder that turns the event's payload
+into a ``Message`` of words: a title, a sentence, labelled fields (local times, CNY, choice labels instead of
 codes), optional list items, what to do by when, and links to pages (never API paths). The builders run
 inside ``translation.override`` once per language, so every string they use is an ordinary ``gettext``.
 The layout of each channel is one template (``notifications/message.txt``, ``.html``, ``.md``).
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.messages.base import BUILDERS, Message, message, when
 
@@ -41,7 +43,7 @@ def generic(payload: dict, event, to=None) -> Message:
     return note
 
 
-@message("webhook.ping")
+@message("webhook.ping", label=gettext_lazy("Webhook test"))
 def ping(p: dict, event, to) -> Message:
     """The test an organisation sends to one of its endpoints (``webhook_endpoint_ping``)."""
     note = Message(

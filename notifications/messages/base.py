@@ -1,5 +1,5 @@
-"""What every builder uses: ``Message`` (one event as words), the ``@message`` registry of builders and the
-words for values (local times, dates, CNY, choice labels, names).
+"""What every builder uses: ``Message`` (one event as words), the ``@message`` registry of builders (with the
+short name of each event type) and the words for values (local times, dates, CNY, choice labels, names).
 
 The builders import from here: each app's ``messages`` module (``bookings.messages``,
 ``locations.messages``, ``crews.messages``, ``review.messages``, ``studio.messages``), imported by its
@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import dateformat, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -50,17 +51,34 @@ class Message:
 #: ``builder(payload, event, to)``: ``to`` is the organisation the message goes to (None: unknown)
 Builder = Callable[[dict, object, object], Message]
 BUILDERS: dict[str, Builder] = {}
+#: the short name of each event type, as people read it (the admin's event list): a lazy translation
+LABELS: dict[str, Promise] = {}
 
 
-def message(*event_types: str):
-    """Register the builder of the messages about ``event_types``."""
+def message(*event_types: str, label: Promise | None = None, labels: dict[str, Promise] | None = None):
+    """Register the builder of the messages about an event type, with the type's short name:
+
+    ``@message("booking.confirmed", label=gettext_lazy("Booking confirmed"))``; a builder of several types
+    names each of them: ``@message(labels={"set.activated": gettext_lazy(…), "set.deactivated": …})``.
+    """
+    if label is not None and len(event_types) == 1 and labels is None:
+        labels = {event_types[0]: label}
+    elif label is not None or event_types or not labels:
+        raise TypeError('name the event type: @message("type", label=…) or @message(labels={"type": …, …})')
 
     def register(builder: Builder) -> Builder:
-        for event_type in event_types:
+        for event_type, name in labels.items():
             BUILDERS[event_type] = builder
+            LABELS[event_type] = name
         return builder
 
     return register
+
+
+def event_type_label(event_type: str) -> str:
+    """The short name of ``event_type`` in the active language (an unknown type: the type itself)."""
+    name = LABELS.get(event_type)
+    return str(name) if name is not None else event_type
 
 
 # --- words for values -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from config.exceptions import DomainError
 from config.uploads import upload_check_size, upload_limit
 from locations import conf, policies, services
+from locations.cancellation_tiers import CancellationPolicyField, cancellation_policy_in_words, tier_rows_for
 from locations.importing import set_catalogue_export, set_catalogue_import
 from locations.models import Base, Blackout, OpeningHours, Place, Set, SetPhoto, TravelTime, Zone
 from studio.admin_scoping import AdminRefusal, OrganizationScopedAdmin, OrganizationScopedInline, form_values
@@ -217,9 +218,33 @@ class BaseAdmin(OperatorAdmin):
             kwargs["queryset"] = self.own_operators(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "cancellation_policy":
+            # tier rows in words; the model's help text (the API schema's description) speaks JSON
+            return CancellationPolicyField(label=db_field.verbose_name, initial=db_field.default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("cancellation_policy")
+        if field is not None and obj is not None:
+            field.set_rows(tier_rows_for(obj.cancellation_policy))
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        # a reader who may not change the base reads the tiers in words, not the JSON
+        return ["cancellation_tiers" if name == "cancellation_policy" else name for name in fields]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "operator"] if obj is not None else readonly
+
+    @admin.display(description=Base._meta.get_field("cancellation_policy").verbose_name)
+    def cancellation_tiers(self, obj):
+        return cancellation_policy_in_words(obj.cancellation_policy)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a base is withdrawn, never deleted (the API has no delete either)

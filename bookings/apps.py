@@ -13,7 +13,3 @@ class BookingsConfig(AppConfig):
 
         register_busy_provider(BookingBusyProvider())
         register_busy_provider(BookingRulesProvider())
-        from bookings import (
-            messages,  # noqa: F401  (registers the builders of its events' messages: @message)
-            selectors,  # noqa: F401  (registers what organisations may see: @scope)
-        )

@@ -1,7 +1,7 @@
 """Which objects of a model an organisation may name: one registry, read by every input that takes an id.
 
-Each app marks, in its ``selectors.py``, the selectors that say what an organisation sees of its models,
-and imports that module in its ``AppConfig.ready``::
+Each app marks, in its ``selectors.py``, the selectors that say what an organisation sees of its models
+(``StudioConfig.ready`` imports every app's ``selectors.py``, as the admin finds every ``admin.py``)::
 
     @scope(Set)                              # called as sets_visible_to(organization=...)
     def sets_visible_to(*, organization): ...

@@ -11,8 +11,6 @@ class LocationsConfig(AppConfig):
         from locations import (
             availability,  # noqa: F401  (registers the blackout busy provider)
             catalogue_cache,
-            messages,  # noqa: F401  (registers the builders of its events' messages: @message)
-            selectors,  # noqa: F401  (registers what organisations may see: @scope)
         )
 
         catalogue_cache.connect()

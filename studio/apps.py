@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,6 @@ class StudioConfig(AppConfig):
     verbose_name = _("Companies and productions")
 
     def ready(self):
-        from studio import (
-            messages,  # noqa: F401  (registers the builders of its events' messages: @message)
-            selectors,  # noqa: F401  (registers what organisations may see: @scope)
-        )
+        # every app's selectors.py registers what organisations may see of its models (config.scoping's
+        # @scope), as the admin finds every admin.py
+        autodiscover_modules("selectors")

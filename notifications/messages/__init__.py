@@ -10,9 +10,9 @@ The layout of each channel is one template (``notifications/message.txt``, ``.ht
 
 ``Message``, the registry and the words for values are in ``notifications.messages.base``. The builders
 live in the app whose events they describe (``bookings.messages``, ``locations.messages``,
-``crews.messages``, ``review.messages``, ``studio.messages``) and register themselves when their app's
-``AppConfig.ready`` imports them, as every process that runs ``django.setup()`` does (the web server,
-the Celery worker, the tests). This module holds only the builders of notifications' own events and
+``crews.messages``, ``review.messages``, ``studio.messages``) and register themselves when
+``NotificationsConfig.ready`` imports every app's ``messages.py``, as every process that runs
+``django.setup()`` does (the web server, the Celery worker, the tests). This module holds only the builders of notifications' own events and
 renders what the builders build; it imports no builder.
 """
 

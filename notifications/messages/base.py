@@ -2,8 +2,9 @@
 short name of each event type) and the words for values (local times, dates, CNY, choice labels, names).
 
 The builders import from here: each app's ``messages`` module (``bookings.messages``,
-``locations.messages``, ``crews.messages``, ``review.messages``, ``studio.messages``), imported by its
-``AppConfig.ready``. The package (``notifications.messages``) renders what they build.
+``locations.messages``, ``crews.messages``, ``review.messages``, ``studio.messages``), each imported at
+start-up by ``NotificationsConfig.ready`` (Django's ``autodiscover_modules``, as the admin finds every
+``admin.py``). The package (``notifications.messages``) renders what they build.
 """
 
 from collections.abc import Callable

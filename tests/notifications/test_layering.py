@@ -1,6 +1,7 @@
 """notifications is the outbox and channel layer: the apps whose events it carries sit above it and import
 it, never the other way round. Each app builds the messages about its own events (``<app>.messages``,
-registered by its ``AppConfig.ready``), so notifications needs none of them to say what happened."""
+found at start-up by ``NotificationsConfig.ready``), so notifications needs none of them to say what
+happened."""
 
 import ast
 import os
@@ -61,8 +62,8 @@ print(" ".join(sorted(BUILDERS)))
 
 
 def test_a_process_that_runs_django_setup_has_every_builder():
-    """What the Celery worker does (``django.setup()``, then a delivery renders its event): the apps' ready()
-    register their builders; nothing has to import them by hand."""
+    """What the Celery worker does (``django.setup()``, then a delivery renders its event): start-up finds
+    every app's builders; nothing has to import them by hand."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     probe = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -154,15 +154,16 @@ def crew_created(p: dict, event, to) -> Message:
     return note
 
 
-@message(
-    labels={
-        "person.created": gettext_lazy("Person added to the roster"),
-        "person.updated": gettext_lazy("Roster entry updated"),
-    }
-)
+#: the name of each of a person's events, also the title of the message about it
+PERSON_TITLES = {
+    "person.created": gettext_lazy("Person added to the roster"),
+    "person.updated": gettext_lazy("Roster entry updated"),
+}
+
+
+@message(labels=PERSON_TITLES)
 def person_changed(p: dict, event, to) -> Message:
-    title = _("Person added to the roster") if event.type == "person.created" else _("Roster entry updated")
-    note = Message(title=title, tone="comment")
+    note = Message(title=str(PERSON_TITLES[event.type]), tone="comment")
     note.link(_("View the person"), admin_change_url("crews", "person", p.get("person")))
     return note
 

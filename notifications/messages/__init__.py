@@ -12,8 +12,8 @@ The layout of each channel is one template (``notifications/message.txt``, ``.ht
 live in the app whose events they describe (``bookings.messages``, ``locations.messages``,
 ``crews.messages``, ``review.messages``, ``studio.messages``) and register themselves when
 ``NotificationsConfig.ready`` imports every app's ``messages.py``, as every process that runs
-``django.setup()`` does (the web server, the Celery worker, the tests). This module holds only the builders of notifications' own events and
-renders what the builders build; it imports no builder.
+``django.setup()`` does (the web server, the Celery worker, the tests). This module holds only the
+builders of notifications' own events and renders what the builders build; it imports no builder.
 """
 
 import re

@@ -4,12 +4,24 @@ People, crews, scenes and shoot days are saved through the same services as the 
 form error. The scene's cast picker offers the scene's company's people only.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
 from crews import policies, services
-from crews.models import Call, CallSheet, CallSheetRecipient, Crew, CrewMember, Person, Scene, ShootDay, Stop
+from crews.models import (
+    Call,
+    CallSheet,
+    CallSheetRecipient,
+    Crew,
+    CrewMember,
+    Person,
+    Role,
+    Scene,
+    ShootDay,
+    Stop,
+)
 from studio.admin_scoping import (
     OrganizationScopedAdmin,
     OrganizationScopedInline,
@@ -34,6 +46,24 @@ class PersonAdmin(CompanyAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "company"] if obj is not None else readonly
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "roles":  # ticks named in words, not a JSON list of codes
+            return forms.MultipleChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                choices=Role.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            # the accounts the company may name, as a list: the raw-id lookup opens the user list, which
+            # only a superuser may open
+            kwargs.setdefault("widget", forms.Select)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("calendar feed token"))
     def calendar_feed_token(self, person) -> str:

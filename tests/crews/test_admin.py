@@ -1,5 +1,7 @@
 """The crews admin: scoped like the API, and every save goes through the roster and scene services."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -85,7 +87,7 @@ def test_a_person_added_in_the_admin_goes_through_person_create(company_admin):
         "company": company.pk,
         "name": "周晓",
         "phone": "13800000000",
-        "roles": '["actor"]',
+        "roles": ["actor", "director"],
         "day_rate": "800",
         "is_active": "on",
     }
@@ -93,7 +95,25 @@ def test_a_person_added_in_the_admin_goes_through_person_create(company_admin):
     assert response.status_code == 302, response.context["adminform"].form.errors
     person = Person.objects.get(name="周晓")
     assert person.company == company
+    assert person.roles == ["actor", "director"]
     assert Event.objects.filter(type="person.created", subject_id=str(person.pk)).exists()
+
+
+def test_the_person_form_offers_roles_in_words_and_the_companys_accounts_as_a_list(company_admin):
+    """No JSON list of role codes, and no raw-id lookup opening the user list (a 403 for company staff)."""
+    client, company = company_admin
+    member = MembershipFactory(organization=company).user
+    stranger = MembershipFactory().user
+    person = PersonFactory(company=company, roles=["actor"])
+    page = client.get(reverse("admin:crews_person_change", args=[person.pk]))
+    html = page.content.decode()
+    assert '<input type="checkbox" name="roles" value="actor"' in html
+    assert re.search(r'<input type="checkbox" name="roles" value="actor"[^>]*checked', html)
+    assert "演员" in html and "[&quot;actor&quot;]" not in html and '["actor"]' not in html
+    user_field = page.context["adminform"].form.fields["user"]
+    assert set(user_field.queryset) >= {member} and stranger not in set(user_field.queryset)
+    assert 'id="lookup_id_user"' not in html and "/admin/auth/user/" not in html
+    assert re.search(r'<select name="user"[^>]*>', html)
 
 
 def test_a_person_cannot_be_linked_to_another_organisations_user_account(company_admin):
@@ -105,7 +125,7 @@ def test_a_person_cannot_be_linked_to_another_organisations_user_account(company
     data = {**change_form_data(page), "user": str(stranger.pk)}
     refused = client.post(reverse("admin:crews_person_change", args=[person.pk]), data)
     assert refused.status_code == 200 and "user" in refused.context["adminform"].form.errors
-    assert stranger.username not in refused.content.decode()  # the raw-id input names no stranger
+    assert stranger.username not in refused.content.decode()  # the list names no stranger
     data["user"] = str(member.pk)
     accepted = client.post(reverse("admin:crews_person_change", args=[person.pk]), data)
     assert accepted.status_code == 302

@@ -10,18 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
 from crews import policies, services
-from crews.models import (
-    Call,
-    CallSheet,
-    CallSheetRecipient,
-    Crew,
-    CrewMember,
-    Person,
-    Role,
-    Scene,
-    ShootDay,
-    Stop,
-)
+from crews.models import Call, CallSheet, CallSheetRecipient, Crew, CrewMember, Person, Scene, ShootDay, Stop
 from studio.admin_scoping import (
     OrganizationScopedAdmin,
     OrganizationScopedInline,
@@ -52,7 +41,7 @@ class PersonAdmin(CompanyAdmin):
             return forms.MultipleChoiceField(
                 label=db_field.verbose_name,
                 help_text=db_field.help_text,
-                choices=Role.choices,
+                choices=CrewMember._meta.get_field("role").choices,  # the crew roles
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )

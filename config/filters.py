@@ -30,9 +30,7 @@ from rest_framework.exceptions import ValidationError
 
 from config import scoping
 from config.dates import validate_in_range
-
-#: the largest id a bigint column holds
-ID_MAX = 2**63 - 1
+from config.fields import ID_MAX
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -21,19 +21,19 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from config.exceptions import DomainError
+from config.fields import ID_MAX
 from crews import services
 from crews.conflicts import conflicts_rendered, shoot_day_warnings, stop_moves
 from crews.policies import PERSON, SHOOT_DAY
 from crews.selectors import call_sheets_visible_to, crews_visible_to, shoot_day_loaded, shoot_days_visible_to
 from studio.web.acting import workspace_page
 
-MAX_ID = 2**63 - 1
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 class WeekParams(forms.Form):
     crew = forms.IntegerField(
-        label=pgettext_lazy("unit", "Crew"), required=False, min_value=1, max_value=MAX_ID
+        label=pgettext_lazy("unit", "Crew"), required=False, min_value=1, max_value=ID_MAX
     )
     week = forms.CharField(label=gettext_lazy("Week"), required=False, max_length=8)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.fields import ID_MAX
 from locations import conf
 from locations.circle import CircleItem
 from locations.models import Set
@@ -18,7 +19,6 @@ from studio.selectors import productions_to_plan
 
 #: need rows the planner shows (the circle plan takes at most ``conf.circle_plan_max_items``)
 ROWS = 5
-MAX_ID = 2**63 - 1
 ORIGIN = re.compile(r"^(place|base|set):(\d{1,18})$")
 KIND_CHOICES = [("", gettext_lazy("— kind —")), *Set.Kind.choices]
 
@@ -127,7 +127,7 @@ class PlannerForm(PlaceForm):
                 label=gettext_lazy("Set"),
                 required=False,
                 min_value=1,
-                max_value=MAX_ID,
+                max_value=ID_MAX,
                 widget=forms.HiddenInput,
             )
             self.fields[names[2]] = forms.TimeField(label=gettext_lazy("From"), required=False)

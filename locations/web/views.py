@@ -21,6 +21,7 @@ from bookings import services as booking_services
 from bookings.policies import BOOKING, BOOKING_BATCH
 from bookings.selectors import bookable_sets, bookings_visible_to
 from config.exceptions import DomainError
+from config.fields import ID_MAX
 from locations.planner import plan_cards, plan_day, plan_map
 from locations.policies import CIRCLE_PLAN
 from locations.selectors import SetSearch, sets_search
@@ -29,7 +30,6 @@ from locations.web.forms import PlannerForm, SearchForm, origin_choices
 from studio.selectors import productions_to_plan, productions_visible_to
 from studio.web.acting import workspace_page
 
-MAX_ID = 2**63 - 1
 SEARCH_ROWS = 50
 
 
@@ -100,7 +100,7 @@ def planner_map(request):
 
 
 def _is_id(value) -> bool:
-    return isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+    return isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= ID_MAX
 
 
 def _posted_sets(request, count: int) -> list:
